@@ -1,0 +1,17 @@
+// Each subcommand of `nksim` lives in its own file and registers itself on the app.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace nksim::cli {
+
+// What a subcommand does once the command line is parsed; returns the exit code.
+using Action = std::function<int()>;
+
+void add_run_command(CLI::App& app, Action& action);
+void add_validate_command(CLI::App& app, Action& action);
+void add_describe_command(CLI::App& app, Action& action);
+
+}  // namespace nksim::cli

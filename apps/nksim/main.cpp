@@ -1,0 +1,47 @@
+// nksim: simulate NK-cell therapy (well-mixed ODE models, spatial tissue, virtual trials).
+#include <iostream>
+
+#include "commands.h"
+#include "nksim/core/error.h"
+#include "nksim/core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "nksim " + std::string(nksim::kVersion) +
+      ": simulate NK-cell therapy.\n\n"
+      "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
+      "  nksim run scenarios/default.toml --out results/default\n"
+      "  nksim validate my_scenario.toml\n"
+      "  nksim describe depillis2005\n\n"
+      "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
+  app.set_version_flag("--version", std::string("nksim ") + nksim::kVersion);
+  app.require_subcommand(1);
+
+  nksim::cli::Action action;
+  nksim::cli::add_run_command(app, action);
+  nksim::cli::add_validate_command(app, action);
+  nksim::cli::add_describe_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return static_cast<int>(nksim::ExitCode::kBadInput);
+  }
+
+  try {
+    return action();
+  } catch (const nksim::Error& e) {
+    std::cerr << "nksim: error: " << e.what() << "\n";
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::cerr << "nksim: internal error: " << e.what() << "\n";
+    return static_cast<int>(nksim::ExitCode::kFailure);
+  }
+}

@@ -1,0 +1,112 @@
+#include "nksim/api/nksim.h"
+
+#include <sstream>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+#include "nksim/io/output_dir.h"
+#include "nksim/io/scenario.h"
+#include "nksim/io/well_mixed_output.h"
+#include "nksim/io/well_mixed_scenario.h"
+
+namespace nksim {
+namespace {
+
+RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options) {
+  const WellMixedScenario scenario = parse_well_mixed(document);
+  const WellMixedProblem problem = resolve(scenario);
+  OutputDirectory::check_target(options.out_dir);
+  const WellMixedResult result = simulate(problem);
+
+  OutputDirectory out(options.out_dir);
+  write_timeseries_csv(out.file("timeseries.csv"), *problem.model, result);
+  write_json(out.file("summary.json"),
+             well_mixed_summary(scenario, problem, result, document.file(),
+                                fnv1a_hex(document.text())));
+  out.commit();
+
+  RunReport report;
+  report.engine = "well_mixed";
+  report.out_dir = options.out_dir;
+  std::ostringstream line;
+  line << problem.model->name() << "/" << problem.parameter_set << ": "
+       << outcome_name(result.outcome);
+  if (result.elimination_time_days) {
+    line << ", eliminated at day " << format_number(*result.elimination_time_days, 4);
+  }
+  if (result.escape_time_days) {
+    line << ", escaped at day " << format_number(*result.escape_time_days, 4);
+  }
+  line << "; tumour min " << format_number(result.tumour_min, 4) << " (day "
+       << format_number(result.tumour_min_time_days, 4) << "), max "
+       << format_number(result.tumour_max, 4) << " (day "
+       << format_number(result.tumour_max_time_days, 4) << ")";
+  report.headline = line.str();
+  return report;
+}
+
+}  // namespace
+
+RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOptions& options) {
+  const TomlDocument document = TomlDocument::parse_file(scenario);
+  const std::string engine = scenario_engine(document);
+  if (engine == "well_mixed") return run_well_mixed(document, options);
+  throw InputError(scenario.string() + ": engine '" + engine + "' cannot be run");
+}
+
+std::string validate_scenario_file(const std::filesystem::path& scenario) {
+  const TomlDocument document = TomlDocument::parse_file(scenario);
+  const std::string engine = scenario_engine(document);
+  if (engine == "well_mixed") {
+    const WellMixedProblem problem = resolve(parse_well_mixed(document));
+    return scenario.string() + ": valid well_mixed scenario (" +
+           std::string(problem.model->name()) + "/" + problem.parameter_set + ", " +
+           format_number(problem.end_time_days) + " days, " +
+           std::to_string(problem.doses.size()) + " doses)";
+  }
+  throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");
+}
+
+std::string describe_model(const std::string& name) {
+  const OdeModel* model = find_model(name);
+  if (!model) {
+    const auto names = model_names();
+    throw InputError("unknown model '" + name + "' (models: " + join(names) + ")" +
+                     did_you_mean(name, names));
+  }
+  std::ostringstream out;
+  out << model->name() << "\n  " << model->citation() << "\n\nStates:\n";
+  for (const auto& s : model->states()) {
+    out << "  " << s.name << " [" << s.unit << "]  " << s.description << "\n";
+  }
+  out << "\nDefault initial state: " << model->default_initial_note() << "\n";
+  const auto sets = model->parameter_sets();
+  out << "\nParameters (value in each set; the first set is the default):\n  "
+      << "name      unit             ";
+  for (const auto& set : sets) {
+    std::string header(set.name);
+    header.resize(std::max<std::size_t>(header.size() + 1, 16), ' ');
+    out << header;
+  }
+  out << "meaning\n";
+  for (std::size_t i = 0; i < model->num_parameters(); ++i) {
+    const auto& p = model->parameters()[i];
+    std::string n(p.name), u(p.unit);
+    n.resize(std::max<std::size_t>(n.size() + 1, 10), ' ');
+    u.resize(std::max<std::size_t>(u.size() + 1, 17), ' ');
+    out << "  " << n << u;
+    for (const auto& set : sets) {
+      std::string v = format_number(set.values[i], 6);
+      v.resize(std::max<std::size_t>(std::max(v.size(), set.name.size()) + 1, 16), ' ');
+      out << v;
+    }
+    out << p.description << "\n";
+  }
+  out << "\nParameter sets:\n";
+  for (const auto& set : sets) {
+    out << "  " << set.name << ": " << set.description << "\n    source: " << set.source << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace nksim

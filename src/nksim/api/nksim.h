@@ -1,0 +1,32 @@
+// The narrow facade that the command line (and later the Python module) calls.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace nksim {
+
+struct RunOptions {
+  std::filesystem::path out_dir;  // written whole or not at all
+  int threads = 0;                // 0: the scenario's choice or all cores (spatial engine)
+  bool progress = true;           // progress on a terminal (never when not a terminal)
+};
+
+struct RunReport {
+  std::string engine;
+  std::filesystem::path out_dir;
+  std::string headline;  // one line for the terminal: outcome and key times
+};
+
+// Loads, validates and runs a scenario file; writes the outputs into options.out_dir.
+// Throws InputError (exit 2), NumericalError (exit 3) or Error.
+RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOptions& options);
+
+// Loads and validates a scenario without running it; returns a one-line description.
+std::string validate_scenario_file(const std::filesystem::path& scenario);
+
+// Human-readable description of a built-in model: equations' states, parameters with units,
+// every parameter set's values and sources. Throws InputError for an unknown model.
+std::string describe_model(const std::string& name);
+
+}  // namespace nksim

@@ -1,0 +1,278 @@
+#include "nksim/io/toml_reader.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+
+namespace nksim {
+namespace {
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+std::string bound_text(Bound bound) {
+  switch (bound) {
+    case Bound::kPositive: return "> 0";
+    case Bound::kNonNegative: return ">= 0";
+    case Bound::kFraction: return "in [0, 1]";
+    default: return "finite";
+  }
+}
+
+std::string source_position(const std::string& file, const toml::source_region& region) {
+  return file + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
+}
+
+}  // namespace
+
+TomlDocument TomlDocument::parse_string(std::string_view text, std::string name) {
+  TomlDocument doc;
+  doc.file_ = std::make_shared<const std::string>(std::move(name));
+  doc.text_ = std::string(text);
+  try {
+    doc.root_ = std::make_shared<toml::table>(toml::parse(doc.text_, *doc.file_));
+  } catch (const toml::parse_error& e) {
+    throw InputError(source_position(*doc.file_, e.source()) + ": not valid TOML: " +
+                     std::string(e.description()));
+  }
+  return doc;
+}
+
+TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError(path.string() + ": no such file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path.string() + ": is a directory, expected a TOML file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot be read");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(path.string() + ": cannot be read");
+  return parse_string(buffer.str(), path.string());
+}
+
+TableReader TomlDocument::reader() const { return TableReader(*root_, file_, ""); }
+
+TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file,
+                         std::string path)
+    : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
+
+bool TableReader::has(std::string_view key) const { return table_->contains(key); }
+
+std::string TableReader::key_path(std::string_view key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+std::string TableReader::location(std::string_view key) const {
+  const toml::node* n = table_->get(key);
+  const toml::source_region& region = n ? n->source() : table_->source();
+  if (region.begin.line == 0) return *file_;
+  return source_position(*file_, region);
+}
+
+void TableReader::fail(std::string_view key, const std::string& message) const {
+  throw InputError(location(key) + ": '" + key_path(key) + "' " + message);
+}
+
+void TableReader::check_bound(std::string_view key, double value, Bound bound) const {
+  if (!std::isfinite(value)) fail(key, "must be a finite number, got " + format_number(value));
+  bool ok = true;
+  switch (bound) {
+    case Bound::kPositive: ok = value > 0; break;
+    case Bound::kNonNegative: ok = value >= 0; break;
+    case Bound::kFraction: ok = value >= 0 && value <= 1; break;
+    case Bound::kAny: break;
+  }
+  if (!ok) fail(key, "must be " + bound_text(bound) + ", got " + format_number(value));
+}
+
+const toml::node* TableReader::node(std::string_view key) {
+  known_.emplace(key);
+  return table_->get(key);
+}
+
+void TableReader::mark_known(std::string_view key) { known_.emplace(key); }
+
+std::optional<double> TableReader::optional_number(std::string_view key, Bound bound) {
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  double value = 0;
+  if (auto i = n->as_integer()) {
+    value = static_cast<double>(i->get());
+  } else if (auto f = n->as_floating_point()) {
+    value = f->get();
+  } else {
+    fail(key, "must be a number, got " + type_name(*n));
+  }
+  check_bound(key, value, bound);
+  return value;
+}
+
+double TableReader::number(std::string_view key, Bound bound) {
+  auto value = optional_number(key, bound);
+  if (!value) fail(key, "is required (a number " + bound_text(bound) + ")");
+  return *value;
+}
+
+double TableReader::number_or(std::string_view key, double fallback, Bound bound) {
+  return optional_number(key, bound).value_or(fallback);
+}
+
+std::vector<double> TableReader::number_array(std::string_view key, Bound bound) {
+  std::vector<double> values;
+  const toml::node* n = node(key);
+  if (!n) return values;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "must be an array of numbers, got " + type_name(*n));
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    double value = 0;
+    if (auto integer_value = element.as_integer()) {
+      value = static_cast<double>(integer_value->get());
+    } else if (auto float_value = element.as_floating_point()) {
+      value = float_value->get();
+    } else {
+      fail(key, "must be an array of numbers, element " + std::to_string(i + 1) + " is " +
+                    type_name(element));
+    }
+    if (!std::isfinite(value) ||
+        (bound == Bound::kPositive && !(value > 0)) ||
+        (bound == Bound::kNonNegative && !(value >= 0)) ||
+        (bound == Bound::kFraction && !(value >= 0 && value <= 1))) {
+      fail(key, "element " + std::to_string(i + 1) + " must be " + bound_text(bound) + ", got " +
+                    format_number(value));
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value) {
+  const toml::node* n = node(key);
+  if (!n) fail(key, "is required (an integer >= " + std::to_string(min_value) + ")");
+  auto i = n->as_integer();
+  if (!i) fail(key, "must be an integer, got " + type_name(*n));
+  if (i->get() < min_value) {
+    fail(key, "must be >= " + std::to_string(min_value) + ", got " + std::to_string(i->get()));
+  }
+  return i->get();
+}
+
+std::int64_t TableReader::integer_or(std::string_view key, std::int64_t fallback,
+                                     std::int64_t min_value) {
+  if (!has(key)) {
+    known_.emplace(key);
+    return fallback;
+  }
+  return integer(key, min_value);
+}
+
+std::optional<std::string> TableReader::optional_string(std::string_view key) {
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  auto s = n->as_string();
+  if (!s) fail(key, "must be a string, got " + type_name(*n));
+  return s->get();
+}
+
+std::string TableReader::string(std::string_view key) {
+  auto value = optional_string(key);
+  if (!value) fail(key, "is required (a string)");
+  return *value;
+}
+
+std::string TableReader::string_or(std::string_view key, std::string fallback) {
+  return optional_string(key).value_or(std::move(fallback));
+}
+
+std::string TableReader::choice(std::string_view key, std::span<const std::string> allowed) {
+  const std::string value = string(key);
+  for (const auto& a : allowed) {
+    if (a == value) return value;
+  }
+  fail(key, "is '" + value + "', expected one of: " + join(allowed) +
+                did_you_mean(value, allowed));
+}
+
+std::string TableReader::choice_or(std::string_view key, std::span<const std::string> allowed,
+                                   std::string fallback) {
+  if (!has(key)) {
+    known_.emplace(key);
+    return fallback;
+  }
+  return choice(key, allowed);
+}
+
+bool TableReader::boolean_or(std::string_view key, bool fallback) {
+  const toml::node* n = node(key);
+  if (!n) return fallback;
+  auto b = n->as_boolean();
+  if (!b) fail(key, "must be true or false, got " + type_name(*n));
+  return b->get();
+}
+
+std::optional<TableReader> TableReader::optional_table(std::string_view key) {
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  const toml::table* t = n->as_table();
+  if (!t) fail(key, "must be a table, got " + type_name(*n));
+  return TableReader(*t, file_, key_path(key));
+}
+
+TableReader TableReader::table(std::string_view key) {
+  auto t = optional_table(key);
+  if (!t) fail(key, "is required (a table [" + key_path(key) + "])");
+  return *t;
+}
+
+std::vector<TableReader> TableReader::tables(std::string_view key) {
+  std::vector<TableReader> out;
+  const toml::node* n = node(key);
+  if (!n) return out;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "must be an array of tables ([[" + key_path(key) + "]])");
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::table* t = array->get(i)->as_table();
+    if (!t) {
+      fail(key, "must be an array of tables, element " + std::to_string(i + 1) + " is " +
+                    type_name(*array->get(i)));
+    }
+    out.emplace_back(*t, file_, key_path(key) + "[" + std::to_string(i + 1) + "]");
+  }
+  return out;
+}
+
+std::vector<std::string> TableReader::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : *table_) out.emplace_back(k.str());
+  return out;
+}
+
+void TableReader::finish() const {
+  const std::vector<std::string> known(known_.begin(), known_.end());
+  for (const auto& [k, v] : *table_) {
+    if (known_.count(k.str()) == 0) {
+      const std::string where = path_.empty() ? "at the top level" : "in [" + path_ + "]";
+      throw InputError(source_position(*file_, v.source()) + ": unknown key '" +
+                       std::string(k.str()) + "' " + where + did_you_mean(k.str(), known) +
+                       (known.empty() ? "" : " (known keys: " + join(known) + ")"));
+    }
+  }
+}
+
+}  // namespace nksim

@@ -1,0 +1,108 @@
+// Typed, validated reading of TOML scenario files.
+//
+// A TableReader wraps one TOML table. Every getter records the key it was asked for, present or
+// not, so that finish() can reject every other key as unknown and suggest the nearest known
+// one. Every error names the file, the line and column, the dotted key and what was expected:
+//
+//   scenario.toml:7:1: 'simulation.end_time_days' must be > 0, got -3
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace nksim {
+
+// Constraint on a number read from a scenario.
+enum class Bound {
+  kAny,          // any finite number
+  kPositive,     // > 0
+  kNonNegative,  // >= 0
+  kFraction,     // in [0, 1]
+};
+
+class TableReader;
+
+// A parsed TOML file (or string) with its name, kept alive for the readers made from it.
+class TomlDocument {
+ public:
+  // Throws InputError naming the file when it is missing, unreadable or not valid TOML.
+  static TomlDocument parse_file(const std::filesystem::path& path);
+  static TomlDocument parse_string(std::string_view text, std::string name);
+
+  const std::string& file() const { return *file_; }
+  const std::string& text() const { return text_; }  // raw bytes (hashed into outputs)
+  const toml::table& root() const { return *root_; }
+  TableReader reader() const;
+
+ private:
+  std::shared_ptr<const std::string> file_;
+  std::string text_;
+  std::shared_ptr<toml::table> root_;
+};
+
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::shared_ptr<const std::string> file, std::string path);
+
+  bool has(std::string_view key) const;
+  const std::string& path() const { return path_; }  // dotted path of this table ("" at root)
+  const std::string& file() const { return *file_; }
+
+  // Numbers. TOML integers are accepted where a number is expected; nan and inf never are.
+  double number(std::string_view key, Bound bound = Bound::kAny);
+  double number_or(std::string_view key, double fallback, Bound bound = Bound::kAny);
+  std::optional<double> optional_number(std::string_view key, Bound bound = Bound::kAny);
+  std::vector<double> number_array(std::string_view key, Bound bound = Bound::kAny);
+
+  std::int64_t integer(std::string_view key, std::int64_t min_value);
+  std::int64_t integer_or(std::string_view key, std::int64_t fallback, std::int64_t min_value);
+
+  std::string string(std::string_view key);
+  std::string string_or(std::string_view key, std::string fallback);
+  std::optional<std::string> optional_string(std::string_view key);
+  // A string that must be one of `allowed` (the error lists them and suggests the nearest).
+  std::string choice(std::string_view key, std::span<const std::string> allowed);
+  std::string choice_or(std::string_view key, std::span<const std::string> allowed,
+                        std::string fallback);
+
+  bool boolean_or(std::string_view key, bool fallback);
+
+  TableReader table(std::string_view key);
+  std::optional<TableReader> optional_table(std::string_view key);
+  // An array of tables ([[key]]); empty when absent. Element paths read "key[1]", "key[2]"...
+  std::vector<TableReader> tables(std::string_view key);
+
+  // Keys present in this table, in sorted order (for free-form tables such as [parameters]).
+  std::vector<std::string> keys() const;
+  // Declare a key known without reading it (its value is read elsewhere).
+  void mark_known(std::string_view key);
+
+  // Rejects every key present but never asked for: "unknown key ..., did you mean ...?".
+  void finish() const;
+
+  // The dotted key name and "file:line:col" of a key (or of the table when it is absent).
+  std::string key_path(std::string_view key) const;
+  std::string location(std::string_view key) const;
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+
+  // Checks a number against a bound; `what` names it in the message.
+  void check_bound(std::string_view key, double value, Bound bound) const;
+
+ private:
+  const toml::node* node(std::string_view key);
+  const toml::table* table_;
+  std::shared_ptr<const std::string> file_;
+  std::string path_;
+  std::set<std::string, std::less<>> known_;
+};
+
+}  // namespace nksim

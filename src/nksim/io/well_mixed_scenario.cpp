@@ -1,0 +1,247 @@
+#include "nksim/io/well_mixed_scenario.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+
+namespace nksim {
+namespace {
+
+const OdeModel& model_or_fail(TableReader& simulation, const std::string& name) {
+  const OdeModel* model = find_model(name);
+  if (!model) {
+    const auto names = model_names();
+    simulation.fail("model", "is '" + name + "', expected one of: " + join(names) +
+                                 did_you_mean(name, names));
+  }
+  return *model;
+}
+
+DoseSpec read_dose(TableReader& dose, const OdeModel& model, double end_time) {
+  DoseSpec spec;
+  spec.state = dose.string("state");
+  if (model.state_index(spec.state) < 0) {
+    const auto names = model.state_names();
+    dose.fail("state", "is '" + spec.state + "', not a state of " + std::string(model.name()) +
+                           " (states: " + join(names) + ")" + did_you_mean(spec.state, names));
+  }
+  const bool bolus = dose.has("time_days") || dose.has("amount");
+  const bool infusion =
+      dose.has("start_days") || dose.has("stop_days") || dose.has("rate_per_day");
+  if (bolus == infusion) {
+    dose.fail("state", "needs either a bolus (time_days, amount) or an infusion "
+                       "(start_days, stop_days, rate_per_day), not " +
+                           std::string(bolus ? "both" : "neither"));
+  }
+  if (bolus) {
+    spec.time_days = dose.number("time_days", Bound::kNonNegative);
+    spec.amount = dose.number("amount", Bound::kNonNegative);
+    if (spec.time_days >= end_time) {
+      dose.fail("time_days", "is " + format_number(spec.time_days) +
+                                 ", outside the run [0, end_time_days = " +
+                                 format_number(end_time) + ")");
+    }
+  } else {
+    spec.infusion = true;
+    spec.start_days = dose.number("start_days", Bound::kNonNegative);
+    spec.stop_days = dose.number("stop_days", Bound::kNonNegative);
+    spec.rate_per_day = dose.number("rate_per_day", Bound::kNonNegative);
+    if (spec.stop_days <= spec.start_days) {
+      dose.fail("stop_days", "must be after start_days (" + format_number(spec.start_days) +
+                                 "), got " + format_number(spec.stop_days));
+    }
+    if (spec.start_days >= end_time) {
+      dose.fail("start_days", "is " + format_number(spec.start_days) +
+                                  ", outside the run [0, end_time_days = " +
+                                  format_number(end_time) + ")");
+    }
+  }
+  dose.finish();
+  return spec;
+}
+
+}  // namespace
+
+WellMixedScenario parse_well_mixed(const TomlDocument& document) {
+  TableReader root = document.reader();
+  WellMixedScenario s;
+
+  TableReader simulation = root.table("simulation");
+  simulation.mark_known("engine");
+  s.model = simulation.string("model");
+  const OdeModel& model = model_or_fail(simulation, s.model);
+  if (auto set = simulation.optional_string("parameter_set")) {
+    if (!model.find_parameter_set(*set)) {
+      const auto names = model.parameter_set_names();
+      simulation.fail("parameter_set", "is '" + *set + "', not a parameter set of " + s.model +
+                                           " (sets: " + join(names) + ")" +
+                                           did_you_mean(*set, names));
+    }
+    s.parameter_set = *set;
+  }
+  s.end_time_days = simulation.number("end_time_days", Bound::kPositive);
+  const bool has_times = simulation.has("output_times_days");
+  if (has_times && simulation.has("output_interval_days")) {
+    simulation.fail("output_interval_days", "cannot be given together with output_times_days");
+  }
+  s.output_times_days = simulation.number_array("output_times_days", Bound::kNonNegative);
+  s.output_interval_days = simulation.optional_number("output_interval_days", Bound::kPositive);
+  if (has_times) {
+    if (s.output_times_days.empty()) {
+      simulation.fail("output_times_days", "must list at least one time");
+    }
+    for (std::size_t i = 1; i < s.output_times_days.size(); ++i) {
+      if (!(s.output_times_days[i] > s.output_times_days[i - 1])) {
+        simulation.fail("output_times_days",
+                        "must be strictly increasing; element " + std::to_string(i + 1) + " (" +
+                            format_number(s.output_times_days[i]) + ") follows " +
+                            format_number(s.output_times_days[i - 1]));
+      }
+    }
+    if (s.output_times_days.back() > s.end_time_days) {
+      simulation.fail("output_times_days", "has " + format_number(s.output_times_days.back()) +
+                                               ", after end_time_days = " +
+                                               format_number(s.end_time_days));
+    }
+  }
+  simulation.finish();
+
+  if (auto solver = root.optional_table("solver")) {
+    s.solver.rtol = solver->number_or("rtol", s.solver.rtol, Bound::kPositive);
+    s.solver.atol = solver->number_or("atol", s.solver.atol, Bound::kPositive);
+    s.solver.max_steps = solver->integer_or("max_steps", s.solver.max_steps, 1);
+    if (s.solver.rtol >= 1) solver->fail("rtol", "must be < 1");
+    solver->finish();
+  }
+
+  if (auto parameters = root.optional_table("parameters")) {
+    const auto known = model.parameter_names();
+    for (const auto& key : parameters->keys()) {
+      const int index = model.parameter_index(key);
+      if (index < 0) {
+        parameters->fail(key, "is not a parameter of " + s.model + " (parameters: " +
+                                  join(known) + ")" + did_you_mean(key, known));
+      }
+      const bool signed_ok = model.parameters()[static_cast<std::size_t>(index)].may_be_negative;
+      s.parameters[key] = parameters->number(key, signed_ok ? Bound::kAny : Bound::kNonNegative);
+    }
+    parameters->finish();
+  }
+
+  if (auto initial = root.optional_table("initial")) {
+    const auto known = model.state_names();
+    for (const auto& key : initial->keys()) {
+      if (model.state_index(key) < 0) {
+        initial->fail(key, "is not a state of " + s.model + " (states: " + join(known) + ")" +
+                               did_you_mean(key, known));
+      }
+      s.initial[key] = initial->number(key, Bound::kNonNegative);
+    }
+    initial->finish();
+  }
+
+  for (auto& dose : root.tables("dose")) s.doses.push_back(read_dose(dose, model, s.end_time_days));
+
+  if (auto endpoints = root.optional_table("endpoints")) {
+    s.elimination_below = endpoints->optional_number("elimination_below", Bound::kPositive);
+    s.escape_above = endpoints->optional_number("escape_above", Bound::kPositive);
+    if (s.elimination_below && s.escape_above && !(*s.escape_above > *s.elimination_below)) {
+      endpoints->fail("escape_above", "must be greater than elimination_below");
+    }
+    endpoints->finish();
+  }
+  root.finish();
+  return s;
+}
+
+std::vector<double> output_times(const WellMixedScenario& s) {
+  if (!s.output_times_days.empty()) return s.output_times_days;
+  const double dt = s.output_interval_days.value_or(1.0);
+  std::vector<double> times;
+  const auto count = static_cast<std::size_t>(std::floor(s.end_time_days / dt + 1e-9));
+  for (std::size_t i = 0; i <= count; ++i) times.push_back(static_cast<double>(i) * dt);
+  if (s.end_time_days - times.back() > 1e-9 * s.end_time_days) times.push_back(s.end_time_days);
+  times.back() = std::min(times.back(), s.end_time_days);
+  return times;
+}
+
+WellMixedProblem resolve(const WellMixedScenario& s) {
+  WellMixedProblem problem;
+  problem.model = find_model(s.model);
+  if (!problem.model) {
+    const auto names = model_names();
+    throw InputError("unknown model '" + s.model + "' (models: " + join(names) + ")" +
+                     did_you_mean(s.model, names));
+  }
+  const OdeModel& model = *problem.model;
+  const ParameterSet* set = s.parameter_set.empty() ? &model.parameter_sets().front()
+                                                    : model.find_parameter_set(s.parameter_set);
+  if (!set) {
+    throw InputError("unknown parameter set '" + s.parameter_set + "' of model " + s.model +
+                     " (sets: " + join(model.parameter_set_names()) + ")");
+  }
+  problem.parameter_set = std::string(set->name);
+  problem.parameters = set->values;
+  for (const auto& [name, value] : s.parameters) {
+    const int index = model.parameter_index(name);
+    if (index < 0) {
+      throw InputError("'parameters." + name + "' is not a parameter of " + s.model +
+                       did_you_mean(name, model.parameter_names()));
+    }
+    const auto& info = model.parameters()[static_cast<std::size_t>(index)];
+    if (!std::isfinite(value) || (!info.may_be_negative && value < 0)) {
+      throw InputError("'parameters." + name + "' must be a finite number >= 0, got " +
+                       format_number(value));
+    }
+    problem.parameters[static_cast<std::size_t>(index)] = value;
+  }
+  problem.initial = model.default_initial(problem.parameters);
+  for (const auto& [name, value] : s.initial) {
+    const int index = model.state_index(name);
+    if (index < 0) {
+      throw InputError("'initial." + name + "' is not a state of " + s.model +
+                       did_you_mean(name, model.state_names()));
+    }
+    if (!std::isfinite(value) || value < 0) {
+      throw InputError("'initial." + name + "' must be a finite number >= 0, got " +
+                       format_number(value));
+    }
+    problem.initial[static_cast<std::size_t>(index)] = value;
+  }
+  if (!(s.end_time_days > 0) || !std::isfinite(s.end_time_days)) {
+    throw InputError("'simulation.end_time_days' must be > 0, got " +
+                     format_number(s.end_time_days));
+  }
+  problem.end_time_days = s.end_time_days;
+  for (const auto& dose : s.doses) {
+    const int index = model.state_index(dose.state);
+    if (index < 0) {
+      throw InputError("dose on unknown state '" + dose.state + "' of " + s.model +
+                       did_you_mean(dose.state, model.state_names()));
+    }
+    ResolvedDose r;
+    r.state = static_cast<std::size_t>(index);
+    r.infusion = dose.infusion;
+    r.start_days = dose.infusion ? dose.start_days : dose.time_days;
+    r.stop_days = dose.stop_days;
+    r.amount = dose.amount;
+    r.rate_per_day = dose.rate_per_day;
+    const double magnitude = dose.infusion ? dose.rate_per_day : dose.amount;
+    if (!std::isfinite(magnitude) || magnitude < 0 || !std::isfinite(r.start_days) ||
+        r.start_days < 0 || r.start_days >= s.end_time_days ||
+        (dose.infusion && !(r.stop_days > r.start_days))) {
+      throw InputError("dose on '" + dose.state + "' is invalid: times must lie in [0, " +
+                       format_number(s.end_time_days) + "), amounts and rates must be >= 0");
+    }
+    problem.doses.push_back(r);
+  }
+  problem.output_times_days = output_times(s);
+  problem.elimination_below = s.elimination_below;
+  problem.escape_above = s.escape_above;
+  problem.solver = s.solver;
+  return problem;
+}
+
+}  // namespace nksim

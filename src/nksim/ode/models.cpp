@@ -1,0 +1,15 @@
+// The registry of built-in well-mixed models: one explicit list.
+#include "nksim/ode/models/builtin.h"
+
+namespace nksim {
+
+std::span<const OdeModel* const> all_models() {
+  static const OdeModel* const kModels[] = {
+      &models::kuznetsov1994(),
+      &models::depillis2005(),
+      &models::depillis2006(),
+  };
+  return kModels;
+}
+
+}  // namespace nksim

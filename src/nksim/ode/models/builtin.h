@@ -1,0 +1,12 @@
+// The built-in well-mixed models. Each lives in its own file; models.cpp lists them.
+#pragma once
+
+#include "nksim/ode/ode_model.h"
+
+namespace nksim::models {
+
+const OdeModel& kuznetsov1994();
+const OdeModel& depillis2005();
+const OdeModel& depillis2006();
+
+}  // namespace nksim::models

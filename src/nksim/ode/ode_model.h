@@ -1,0 +1,76 @@
+// The interface every well-mixed (ODE) model implements.
+//
+// A model is a stateless description: named states and parameters with units and sources,
+// built-in parameter sets, a right-hand side and (where cheap) an analytic Jacobian. The
+// parameter values live in the run, not in the model, so one model object serves many patients
+// on many threads at once.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nksim {
+
+struct StateInfo {
+  std::string_view name;         // the paper's symbol in ASCII ("T", "N", ...)
+  std::string_view unit;         // "cells", "mg/L", ...
+  std::string_view description;  // what the state is
+};
+
+struct ParameterInfo {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view description;
+  bool may_be_negative = false;  // all built-in parameters are rates, capacities or exponents
+};
+
+struct ParameterSet {
+  std::string_view name;
+  std::string_view description;
+  std::string_view source;     // citation for the values, and which sources were compared
+  std::vector<double> values;  // in the order of OdeModel::parameters()
+};
+
+class OdeModel {
+ public:
+  virtual ~OdeModel() = default;
+
+  virtual std::string_view name() const = 0;       // "depillis2005"
+  virtual std::string_view citation() const = 0;   // full reference of the paper
+  virtual std::span<const StateInfo> states() const = 0;
+  virtual std::span<const ParameterInfo> parameters() const = 0;
+  virtual std::span<const ParameterSet> parameter_sets() const = 0;  // the first is the default
+  virtual std::size_t tumour_state() const = 0;   // index of the tumour (or target) state
+
+  // Documented default initial state for the given parameters (some defaults are steady states,
+  // e.g. the tumour-free NK level sigma/f).
+  virtual std::vector<double> default_initial(std::span<const double> p) const = 0;
+  virtual std::string_view default_initial_note() const = 0;
+
+  // dy/dt at (t, y) for parameters p.
+  virtual void rhs(double t, const double* y, const double* p, double* dydt) const = 0;
+
+  // Analytic Jacobian J[i*n + j] = d f_i / d y_j (row-major); only if has_jacobian().
+  virtual bool has_jacobian() const { return false; }
+  virtual void jacobian(double /*t*/, const double* /*y*/, const double* /*p*/,
+                        double* /*jac*/) const {}
+
+  std::size_t num_states() const { return states().size(); }
+  std::size_t num_parameters() const { return parameters().size(); }
+  // Index of a state or parameter by name, or -1.
+  int state_index(std::string_view state_name) const;
+  int parameter_index(std::string_view parameter_name) const;
+  const ParameterSet* find_parameter_set(std::string_view set_name) const;
+  std::vector<std::string> state_names() const;
+  std::vector<std::string> parameter_names() const;
+  std::vector<std::string> parameter_set_names() const;
+};
+
+// All built-in models, in a fixed order (the registry is one explicit list in models.cpp).
+std::span<const OdeModel* const> all_models();
+const OdeModel* find_model(std::string_view name);
+std::vector<std::string> model_names();
+
+}  // namespace nksim
