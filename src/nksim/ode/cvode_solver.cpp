@@ -108,7 +108,6 @@ CvodeSolver::CvodeSolver(const OdeModel& model, std::span<const double> paramete
   flag = CVodeSStolerances(h.cvode, options.rtol, options.atol);
   if (flag != CV_SUCCESS) fail("CVodeSStolerances", flag);
   CVodeSetUserData(h.cvode, this);
-  CVodeSetMaxNumSteps(h.cvode, options.max_steps);
   h.matrix = SUNDenseMatrix(n, n, h.context);
   h.linear_solver = SUNLinSol_Dense(h.y, h.matrix, h.context);
   if (!h.matrix || !h.linear_solver) fail("SUNLinSol_Dense", -1);
@@ -138,12 +137,16 @@ void CvodeSolver::restart(double t0, std::span<const double> y0,
   t_ = t0;
   const int flag = CVodeReInit(h.cvode, t0, h.y);
   if (flag != CV_SUCCESS) fail("CVodeReInit", flag);
-  // The step budget is per run, not per segment.
-  CVodeSetMaxNumSteps(h.cvode, std::max(1L, max_steps_ - steps_before_restart_));
 }
 
 CvodeSolver::StepResult CvodeSolver::step(double t_stop) {
   Handles& h = *handles_;
+  // CVODE's own step limit counts per call (one step here), so the per-run budget is ours.
+  if (steps_taken() >= max_steps_) {
+    fail("more than solver.max_steps = " + std::to_string(max_steps_) +
+             " internal steps; the model is too stiff or the tolerances too tight",
+         0);
+  }
   CVodeSetStopTime(h.cvode, t_stop);
   double t_reached = t_;
   const int flag = CVode(h.cvode, t_stop, h.y, &t_reached, CV_ONE_STEP);

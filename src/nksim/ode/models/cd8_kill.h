@@ -3,7 +3,7 @@
 // de Pillis 2005 (Cancer Res 65:7950) kill fraction per day:
 //     D = d (L/T)^lambda / (s + (L/T)^lambda)
 // Dividing through by (L/T)^lambda gives the same function as
-//     D = d / (1 + s (T/L)^lambda),     D = 0 for L <= 0,
+//     D = d / (1 + s (T/L)^lambda),     D = 0 for L <= 0, D = d for T <= 0 < L,
 // which stays finite as T -> 0 (where the first form computes inf/inf and stiff solvers fail on
 // elimination runs). Models use the kill flux D*T and its partial derivatives:
 //     u = s (T/L)^lambda,  D = d/(1+u),
@@ -23,9 +23,13 @@ struct Cd8Kill {
 
 inline Cd8Kill cd8_kill(double tumour, double cd8, double d, double s, double lambda) {
   Cd8Kill k;
-  if (cd8 <= 0 || tumour <= 0) {
-    // Limits: L -> 0+ gives D -> 0; T -> 0+ gives D -> d and D*T -> 0.
-    k.dflux_dT = cd8 > 0 ? d : 0;
+  if (cd8 <= 0) return k;  // no CD8 cells, no kill (the limit L -> 0+)
+  if (tumour <= 0) {
+    // D -> d as T -> 0+. Continuing D = d to T <= 0 keeps the flux continuous, so T = 0 stays
+    // attracting when a solver steps slightly below zero; cutting the kill to 0 there instead
+    // makes small negative tumours grow more negative (observed: T = -83 after elimination).
+    k.flux = d * tumour;
+    k.dflux_dT = d;
     return k;
   }
   const double u = s * std::pow(tumour / cd8, lambda);

@@ -1,0 +1,83 @@
+// The command line end to end: help, version, describe, run, validate, exit codes.
+#include <gtest/gtest.h>
+
+#include "support/run_cli.h"
+
+namespace nksim {
+namespace {
+
+using testing::fresh_directory;
+using testing::read_file;
+using testing::run_cli;
+
+const std::string kDefault = std::string(NKSIM_SOURCE_DIR) + "/scenarios/default.toml";
+
+TEST(Cli, HelpAndVersion) {
+  auto help = run_cli("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("run"), std::string::npos);
+  EXPECT_NE(help.output.find("Exit codes"), std::string::npos);
+  auto version = run_cli("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.output.find(NKSIM_VERSION), std::string::npos);
+  auto run_help = run_cli("run --help");
+  EXPECT_EQ(run_help.exit_code, 0);
+  EXPECT_NE(run_help.output.find("--out"), std::string::npos);
+}
+
+TEST(Cli, NoSubcommandOrUnknownOptionIsBadInput) {
+  EXPECT_EQ(run_cli("").exit_code, 2);
+  EXPECT_EQ(run_cli("run --no-such-option x.toml").exit_code, 2);
+}
+
+TEST(Cli, DescribeListsStatesParametersAndSources) {
+  auto r = run_cli("describe depillis2005");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* text : {"sigma", "cells/day", "mouse_nn", "human_patient10", "BioModels",
+                           "Cancer Res 65:7950"}) {
+    EXPECT_NE(r.output.find(text), std::string::npos) << text;
+  }
+  auto unknown = run_cli("describe depilis2005");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("did you mean 'depillis2005'?"), std::string::npos);
+}
+
+TEST(Cli, RunWritesTimeseriesAndSummary) {
+  const auto dir = fresh_directory("cli-run");
+  const auto out = dir / "out";
+  auto r = run_cli("run " + kDefault + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("eliminated"), std::string::npos) << r.output;
+  const std::string csv = read_file(out / "timeseries.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "time_days,T,N,L");
+  const std::string summary = read_file(out / "summary.json");
+  for (const char* key : {"\"outcome\": \"eliminated\"", "\"scenario_hash\"", "\"nksim_version\"",
+                          "\"elimination_time_days\"", "\"escape_time_days\": null",
+                          "\"parameter_set\": \"mouse_nn\""}) {
+    EXPECT_NE(summary.find(key), std::string::npos) << key;
+  }
+  // Running again replaces the earlier output (it is an nksim output directory).
+  EXPECT_EQ(run_cli("run " + kDefault + " --out " + out.string() + " -q").exit_code, 0);
+  // No staging directories are left beside it.
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(Cli, RefusesToOverwriteForeignDirectory) {
+  const auto dir = fresh_directory("cli-foreign");
+  testing::write_file(dir / "precious.txt", "keep me");
+  auto r = run_cli("run " + kDefault + " --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("not an nksim output directory"), std::string::npos);
+  EXPECT_EQ(read_file(dir / "precious.txt"), "keep me");
+}
+
+TEST(Cli, ValidateDoesNotRun) {
+  auto r = run_cli("validate " + kDefault);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("valid well_mixed scenario"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nksim

@@ -1,0 +1,85 @@
+#include "nksim/io/toml_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "nksim/core/error.h"
+
+namespace nksim {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TableReader, ReadsTypedValuesAndAcceptsIntegersAsNumbers) {
+  const auto doc = TomlDocument::parse_string("[a]\nx = 3\ny = 2.5\nname = 'n'\nv = [1, 2.5]\n",
+                                              "t.toml");
+  TableReader a = doc.reader().table("a");
+  EXPECT_EQ(a.number("x"), 3.0);
+  EXPECT_EQ(a.number("y", Bound::kPositive), 2.5);
+  EXPECT_EQ(a.string("name"), "n");
+  EXPECT_EQ(a.number_array("v"), (std::vector<double>{1, 2.5}));
+  EXPECT_EQ(a.number_or("missing", 7), 7);
+  EXPECT_NO_THROW(a.finish());
+}
+
+TEST(TableReader, UnknownKeyNamesFileLineAndSuggestion) {
+  const auto doc = TomlDocument::parse_string("[sim]\nend_time = 3\nend_tme_days = 4\n", "s.toml");
+  TableReader sim = doc.reader().table("sim");
+  sim.number_or("end_time", 1);
+  sim.number_or("end_time_days", 1);
+  const std::string message = error_of([&] { sim.finish(); });
+  EXPECT_NE(message.find("s.toml:3:1"), std::string::npos) << message;
+  EXPECT_NE(message.find("unknown key 'end_tme_days' in [sim]"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean 'end_time_days'?"), std::string::npos) << message;
+}
+
+TEST(TableReader, WrongTypeBoundsAndNonFiniteAreRejected) {
+  const auto doc = TomlDocument::parse_string(
+      "s = 'x'\nneg = -1\nn = nan\ni = inf\nf = 1.5\n", "b.toml");
+  TableReader r = doc.reader();
+  EXPECT_NE(error_of([&] { r.number("s"); }).find("'s' must be a number, got a string"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("neg", Bound::kNonNegative); }).find("b.toml:2:"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("neg", Bound::kNonNegative); }).find("must be >= 0, got -1"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("n"); }).find("finite"), std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("i"); }).find("finite"), std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("f", Bound::kFraction); }).find("in [0, 1]"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { r.number("absent"); }).find("is required"), std::string::npos);
+}
+
+TEST(TableReader, ChoiceListsAllowedValues) {
+  const auto doc = TomlDocument::parse_string("engine = 'wellmixed'\n", "c.toml");
+  TableReader r = doc.reader();
+  const std::vector<std::string> allowed = {"well_mixed", "spatial"};
+  const std::string message = error_of([&] { r.choice("engine", allowed); });
+  EXPECT_NE(message.find("expected one of: well_mixed, spatial"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean 'well_mixed'?"), std::string::npos) << message;
+}
+
+TEST(TomlDocument, SyntaxErrorAndMissingFile) {
+  EXPECT_NE(error_of([] { TomlDocument::parse_string("a = = 1\n", "bad.toml"); })
+                .find("bad.toml:1:"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { TomlDocument::parse_file("/nonexistent/x.toml"); }).find("no such file"),
+            std::string::npos);
+}
+
+TEST(TableReader, ArrayOfTablesPathsAreNumberedFromOne) {
+  const auto doc = TomlDocument::parse_string("[[dose]]\na = 1\n[[dose]]\na = -2\n", "d.toml");
+  auto doses = doc.reader().tables("dose");
+  ASSERT_EQ(doses.size(), 2u);
+  const std::string message = error_of([&] { doses[1].number("a", Bound::kNonNegative); });
+  EXPECT_NE(message.find("'dose[2].a'"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace nksim

@@ -1,0 +1,60 @@
+#include "nksim/io/well_mixed_scenario.h"
+
+#include <gtest/gtest.h>
+
+#include "nksim/core/error.h"
+
+namespace nksim {
+namespace {
+
+TEST(WellMixedScenario, ResolvesSetOverridesDefaultsAndDoses) {
+  const auto doc = TomlDocument::parse_string(R"(
+[simulation]
+engine = "well_mixed"
+model = "depillis2005"
+parameter_set = "mouse_ll"
+end_time_days = 10
+output_interval_days = 2.5
+[parameters]
+c = 1e-6
+[initial]
+T = 5e5
+[[dose]]
+state = "N"
+time_days = 1
+amount = 1e7
+[[dose]]
+state = "L"
+start_days = 2
+stop_days = 4
+rate_per_day = 100
+)", "w.toml");
+  const WellMixedScenario s = parse_well_mixed(doc);
+  const WellMixedProblem p = resolve(s);
+  EXPECT_EQ(p.parameter_set, "mouse_ll");
+  EXPECT_EQ(p.parameters[2], 1e-6);       // c overridden
+  EXPECT_EQ(p.parameters[13], 7.17);      // d from mouse_ll
+  EXPECT_EQ(p.initial[0], 5e5);           // T given
+  EXPECT_NEAR(p.initial[1], 1.3e4 / 4.12e-2, 1e-6);  // N defaults to sigma/f
+  EXPECT_EQ(p.output_times_days, (std::vector<double>{0, 2.5, 5, 7.5, 10}));
+  ASSERT_EQ(p.doses.size(), 2u);
+  EXPECT_FALSE(p.doses[0].infusion);
+  EXPECT_TRUE(p.doses[1].infusion);
+  EXPECT_EQ(p.doses[1].state, 2u);
+}
+
+TEST(WellMixedScenario, ResolveRejectsUnknownNamesFromCode) {
+  WellMixedScenario s;
+  s.model = "depillis2005";
+  s.end_time_days = 1;
+  s.parameters["sgima"] = 1;
+  try {
+    resolve(s);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'sigma'?"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace nksim
