@@ -67,13 +67,48 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");
 }
 
-std::string describe_model(const std::string& name) {
+namespace {
+
+const OdeModel& model_or_throw(const std::string& name) {
   const OdeModel* model = find_model(name);
   if (!model) {
     const auto names = model_names();
     throw InputError("unknown model '" + name + "' (models: " + join(names) + ")" +
                      did_you_mean(name, names));
   }
+  return *model;
+}
+
+}  // namespace
+
+std::string describe_model_markdown(const std::string& name) {
+  const OdeModel& model = model_or_throw(name);
+  std::ostringstream out;
+  out << "| state | unit | meaning |\n|---|---|---|\n";
+  for (const auto& s : model.states()) {
+    out << "| `" << s.name << "` | " << s.unit << " | " << s.description << " |\n";
+  }
+  const auto sets = model.parameter_sets();
+  out << "\n| parameter | unit | meaning |";
+  for (const auto& set : sets) out << " `" << set.name << "` |";
+  out << "\n|---|---|---|";
+  for (std::size_t i = 0; i < sets.size(); ++i) out << "---|";
+  out << "\n";
+  for (std::size_t i = 0; i < model.num_parameters(); ++i) {
+    const auto& p = model.parameters()[i];
+    out << "| `" << p.name << "` | " << p.unit << " | " << p.description << " |";
+    for (const auto& set : sets) out << " " << format_number(set.values[i], 6) << " |";
+    out << "\n";
+  }
+  out << "\n| parameter set | what it is | source |\n|---|---|---|\n";
+  for (const auto& set : sets) {
+    out << "| `" << set.name << "` | " << set.description << " | " << set.source << " |\n";
+  }
+  return out.str();
+}
+
+std::string describe_model(const std::string& name) {
+  const OdeModel* model = &model_or_throw(name);
   std::ostringstream out;
   out << model->name() << "\n  " << model->citation() << "\n\nStates:\n";
   for (const auto& s : model->states()) {

@@ -29,4 +29,8 @@ std::string validate_scenario_file(const std::filesystem::path& scenario);
 // every parameter set's values and sources. Throws InputError for an unknown model.
 std::string describe_model(const std::string& name);
 
+// The same as Markdown tables (states; parameters with unit, meaning and the value in every
+// set; sets with sources). docs/models/<name>.md embeds this text verbatim, checked by a test.
+std::string describe_model_markdown(const std::string& name);
+
 }  // namespace nksim

@@ -1,0 +1,42 @@
+// Virtual patients per second: one 300-day de Pillis 2005 run (mouse_nn, T0 = 1e6, an NK bolus
+// of 1e7 cells on day 7, daily outputs, elimination/escape events) at rtol 1e-8, atol 1e-6, on
+// one thread. benchmarks/compare_scipy.py runs the same problem with SciPy's LSODA.
+#include <benchmark/benchmark.h>
+
+#include "nksim/io/well_mixed_scenario.h"
+
+namespace {
+
+nksim::WellMixedScenario patient(double nk_dose) {
+  nksim::WellMixedScenario s;
+  s.model = "depillis2005";
+  s.parameter_set = "mouse_nn";
+  s.end_time_days = 300;
+  s.output_interval_days = 1;
+  s.initial["T"] = 1e6;
+  s.doses.push_back({.state = "N", .time_days = 7, .amount = nk_dose});
+  s.elimination_below = 1;
+  s.escape_above = 1e8;
+  s.solver.rtol = 1e-8;
+  s.solver.atol = 1e-6;
+  return s;
+}
+
+// Arg: NK dose. 1e7 eliminates the tumour by day 14; 1e6 lets it escape (a harder run: the
+// tumour grows to its carrying capacity).
+void BM_DePillis2005Patient(benchmark::State& state) {
+  const nksim::WellMixedProblem problem = nksim::resolve(patient(static_cast<double>(state.range(0))));
+  long steps = 0;
+  for (auto _ : state) {
+    const nksim::WellMixedResult result = nksim::simulate(problem);
+    steps = result.solver_steps;
+    benchmark::DoNotOptimize(result.values.data());
+  }
+  state.SetItemsProcessed(state.iterations());  // items = virtual patients
+  state.counters["cvode_steps"] = static_cast<double>(steps);
+}
+BENCHMARK(BM_DePillis2005Patient)->Arg(10000000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
