@@ -128,6 +128,12 @@ std::size_t TrialStore::count_rows() {
   return static_cast<std::size_t>(stmt.column_int(0));
 }
 
+std::size_t TrialStore::count_failed() {
+  auto stmt = db_.prepare("SELECT count(*) FROM endpoints WHERE status <> 'ok'");
+  stmt.step();
+  return static_cast<std::size_t>(stmt.column_int(0));
+}
+
 void TrialStore::write(const PlanResult& r, std::uint64_t seed) {
   SqliteTransaction tx(db_);
   auto stmt = db_.prepare(

@@ -29,6 +29,7 @@ class TrialStore {
   // Moves every row of a part file into this store (skipping rows already here) and deletes it.
   void merge_part(const std::filesystem::path& part);
   std::size_t count_rows();
+  std::size_t count_failed();
 
   static std::filesystem::path database_path(const std::filesystem::path& dir) {
     return dir / "trial.sqlite";
