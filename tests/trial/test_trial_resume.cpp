@@ -1,0 +1,73 @@
+// A trial killed part-way (SIGKILL) and started again ends with exactly one row per plan, equal
+// to an uninterrupted run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "nksim/io/sqlite_db.h"
+#include "trial_test_util.h"
+
+namespace nksim::test {
+namespace {
+
+// Rows committed so far, or 0 while the database is not there yet.
+std::size_t committed_rows(const std::filesystem::path& db_file) {
+  try {
+    if (!std::filesystem::exists(db_file)) return 0;
+    SqliteDb db(db_file, SqliteDb::Mode::kReadOnly);
+    auto stmt = db.prepare("SELECT count(*) FROM endpoints");
+    stmt.step();
+    return static_cast<std::size_t>(stmt.column_int(0));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+TEST(TrialResume, KilledRunCompletesOnlyTheMissingPlans) {
+  TempDir dir("resume");
+  constexpr int kPatients = 1000;
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
+  const auto out = dir.path() / "killed";
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string file_arg = file.string(), out_arg = out.string();
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file_arg.c_str(), "--out", out_arg.c_str(),
+          "--threads", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t rows = 0;
+  while ((rows = committed_rows(out / "trial.sqlite")) < 50 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_GE(rows, 50u) << "the run never committed a plan";
+  const std::size_t before_restart = committed_rows(out / "trial.sqlite");
+  EXPECT_LT(before_restart, 2u * kPatients) << "the run finished before it could be killed";
+
+  const auto resumed = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                                   " --out " + quoted(out) + " --threads 2");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("already done"), std::string::npos) << resumed.output;
+
+  const auto whole = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                                 " --out " + quoted(dir.path() / "whole") + " --threads 2");
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  const auto expected = endpoint_rows(dir.path() / "whole");
+  ASSERT_EQ(expected.size(), 2u * kPatients);
+  EXPECT_EQ(endpoint_rows(out), expected);  // one row per plan (primary key), same values
+}
+
+}  // namespace
+}  // namespace nksim::test
