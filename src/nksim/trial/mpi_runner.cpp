@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -16,7 +17,7 @@ namespace {
 
 constexpr int kTagRequest = 1;
 constexpr int kTagPlan = 2;
-constexpr std::int64_t kStop = -1;
+constexpr int kMaxChunk = 32;  // plans per hand-out at most (guided: fewer near the end)
 
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
@@ -72,14 +73,17 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
       std::int64_t finished = 0;
       for (;;) {
         check(MPI_Send(&finished, 1, MPI_INT64_T, 0, kTagRequest, MPI_COMM_WORLD), "MPI_Send");
-        std::int64_t index = kStop;
-        check(MPI_Recv(&index, 1, MPI_INT64_T, 0, kTagPlan, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        std::int64_t chunk[kMaxChunk + 1] = {};
+        check(MPI_Recv(chunk, kMaxChunk + 1, MPI_INT64_T, 0, kTagPlan, MPI_COMM_WORLD,
+                       MPI_STATUS_IGNORE),
               "MPI_Recv");
-        if (index == kStop) break;
-        const RunPlan& plan = all[static_cast<std::size_t>(index)];
-        part.write(run_plan(spec, patients[plan.patient], plan), plan.seed);
-        finished = 1;
-        ++summary.ran;
+        if (chunk[0] == 0) break;  // no plans left
+        for (std::int64_t c = 1; c <= chunk[0]; ++c) {
+          const RunPlan& plan = all[static_cast<std::size_t>(chunk[c])];
+          part.write(run_plan(spec, patients[plan.patient], plan), plan.seed);
+          ++summary.ran;
+        }
+        finished = chunk[0];
       }
     }
     check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");  // parts closed
@@ -111,10 +115,19 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
   std::size_t next = 0;
   std::size_t completed = 0;
   int active = mpi.size() - 1;
+  // Guided self-scheduling: a chunk of about remaining / (2 ranks) plans, 1 to kMaxChunk, so
+  // hand-outs are rare early on and uneven run times still balance at the end.
   const auto answer = [&](int source) {
-    const std::int64_t index = next < todo.size() ? todo[next++] : kStop;
-    if (index == kStop) --active;
-    check(MPI_Send(&index, 1, MPI_INT64_T, source, kTagPlan, MPI_COMM_WORLD), "MPI_Send");
+    std::int64_t chunk[kMaxChunk + 1] = {};
+    const std::size_t remaining = todo.size() - next;
+    const std::size_t count = std::min<std::size_t>(
+        {remaining, static_cast<std::size_t>(kMaxChunk),
+         std::max<std::size_t>(1, remaining / (2 * static_cast<std::size_t>(mpi.size())))});
+    chunk[0] = static_cast<std::int64_t>(count);
+    for (std::size_t c = 0; c < count; ++c) chunk[c + 1] = todo[next++];
+    if (count == 0) --active;
+    check(MPI_Send(chunk, static_cast<int>(count + 1), MPI_INT64_T, source, kTagPlan, MPI_COMM_WORLD),
+          "MPI_Send");
   };
   const auto receive = [&](bool wait) {
     int flag = 1;
