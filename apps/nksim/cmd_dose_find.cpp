@@ -88,11 +88,12 @@ void add_dose_find_command(CLI::App& app, Action& action) {
         arm = static_cast<std::size_t>(it - spec.arms.begin());
       }
       std::cout << "patient," << (o.critical ? "lower_cells,upper_cells" : "lower_scale,upper_scale")
-                << ",found\n";
+                << ",result\n";
       for (const Patient& p : sample_patients(spec)) {
         const DoseFindResult r = search(plan_scenario(spec, p, arm));
         std::cout << p.index << "," << format_number(r.lower, 8) << ","
-                  << format_number(r.upper, 8) << "," << (r.found ? "yes" : "no") << "\n";
+                  << format_number(r.upper, 8) << ","
+                  << (r.without_dose ? "no_dose_needed" : r.found ? "found" : "not_found") << "\n";
       }
       return 0;
     };

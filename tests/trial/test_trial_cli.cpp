@@ -184,7 +184,7 @@ TEST(DoseFindCli, PrintsTheBracketForAScenarioAndACohort) {
   const auto cohort = run_command(kNksim + " dose-find --trial " + quoted(file) +
                                   " --arm high --state N --rel-tol 0.1");
   ASSERT_EQ(cohort.exit_code, 0) << cohort.output;
-  EXPECT_NE(cohort.output.find("patient,lower_scale,upper_scale,found\n0,"), std::string::npos)
+  EXPECT_NE(cohort.output.find("patient,lower_scale,upper_scale,result\n0,"), std::string::npos)
       << cohort.output;
   const auto bad = run_command(kNksim + " dose-find " + scenario + " --state Q");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;

@@ -22,7 +22,8 @@ Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, i
   const double follow_up = result.times_days.back();
   e.elimination_time_days = result.elimination_time_days;
   e.escape_time_days = result.escape_time_days;
-  e.final_tumour = result.value(rows - 1, tumour);
+  // The solver may undershoot below zero once a tumour is eliminated; no fewer than 0 cells.
+  e.final_tumour = std::max(0.0, result.value(rows - 1, tumour));
 
   // Best change and the change at the assessment day (the last output at or before it).
   double best = std::numeric_limits<double>::infinity();

@@ -19,7 +19,7 @@ struct Endpoints {
   std::optional<double> elimination_time_days;
   std::optional<double> escape_time_days;
   std::optional<double> peak;           // max of the peak state over the run
-  double final_tumour = 0;
+  double final_tumour = 0;             // tumour at the end of follow-up (>= 0)
 };
 
 // Category at the assessment day: CR if eliminated by then; else PR if the best change is
