@@ -10,7 +10,7 @@ namespace nksim::test {
 namespace {
 
 const std::string kNksim = NKSIM_BINARY;
-const std::string kMpi = std::string(NKSIM_MPIEXEC) +
+const std::string kMpi = std::string(kMpiEnv) + NKSIM_MPIEXEC +
                          " --oversubscribe --allow-run-as-root -np ";
 
 CommandResult run_trial(const std::filesystem::path& file, const std::filesystem::path& out,

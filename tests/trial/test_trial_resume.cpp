@@ -27,46 +27,70 @@ std::size_t committed_rows(const std::filesystem::path& db_file) {
   }
 }
 
-TEST(TrialResume, KilledRunCompletesOnlyTheMissingPlans) {
-  TempDir dir("resume");
-  constexpr int kPatients = 1000;
-  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
-  const auto out = dir.path() / "killed";
-
+// Starts `nksim trial run` on one thread, kills it with SIGKILL once at least 50 plans are
+// committed, and returns the number of rows left in the database.
+std::size_t run_and_kill(const std::filesystem::path& file, const std::filesystem::path& out) {
   const pid_t child = fork();
-  ASSERT_GE(child, 0);
+  if (child < 0) return 0;
   if (child == 0) {
     const std::string file_arg = file.string(), out_arg = out.string();
-    std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) _exit(126);
     execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file_arg.c_str(), "--out", out_arg.c_str(),
           "--threads", "1", static_cast<char*>(nullptr));
     _exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  std::size_t rows = 0;
-  while ((rows = committed_rows(out / "trial.sqlite")) < 50 &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);
+  return committed_rows(out / "trial.sqlite");
+}
+
+constexpr int kPatients = 1000;
+
+std::vector<std::string> uninterrupted(const std::filesystem::path& file,
+                                       const std::filesystem::path& out) {
+  const auto whole = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                                 " --out " + quoted(out) + " --threads 2");
+  EXPECT_EQ(whole.exit_code, 0) << whole.output;
+  return endpoint_rows(out);
+}
+
+TEST(TrialResume, KilledRunCompletesOnlyTheMissingPlans) {
+  TempDir dir("resume");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
+  const auto out = dir.path() / "killed";
+  const std::size_t rows = run_and_kill(file, out);
   ASSERT_GE(rows, 50u) << "the run never committed a plan";
-  const std::size_t before_restart = committed_rows(out / "trial.sqlite");
-  EXPECT_LT(before_restart, 2u * kPatients) << "the run finished before it could be killed";
+  EXPECT_LT(rows, 2u * kPatients) << "the run finished before it could be killed";
 
   const auto resumed = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
                                    " --out " + quoted(out) + " --threads 2");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  EXPECT_NE(resumed.output.find("already done"), std::string::npos) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(rows) + " already done)"), std::string::npos)
+      << resumed.output;
 
-  const auto whole = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
-                                 " --out " + quoted(dir.path() / "whole") + " --threads 2");
-  ASSERT_EQ(whole.exit_code, 0) << whole.output;
-  const auto expected = endpoint_rows(dir.path() / "whole");
+  const auto expected = uninterrupted(file, dir.path() / "whole");
   ASSERT_EQ(expected.size(), 2u * kPatients);
   EXPECT_EQ(endpoint_rows(out), expected);  // one row per plan (primary key), same values
+}
+
+TEST(TrialResume, KilledThreadRunCompletesUnderMpi) {
+  TempDir dir("resume-mpi");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "sobol"));
+  const auto out = dir.path() / "killed";
+  const std::size_t rows = run_and_kill(file, out);
+  ASSERT_GE(rows, 50u) << "the run never committed a plan";
+  const auto resumed = run_command(std::string(kMpiEnv) + NKSIM_MPIEXEC +
+                                   " --oversubscribe --allow-run-as-root -np 2 " +
+                                   NKSIM_MPI_BINARY + " " + quoted(file) + " --out " + quoted(out));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(rows) + " already done)"), std::string::npos)
+      << resumed.output;
+  EXPECT_EQ(endpoint_rows(out), uninterrupted(file, dir.path() / "whole"));
 }
 
 }  // namespace

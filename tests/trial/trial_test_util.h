@@ -8,6 +8,10 @@
 
 namespace nksim::test {
 
+// Prefix of mpirun command lines: Open MPI keeps some memory until exit, which LeakSanitizer
+// (asan preset) would report as a failure of nksim-mpi.
+inline constexpr const char* kMpiEnv = "env ASAN_OPTIONS=detect_leaks=0 ";
+
 // A fresh directory under the system temp dir, removed by the destructor.
 class TempDir {
  public:
