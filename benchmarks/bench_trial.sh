@@ -19,27 +19,30 @@ sed -e "s|^base = \"default.toml\"|base = \"$root/scenarios/default.toml\"|" \
     -e "s|^patients = .*|patients = $patients|" \
     "$root/scenarios/trial_nk_dose.toml" > "$work/trial.toml"
 
-median_time() {  # command... ; prints the median wall time in seconds
-  local times=()
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# Runs a command REPEATS times; prints "median_wall_s median_cpu_s" (cpu = user + sys of the
+# command and its children: with a loaded machine, wall time varies far more than cpu time).
+measure() {
+  local walls=() cpus=()
   for ((i = 0; i < repeats; ++i)); do
     rm -rf "$work/out"
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null
-    end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')")
+    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" > /dev/null
+    read -r wall user sys < "$work/time"
+    walls+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
   done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
 }
 
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "trial: $patients patients x 2 arms = $((2 * patients)) plans, $repeats runs each, median"
-t1=$(median_time "$nksim" trial run "$work/trial.toml" --out "$work/out" --threads 1 -q)
-t2=$(median_time "$nksim" trial run "$work/trial.toml" --out "$work/out" --threads 2 -q)
-tm=$(median_time mpirun --oversubscribe --allow-run-as-root -np 2 "$nksim_mpi" "$work/trial.toml" --out "$work/out" -q)
-awk -v n="$patients" -v t1="$t1" -v t2="$t2" -v tm="$tm" 'BEGIN {
-  printf "%-26s %9s %14s %11s\n", "runner", "median s", "patients / s", "efficiency"
-  printf "%-26s %9.3f %14.0f %11.2f\n", "threads = 1", t1, n / t1, 1
-  printf "%-26s %9.3f %14.0f %11.2f\n", "threads = 2", t2, n / t2, t1 / (2 * t2)
-  printf "%-26s %9.3f %14.0f %11.2f\n", "mpirun -np 2 nksim-mpi", tm, n / tm, t1 / (2 * tm)
+read -r t1 c1 < <(measure "$nksim" trial run "$work/trial.toml" --out "$work/out" --threads 1 -q)
+read -r t2 c2 < <(measure "$nksim" trial run "$work/trial.toml" --out "$work/out" --threads 2 -q)
+read -r tm cm < <(measure mpirun --oversubscribe --allow-run-as-root -np 2 "$nksim_mpi" "$work/trial.toml" --out "$work/out" -q)
+awk -v n="$patients" -v t1="$t1" -v t2="$t2" -v tm="$tm" -v c1="$c1" -v c2="$c2" -v cm="$cm" 'BEGIN {
+  printf "%-24s %8s %13s %11s %8s\n", "runner", "wall s", "patients / s", "efficiency", "cpu s"
+  printf "%-24s %8.3f %13.0f %11.2f %8.2f\n", "threads = 1", t1, n / t1, 1, c1
+  printf "%-24s %8.3f %13.0f %11.2f %8.2f\n", "threads = 2", t2, n / t2, t1 / (2 * t2), c2
+  printf "%-24s %8.3f %13.0f %11.2f %8.2f\n", "mpirun -np 2 nksim-mpi", tm, n / tm, t1 / (2 * tm), cm
 }'
