@@ -16,8 +16,9 @@ namespace {
 
 std::string bracket_text(const DoseFindResult& r) {
   if (r.without_dose) return "achieved without any dose";
-  if (!r.found) return r.note + " (bracket [" + format_number(r.lower, 6) + ", " +
-                       format_number(r.upper, 6) + "])";
+  if (!r.found)
+    return r.note + " (bracket [" + format_number(r.lower, 6) + ", " + format_number(r.upper, 6) +
+           "])";
   std::string text = "[" + format_number(r.lower, 6) + ", " + format_number(r.upper, 6) + "]";
   if (r.unit == "scale") {
     text += " x reference " + format_number(r.reference, 6) + " = [" +
@@ -50,7 +51,8 @@ void add_dose_find_command(CLI::App& app, Action& action) {
       "upper end (for --critical-tumour: achieved at the lower size, fails at the upper).");
   cmd->add_option("scenario", options->scenario, "well-mixed scenario file (one patient)");
   cmd->add_option("--trial", options->trial, "trial file: search for every patient of its cohort");
-  cmd->add_option("--arm", options->arm, "arm of the trial whose doses are scaled (default: first)");
+  cmd->add_option("--arm", options->arm,
+                  "arm of the trial whose doses are scaled (default: first)");
   cmd->add_option("--state", options->find.state, "state whose doses are scaled (e.g. N)");
   cmd->add_option("--outcome", options->find.outcome, "eliminated (default) or not_escaped");
   cmd->add_option("--rel-tol", options->find.rel_tol, "relative width of the final bracket")
@@ -84,16 +86,21 @@ void add_dose_find_command(CLI::App& app, Action& action) {
       if (!o.arm.empty()) {
         const auto it = std::find_if(spec.arms.begin(), spec.arms.end(),
                                      [&](const ArmSpec& a) { return a.name == o.arm; });
-        if (it == spec.arms.end()) throw InputError("--arm '" + o.arm + "' is not an arm of the trial");
+        if (it == spec.arms.end())
+          throw InputError("--arm '" + o.arm + "' is not an arm of the trial");
         arm = static_cast<std::size_t>(it - spec.arms.begin());
       }
-      std::cout << "patient," << (o.critical ? "lower_cells,upper_cells" : "lower_scale,upper_scale")
+      std::cout << "patient,"
+                << (o.critical ? "lower_cells,upper_cells" : "lower_scale,upper_scale")
                 << ",result\n";
       for (const Patient& p : sample_patients(spec)) {
         const DoseFindResult r = search(plan_scenario(spec, p, arm));
-        std::cout << p.index << "," << format_number(r.lower, 8) << ","
-                  << format_number(r.upper, 8) << ","
-                  << (r.without_dose ? "no_dose_needed" : r.found ? "found" : "not_found") << "\n";
+        std::cout << p.index << "," << format_number(r.lower, 8) << "," << format_number(r.upper, 8)
+                  << ","
+                  << (r.without_dose ? "no_dose_needed"
+                      : r.found      ? "found"
+                                     : "not_found")
+                  << "\n";
       }
       return 0;
     };

@@ -29,8 +29,7 @@ int main(int argc, char** argv) {
   try {
     const nksim::TrialRunSummary s = nksim::run_trial_mpi(mpi, file, out, !quiet);
     if (mpi.rank() == 0 && !quiet) {
-      std::cout << "Ran " << s.ran << " of " << s.plans << " plans on " << mpi.size()
-                << " ranks";
+      std::cout << "Ran " << s.ran << " of " << s.plans << " plans on " << mpi.size() << " ranks";
       if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
       std::cout << " in " << nksim::format_number(s.seconds, 3) << " s";
       if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";

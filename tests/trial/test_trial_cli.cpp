@@ -10,8 +10,8 @@ namespace nksim::test {
 namespace {
 
 const std::string kNksim = NKSIM_BINARY;
-const std::string kMpi = std::string(kMpiEnv) + NKSIM_MPIEXEC +
-                         " --oversubscribe --allow-run-as-root -np ";
+const std::string kMpi =
+    std::string(kMpiEnv) + NKSIM_MPIEXEC + " --oversubscribe --allow-run-as-root -np ";
 
 CommandResult run_trial(const std::filesystem::path& file, const std::filesystem::path& out,
                         int threads) {
@@ -72,7 +72,8 @@ TEST(TrialAnalysis, WritesTheAnalysisJsonSchemaAndCsv) {
   for (const auto& arm : json["arms"]) {
     EXPECT_EQ(arm["n"], 30);
     const auto& r = arm["response"];
-    EXPECT_EQ(r["CR"].get<int>() + r["PR"].get<int>() + r["SD"].get<int>() + r["PD"].get<int>(), 30);
+    EXPECT_EQ(r["CR"].get<int>() + r["PR"].get<int>() + r["SD"].get<int>() + r["PD"].get<int>(),
+              30);
     EXPECT_EQ(r["orr_ci"].size(), 2u);
     EXPECT_EQ(arm["elimination"]["ci"].size(), 2u);
     EXPECT_TRUE(arm.contains("ttp_median_days"));
@@ -138,15 +139,18 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadInput{"unknown_parameter",
                  "patients = 5\n[[distribution]]\nparameter = \"cc\"\nkind = \"uniform\"\n"
-                 "lower = 1\nupper = 2\n" + kArms,
+                 "lower = 1\nupper = 2\n" +
+                     kArms,
                  "'distribution[1].parameter' is 'cc', not a parameter of depillis2005"},
         BadInput{"impossible_bounds",
                  "patients = 5\n[[distribution]]\nparameter = \"c\"\nkind = \"uniform\"\n"
-                 "lower = 2e-7\nupper = 1e-7\n" + kArms,
+                 "lower = 2e-7\nupper = 1e-7\n" +
+                     kArms,
                  "'distribution[1].upper' must be greater than lower"},
         BadInput{"empty_truncation",
                  "patients = 5\n[[distribution]]\nparameter = \"a\"\nkind = \"normal\"\n"
-                 "mean = 0.5\nsd = 0.01\nlower = 2\nupper = 3\n" + kArms,
+                 "mean = 0.5\nsd = 0.01\nlower = 2\nupper = 3\n" +
+                     kArms,
                  "'distribution[1].lower' and upper leave no probability"},
         BadInput{"zero_patients", "patients = 0\n" + kArms, "'trial.patients'"},
         BadInput{"not_positive_definite",
@@ -155,10 +159,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "kind = \"uniform\"\nlower = 1e-7\nupper = 5e-7\n[[distribution]]\n"
                  "parameter = \"g\"\nkind = \"uniform\"\nlower = 0.01\nupper = 0.03\n"
                  "[correlation]\nparameters = [\"a\", \"c\", \"g\"]\n"
-                 "matrix = [[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]]\n" + kArms,
+                 "matrix = [[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]]\n" +
+                     kArms,
                  "'correlation.matrix' is not positive definite"},
-        BadInput{"unknown_key", "patients = 5\npateints = 3\n" + kArms,
-                 "did you mean 'patients'"},
+        BadInput{"unknown_key", "patients = 5\npateints = 3\n" + kArms, "did you mean 'patients'"},
         BadInput{"no_arm", "patients = 5\n", "'arm' is missing"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 

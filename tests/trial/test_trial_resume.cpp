@@ -34,7 +34,8 @@ std::size_t run_and_kill(const std::filesystem::path& file, const std::filesyste
   if (child < 0) return 0;
   if (child == 0) {
     const std::string file_arg = file.string(), out_arg = out.string();
-    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) _exit(126);
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))
+      _exit(126);
     execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file_arg.c_str(), "--out", out_arg.c_str(),
           "--threads", "1", static_cast<char*>(nullptr));
     _exit(127);

@@ -14,8 +14,8 @@ namespace nksim::test {
 
 TempDir::TempDir(const std::string& name) {
   std::random_device device;
-  path_ = std::filesystem::temp_directory_path() /
-          ("nksim-" + name + "-" + std::to_string(device()));
+  path_ =
+      std::filesystem::temp_directory_path() / ("nksim-" + name + "-" + std::to_string(device()));
   std::filesystem::remove_all(path_);
   std::filesystem::create_directories(path_);
 }
@@ -31,7 +31,8 @@ CommandResult run_command(const std::string& command) {
   if (!pipe) return result;
   std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -93,8 +94,8 @@ std::vector<std::string> endpoint_rows(const std::filesystem::path& dir) {
       "ON e.patient = s.patient AND e.arm = s.arm ORDER BY e.patient, e.arm");
   std::vector<std::string> rows;
   while (stmt.step()) {
-    std::string row = stmt.column_text(0) + "," + stmt.column_text(1) + "," +
-                      stmt.column_text(2) + "," + stmt.column_text(3) + "," + stmt.column_text(4);
+    std::string row = stmt.column_text(0) + "," + stmt.column_text(1) + "," + stmt.column_text(2) +
+                      "," + stmt.column_text(3) + "," + stmt.column_text(4);
     for (int c = 5; c <= 12; ++c) {
       const auto v = stmt.column_optional(c);
       row += "," + (v ? format_number(*v, 17) : std::string("NULL"));

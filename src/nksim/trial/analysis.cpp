@@ -15,7 +15,8 @@ Interval wilson_interval(std::size_t k, std::size_t n, double z) {
   const double centre = p + z2 / (2 * nn);
   const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
   const double denominator = 1 + z2 / nn;
-  return {std::max(0.0, (centre - half) / denominator), std::min(1.0, (centre + half) / denominator)};
+  return {std::max(0.0, (centre - half) / denominator),
+          std::min(1.0, (centre + half) / denominator)};
 }
 
 KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& event, double z) {
@@ -23,7 +24,8 @@ KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& 
   const std::size_t n = time.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
   km.time.push_back(0);
   km.survival.push_back(1);
   km.lower.push_back(1);
@@ -161,7 +163,8 @@ std::vector<double> ranks(std::span<const double> values) {
   const std::size_t n = values.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
   std::vector<double> out(n);
   std::size_t i = 0;
   while (i < n) {
@@ -193,7 +196,8 @@ std::vector<std::vector<double>> basis(const std::vector<std::vector<double>>& c
   for (const auto& column : columns) {
     std::vector<double> v = residual(column, q);
     const double norm = std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0));
-    const double scale = std::sqrt(std::inner_product(column.begin(), column.end(), column.begin(), 0.0));
+    const double scale =
+        std::sqrt(std::inner_product(column.begin(), column.end(), column.begin(), 0.0));
     if (norm <= 1e-10 * std::max(scale, 1.0)) continue;
     for (double& value : v) value /= norm;
     q.push_back(std::move(v));
@@ -230,7 +234,8 @@ std::vector<Prcc> prcc(std::span<const double> x, std::size_t k, std::span<const
     const double r = std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
     out[j].prcc = r;
     out[j].valid = true;
-    const double t = std::abs(r) < 1 ? r * std::sqrt(df / (1 - r * r)) : std::numeric_limits<double>::infinity();
+    const double t =
+        std::abs(r) < 1 ? r * std::sqrt(df / (1 - r * r)) : std::numeric_limits<double>::infinity();
     out[j].p_value = student_t_two_sided(t, df);
   }
   return out;

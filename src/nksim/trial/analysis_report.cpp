@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -63,9 +63,9 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
   std::size_t missing = data.patients * data.arms.size() - data.rows.size();
   if (missing > 0) table << "  (incomplete: " << missing << " plans not run yet)\n";
   char line[512];
-  std::snprintf(line, sizeof line, "%-16s %5s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm",
-                "n", "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)",
-                "median TTP", "median OS");
+  std::snprintf(line, sizeof line, "%-16s %5s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm", "n",
+                "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)", "median TTP",
+                "median OS");
   table << line;
 
   std::vector<std::vector<double>> surv_time(data.arms.size());
@@ -101,28 +101,28 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
     const KaplanMeier km = kaplan_meier(surv_time[a], surv_event[a]);
     const auto ttp_median = km_median(ttp_km);
     const auto os_median = km_median(km);
-    arms.push_back({{"name", data.arms[a]},
-                    {"n", n},
-                    {"response",
-                     {{"CR", cr},
-                      {"PR", pr},
-                      {"SD", sd},
-                      {"PD", pd},
-                      {"orr", static_cast<double>(cr + pr) / nn},
-                      {"orr_ci", {orr.lower, orr.upper}}}},
-                    {"elimination",
-                     {{"rate", static_cast<double>(eliminated) / nn},
-                      {"ci", {elim.lower, elim.upper}}}},
-                    {"ttp_median_days", optional_json(ttp_median)},
-                    {"km",
-                     {{"time_days", km.time},
-                      {"survival", km.survival},
-                      {"lower", km.lower},
-                      {"upper", km.upper},
-                      {"at_risk", km.at_risk},
-                      {"events", km.events}}}});
-    const std::string orr_text = format_number(100 * static_cast<double>(cr + pr) / nn, 3) +
-                                 "% (" + format_number(100 * orr.lower, 3) + "-" +
+    arms.push_back(
+        {{"name", data.arms[a]},
+         {"n", n},
+         {"response",
+          {{"CR", cr},
+           {"PR", pr},
+           {"SD", sd},
+           {"PD", pd},
+           {"orr", static_cast<double>(cr + pr) / nn},
+           {"orr_ci", {orr.lower, orr.upper}}}},
+         {"elimination",
+          {{"rate", static_cast<double>(eliminated) / nn}, {"ci", {elim.lower, elim.upper}}}},
+         {"ttp_median_days", optional_json(ttp_median)},
+         {"km",
+          {{"time_days", km.time},
+           {"survival", km.survival},
+           {"lower", km.lower},
+           {"upper", km.upper},
+           {"at_risk", km.at_risk},
+           {"events", km.events}}}});
+    const std::string orr_text = format_number(100 * static_cast<double>(cr + pr) / nn, 3) + "% (" +
+                                 format_number(100 * orr.lower, 3) + "-" +
                                  format_number(100 * orr.upper, 3) + ")";
     const std::string elim_text = format_number(100 * static_cast<double>(eliminated) / nn, 3) +
                                   "% (" + format_number(100 * elim.lower, 3) + "-" +
@@ -163,12 +163,16 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
     std::vector<double> x;
     for (const auto* row : rows)
       for (std::size_t k : columns) x.push_back(std::stod(data.values[row->patient][k]));
-    const std::vector<std::pair<std::string, std::function<std::optional<double>(const Endpoints&)>>>
+    const std::vector<
+        std::pair<std::string, std::function<std::optional<double>(const Endpoints&)>>>
         endpoints = {
-            {"best_pct_change", [](const Endpoints& e) { return std::optional(e.best_pct_change); }},
+            {"best_pct_change",
+             [](const Endpoints& e) { return std::optional(e.best_pct_change); }},
             {"survival_days", [](const Endpoints& e) { return std::optional(e.survival_days); }},
             {"ttp_days",
-             [&](const Endpoints& e) { return std::optional(e.ttp_days.value_or(data.follow_up_days)); }},
+             [&](const Endpoints& e) {
+               return std::optional(e.ttp_days.value_or(data.follow_up_days));
+             }},
             {"final_tumour", [](const Endpoints& e) { return std::optional(e.final_tumour); }},
             {"peak", [](const Endpoints& e) { return e.peak; }},
         };

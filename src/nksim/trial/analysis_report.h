@@ -9,8 +9,8 @@
 namespace nksim {
 
 struct AnalysisReport {
-  std::string table;                  // the readable summary
-  std::filesystem::path json;         // DIR/analysis.json
+  std::string table;           // the readable summary
+  std::filesystem::path json;  // DIR/analysis.json
 };
 
 AnalysisReport analyse_trial(const std::filesystem::path& dir);

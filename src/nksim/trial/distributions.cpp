@@ -9,11 +9,16 @@ namespace nksim {
 
 const char* distribution_kind_name(DistributionKind kind) {
   switch (kind) {
-    case DistributionKind::kFixed: return "fixed";
-    case DistributionKind::kUniform: return "uniform";
-    case DistributionKind::kNormal: return "normal";
-    case DistributionKind::kLognormal: return "lognormal";
-    case DistributionKind::kDiscrete: return "discrete";
+    case DistributionKind::kFixed:
+      return "fixed";
+    case DistributionKind::kUniform:
+      return "uniform";
+    case DistributionKind::kNormal:
+      return "normal";
+    case DistributionKind::kLognormal:
+      return "lognormal";
+    case DistributionKind::kDiscrete:
+      return "discrete";
   }
   return "?";
 }
@@ -25,10 +30,10 @@ double normal_quantile(double p) {
   if (p >= 1) return std::numeric_limits<double>::infinity();
   // P. J. Acklam, "An algorithm for computing the inverse normal cumulative distribution
   // function" (2003): rational approximations in a central and two tail regions.
-  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                           1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                          6.680131188771972e+01,  -1.328068155288572e+01};
+                          6.680131188771972e+01, -1.328068155288572e+01};
   constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                           -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
   constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -77,8 +82,8 @@ double Distribution::quantile(double u) const {
       return mean + sd * truncated_standard(u, (lower - mean) / sd, (upper - mean) / sd);
     case DistributionKind::kLognormal: {
       const double mu = std::log(median);
-      const double lo = lower > 0 ? (std::log(lower) - mu) / sigma_log
-                                  : -std::numeric_limits<double>::infinity();
+      const double lo =
+          lower > 0 ? (std::log(lower) - mu) / sigma_log : -std::numeric_limits<double>::infinity();
       const double hi = (std::log(upper) - mu) / sigma_log;
       return std::exp(mu + sigma_log * truncated_standard(u, lo, hi));
     }

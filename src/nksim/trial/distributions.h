@@ -18,10 +18,10 @@ const char* distribution_kind_name(DistributionKind kind);
 struct Distribution {
   std::string target;
   DistributionKind kind = DistributionKind::kFixed;
-  double value = 0;                                            // fixed
-  double lower = -std::numeric_limits<double>::infinity();    // uniform bounds, or truncation
+  double value = 0;                                         // fixed
+  double lower = -std::numeric_limits<double>::infinity();  // uniform bounds, or truncation
   double upper = std::numeric_limits<double>::infinity();
-  double mean = 0, sd = 1;          // normal
+  double mean = 0, sd = 1;           // normal
   double median = 1, sigma_log = 0;  // lognormal: ln X ~ Normal(ln median, sigma_log)
   std::vector<double> values;        // discrete numbers...
   std::vector<std::string> labels;   // ...or discrete names (parameter sets)

@@ -1,6 +1,8 @@
 #include "nksim/trial/dose_find.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <functional>
 
 #include "nksim/core/error.h"
@@ -17,7 +19,7 @@ bool achieved(const WellMixedScenario& s, const std::string& outcome, int& simul
 }
 
 void check_outcome(WellMixedScenario& s, const DoseFindOptions& o) {
-  const auto& outcomes = dose_find_outcomes();
+  const auto outcomes = dose_find_outcomes();
   if (std::find(outcomes.begin(), outcomes.end(), o.outcome) == outcomes.end()) {
     throw InputError("outcome '" + o.outcome + "' is not one of: " + join(outcomes) +
                      did_you_mean(o.outcome, outcomes));
@@ -47,10 +49,7 @@ void bisect(double& lo, double& hi, double rel_tol, const std::function<bool(dou
 
 }  // namespace
 
-const std::vector<std::string>& dose_find_outcomes() {
-  static const std::vector<std::string> kOutcomes = {"eliminated", "not_escaped"};
-  return kOutcomes;
-}
+std::vector<std::string> dose_find_outcomes() { return {"eliminated", "not_escaped"}; }
 
 DoseFindResult find_minimal_dose(const WellMixedScenario& scenario, const DoseFindOptions& o) {
   WellMixedScenario base = scenario;

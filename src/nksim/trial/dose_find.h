@@ -6,16 +6,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "nksim/io/well_mixed_scenario.h"
 
 namespace nksim {
 
 struct DoseFindOptions {
-  std::string state;                  // doses on this state are scaled
+  std::string state;                   // doses on this state are scaled
   std::string outcome = "eliminated";  // "eliminated" or "not_escaped"
-  double rel_tol = 0.01;              // stop when hi / lo <= 1 + rel_tol
-  double min_factor = 1e-6;           // search range of the scale (or of T0 / T0_base)
+  double rel_tol = 0.01;               // stop when hi / lo <= 1 + rel_tol
+  double min_factor = 1e-6;            // search range of the scale (or of T0 / T0_base)
   double max_factor = 1e6;
 };
 
@@ -27,13 +28,13 @@ struct DoseFindResult {
   bool without_dose = false;  // achieved with no dose at all (lower = upper = 0)
   double lower = 0;
   double upper = 0;
-  double reference = 0;       // dose: the first dose's amount (bolus) or rate (infusion)
-  std::string unit;           // "scale", "cells"
+  double reference = 0;  // dose: the first dose's amount (bolus) or rate (infusion)
+  std::string unit;      // "scale", "cells"
   int simulations = 0;
-  std::string note;           // why nothing was found, when !found
+  std::string note;  // why nothing was found, when !found
 };
 
-const std::vector<std::string>& dose_find_outcomes();
+std::vector<std::string> dose_find_outcomes();
 
 // Throws InputError when the state has no doses or the outcome needs a threshold the scenario
 // lacks.

@@ -11,15 +11,15 @@
 namespace nksim {
 
 struct Endpoints {
-  double best_pct_change = 0;   // min over output times in (0, assessment] of 100 (T/T0 - 1)
-  std::string category;         // "CR", "PR", "SD" or "PD"
-  std::optional<double> ttp_days;       // first growth of pd_above_pct over the nadir so far
-  double survival_days = 0;             // death time, or follow-up (censored)
-  bool death = false;                   // the tumour reached death_above
+  double best_pct_change = 0;      // min over output times in (0, assessment] of 100 (T/T0 - 1)
+  std::string category;            // "CR", "PR", "SD" or "PD"
+  std::optional<double> ttp_days;  // first growth of pd_above_pct over the nadir so far
+  double survival_days = 0;        // death time, or follow-up (censored)
+  bool death = false;              // the tumour reached death_above
   std::optional<double> elimination_time_days;
   std::optional<double> escape_time_days;
-  std::optional<double> peak;           // max of the peak state over the run
-  double final_tumour = 0;             // tumour at the end of follow-up (>= 0)
+  std::optional<double> peak;  // max of the peak state over the run
+  double final_tumour = 0;     // tumour at the end of follow-up (>= 0)
 };
 
 // Category at the assessment day: CR if eliminated by then; else PR if the best change is

@@ -66,7 +66,7 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
   summary.database = TrialStore::database_path(dir);
 
   if (mpi.rank() != 0) {
-    if (!broadcast_error("").empty()) return summary;  // rank 0 reports the error
+    if (!broadcast_error("").empty()) return summary;   // rank 0 reports the error
     check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");  // parts directory exists
     {
       TrialStore part = TrialStore::open_part(part_path(dir, mpi.rank()));
@@ -126,13 +126,15 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
     chunk[0] = static_cast<std::int64_t>(count);
     for (std::size_t c = 0; c < count; ++c) chunk[c + 1] = todo[next++];
     if (count == 0) --active;
-    check(MPI_Send(chunk, static_cast<int>(count + 1), MPI_INT64_T, source, kTagPlan, MPI_COMM_WORLD),
-          "MPI_Send");
+    check(
+        MPI_Send(chunk, static_cast<int>(count + 1), MPI_INT64_T, source, kTagPlan, MPI_COMM_WORLD),
+        "MPI_Send");
   };
   const auto receive = [&](bool wait) {
     int flag = 1;
     MPI_Status status;
-    if (!wait) check(MPI_Iprobe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (!wait)
+      check(MPI_Iprobe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
     if (!flag) return false;
     std::int64_t finished = 0;
     check(MPI_Recv(&finished, 1, MPI_INT64_T, MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &status),

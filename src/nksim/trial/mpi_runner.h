@@ -1,8 +1,9 @@
 // Runs a trial over MPI ranks (the separate nksim-mpi executable; the nksim library never links
 // MPI). Rank 0 owns DIR/trial.sqlite and hands out chunks of plan indices on request (guided
-// self-scheduling: smaller chunks as the work runs out), so uneven run times balance; it also runs plans itself between requests. Every other rank
-// writes its results to its own DIR/parts/rank-<r>.sqlite (one transaction per plan); rank 0
-// merges the parts at the end, and at the start of a resumed run.
+// self-scheduling: smaller chunks as the work runs out), so uneven run times balance; it also runs
+// plans itself between requests. Every other rank writes its results to its own
+// DIR/parts/rank-<r>.sqlite (one transaction per plan); rank 0 merges the parts at the end, and at
+// the start of a resumed run.
 #pragma once
 
 #include <filesystem>

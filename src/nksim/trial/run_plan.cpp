@@ -77,8 +77,9 @@ PlanResult run_plan(const TrialSpec& spec, const Patient& patient, const RunPlan
   out.arm = plan.arm;
   const WellMixedProblem problem = resolve(plan_scenario(spec, patient, plan.arm));
   const std::size_t tumour = problem.model->tumour_state();
-  const int peak =
-      spec.endpoints.peak_state.empty() ? -1 : problem.model->state_index(spec.endpoints.peak_state);
+  const int peak = spec.endpoints.peak_state.empty()
+                       ? -1
+                       : problem.model->state_index(spec.endpoints.peak_state);
   try {
     const WellMixedResult result = simulate(problem);
     out.endpoints = compute_endpoints(result, tumour, peak, spec.endpoints);

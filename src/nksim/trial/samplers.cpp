@@ -13,9 +13,12 @@ namespace nksim {
 
 const char* sampler_name(SamplerKind kind) {
   switch (kind) {
-    case SamplerKind::kMonteCarlo: return "monte_carlo";
-    case SamplerKind::kLatinHypercube: return "lhs";
-    case SamplerKind::kSobol: return "sobol";
+    case SamplerKind::kMonteCarlo:
+      return "monte_carlo";
+    case SamplerKind::kLatinHypercube:
+      return "lhs";
+    case SamplerKind::kSobol:
+      return "sobol";
   }
   return "?";
 }
@@ -23,11 +26,11 @@ const char* sampler_name(SamplerKind kind) {
 double counter_uniform(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c) {
   using Philox = r123::Philox4x32;
   Philox generator;
-  const Philox::key_type key = {{static_cast<std::uint32_t>(seed),
-                                 static_cast<std::uint32_t>(seed >> 32)}};
-  const Philox::ctr_type counter = {{static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b),
-                                     static_cast<std::uint32_t>(c),
-                                     static_cast<std::uint32_t>((a >> 32) ^ (b >> 32) ^ (c >> 32))}};
+  const Philox::key_type key = {
+      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  const Philox::ctr_type counter = {
+      {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(c),
+       static_cast<std::uint32_t>((a >> 32) ^ (b >> 32) ^ (c >> 32))}};
   const Philox::ctr_type r = generator(counter, key);
   const std::uint64_t bits = (static_cast<std::uint64_t>(r[0]) << 32 | r[1]) >> 11;
   return (static_cast<double>(bits) + 0.5) * 0x1p-53;
@@ -70,8 +73,8 @@ static_assert(std::size(kJoeKuo) + 1 == SobolSequence::kMaxDimensions);
 
 SobolSequence::SobolSequence(std::size_t dimensions) : dims_(dimensions) {
   if (dims_ == 0 || dims_ > kMaxDimensions) {
-    throw std::invalid_argument("Sobol sequence supports 1 to " +
-                                std::to_string(kMaxDimensions) + " dimensions");
+    throw std::invalid_argument("Sobol sequence supports 1 to " + std::to_string(kMaxDimensions) +
+                                " dimensions");
   }
   constexpr int bits = kBits;
   direction_.assign(dims_ * bits, 0);
@@ -121,7 +124,8 @@ std::vector<double> sample_unit_cube(SamplerKind kind, std::size_t n, std::size_
   switch (kind) {
     case SamplerKind::kMonteCarlo:
       for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < d; ++j) points[i * d + j] = counter_uniform(seed, i, j, kPurposeMc);
+        for (std::size_t j = 0; j < d; ++j)
+          points[i * d + j] = counter_uniform(seed, i, j, kPurposeMc);
       break;
     case SamplerKind::kLatinHypercube: {
       std::vector<std::size_t> order(n);
@@ -135,8 +139,9 @@ std::vector<double> sample_unit_cube(SamplerKind kind, std::size_t n, std::size_
         // Patient order[r] falls in stratum r.
         for (std::size_t r = 0; r < n; ++r) {
           const std::size_t i = order[r];
-          points[i * d + j] = (static_cast<double>(r) + counter_uniform(seed, i, j, kPurposeJitter)) /
-                              static_cast<double>(n);
+          points[i * d + j] =
+              (static_cast<double>(r) + counter_uniform(seed, i, j, kPurposeJitter)) /
+              static_cast<double>(n);
         }
       }
       break;

@@ -34,7 +34,8 @@ TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
 
   unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                          : std::max(1U, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(todo.size(), 1)));
+  threads =
+      static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(todo.size(), 1)));
 
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};

@@ -31,8 +31,8 @@ bool check_target(TableReader& table, const std::string& target, const OdeModel&
   const int index = model.parameter_index(target);
   if (index < 0) {
     const auto names = model.parameter_names();
-    table.fail("parameter", "is '" + target + "', not a parameter of " +
-                                std::string(model.name()) + " (parameters: " + join(names) +
+    table.fail("parameter", "is '" + target + "', not a parameter of " + std::string(model.name()) +
+                                " (parameters: " + join(names) +
                                 "; or initial.<state>, parameter_set)" +
                                 did_you_mean(target, names));
   }
@@ -79,8 +79,9 @@ Distribution read_distribution(TableReader& table, const OdeModel& model) {
     const double mass = normal_cdf((dist.upper - dist.mean) / dist.sd) -
                         normal_cdf((dist.lower - dist.mean) / dist.sd);
     if (!(mass > 1e-12)) {
-      table.fail("lower", "and upper leave no probability (the interval lies more than 7 sd "
-                          "from the mean)");
+      table.fail("lower",
+                 "and upper leave no probability (the interval lies more than 7 sd "
+                 "from the mean)");
     }
   } else if (kind == "lognormal") {
     dist.kind = DistributionKind::kLognormal;
@@ -93,8 +94,9 @@ Distribution read_distribution(TableReader& table, const OdeModel& model) {
     const double lo = dist.lower > 0 ? (std::log(dist.lower) - mu) / dist.sigma_log : -1e300;
     const double mass = normal_cdf((std::log(dist.upper) - mu) / dist.sigma_log) - normal_cdf(lo);
     if (!(mass > 1e-12)) {
-      table.fail("lower", "and upper leave no probability (the interval lies more than 7 "
-                          "sigma_log from the median)");
+      table.fail("lower",
+                 "and upper leave no probability (the interval lies more than 7 "
+                 "sigma_log from the median)");
     }
   } else {
     dist.kind = DistributionKind::kDiscrete;
@@ -144,8 +146,10 @@ ArmSpec read_arm(TableReader& table, const WellMixedScenario& base, const OdeMod
   const std::vector<std::string> dose_modes = {"base", "none", "listed"};
   const bool listed = table.has("dose");
   std::string mode = table.choice_or("doses", dose_modes, listed ? "listed" : "base");
-  if (listed && mode != "listed") table.fail("doses", "is \"" + mode + "\" but [[arm.dose]] is given");
-  if (!listed && mode == "listed") table.fail("doses", "is \"listed\" but no [[arm.dose]] is given");
+  if (listed && mode != "listed")
+    table.fail("doses", "is \"" + mode + "\" but [[arm.dose]] is given");
+  if (!listed && mode == "listed")
+    table.fail("doses", "is \"listed\" but no [[arm.dose]] is given");
   if (mode == "none") {
     arm.doses = std::vector<DoseSpec>{};
   } else if (mode == "listed") {
@@ -190,15 +194,16 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   }
   spec.seed = static_cast<std::uint64_t>(trial.integer_or("seed", 1, 0));
   const std::string sampler = trial.choice_or("sampler", kSamplers, "lhs");
-  spec.sampler = sampler == "sobol"   ? SamplerKind::kSobol
-                 : sampler == "lhs"   ? SamplerKind::kLatinHypercube
-                                      : SamplerKind::kMonteCarlo;
-  spec.follow_up_days = trial.number_or("follow_up_days", spec.base.end_time_days, Bound::kPositive);
+  spec.sampler = sampler == "sobol" ? SamplerKind::kSobol
+                 : sampler == "lhs" ? SamplerKind::kLatinHypercube
+                                    : SamplerKind::kMonteCarlo;
+  spec.follow_up_days =
+      trial.number_or("follow_up_days", spec.base.end_time_days, Bound::kPositive);
   for (const auto& dose : spec.base.doses) {
     const double start = dose.infusion ? dose.start_days : dose.time_days;
     if (start >= spec.follow_up_days) {
-      trial.fail("follow_up_days", "ends before a dose of the base scenario (day " +
-                                       format_number(start) + ")");
+      trial.fail("follow_up_days",
+                 "ends before a dose of the base scenario (day " + format_number(start) + ")");
     }
   }
   spec.base.end_time_days = spec.follow_up_days;
@@ -212,8 +217,8 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   for (auto& table : root.tables("distribution")) {
     spec.distributions.push_back(read_distribution(table, model));
     if (!targets.insert(spec.distributions.back().target).second) {
-      table.fail("parameter", "'" + spec.distributions.back().target +
-                                  "' already has a distribution");
+      table.fail("parameter",
+                 "'" + spec.distributions.back().target + "' already has a distribution");
     }
   }
   if (spec.sampler == SamplerKind::kSobol &&
@@ -276,7 +281,8 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   e.elimination_below = spec.base.elimination_below.value_or(1.0);
   auto endpoints = root.optional_table("endpoints");
   if (endpoints) {
-    e.assessment_day = endpoints->number_or("assessment_day", spec.follow_up_days, Bound::kPositive);
+    e.assessment_day =
+        endpoints->number_or("assessment_day", spec.follow_up_days, Bound::kPositive);
     if (e.assessment_day > spec.follow_up_days) {
       endpoints->fail("assessment_day", "must not be after follow_up_days (" +
                                             format_number(spec.follow_up_days) + ")");

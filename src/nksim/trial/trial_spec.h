@@ -24,11 +24,11 @@ struct ArmSpec {
 
 // How endpoints are computed from a run (docs/trials.md, "Endpoints").
 struct EndpointSpec {
-  double assessment_day = 0;    // RECIST-like category and best % change up to this day
-  double pr_below_pct = -30;    // partial response: best change <= this
-  double pd_above_pct = 20;     // progressive disease: change at assessment >= this; progression:
-                                // growth by this much above the nadir
-  double death_above = 0;       // death when the tumour reaches this many cells
+  double assessment_day = 0;     // RECIST-like category and best % change up to this day
+  double pr_below_pct = -30;     // partial response: best change <= this
+  double pd_above_pct = 20;      // progressive disease: change at assessment >= this; progression:
+                                 // growth by this much above the nadir
+  double death_above = 0;        // death when the tumour reaches this many cells
   double elimination_below = 1;  // elimination (complete response) below this many cells
   std::string peak_state;        // optional: report the peak of this state
   bool store_timeseries = true;
@@ -46,8 +46,8 @@ struct TrialSpec {
   double follow_up_days = 0;
   WellMixedScenario base;
   std::vector<Distribution> distributions;
-  std::vector<std::size_t> correlated;    // indices into distributions
-  std::vector<double> correlation;        // correlated.size()^2, row-major
+  std::vector<std::size_t> correlated;  // indices into distributions
+  std::vector<double> correlation;      // correlated.size()^2, row-major
   std::vector<ArmSpec> arms;
   EndpointSpec endpoints;
 };

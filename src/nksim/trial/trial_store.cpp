@@ -49,8 +49,7 @@ bool has_meta(SqliteDb& db) {
 
 }  // namespace
 
-TrialStore::TrialStore(const std::filesystem::path& file)
-    : db_(file, SqliteDb::Mode::kCreate) {
+TrialStore::TrialStore(const std::filesystem::path& file) : db_(file, SqliteDb::Mode::kCreate) {
   db_.exec(kSchema);
 }
 
@@ -58,8 +57,7 @@ TrialStore TrialStore::open_part(const std::filesystem::path& file) { return Tri
 
 TrialStore::TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
                        const std::vector<Patient>& patients)
-    : db_((std::filesystem::create_directories(dir), database_path(dir)),
-          SqliteDb::Mode::kCreate) {
+    : db_((std::filesystem::create_directories(dir), database_path(dir)), SqliteDb::Mode::kCreate) {
   db_.exec(kSchema);
   db_.exec(kTrialSchema);
   if (has_meta(db_)) {
@@ -93,7 +91,8 @@ TrialStore::TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
         .bind(3, spec.arms[a].description)
         .run();
   }
-  auto parameter = db_.prepare("INSERT INTO parameters(parameter, name, distribution) VALUES (?, ?, ?)");
+  auto parameter =
+      db_.prepare("INSERT INTO parameters(parameter, name, distribution) VALUES (?, ?, ?)");
   for (std::size_t d = 0; d < spec.distributions.size(); ++d) {
     parameter.bind(1, static_cast<std::int64_t>(d))
         .bind(2, spec.distributions[d].target)
@@ -159,8 +158,8 @@ void TrialStore::write(const PlanResult& r, std::uint64_t seed) {
   }
   stmt.run();
   if (r.ok && !r.times_days.empty()) {
-    auto series = db_.prepare(
-        "INSERT INTO timeseries(patient, arm, time_days, tumour) VALUES (?, ?, ?, ?)");
+    auto series =
+        db_.prepare("INSERT INTO timeseries(patient, arm, time_days, tumour) VALUES (?, ?, ?, ?)");
     series.bind(1, static_cast<std::int64_t>(r.patient))
         .bind(2, static_cast<std::int64_t>(r.arm))
         .bind_blob(3, r.times_days)
@@ -190,7 +189,8 @@ void TrialStore::merge_part(const std::filesystem::path& part) {
 TrialData load_trial(const std::filesystem::path& dir) {
   const auto path = TrialStore::database_path(dir);
   if (!std::filesystem::is_regular_file(path)) {
-    throw InputError(dir.string() + " holds no trial database (trial.sqlite); run "
+    throw InputError(dir.string() +
+                     " holds no trial database (trial.sqlite); run "
                      "'nksim trial run' first");
   }
   SqliteDb db(path, SqliteDb::Mode::kReadOnly);
@@ -236,8 +236,8 @@ TrialData load_trial(const std::filesystem::path& dir) {
 }
 
 std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
-                                                                     std::size_t patient,
-                                                                     std::size_t arm) {
+                                                                    std::size_t patient,
+                                                                    std::size_t arm) {
   auto stmt = db.prepare("SELECT time_days, tumour FROM timeseries WHERE patient = ? AND arm = ?");
   stmt.bind(1, static_cast<std::int64_t>(patient)).bind(2, static_cast<std::int64_t>(arm));
   if (!stmt.step()) return {};
@@ -275,11 +275,10 @@ std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path&
       const Endpoints& e = r.endpoints;
       out << r.patient << "," << data.arms[r.arm] << "," << (r.ok ? "ok" : "failed") << ",";
       if (r.ok) {
-        out << format_number(e.best_pct_change, 17) << "," << e.category << ","
-            << opt(e.ttp_days) << "," << format_number(e.survival_days, 17) << ","
-            << (e.death ? 1 : 0) << "," << opt(e.elimination_time_days) << ","
-            << opt(e.escape_time_days) << "," << opt(e.peak) << ","
-            << format_number(e.final_tumour, 17);
+        out << format_number(e.best_pct_change, 17) << "," << e.category << "," << opt(e.ttp_days)
+            << "," << format_number(e.survival_days, 17) << "," << (e.death ? 1 : 0) << ","
+            << opt(e.elimination_time_days) << "," << opt(e.escape_time_days) << "," << opt(e.peak)
+            << "," << format_number(e.final_tumour, 17);
       } else {
         out << ",,,,,,,,";
       }
@@ -292,15 +291,16 @@ std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path&
   if (count.column_int(0) > 0) {
     std::ofstream out = open("timeseries.csv");
     out << "patient,arm,time_days,tumour\n";
-    auto stmt = db.prepare("SELECT patient, arm, time_days, tumour FROM timeseries "
-                           "ORDER BY patient, arm");
+    auto stmt = db.prepare(
+        "SELECT patient, arm, time_days, tumour FROM timeseries "
+        "ORDER BY patient, arm");
     while (stmt.step()) {
       const auto arm = static_cast<std::size_t>(stmt.column_int(1));
       const auto t = stmt.column_blob(2);
       const auto y = stmt.column_blob(3);
       for (std::size_t i = 0; i < t.size() && i < y.size(); ++i) {
-        out << stmt.column_int(0) << "," << data.arms[arm] << "," << format_number(t[i], 17)
-            << "," << format_number(y[i], 17) << "\n";
+        out << stmt.column_int(0) << "," << data.arms[arm] << "," << format_number(t[i], 17) << ","
+            << format_number(y[i], 17) << "\n";
       }
     }
   }

@@ -55,9 +55,9 @@ struct TrialData {
   double follow_up_days = 0;
   std::string file_hash;
   std::vector<std::string> arms;
-  std::vector<std::string> parameters;       // sampled quantities, in distribution order
+  std::vector<std::string> parameters;           // sampled quantities, in distribution order
   std::vector<std::vector<std::string>> values;  // [patient][parameter] as stored text
-  std::vector<EndpointRow> rows;                  // sorted by (patient, arm)
+  std::vector<EndpointRow> rows;                 // sorted by (patient, arm)
 };
 
 // Reads a trial database (InputError if DIR holds none).
@@ -65,8 +65,8 @@ TrialData load_trial(const std::filesystem::path& dir);
 
 // Tumour time series of one plan (empty when not stored).
 std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
-                                                                     std::size_t patient,
-                                                                     std::size_t arm);
+                                                                    std::size_t patient,
+                                                                    std::size_t arm);
 
 // Writes DIR/patients.csv, DIR/endpoints.csv and DIR/timeseries.csv (when stored).
 std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path& dir);

@@ -28,7 +28,8 @@ TEST(NormalQuantile, MatchesKnownValues) {
   EXPECT_NEAR(normal_quantile(0.975), 1.959963984540054, 1e-13);
   EXPECT_NEAR(normal_quantile(0.5), 0.0, 1e-15);
   EXPECT_NEAR(normal_quantile(1e-10), -6.361340902404056, 1e-9);
-  for (double p : {1e-6, 0.01, 0.3, 0.77, 0.999}) EXPECT_NEAR(normal_cdf(normal_quantile(p)), p, 1e-14 + 1e-12 * p);
+  for (double p : {1e-6, 0.01, 0.3, 0.77, 0.999})
+    EXPECT_NEAR(normal_cdf(normal_quantile(p)), p, 1e-14 + 1e-12 * p);
 }
 
 TEST(Distributions, UniformMomentsWithinStatisticalError) {

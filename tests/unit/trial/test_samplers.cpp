@@ -68,7 +68,8 @@ TEST(Sobol, EveryDyadicIntervalHoldsOnePointPerDimension) {
   std::vector<std::vector<int>> hits(SobolSequence::kMaxDimensions, std::vector<int>(n, 0));
   for (std::size_t i = 0; i < n; ++i) {
     sobol.next(point);
-    for (std::size_t j = 0; j < point.size(); ++j) ++hits[j][static_cast<std::size_t>(point[j] * n)];
+    for (std::size_t j = 0; j < point.size(); ++j)
+      ++hits[j][static_cast<std::size_t>(point[j] * n)];
   }
   for (std::size_t j = 0; j < hits.size(); ++j) {
     EXPECT_TRUE(std::all_of(hits[j].begin(), hits[j].end(), [](int h) { return h == 1; }))
