@@ -166,6 +166,29 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"no_arm", "patients = 5\n", "'arm' is missing"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
+// The shipped example: validates, runs on threads and on two MPI ranks with the same rows, and
+// its analysis prints response rates, Kaplan-Meier medians, the log-rank test and PRCC.
+TEST(TrialScenario, NkDoseRunsOnThreadsAndMpiAndAnalyses) {
+  const std::string file = std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose.toml";
+  const auto validated = run_command(kNksim + " trial validate " + file);
+  ASSERT_EQ(validated.exit_code, 0) << validated.output;
+  EXPECT_NE(validated.output.find("200 patients x 2 arms = 400 plans"), std::string::npos)
+      << validated.output;
+  TempDir dir("nk-dose");
+  ASSERT_EQ(run_trial(file, dir.path() / "threads", 2).exit_code, 0);
+  const auto mpi = run_mpi(file, dir.path() / "mpi", 2);
+  ASSERT_EQ(mpi.exit_code, 0) << mpi.output;
+  const auto rows = endpoint_rows(dir.path() / "threads");
+  EXPECT_EQ(rows.size(), 400u);
+  EXPECT_EQ(rows, endpoint_rows(dir.path() / "mpi"));
+  const auto analysis = run_command(kNksim + " trial analyse " + quoted(dir.path() / "mpi"));
+  ASSERT_EQ(analysis.exit_code, 0) << analysis.output;
+  for (const char* text : {"nk_1e6", "nk_3e6", "ORR (95% CI)", "median TTP", "median OS",
+                           "Log-rank (survival) nk_1e6 vs nk_3e6", "PRCC"}) {
+    EXPECT_NE(analysis.output.find(text), std::string::npos) << text << "\n" << analysis.output;
+  }
+}
+
 TEST(TrialResume, RefusesADatabaseOfAnotherTrialFile) {
   TempDir dir("hash");
   const auto first = write_trial(dir.path(), "a.toml", small_trial_body(4, "lhs"));
