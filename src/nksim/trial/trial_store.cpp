@@ -47,6 +47,12 @@ bool has_meta(SqliteDb& db) {
   return rows.column_int(0) > 0;
 }
 
+// Creates the output directory and names the database inside it.
+std::filesystem::path prepare_database(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  return TrialStore::database_path(dir);
+}
+
 }  // namespace
 
 TrialStore::TrialStore(const std::filesystem::path& file) : db_(file, SqliteDb::Mode::kCreate) {
@@ -57,7 +63,7 @@ TrialStore TrialStore::open_part(const std::filesystem::path& file) { return Tri
 
 TrialStore::TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
                        const std::vector<Patient>& patients)
-    : db_((std::filesystem::create_directories(dir), database_path(dir)), SqliteDb::Mode::kCreate) {
+    : db_(prepare_database(dir), SqliteDb::Mode::kCreate) {
   db_.exec(kSchema);
   db_.exec(kTrialSchema);
   if (has_meta(db_)) {
