@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "nksim/io/sqlite_db.h"
@@ -91,6 +92,49 @@ TEST(TrialResume, KilledThreadRunCompletesUnderMpi) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("(" + std::to_string(rows) + " already done)"), std::string::npos)
       << resumed.output;
+  EXPECT_EQ(endpoint_rows(out), uninterrupted(file, dir.path() / "whole"));
+}
+
+// An MPI run stopped part-way (SIGTERM to mpirun, which ends every rank at once) leaves rows in
+// trial.sqlite (rank 0) and in parts/rank-1.sqlite; the next run merges the part first and
+// completes only the missing plans.
+TEST(TrialResume, StoppedMpiRunMergesItsPartsAndCompletes) {
+  TempDir dir("resume-mpi-parts");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
+  const auto out = dir.path() / "stopped";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string file_arg = file.string(), out_arg = out.string();
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) {
+      _exit(126);
+    }
+    setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+    execl(NKSIM_MPIEXEC, NKSIM_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-np", "2",
+          NKSIM_MPI_BINARY, file_arg.c_str(), "--out", out_arg.c_str(), "-q",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const std::size_t in_main = committed_rows(out / "trial.sqlite");
+  const std::size_t in_part = committed_rows(out / "parts" / "rank-1.sqlite");
+  ASSERT_GE(in_main, 50u);
+  EXPECT_LT(in_main + in_part, 2u * kPatients) << "the run finished before it could be stopped";
+
+  const auto resumed = run_command(std::string(kMpiEnv) + NKSIM_MPIEXEC +
+                                   " --oversubscribe --allow-run-as-root -np 2 " +
+                                   NKSIM_MPI_BINARY + " " + quoted(file) + " --out " + quoted(out));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(in_main + in_part) + " already done)"),
+            std::string::npos)
+      << resumed.output;
+  EXPECT_FALSE(std::filesystem::exists(out / "parts"));
   EXPECT_EQ(endpoint_rows(out), uninterrupted(file, dir.path() / "whole"));
 }
 
