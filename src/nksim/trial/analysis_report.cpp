@@ -45,31 +45,23 @@ std::vector<std::size_t> numeric_parameters(const TrialData& data) {
   return columns;
 }
 
-}  // namespace
+// Survival times and death flags of the analysed runs, per arm.
+struct Survival {
+  std::vector<std::vector<double>> time;
+  std::vector<std::vector<bool>> event;
+};
 
-AnalysisReport analyse_trial(const std::filesystem::path& dir) {
-  const TrialData data = load_trial(dir);
-  SqliteDb db(TrialStore::database_path(dir), SqliteDb::Mode::kReadOnly);
-  Json root;
-  root["trial"] = {{"name", data.name},
-                   {"patients", data.patients},
-                   {"seed", data.seed},
-                   {"arms", data.arms},
-                   {"follow_up_days", data.follow_up_days}};
-  std::ostringstream table;
-  table << "Trial " << data.name << ": " << data.patients << " patients x " << data.arms.size()
-        << " arms, seed " << data.seed << ", follow-up " << format_number(data.follow_up_days)
-        << " days\n";
-  std::size_t missing = data.patients * data.arms.size() - data.rows.size();
-  if (missing > 0) table << "  (incomplete: " << missing << " plans not run yet)\n";
+// The "arms" array and one table row per arm; fills `survival` for the log-rank tests.
+Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival) {
   char line[512];
   std::snprintf(line, sizeof line, "%-16s %5s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm", "n",
                 "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)", "median TTP",
                 "median OS");
   table << line;
-
-  std::vector<std::vector<double>> surv_time(data.arms.size());
-  std::vector<std::vector<bool>> surv_event(data.arms.size());
+  auto& surv_time = survival.time;
+  auto& surv_event = survival.event;
+  surv_time.assign(data.arms.size(), {});
+  surv_event.assign(data.arms.size(), {});
   Json arms = Json::array();
   std::size_t failed = 0;
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
@@ -133,9 +125,14 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
                   optional_text(os_median, "not reached").c_str());
     table << line;
   }
-  root["arms"] = arms;
   if (failed > 0) table << "  " << failed << " runs failed numerically and are left out\n";
+  return arms;
+}
 
+// Log-rank test of survival for every pair of arms.
+Json analyse_logrank(const TrialData& data, const Survival& survival, std::ostream& table) {
+  const auto& surv_time = survival.time;
+  const auto& surv_event = survival.event;
   Json logrank = Json::array();
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
     for (std::size_t b = a + 1; b < data.arms.size(); ++b) {
@@ -149,8 +146,13 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
             << ", p = " << format_number(test.p_value, 3) << "\n";
     }
   }
-  root["logrank"] = logrank;
+  return logrank;
+}
 
+// PRCC of each endpoint with each numeric sampled parameter, per arm; the table lists the
+// significant ones.
+Json analyse_prcc(const TrialData& data, std::ostream& table) {
+  char line[512];
   // PRCC per arm: endpoint names read "<arm>:<endpoint>".
   Json prcc_json = Json::array();
   const auto columns = numeric_parameters(data);
@@ -201,11 +203,14 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
       }
     }
   }
-  root["prcc"] = prcc_json;
   table << "PRCC (significant at p < 0.05: " << significant << " of " << prcc_json.size()
         << "; all in analysis.json)\n"
         << prcc_lines.str();
+  return prcc_json;
+}
 
+// Every analysed run (waterfall data).
+Json patient_rows(const TrialData& data) {
   Json patients = Json::array();
   for (const auto& row : data.rows) {
     if (!row.ok) continue;
@@ -220,8 +225,11 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
                         {"elimination_time_days", optional_json(e.elimination_time_days)},
                         {"peak", optional_json(e.peak)}});
   }
-  root["patients"] = patients;
+  return patients;
+}
 
+// Stored tumour series of the first kTrajectoriesPerArm runs of each arm.
+Json trajectory_rows(const TrialData& data, SqliteDb& db) {
   Json trajectories = Json::array();
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
     std::size_t count = 0;
@@ -234,7 +242,33 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
       ++count;
     }
   }
-  root["trajectories"] = trajectories;
+  return trajectories;
+}
+
+}  // namespace
+
+AnalysisReport analyse_trial(const std::filesystem::path& dir) {
+  const TrialData data = load_trial(dir);
+  SqliteDb db(TrialStore::database_path(dir), SqliteDb::Mode::kReadOnly);
+  std::ostringstream table;
+  table << "Trial " << data.name << ": " << data.patients << " patients x " << data.arms.size()
+        << " arms, seed " << data.seed << ", follow-up " << format_number(data.follow_up_days)
+        << " days\n";
+  const std::size_t missing = data.patients * data.arms.size() - data.rows.size();
+  if (missing > 0) table << "  (incomplete: " << missing << " plans not run yet)\n";
+
+  Json root;
+  root["trial"] = {{"name", data.name},
+                   {"patients", data.patients},
+                   {"seed", data.seed},
+                   {"arms", data.arms},
+                   {"follow_up_days", data.follow_up_days}};
+  Survival survival;
+  root["arms"] = analyse_arms(data, table, survival);
+  root["logrank"] = analyse_logrank(data, survival, table);
+  root["prcc"] = analyse_prcc(data, table);
+  root["patients"] = patient_rows(data);
+  root["trajectories"] = trajectory_rows(data, db);
 
   AnalysisReport report;
   report.json = dir / "analysis.json";
