@@ -163,6 +163,93 @@ ArmSpec read_arm(TableReader& table, const WellMixedScenario& base, const OdeMod
   return arm;
 }
 
+// [correlation]: the named distributions and a positive definite correlation matrix.
+void read_correlation(TableReader& root, TrialSpec& spec) {
+  if (auto correlation = root.optional_table("correlation")) {
+    const auto names = correlation->string_array("parameters");
+    if (names.size() < 2) correlation->fail("parameters", "must name at least two distributions");
+    for (const auto& name : names) {
+      const auto it = std::find_if(spec.distributions.begin(), spec.distributions.end(),
+                                   [&](const Distribution& d) { return d.target == name; });
+      if (it == spec.distributions.end() || it->kind == DistributionKind::kFixed) {
+        correlation->fail("parameters", "names '" + name + "', which has no random distribution");
+      }
+      const auto index = static_cast<std::size_t>(it - spec.distributions.begin());
+      if (std::find(spec.correlated.begin(), spec.correlated.end(), index) !=
+          spec.correlated.end()) {
+        correlation->fail("parameters", "names '" + name + "' twice");
+      }
+      spec.correlated.push_back(index);
+    }
+    const auto matrix = correlation->number_matrix("matrix");
+    const std::size_t m = names.size();
+    if (matrix.size() != m) {
+      correlation->fail("matrix", "must be " + std::to_string(m) + " x " + std::to_string(m));
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      if (matrix[i].size() != m) {
+        correlation->fail("matrix", "row " + std::to_string(i + 1) + " must have " +
+                                        std::to_string(m) + " numbers");
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        const double r = matrix[i][j];
+        if (i == j && r != 1) correlation->fail("matrix", "must have 1 on the diagonal");
+        if (std::abs(r - matrix[j][i]) > 1e-12) correlation->fail("matrix", "must be symmetric");
+        if (std::abs(r) > 1) correlation->fail("matrix", "entries must lie in [-1, 1]");
+        spec.correlation.push_back(r);
+      }
+    }
+    if (cholesky(spec.correlation, m).empty()) {
+      correlation->fail("matrix", "is not positive definite");
+    }
+    correlation->finish();
+  }
+}
+
+// [endpoints]: thresholds of the categories, death and elimination, and the peak state.
+void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
+  EndpointSpec& e = spec.endpoints;
+  e.elimination_below = spec.base.elimination_below.value_or(1.0);
+  auto endpoints = root.optional_table("endpoints");
+  if (endpoints) {
+    e.assessment_day =
+        endpoints->number_or("assessment_day", spec.follow_up_days, Bound::kPositive);
+    if (e.assessment_day > spec.follow_up_days) {
+      endpoints->fail("assessment_day", "must not be after follow_up_days (" +
+                                            format_number(spec.follow_up_days) + ")");
+    }
+    e.pr_below_pct = endpoints->number_or("pr_below_pct", e.pr_below_pct);
+    e.pd_above_pct = endpoints->number_or("pd_above_pct", e.pd_above_pct, Bound::kPositive);
+    if (!(e.pr_below_pct < 0 && e.pr_below_pct > -100)) {
+      endpoints->fail("pr_below_pct", "must lie in (-100, 0)");
+    }
+    if (auto death = endpoints->optional_number("death_above", Bound::kPositive)) {
+      e.death_above = *death;
+    }
+    if (auto peak = endpoints->optional_string("peak_state")) {
+      if (model.state_index(*peak) < 0) {
+        const auto names = model.state_names();
+        endpoints->fail("peak_state", "is '" + *peak + "', not a state of " + spec.base.model +
+                                          did_you_mean(*peak, names));
+      }
+      e.peak_state = *peak;
+    }
+  } else {
+    e.assessment_day = spec.follow_up_days;
+  }
+  if (e.death_above == 0) {
+    if (!spec.base.escape_above) {
+      root.fail("endpoints", "needs death_above (the base scenario has no escape_above)");
+    }
+    e.death_above = *spec.base.escape_above;
+  }
+  if (!(e.death_above > e.elimination_below)) {
+    if (endpoints) endpoints->fail("death_above", "must be above the elimination threshold");
+    root.fail("endpoints", "death threshold must be above the elimination threshold");
+  }
+  if (endpoints) endpoints->finish();
+}
+
 }  // namespace
 
 TrialSpec parse_trial_file(const std::filesystem::path& file) {
@@ -228,46 +315,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
                               " distributions; use lhs");
   }
 
-  if (auto correlation = root.optional_table("correlation")) {
-    const auto names = correlation->string_array("parameters");
-    if (names.size() < 2) correlation->fail("parameters", "must name at least two distributions");
-    for (const auto& name : names) {
-      const auto it = std::find_if(spec.distributions.begin(), spec.distributions.end(),
-                                   [&](const Distribution& d) { return d.target == name; });
-      if (it == spec.distributions.end() || it->kind == DistributionKind::kFixed) {
-        correlation->fail("parameters", "names '" + name + "', which has no random distribution");
-      }
-      const auto index = static_cast<std::size_t>(it - spec.distributions.begin());
-      if (std::find(spec.correlated.begin(), spec.correlated.end(), index) !=
-          spec.correlated.end()) {
-        correlation->fail("parameters", "names '" + name + "' twice");
-      }
-      spec.correlated.push_back(index);
-    }
-    const auto matrix = correlation->number_matrix("matrix");
-    const std::size_t m = names.size();
-    if (matrix.size() != m) {
-      correlation->fail("matrix", "must be " + std::to_string(m) + " x " + std::to_string(m));
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      if (matrix[i].size() != m) {
-        correlation->fail("matrix", "row " + std::to_string(i + 1) + " must have " +
-                                        std::to_string(m) + " numbers");
-      }
-      for (std::size_t j = 0; j < m; ++j) {
-        const double r = matrix[i][j];
-        if (i == j && r != 1) correlation->fail("matrix", "must have 1 on the diagonal");
-        if (std::abs(r - matrix[j][i]) > 1e-12) correlation->fail("matrix", "must be symmetric");
-        if (std::abs(r) > 1) correlation->fail("matrix", "entries must lie in [-1, 1]");
-        spec.correlation.push_back(r);
-      }
-    }
-    if (cholesky(spec.correlation, m).empty()) {
-      correlation->fail("matrix", "is not positive definite");
-    }
-    correlation->finish();
-  }
-
+  read_correlation(root, spec);
   std::set<std::string> arm_names;
   for (auto& table : root.tables("arm")) {
     spec.arms.push_back(read_arm(table, spec.base, model, spec.follow_up_days));
@@ -277,46 +325,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   }
   if (spec.arms.empty()) root.fail("arm", "is missing: a trial needs at least one [[arm]]");
 
-  EndpointSpec& e = spec.endpoints;
-  e.elimination_below = spec.base.elimination_below.value_or(1.0);
-  auto endpoints = root.optional_table("endpoints");
-  if (endpoints) {
-    e.assessment_day =
-        endpoints->number_or("assessment_day", spec.follow_up_days, Bound::kPositive);
-    if (e.assessment_day > spec.follow_up_days) {
-      endpoints->fail("assessment_day", "must not be after follow_up_days (" +
-                                            format_number(spec.follow_up_days) + ")");
-    }
-    e.pr_below_pct = endpoints->number_or("pr_below_pct", e.pr_below_pct);
-    e.pd_above_pct = endpoints->number_or("pd_above_pct", e.pd_above_pct, Bound::kPositive);
-    if (!(e.pr_below_pct < 0 && e.pr_below_pct > -100)) {
-      endpoints->fail("pr_below_pct", "must lie in (-100, 0)");
-    }
-    if (auto death = endpoints->optional_number("death_above", Bound::kPositive)) {
-      e.death_above = *death;
-    }
-    if (auto peak = endpoints->optional_string("peak_state")) {
-      if (model.state_index(*peak) < 0) {
-        const auto names = model.state_names();
-        endpoints->fail("peak_state", "is '" + *peak + "', not a state of " + spec.base.model +
-                                          did_you_mean(*peak, names));
-      }
-      e.peak_state = *peak;
-    }
-  } else {
-    e.assessment_day = spec.follow_up_days;
-  }
-  if (e.death_above == 0) {
-    if (!spec.base.escape_above) {
-      root.fail("endpoints", "needs death_above (the base scenario has no escape_above)");
-    }
-    e.death_above = *spec.base.escape_above;
-  }
-  if (!(e.death_above > e.elimination_below)) {
-    if (endpoints) endpoints->fail("death_above", "must be above the elimination threshold");
-    root.fail("endpoints", "death threshold must be above the elimination threshold");
-  }
-  if (endpoints) endpoints->finish();
+  read_endpoints(root, spec, model);
   root.finish();
   return spec;
 }
