@@ -14,3 +14,7 @@ endforeach()
 add_library(nksim_sundials INTERFACE)
 target_include_directories(nksim_sundials SYSTEM INTERFACE ${SUNDIALS_INCLUDE_DIR})
 target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
+find_package(SQLite3 REQUIRED)
+# Open MPI is only for the separate nksim-mpi executable; the nksim library never links it.
+enable_language(C)
+find_package(MPI REQUIRED COMPONENTS C)

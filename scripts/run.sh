@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs a scenario (default: scenarios/default.toml).
-#   scripts/run.sh [SCENARIO] [extra nksim run options]
+# Sets up, builds and runs a scenario (default: scenarios/default.toml). A trial file (one with a
+# [trial] table, docs/trials.md) is run with `nksim trial run` and then analysed.
+#   scripts/run.sh [SCENARIO|TRIAL] [extra nksim run options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,4 +10,9 @@ cmake --build --preset release
 scenario=${1:-scenarios/default.toml}
 shift || true
 name=$(basename "$scenario" .toml)
-./build/bin/nksim run "$scenario" --out "results/$name" "$@"
+if grep -q '^\[trial\]' "$scenario"; then
+  ./build/bin/nksim trial run "$scenario" --out "results/$name" "$@"
+  ./build/bin/nksim trial analyse "results/$name"
+else
+  ./build/bin/nksim run "$scenario" --out "results/$name" "$@"
+fi

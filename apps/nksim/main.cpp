@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
       "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
       "  nksim run scenarios/default.toml --out results/default\n"
       "  nksim validate my_scenario.toml\n"
-      "  nksim describe depillis2005\n\n"
+      "  nksim describe depillis2005\n"
+      "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial\n\n"
       "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
   app.set_version_flag("--version", std::string("nksim ") + nksim::kVersion);
   app.require_subcommand(1);
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
   nksim::cli::add_run_command(app, action);
   nksim::cli::add_validate_command(app, action);
   nksim::cli::add_describe_command(app, action);
+  nksim::cli::add_trial_command(app, action);
+  nksim::cli::add_dose_find_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include "nksim/io/scenario.h"
 #include "nksim/io/well_mixed_output.h"
 #include "nksim/io/well_mixed_scenario.h"
+#include "nksim/trial/trial_spec.h"
 
 namespace nksim {
 namespace {
@@ -47,8 +48,21 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
 
 }  // namespace
 
+namespace {
+
+// A trial file (docs/trials.md) has a [trial] table and no [simulation] table.
+bool is_trial_file(const TomlDocument& document) {
+  return document.root().contains("trial") && !document.root().contains("simulation");
+}
+
+}  // namespace
+
 RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOptions& options) {
   const TomlDocument document = TomlDocument::parse_file(scenario);
+  if (is_trial_file(document)) {
+    throw InputError(scenario.string() + " is a trial file: run it with 'nksim trial run " +
+                     scenario.string() + "'");
+  }
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") return run_well_mixed(document, options);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be run");
@@ -56,6 +70,12 @@ RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOpti
 
 std::string validate_scenario_file(const std::filesystem::path& scenario) {
   const TomlDocument document = TomlDocument::parse_file(scenario);
+  if (is_trial_file(document)) {
+    const TrialSpec spec = parse_trial_file(scenario);
+    return scenario.string() + ": valid trial '" + spec.name + "' (" +
+           std::to_string(spec.patients) + " patients x " + std::to_string(spec.arms.size()) +
+           " arms, base " + spec.base_file.string() + ")";
+  }
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") {
     const WellMixedProblem problem = resolve(parse_well_mixed(document));

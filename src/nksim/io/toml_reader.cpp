@@ -240,6 +240,50 @@ TableReader TableReader::table(std::string_view key) {
   return *t;
 }
 
+std::vector<std::vector<double>> TableReader::number_matrix(std::string_view key) {
+  std::vector<std::vector<double>> rows;
+  const toml::node* n = node(key);
+  if (!n) return rows;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "must be an array of arrays of numbers, got " + type_name(*n));
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::array* row = array->get(i)->as_array();
+    if (!row) fail(key, "row " + std::to_string(i + 1) + " is not an array of numbers");
+    std::vector<double> values;
+    for (std::size_t j = 0; j < row->size(); ++j) {
+      const toml::node& element = *row->get(j);
+      if (auto integer_value = element.as_integer()) {
+        values.push_back(static_cast<double>(integer_value->get()));
+      } else if (auto float_value = element.as_floating_point()) {
+        values.push_back(float_value->get());
+      } else {
+        fail(key, "row " + std::to_string(i + 1) + ", element " + std::to_string(j + 1) +
+                      " is " + type_name(element) + ", expected a number");
+      }
+      if (!std::isfinite(values.back())) fail(key, "must hold finite numbers");
+    }
+    rows.push_back(std::move(values));
+  }
+  return rows;
+}
+
+std::vector<std::string> TableReader::string_array(std::string_view key) {
+  std::vector<std::string> values;
+  const toml::node* n = node(key);
+  if (!n) return values;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "must be an array of strings, got " + type_name(*n));
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const auto* element = array->get(i)->as_string();
+    if (!element) {
+      fail(key, "must be an array of strings, element " + std::to_string(i + 1) + " is " +
+                    type_name(*array->get(i)));
+    }
+    values.push_back(element->get());
+  }
+  return values;
+}
+
 std::vector<TableReader> TableReader::tables(std::string_view key) {
   std::vector<TableReader> out;
   const toml::node* n = node(key);

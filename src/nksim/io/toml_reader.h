@@ -62,6 +62,10 @@ class TableReader {
   double number_or(std::string_view key, double fallback, Bound bound = Bound::kAny);
   std::optional<double> optional_number(std::string_view key, Bound bound = Bound::kAny);
   std::vector<double> number_array(std::string_view key, Bound bound = Bound::kAny);
+  // An array of arrays of numbers (a matrix, rows may differ in length); empty when absent.
+  std::vector<std::vector<double>> number_matrix(std::string_view key);
+  // An array of strings; empty when absent.
+  std::vector<std::string> string_array(std::string_view key);
 
   std::int64_t integer(std::string_view key, std::int64_t min_value);
   std::int64_t integer_or(std::string_view key, std::int64_t fallback, std::int64_t min_value);

@@ -19,7 +19,9 @@ const OdeModel& model_or_fail(TableReader& simulation, const std::string& name) 
   return *model;
 }
 
-DoseSpec read_dose(TableReader& dose, const OdeModel& model, double end_time) {
+}  // namespace
+
+DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
   DoseSpec spec;
   spec.state = dose.string("state");
   if (model.state_index(spec.state) < 0) {
@@ -61,8 +63,6 @@ DoseSpec read_dose(TableReader& dose, const OdeModel& model, double end_time) {
   dose.finish();
   return spec;
 }
-
-}  // namespace
 
 WellMixedScenario parse_well_mixed(const TomlDocument& document) {
   TableReader root = document.reader();
@@ -142,7 +142,7 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     initial->finish();
   }
 
-  for (auto& dose : root.tables("dose")) s.doses.push_back(read_dose(dose, model, s.end_time_days));
+  for (auto& dose : root.tables("dose")) s.doses.push_back(parse_dose(dose, model, s.end_time_days));
 
   if (auto endpoints = root.optional_table("endpoints")) {
     s.elimination_below = endpoints->optional_number("elimination_below", Bound::kPositive);

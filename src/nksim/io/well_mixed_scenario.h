@@ -43,6 +43,10 @@ struct WellMixedScenario {
 // scenario whose engine is "well_mixed" and rejects anything unknown or invalid.
 WellMixedScenario parse_well_mixed(const TomlDocument& document);
 
+// Reads one [[dose]] table (a bolus or an infusion on a state of `model`); used by the
+// scenario reader and by trial arms.
+DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time_days);
+
 // Resolves names to indices, applies parameter sets, overrides and default initial states.
 // Throws InputError (naming the key) for unknown names and invalid values.
 WellMixedProblem resolve(const WellMixedScenario& scenario);

@@ -1,0 +1,101 @@
+// nksim trial run | analyse | export: virtual clinical trials (docs/trials.md).
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "nksim/core/text.h"
+#include "nksim/trial/analysis_report.h"
+#include "nksim/trial/thread_runner.h"
+#include "nksim/trial/trial_spec.h"
+#include "nksim/trial/trial_store.h"
+
+namespace nksim::cli {
+
+void add_trial_command(CLI::App& app, Action& action) {
+  struct Options {
+    std::string file;
+    std::string out;
+    std::string dir;
+    int threads = 0;
+    bool quiet = false;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* trial = app.add_subcommand(
+      "trial",
+      "Virtual clinical trials: a cohort of sampled patients in several arms (docs/trials.md).\n"
+      "  nksim trial validate scenarios/trial_nk_dose.toml\n"
+      "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial --threads 2\n"
+      "  nksim trial analyse results/trial\n"
+      "  nksim trial export results/trial\n"
+      "A killed run resumes where it stopped when started again with the same --out.");
+  trial->require_subcommand(1);
+
+  CLI::App* run = trial->add_subcommand("run", "Run (or resume) a trial into DIR/trial.sqlite");
+  run->add_option("trial", options->file, "trial file (TOML)")->required();
+  run->add_option("-o,--out", options->out, "output directory (default: results/<trial name>)");
+  run->add_option("-t,--threads", options->threads, "worker threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
+  run->callback([&action, options] {
+    action = [options] {
+      const std::filesystem::path out =
+          options->out.empty()
+              ? std::filesystem::path("results") / std::filesystem::path(options->file).stem()
+              : std::filesystem::path(options->out);
+      TrialRunOptions run_options;
+      run_options.threads = options->threads;
+      run_options.progress = !options->quiet;
+      const TrialRunSummary s = run_trial_threads(options->file, out, run_options);
+      if (!options->quiet) {
+        std::cout << "Ran " << s.ran << " of " << s.plans << " plans";
+        if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
+        std::cout << " in " << format_number(s.seconds, 3) << " s";
+        if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
+        std::cout << "\nResults in " << s.database.string() << "\n";
+      }
+      return 0;
+    };
+  });
+
+  CLI::App* validate =
+      trial->add_subcommand("validate", "Check a trial file and its base scenario; run nothing");
+  validate->add_option("trial", options->file, "trial file (TOML)")->required();
+  validate->callback([&action, options] {
+    action = [options] {
+      const TrialSpec spec = parse_trial_file(options->file);
+      std::cout << options->file << ": trial '" << spec.name << "', " << spec.patients
+                << " patients x " << spec.arms.size()
+                << " arms = " << spec.patients * spec.arms.size() << " plans, "
+                << spec.distributions.size() << " distributions, sampler "
+                << sampler_name(spec.sampler) << ", model " << spec.base.model << ", follow-up "
+                << format_number(spec.follow_up_days) << " days: OK\n";
+      return 0;
+    };
+  });
+
+  CLI::App* analyse = trial->add_subcommand(
+      "analyse", "Response rates, Kaplan-Meier, log-rank, PRCC; writes DIR/analysis.json");
+  analyse->alias("analyze");
+  analyse->add_option("dir", options->dir, "trial output directory")->required();
+  analyse->callback([&action, options] {
+    action = [options] {
+      const AnalysisReport report = analyse_trial(options->dir);
+      std::cout << report.table << "Written " << report.json.string() << "\n";
+      return 0;
+    };
+  });
+
+  CLI::App* exporter = trial->add_subcommand(
+      "export", "Write patients.csv, endpoints.csv and timeseries.csv into DIR");
+  exporter->add_option("dir", options->dir, "trial output directory")->required();
+  exporter->callback([&action, options] {
+    action = [options] {
+      for (const auto& file : export_trial_csv(options->dir)) {
+        std::cout << "Written " << file.string() << "\n";
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace nksim::cli

@@ -1,0 +1,47 @@
+// nksim-mpi: run (or resume) a virtual trial over MPI ranks. Same trial files, same database
+// and same results as `nksim trial run`; analyse and export with `nksim trial ...`.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+#include "nksim/core/version.h"
+#include "nksim/trial/mpi_runner.h"
+
+int main(int argc, char** argv) {
+  nksim::MpiSession mpi(argc, argv);
+  CLI::App app{"nksim-mpi " + std::string(nksim::kVersion) +
+               ": run a virtual trial over MPI ranks (docs/trials.md).\n"
+               "  mpirun -np 4 nksim-mpi scenarios/trial_nk_dose.toml --out results/trial\n"
+               "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
+  std::string file, out;
+  bool quiet = false;
+  app.add_option("trial", file, "trial file (TOML)")->required();
+  app.add_option("-o,--out", out, "output directory")->required();
+  app.add_flag("-q,--quiet", quiet, "print nothing but errors");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = mpi.rank() == 0 ? app.exit(e) : 0;
+    return e.get_exit_code() == 0 ? code : static_cast<int>(nksim::ExitCode::kBadInput);
+  }
+  try {
+    const nksim::TrialRunSummary s = nksim::run_trial_mpi(mpi, file, out, !quiet);
+    if (mpi.rank() == 0 && !quiet) {
+      std::cout << "Ran " << s.ran << " of " << s.plans << " plans on " << mpi.size() << " ranks";
+      if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
+      std::cout << " in " << nksim::format_number(s.seconds, 3) << " s";
+      if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
+      std::cout << "\nResults in " << s.database.string() << "\n";
+    }
+    return 0;
+  } catch (const nksim::InputError& e) {
+    // Raised alike on every rank (the trial file) or broadcast by rank 0 (the database).
+    if (mpi.rank() == 0) std::cerr << "nksim-mpi: error: " << e.what() << "\n";
+    return static_cast<int>(nksim::ExitCode::kBadInput);
+  } catch (const std::exception& e) {
+    std::cerr << "nksim-mpi (rank " << mpi.rank() << "): error: " << e.what() << "\n";
+    mpi.abort(static_cast<int>(nksim::ExitCode::kFailure));
+  }
+}

@@ -1,0 +1,282 @@
+#include "nksim/trial/analysis_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+#include "nksim/io/sqlite_db.h"
+#include "nksim/trial/analysis.h"
+#include "nksim/trial/trial_store.h"
+
+namespace nksim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kTrajectoriesPerArm = 20;
+
+Json optional_json(const std::optional<double>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+std::string optional_text(const std::optional<double>& value, const std::string& none) {
+  return value ? format_number(*value, 4) : none;
+}
+
+// Numeric sampled parameters (labels such as parameter_set are categorical: no PRCC).
+std::vector<std::size_t> numeric_parameters(const TrialData& data) {
+  std::vector<std::size_t> columns;
+  for (std::size_t k = 0; k < data.parameters.size(); ++k) {
+    bool numeric = true;
+    bool varies = false;
+    for (std::size_t p = 0; p < data.patients && numeric; ++p) {
+      char* end = nullptr;
+      std::strtod(data.values[p][k].c_str(), &end);
+      numeric = end && *end == '\0' && !data.values[p][k].empty();
+      if (p > 0 && data.values[p][k] != data.values[0][k]) varies = true;
+    }
+    if (numeric && varies) columns.push_back(k);
+  }
+  return columns;
+}
+
+// Survival times and death flags of the analysed runs, per arm.
+struct Survival {
+  std::vector<std::vector<double>> time;
+  std::vector<std::vector<bool>> event;
+};
+
+// The "arms" array and one table row per arm; fills `survival` for the log-rank tests.
+Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival) {
+  char line[512];
+  std::snprintf(line, sizeof line, "%-16s %5s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm", "n",
+                "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)", "median TTP",
+                "median OS");
+  table << line;
+  auto& surv_time = survival.time;
+  auto& surv_event = survival.event;
+  surv_time.assign(data.arms.size(), {});
+  surv_event.assign(data.arms.size(), {});
+  Json arms = Json::array();
+  std::size_t failed = 0;
+  for (std::size_t a = 0; a < data.arms.size(); ++a) {
+    std::size_t n = 0, cr = 0, pr = 0, sd = 0, pd = 0, eliminated = 0;
+    std::vector<double> ttp_time;
+    std::vector<bool> ttp_event;
+    for (const auto& row : data.rows) {
+      if (row.arm != a) continue;
+      if (!row.ok) {
+        ++failed;
+        continue;
+      }
+      const Endpoints& e = row.endpoints;
+      ++n;
+      cr += e.category == "CR";
+      pr += e.category == "PR";
+      sd += e.category == "SD";
+      pd += e.category == "PD";
+      eliminated += e.elimination_time_days.has_value();
+      surv_time[a].push_back(e.survival_days);
+      surv_event[a].push_back(e.death);
+      ttp_time.push_back(e.ttp_days.value_or(data.follow_up_days));
+      ttp_event.push_back(e.ttp_days.has_value());
+    }
+    const double nn = n > 0 ? static_cast<double>(n) : 1.0;
+    const Interval orr = wilson_interval(cr + pr, n);
+    const Interval elim = wilson_interval(eliminated, n);
+    const KaplanMeier ttp_km = kaplan_meier(ttp_time, ttp_event);
+    const KaplanMeier km = kaplan_meier(surv_time[a], surv_event[a]);
+    const auto ttp_median = km_median(ttp_km);
+    const auto os_median = km_median(km);
+    arms.push_back(
+        {{"name", data.arms[a]},
+         {"n", n},
+         {"response",
+          {{"CR", cr},
+           {"PR", pr},
+           {"SD", sd},
+           {"PD", pd},
+           {"orr", static_cast<double>(cr + pr) / nn},
+           {"orr_ci", {orr.lower, orr.upper}}}},
+         {"elimination",
+          {{"rate", static_cast<double>(eliminated) / nn}, {"ci", {elim.lower, elim.upper}}}},
+         {"ttp_median_days", optional_json(ttp_median)},
+         {"km",
+          {{"time_days", km.time},
+           {"survival", km.survival},
+           {"lower", km.lower},
+           {"upper", km.upper},
+           {"at_risk", km.at_risk},
+           {"events", km.events}}}});
+    const std::string orr_text = format_number(100 * static_cast<double>(cr + pr) / nn, 3) + "% (" +
+                                 format_number(100 * orr.lower, 3) + "-" +
+                                 format_number(100 * orr.upper, 3) + ")";
+    const std::string elim_text = format_number(100 * static_cast<double>(eliminated) / nn, 3) +
+                                  "% (" + format_number(100 * elim.lower, 3) + "-" +
+                                  format_number(100 * elim.upper, 3) + ")";
+    std::snprintf(line, sizeof line, "%-16s %5zu %4zu %4zu %4zu %4zu  %-22s %-22s %10s %10s\n",
+                  data.arms[a].c_str(), n, cr, pr, sd, pd, orr_text.c_str(), elim_text.c_str(),
+                  optional_text(ttp_median, "not reached").c_str(),
+                  optional_text(os_median, "not reached").c_str());
+    table << line;
+  }
+  if (failed > 0) table << "  " << failed << " runs failed numerically and are left out\n";
+  return arms;
+}
+
+// Log-rank test of survival for every pair of arms.
+Json analyse_logrank(const TrialData& data, const Survival& survival, std::ostream& table) {
+  const auto& surv_time = survival.time;
+  const auto& surv_event = survival.event;
+  Json logrank = Json::array();
+  for (std::size_t a = 0; a < data.arms.size(); ++a) {
+    for (std::size_t b = a + 1; b < data.arms.size(); ++b) {
+      const LogRank test = log_rank(surv_time[a], surv_event[a], surv_time[b], surv_event[b]);
+      logrank.push_back({{"arm_a", data.arms[a]},
+                         {"arm_b", data.arms[b]},
+                         {"chi2", test.chi2},
+                         {"p_value", test.p_value}});
+      table << "Log-rank (survival) " << data.arms[a] << " vs " << data.arms[b]
+            << ": chi2 = " << format_number(test.chi2, 4)
+            << ", p = " << format_number(test.p_value, 3) << "\n";
+    }
+  }
+  return logrank;
+}
+
+// PRCC of each endpoint with each numeric sampled parameter, per arm; the table lists the
+// significant ones.
+Json analyse_prcc(const TrialData& data, std::ostream& table) {
+  char line[512];
+  // PRCC per arm: endpoint names read "<arm>:<endpoint>".
+  Json prcc_json = Json::array();
+  const auto columns = numeric_parameters(data);
+  std::size_t significant = 0;
+  std::ostringstream prcc_lines;
+  for (std::size_t a = 0; a < data.arms.size() && !columns.empty(); ++a) {
+    std::vector<const EndpointRow*> rows;
+    for (const auto& row : data.rows)
+      if (row.arm == a && row.ok) rows.push_back(&row);
+    std::vector<double> x;
+    for (const auto* row : rows)
+      for (std::size_t k : columns) x.push_back(std::stod(data.values[row->patient][k]));
+    const std::vector<
+        std::pair<std::string, std::function<std::optional<double>(const Endpoints&)>>>
+        endpoints = {
+            {"best_pct_change",
+             [](const Endpoints& e) { return std::optional(e.best_pct_change); }},
+            {"survival_days", [](const Endpoints& e) { return std::optional(e.survival_days); }},
+            {"ttp_days",
+             [&](const Endpoints& e) {
+               return std::optional(e.ttp_days.value_or(data.follow_up_days));
+             }},
+            {"final_tumour", [](const Endpoints& e) { return std::optional(e.final_tumour); }},
+            {"peak", [](const Endpoints& e) { return e.peak; }},
+        };
+    for (const auto& [name, get] : endpoints) {
+      std::vector<double> y;
+      for (const auto* row : rows) {
+        const auto v = get(row->endpoints);
+        if (!v) break;
+        y.push_back(*v);
+      }
+      if (y.size() != rows.size()) continue;
+      const auto result = prcc(x, columns.size(), y);
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (!result[c].valid) continue;
+        const std::string endpoint = data.arms[a] + ":" + name;
+        prcc_json.push_back({{"endpoint", endpoint},
+                             {"parameter", data.parameters[columns[c]]},
+                             {"prcc", result[c].prcc},
+                             {"p_value", result[c].p_value}});
+        if (result[c].p_value < 0.05) {
+          ++significant;
+          std::snprintf(line, sizeof line, "  %-32s %-14s %+7.3f  p = %.3g\n", endpoint.c_str(),
+                        data.parameters[columns[c]].c_str(), result[c].prcc, result[c].p_value);
+          prcc_lines << line;
+        }
+      }
+    }
+  }
+  table << "PRCC (significant at p < 0.05: " << significant << " of " << prcc_json.size()
+        << "; all in analysis.json)\n"
+        << prcc_lines.str();
+  return prcc_json;
+}
+
+// Every analysed run (waterfall data).
+Json patient_rows(const TrialData& data) {
+  Json patients = Json::array();
+  for (const auto& row : data.rows) {
+    if (!row.ok) continue;
+    const Endpoints& e = row.endpoints;
+    patients.push_back({{"patient", row.patient},
+                        {"arm", data.arms[row.arm]},
+                        {"best_pct_change", e.best_pct_change},
+                        {"category", e.category},
+                        {"ttp_days", optional_json(e.ttp_days)},
+                        {"survival_days", e.survival_days},
+                        {"death", e.death},
+                        {"elimination_time_days", optional_json(e.elimination_time_days)},
+                        {"peak", optional_json(e.peak)}});
+  }
+  return patients;
+}
+
+// Stored tumour series of the first kTrajectoriesPerArm runs of each arm.
+Json trajectory_rows(const TrialData& data, SqliteDb& db) {
+  Json trajectories = Json::array();
+  for (std::size_t a = 0; a < data.arms.size(); ++a) {
+    std::size_t count = 0;
+    for (const auto& row : data.rows) {
+      if (row.arm != a || !row.ok || count >= kTrajectoriesPerArm) continue;
+      auto [t, y] = load_timeseries(db, row.patient, a);
+      if (t.empty()) continue;
+      trajectories.push_back(
+          {{"patient", row.patient}, {"arm", data.arms[a]}, {"time_days", t}, {"tumour", y}});
+      ++count;
+    }
+  }
+  return trajectories;
+}
+
+}  // namespace
+
+AnalysisReport analyse_trial(const std::filesystem::path& dir) {
+  const TrialData data = load_trial(dir);
+  SqliteDb db(TrialStore::database_path(dir), SqliteDb::Mode::kReadOnly);
+  std::ostringstream table;
+  table << "Trial " << data.name << ": " << data.patients << " patients x " << data.arms.size()
+        << " arms, seed " << data.seed << ", follow-up " << format_number(data.follow_up_days)
+        << " days\n";
+  const std::size_t missing = data.patients * data.arms.size() - data.rows.size();
+  if (missing > 0) table << "  (incomplete: " << missing << " plans not run yet)\n";
+
+  Json root;
+  root["trial"] = {{"name", data.name},
+                   {"patients", data.patients},
+                   {"seed", data.seed},
+                   {"arms", data.arms},
+                   {"follow_up_days", data.follow_up_days}};
+  Survival survival;
+  root["arms"] = analyse_arms(data, table, survival);
+  root["logrank"] = analyse_logrank(data, survival, table);
+  root["prcc"] = analyse_prcc(data, table);
+  root["patients"] = patient_rows(data);
+  root["trajectories"] = trajectory_rows(data, db);
+
+  AnalysisReport report;
+  report.json = dir / "analysis.json";
+  std::ofstream out(report.json);
+  out << root.dump(1) << "\n";
+  if (!out) throw Error("cannot write " + report.json.string());
+  report.table = table.str();
+  return report;
+}
+
+}  // namespace nksim

@@ -1,0 +1,94 @@
+#include "nksim/trial/endpoints.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nksim {
+
+std::string recist_category(bool eliminated, double best_pct, double pct_at_assessment,
+                            const EndpointSpec& spec) {
+  if (eliminated) return "CR";
+  if (best_pct <= spec.pr_below_pct) return "PR";
+  if (pct_at_assessment >= spec.pd_above_pct) return "PD";
+  return "SD";
+}
+
+Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, int peak_state,
+                            const EndpointSpec& spec) {
+  Endpoints e;
+  const std::size_t rows = result.times_days.size();
+  const double t0 = result.value(0, tumour);
+  const auto pct = [&](double value) { return t0 > 0 ? 100.0 * (value / t0 - 1.0) : 0.0; };
+  const double follow_up = result.times_days.back();
+  e.elimination_time_days = result.elimination_time_days;
+  e.escape_time_days = result.escape_time_days;
+  // The solver may undershoot below zero once a tumour is eliminated; no fewer than 0 cells.
+  e.final_tumour = std::max(0.0, result.value(rows - 1, tumour));
+
+  // Best change and the change at the assessment day (the last output at or before it).
+  double best = std::numeric_limits<double>::infinity();
+  double at_assessment = 0;
+  bool eliminated = false;
+  for (std::size_t i = 1; i < rows; ++i) {
+    const double t = result.times_days[i];
+    if (t > spec.assessment_day + 1e-9) break;
+    const double value = result.value(i, tumour);
+    best = std::min(best, pct(value));
+    at_assessment = pct(value);
+    if (value < spec.elimination_below) eliminated = true;
+  }
+  if (e.elimination_time_days && *e.elimination_time_days <= spec.assessment_day + 1e-9) {
+    eliminated = true;
+  }
+  if (eliminated) best = -100;
+  if (!std::isfinite(best)) best = 0;
+  e.best_pct_change = best;
+  e.category = recist_category(eliminated, best, at_assessment, spec);
+
+  // Progression: T reaches (1 + pd/100) x the nadir so far (and at least the elimination
+  // threshold, so that regrowth of a fraction of a cell is not progression).
+  double nadir = t0;
+  const double factor = 1 + spec.pd_above_pct / 100;
+  for (std::size_t i = 1; i < rows; ++i) {
+    const double value = result.value(i, tumour);
+    if (value >= factor * nadir && value >= spec.elimination_below) {
+      e.ttp_days = result.times_days[i];
+      break;
+    }
+    nadir = std::min(nadir, value);
+  }
+
+  // Survival: death when T first reaches death_above (linear interpolation between outputs);
+  // censored at the end of follow-up otherwise.
+  e.survival_days = follow_up;
+  if (t0 >= spec.death_above) {
+    e.death = true;
+    e.survival_days = 0;
+  } else if (result.escape_time_days) {  // the solver's root at death_above
+    e.death = true;
+    e.survival_days = *result.escape_time_days;
+  } else {
+    for (std::size_t i = 1; i < rows; ++i) {
+      const double value = result.value(i, tumour);
+      if (value >= spec.death_above) {
+        const double prev = result.value(i - 1, tumour);
+        const double ta = result.times_days[i - 1];
+        const double tb = result.times_days[i];
+        e.death = true;
+        e.survival_days = ta + (tb - ta) * (spec.death_above - prev) / (value - prev);
+        break;
+      }
+    }
+  }
+
+  if (peak_state >= 0) {
+    double peak = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < rows; ++i) {
+      peak = std::max(peak, result.value(i, static_cast<std::size_t>(peak_state)));
+    }
+    e.peak = peak;
+  }
+  return e;
+}
+
+}  // namespace nksim

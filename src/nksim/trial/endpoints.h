@@ -1,0 +1,34 @@
+// Trial endpoints of one simulated (patient, arm), computed from the tumour time series
+// (docs/trials.md, "Endpoints").
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "nksim/ode/well_mixed.h"
+#include "nksim/trial/trial_spec.h"
+
+namespace nksim {
+
+struct Endpoints {
+  double best_pct_change = 0;      // min over output times in (0, assessment] of 100 (T/T0 - 1)
+  std::string category;            // "CR", "PR", "SD" or "PD"
+  std::optional<double> ttp_days;  // first growth of pd_above_pct over the nadir so far
+  double survival_days = 0;        // death time, or follow-up (censored)
+  bool death = false;              // the tumour reached death_above
+  std::optional<double> elimination_time_days;
+  std::optional<double> escape_time_days;
+  std::optional<double> peak;  // max of the peak state over the run
+  double final_tumour = 0;     // tumour at the end of follow-up (>= 0)
+};
+
+// Category at the assessment day: CR if eliminated by then; else PR if the best change is
+// <= pr_below_pct; else PD if the change at the assessment day is >= pd_above_pct; else SD.
+std::string recist_category(bool eliminated, double best_pct, double pct_at_assessment,
+                            const EndpointSpec& spec);
+
+// `tumour` and `peak_state` are state indices (peak_state < 0: no peak).
+Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, int peak_state,
+                            const EndpointSpec& spec);
+
+}  // namespace nksim

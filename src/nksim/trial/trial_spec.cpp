@@ -1,0 +1,333 @@
+#include "nksim/trial/trial_spec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+#include "nksim/io/scenario.h"
+
+namespace nksim {
+namespace {
+
+constexpr std::int64_t kMaxPatients = 10'000'000;
+const std::vector<std::string> kKinds = {"fixed", "uniform", "normal", "lognormal", "discrete"};
+const std::vector<std::string> kSamplers = {"lhs", "sobol", "monte_carlo"};
+
+// Checks the target of a distribution and returns whether it must stay >= 0.
+bool check_target(TableReader& table, const std::string& target, const OdeModel& model) {
+  if (target == "parameter_set") return false;
+  if (target.rfind("initial.", 0) == 0) {
+    const std::string state = target.substr(8);
+    if (model.state_index(state) < 0) {
+      const auto names = model.state_names();
+      table.fail("parameter", "is '" + target + "': '" + state + "' is not a state of " +
+                                  std::string(model.name()) + " (states: " + join(names) + ")" +
+                                  did_you_mean(state, names));
+    }
+    return true;
+  }
+  const int index = model.parameter_index(target);
+  if (index < 0) {
+    const auto names = model.parameter_names();
+    table.fail("parameter", "is '" + target + "', not a parameter of " + std::string(model.name()) +
+                                " (parameters: " + join(names) +
+                                "; or initial.<state>, parameter_set)" +
+                                did_you_mean(target, names));
+  }
+  return !model.parameters()[static_cast<std::size_t>(index)].may_be_negative;
+}
+
+Distribution read_distribution(TableReader& table, const OdeModel& model) {
+  Distribution dist;
+  dist.target = table.string("parameter");
+  const bool non_negative = check_target(table, dist.target, model);
+  const std::string kind = table.choice("kind", kKinds);
+  if (dist.target == "parameter_set" && kind != "discrete") {
+    table.fail("kind", "must be \"discrete\" for parameter_set (labels = [set names])");
+  }
+  const auto read_bounds = [&] {
+    if (auto lo = table.optional_number("lower")) dist.lower = *lo;
+    if (auto hi = table.optional_number("upper")) dist.upper = *hi;
+    if (!(dist.lower < dist.upper)) {
+      table.fail("upper", "must be greater than lower (" + format_number(dist.lower) + "), got " +
+                              format_number(dist.upper));
+    }
+  };
+  if (kind == "fixed") {
+    dist.kind = DistributionKind::kFixed;
+    dist.value = table.number("value", non_negative ? Bound::kNonNegative : Bound::kAny);
+  } else if (kind == "uniform") {
+    dist.kind = DistributionKind::kUniform;
+    dist.lower = table.number("lower", non_negative ? Bound::kNonNegative : Bound::kAny);
+    dist.upper = table.number("upper");
+    if (!(dist.lower < dist.upper)) {
+      table.fail("upper", "must be greater than lower (" + format_number(dist.lower) + "), got " +
+                              format_number(dist.upper));
+    }
+  } else if (kind == "normal") {
+    dist.kind = DistributionKind::kNormal;
+    dist.mean = table.number("mean");
+    dist.sd = table.number("sd", Bound::kPositive);
+    read_bounds();
+    if (non_negative && dist.lower < 0) {
+      table.fail("lower", "must be given and >= 0: '" + dist.target +
+                              "' cannot be negative, and a normal distribution can be "
+                              "(add lower = 0 to truncate)");
+    }
+    const double mass = normal_cdf((dist.upper - dist.mean) / dist.sd) -
+                        normal_cdf((dist.lower - dist.mean) / dist.sd);
+    if (!(mass > 1e-12)) {
+      table.fail("lower",
+                 "and upper leave no probability (the interval lies more than 7 sd "
+                 "from the mean)");
+    }
+  } else if (kind == "lognormal") {
+    dist.kind = DistributionKind::kLognormal;
+    dist.median = table.number("median", Bound::kPositive);
+    dist.sigma_log = table.number("sigma_log", Bound::kPositive);
+    dist.lower = 0;
+    read_bounds();
+    if (dist.lower < 0) table.fail("lower", "must be >= 0 for a lognormal distribution");
+    const double mu = std::log(dist.median);
+    const double lo = dist.lower > 0 ? (std::log(dist.lower) - mu) / dist.sigma_log : -1e300;
+    const double mass = normal_cdf((std::log(dist.upper) - mu) / dist.sigma_log) - normal_cdf(lo);
+    if (!(mass > 1e-12)) {
+      table.fail("lower",
+                 "and upper leave no probability (the interval lies more than 7 "
+                 "sigma_log from the median)");
+    }
+  } else {
+    dist.kind = DistributionKind::kDiscrete;
+    if (table.has("labels") == table.has("values")) {
+      table.fail("kind", "discrete needs either values = [numbers] or labels = [names]");
+    }
+    dist.labels = table.string_array("labels");
+    dist.values = table.number_array("values", non_negative ? Bound::kNonNegative : Bound::kAny);
+    const std::size_t n = dist.labels.empty() ? dist.values.size() : dist.labels.size();
+    if (n == 0) table.fail(dist.labels.empty() ? "values" : "labels", "must not be empty");
+    if (!dist.labels.empty() && dist.target != "parameter_set") {
+      table.fail("labels", "are only for parameter = \"parameter_set\"; use values = [...]");
+    }
+    if (dist.target == "parameter_set" && dist.labels.empty()) {
+      table.fail("values", "parameter_set takes labels = [set names]");
+    }
+    for (const auto& label : dist.labels) {
+      if (!model.find_parameter_set(label)) {
+        const auto names = model.parameter_set_names();
+        table.fail("labels", "has '" + label + "', not a parameter set of " +
+                                 std::string(model.name()) + " (sets: " + join(names) + ")" +
+                                 did_you_mean(label, names));
+      }
+    }
+    dist.weights = table.number_array("weights", Bound::kNonNegative);
+    if (!dist.weights.empty() && dist.weights.size() != n) {
+      table.fail("weights", "must have one weight per value (" + std::to_string(n) + "), got " +
+                                std::to_string(dist.weights.size()));
+    }
+    double total = 0;
+    for (double w : dist.weights) total += w;
+    if (!dist.weights.empty() && !(total > 0)) table.fail("weights", "must not all be zero");
+  }
+  table.finish();
+  return dist;
+}
+
+ArmSpec read_arm(TableReader& table, const WellMixedScenario& base, const OdeModel& model,
+                 double end_time) {
+  ArmSpec arm;
+  arm.name = table.string("name");
+  if (arm.name.empty() || arm.name.find_first_of(" \t\n,\"") != std::string::npos) {
+    table.fail("name", "must be a non-empty word without spaces, commas or quotes");
+  }
+  arm.description = table.string_or("description", "");
+  arm.dose_scale = table.number_or("dose_scale", 1.0, Bound::kNonNegative);
+  const std::vector<std::string> dose_modes = {"base", "none", "listed"};
+  const bool listed = table.has("dose");
+  std::string mode = table.choice_or("doses", dose_modes, listed ? "listed" : "base");
+  if (listed && mode != "listed")
+    table.fail("doses", "is \"" + mode + "\" but [[arm.dose]] is given");
+  if (!listed && mode == "listed")
+    table.fail("doses", "is \"listed\" but no [[arm.dose]] is given");
+  if (mode == "none") {
+    arm.doses = std::vector<DoseSpec>{};
+  } else if (mode == "listed") {
+    std::vector<DoseSpec> doses;
+    for (auto& dose : table.tables("dose")) doses.push_back(parse_dose(dose, model, end_time));
+    arm.doses = std::move(doses);
+  } else if (base.doses.empty() && arm.dose_scale != 1) {
+    table.fail("dose_scale", "scales the base scenario's doses, but it has none");
+  }
+  table.finish();
+  return arm;
+}
+
+// [correlation]: the named distributions and a positive definite correlation matrix.
+void read_correlation(TableReader& root, TrialSpec& spec) {
+  if (auto correlation = root.optional_table("correlation")) {
+    const auto names = correlation->string_array("parameters");
+    if (names.size() < 2) correlation->fail("parameters", "must name at least two distributions");
+    for (const auto& name : names) {
+      const auto it = std::find_if(spec.distributions.begin(), spec.distributions.end(),
+                                   [&](const Distribution& d) { return d.target == name; });
+      if (it == spec.distributions.end() || it->kind == DistributionKind::kFixed) {
+        correlation->fail("parameters", "names '" + name + "', which has no random distribution");
+      }
+      const auto index = static_cast<std::size_t>(it - spec.distributions.begin());
+      if (std::find(spec.correlated.begin(), spec.correlated.end(), index) !=
+          spec.correlated.end()) {
+        correlation->fail("parameters", "names '" + name + "' twice");
+      }
+      spec.correlated.push_back(index);
+    }
+    const auto matrix = correlation->number_matrix("matrix");
+    const std::size_t m = names.size();
+    if (matrix.size() != m) {
+      correlation->fail("matrix", "must be " + std::to_string(m) + " x " + std::to_string(m));
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      if (matrix[i].size() != m) {
+        correlation->fail("matrix", "row " + std::to_string(i + 1) + " must have " +
+                                        std::to_string(m) + " numbers");
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        const double r = matrix[i][j];
+        if (i == j && r != 1) correlation->fail("matrix", "must have 1 on the diagonal");
+        if (std::abs(r - matrix[j][i]) > 1e-12) correlation->fail("matrix", "must be symmetric");
+        if (std::abs(r) > 1) correlation->fail("matrix", "entries must lie in [-1, 1]");
+        spec.correlation.push_back(r);
+      }
+    }
+    if (cholesky(spec.correlation, m).empty()) {
+      correlation->fail("matrix", "is not positive definite");
+    }
+    correlation->finish();
+  }
+}
+
+// [endpoints]: thresholds of the categories, death and elimination, and the peak state.
+void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
+  EndpointSpec& e = spec.endpoints;
+  e.elimination_below = spec.base.elimination_below.value_or(1.0);
+  auto endpoints = root.optional_table("endpoints");
+  if (endpoints) {
+    e.assessment_day =
+        endpoints->number_or("assessment_day", spec.follow_up_days, Bound::kPositive);
+    if (e.assessment_day > spec.follow_up_days) {
+      endpoints->fail("assessment_day", "must not be after follow_up_days (" +
+                                            format_number(spec.follow_up_days) + ")");
+    }
+    e.pr_below_pct = endpoints->number_or("pr_below_pct", e.pr_below_pct);
+    e.pd_above_pct = endpoints->number_or("pd_above_pct", e.pd_above_pct, Bound::kPositive);
+    if (!(e.pr_below_pct < 0 && e.pr_below_pct > -100)) {
+      endpoints->fail("pr_below_pct", "must lie in (-100, 0)");
+    }
+    if (auto death = endpoints->optional_number("death_above", Bound::kPositive)) {
+      e.death_above = *death;
+    }
+    if (auto peak = endpoints->optional_string("peak_state")) {
+      if (model.state_index(*peak) < 0) {
+        const auto names = model.state_names();
+        endpoints->fail("peak_state", "is '" + *peak + "', not a state of " + spec.base.model +
+                                          did_you_mean(*peak, names));
+      }
+      e.peak_state = *peak;
+    }
+  } else {
+    e.assessment_day = spec.follow_up_days;
+  }
+  if (e.death_above == 0) {
+    if (!spec.base.escape_above) {
+      root.fail("endpoints", "needs death_above (the base scenario has no escape_above)");
+    }
+    e.death_above = *spec.base.escape_above;
+  }
+  if (!(e.death_above > e.elimination_below)) {
+    if (endpoints) endpoints->fail("death_above", "must be above the elimination threshold");
+    root.fail("endpoints", "death threshold must be above the elimination threshold");
+  }
+  if (endpoints) endpoints->finish();
+}
+
+}  // namespace
+
+TrialSpec parse_trial_file(const std::filesystem::path& file) {
+  const TomlDocument document = TomlDocument::parse_file(file);
+  TableReader root = document.reader();
+  TrialSpec spec;
+  spec.file = file;
+  spec.text = document.text();
+
+  TableReader trial = root.table("trial");
+  spec.name = trial.string_or("name", file.stem().string());
+  const std::string base = trial.string("base");
+  spec.base_file = file.parent_path() / base;
+  if (!std::filesystem::is_regular_file(spec.base_file)) {
+    trial.fail("base", "names '" + spec.base_file.string() +
+                           "', which is not a file (the path is relative to the trial file)");
+  }
+  const TomlDocument base_document = TomlDocument::parse_file(spec.base_file);
+  if (scenario_engine(base_document) != "well_mixed") {
+    trial.fail("base", "must be a well_mixed scenario (virtual trials run the ODE engine)");
+  }
+  spec.base = parse_well_mixed(base_document);
+  spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
+  const OdeModel& model = *find_model(spec.base.model);
+
+  spec.patients = static_cast<std::size_t>(trial.integer("patients", 1));
+  if (spec.patients > static_cast<std::size_t>(kMaxPatients)) {
+    trial.fail("patients", "must be at most " + std::to_string(kMaxPatients));
+  }
+  spec.seed = static_cast<std::uint64_t>(trial.integer_or("seed", 1, 0));
+  const std::string sampler = trial.choice_or("sampler", kSamplers, "lhs");
+  spec.sampler = sampler == "sobol" ? SamplerKind::kSobol
+                 : sampler == "lhs" ? SamplerKind::kLatinHypercube
+                                    : SamplerKind::kMonteCarlo;
+  spec.follow_up_days =
+      trial.number_or("follow_up_days", spec.base.end_time_days, Bound::kPositive);
+  for (const auto& dose : spec.base.doses) {
+    const double start = dose.infusion ? dose.start_days : dose.time_days;
+    if (start >= spec.follow_up_days) {
+      trial.fail("follow_up_days",
+                 "ends before a dose of the base scenario (day " + format_number(start) + ")");
+    }
+  }
+  spec.base.end_time_days = spec.follow_up_days;
+  if (!spec.base.output_times_days.empty()) {
+    trial.fail("base", "must use output_interval_days, not output_times_days, in a trial");
+  }
+  spec.endpoints.store_timeseries = trial.boolean_or("store_timeseries", true);
+  trial.finish();
+
+  std::set<std::string> targets;
+  for (auto& table : root.tables("distribution")) {
+    spec.distributions.push_back(read_distribution(table, model));
+    if (!targets.insert(spec.distributions.back().target).second) {
+      table.fail("parameter",
+                 "'" + spec.distributions.back().target + "' already has a distribution");
+    }
+  }
+  if (spec.sampler == SamplerKind::kSobol &&
+      spec.distributions.size() > SobolSequence::kMaxDimensions) {
+    trial.fail("sampler", "sobol supports at most " +
+                              std::to_string(SobolSequence::kMaxDimensions) +
+                              " distributions; use lhs");
+  }
+
+  read_correlation(root, spec);
+  std::set<std::string> arm_names;
+  for (auto& table : root.tables("arm")) {
+    spec.arms.push_back(read_arm(table, spec.base, model, spec.follow_up_days));
+    if (!arm_names.insert(spec.arms.back().name).second) {
+      table.fail("name", "'" + spec.arms.back().name + "' is used by two arms");
+    }
+  }
+  if (spec.arms.empty()) root.fail("arm", "is missing: a trial needs at least one [[arm]]");
+
+  read_endpoints(root, spec, model);
+  root.finish();
+  return spec;
+}
+
+}  // namespace nksim

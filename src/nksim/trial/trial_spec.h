@@ -1,0 +1,59 @@
+// A virtual trial as a trial file describes it (docs/trials.md): a base well-mixed scenario,
+// per-patient distributions (optionally correlated), a sampler, arms and endpoints.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nksim/io/well_mixed_scenario.h"
+#include "nksim/trial/distributions.h"
+#include "nksim/trial/samplers.h"
+
+namespace nksim {
+
+// One arm: the base scenario's doses, none, the base doses scaled, or its own list.
+struct ArmSpec {
+  std::string name;
+  std::string description;
+  std::optional<std::vector<DoseSpec>> doses;  // replaces the base doses when set
+  double dose_scale = 1;                       // multiplies every dose amount and rate
+};
+
+// How endpoints are computed from a run (docs/trials.md, "Endpoints").
+struct EndpointSpec {
+  double assessment_day = 0;     // RECIST-like category and best % change up to this day
+  double pr_below_pct = -30;     // partial response: best change <= this
+  double pd_above_pct = 20;      // progressive disease: change at assessment >= this; progression:
+                                 // growth by this much above the nadir
+  double death_above = 0;        // death when the tumour reaches this many cells
+  double elimination_below = 1;  // elimination (complete response) below this many cells
+  std::string peak_state;        // optional: report the peak of this state
+  bool store_timeseries = true;
+};
+
+struct TrialSpec {
+  std::string name;
+  std::filesystem::path file;
+  std::filesystem::path base_file;
+  std::string file_hash;  // FNV-1a of the trial file and the base scenario file
+  std::string text;       // the trial file (stored in the database)
+  std::uint64_t seed = 0;
+  std::size_t patients = 0;
+  SamplerKind sampler = SamplerKind::kLatinHypercube;
+  double follow_up_days = 0;
+  WellMixedScenario base;
+  std::vector<Distribution> distributions;
+  std::vector<std::size_t> correlated;  // indices into distributions
+  std::vector<double> correlation;      // correlated.size()^2, row-major
+  std::vector<ArmSpec> arms;
+  EndpointSpec endpoints;
+};
+
+// Reads and validates a trial file and its base scenario. Every error is an InputError naming
+// the file, line and key; nothing is written.
+TrialSpec parse_trial_file(const std::filesystem::path& file);
+
+}  // namespace nksim

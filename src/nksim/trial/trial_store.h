@@ -1,0 +1,74 @@
+// The SQLite file of a trial (DIR/trial.sqlite): metadata, patients, arms, one endpoint row per
+// (patient, arm), optional tumour time series. Each finished plan is committed in its own
+// transaction, so a killed run loses nothing it finished and restarts where it stopped.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nksim/io/sqlite_db.h"
+#include "nksim/trial/run_plan.h"
+
+namespace nksim {
+
+class TrialStore {
+ public:
+  // Opens DIR/trial.sqlite, creating it with the trial's metadata and patients, or checks that
+  // an existing one belongs to the same trial file (hash); InputError otherwise.
+  TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
+             const std::vector<Patient>& patients);
+  // A part file for one MPI rank (schema only, no metadata).
+  static TrialStore open_part(const std::filesystem::path& file);
+
+  std::set<std::pair<std::size_t, std::size_t>> done_plans();
+  void write(const PlanResult& result, std::uint64_t seed);
+  // Moves every row of a part file into this store (skipping rows already here) and deletes it.
+  void merge_part(const std::filesystem::path& part);
+  std::size_t count_rows();
+  std::size_t count_failed();
+
+  static std::filesystem::path database_path(const std::filesystem::path& dir) {
+    return dir / "trial.sqlite";
+  }
+
+ private:
+  explicit TrialStore(const std::filesystem::path& file);
+  SqliteDb db_;
+};
+
+// Everything analysis and export read back from a trial database.
+struct EndpointRow {
+  std::size_t patient = 0;
+  std::size_t arm = 0;
+  bool ok = true;
+  Endpoints endpoints;
+};
+
+struct TrialData {
+  std::string name;
+  std::uint64_t seed = 0;
+  std::size_t patients = 0;
+  double follow_up_days = 0;
+  std::string file_hash;
+  std::vector<std::string> arms;
+  std::vector<std::string> parameters;           // sampled quantities, in distribution order
+  std::vector<std::vector<std::string>> values;  // [patient][parameter] as stored text
+  std::vector<EndpointRow> rows;                 // sorted by (patient, arm)
+};
+
+// Reads a trial database (InputError if DIR holds none).
+TrialData load_trial(const std::filesystem::path& dir);
+
+// Tumour time series of one plan (empty when not stored).
+std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
+                                                                    std::size_t patient,
+                                                                    std::size_t arm);
+
+// Writes DIR/patients.csv, DIR/endpoints.csv and DIR/timeseries.csv (when stored).
+std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path& dir);
+
+}  // namespace nksim

@@ -1,0 +1,46 @@
+// Long (label "long"): the benchmark cohort — scenarios/trial_nk_dose.toml with 1,000 patients
+// and two arms — finishes in under a minute on two threads and on two MPI ranks, with the same
+// rows.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "trial_test_util.h"
+
+namespace nksim::test {
+namespace {
+
+TEST(TrialLong, ThousandPatientCohortUnderAMinuteOnThreadsAndMpi) {
+  TempDir dir("long");
+  std::ifstream in(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string body = text.str();
+  body.replace(body.find("base = \"default.toml\""), 22,
+               "base = \"" + std::string(NKSIM_SOURCE_DIR) + "/scenarios/default.toml\"");
+  body.replace(body.find("patients = 200"), 14, "patients = 1000");
+  const auto file = dir.path() / "trial.toml";
+  std::ofstream(file) << body;
+
+  const auto timed = [](const std::string& command) {
+    const auto start = std::chrono::steady_clock::now();
+    const CommandResult result = run_command(command);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const double threads = timed(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                               " --out " + quoted(dir.path() / "threads") + " --threads 2 -q");
+  const double mpi =
+      timed(std::string(kMpiEnv) + NKSIM_MPIEXEC + " --oversubscribe --allow-run-as-root -np 2 " +
+            NKSIM_MPI_BINARY + " " + quoted(file) + " --out " + quoted(dir.path() / "mpi") + " -q");
+  EXPECT_LT(threads, 60.0);
+  EXPECT_LT(mpi, 60.0);
+  const auto rows = endpoint_rows(dir.path() / "threads");
+  EXPECT_EQ(rows.size(), 2000u);
+  EXPECT_EQ(rows, endpoint_rows(dir.path() / "mpi"));
+}
+
+}  // namespace
+}  // namespace nksim::test

@@ -1,0 +1,142 @@
+// A trial killed part-way (SIGKILL) and started again ends with exactly one row per plan, equal
+// to an uninterrupted run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "nksim/io/sqlite_db.h"
+#include "trial_test_util.h"
+
+namespace nksim::test {
+namespace {
+
+// Rows committed so far, or 0 while the database is not there yet.
+std::size_t committed_rows(const std::filesystem::path& db_file) {
+  try {
+    if (!std::filesystem::exists(db_file)) return 0;
+    SqliteDb db(db_file, SqliteDb::Mode::kReadOnly);
+    auto stmt = db.prepare("SELECT count(*) FROM endpoints");
+    stmt.step();
+    return static_cast<std::size_t>(stmt.column_int(0));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// Starts `nksim trial run` on one thread, kills it with SIGKILL once at least 50 plans are
+// committed, and returns the number of rows left in the database.
+std::size_t run_and_kill(const std::filesystem::path& file, const std::filesystem::path& out) {
+  const pid_t child = fork();
+  if (child < 0) return 0;
+  if (child == 0) {
+    const std::string file_arg = file.string(), out_arg = out.string();
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))
+      _exit(126);
+    execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file_arg.c_str(), "--out", out_arg.c_str(),
+          "--threads", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return committed_rows(out / "trial.sqlite");
+}
+
+constexpr int kPatients = 1000;
+
+std::vector<std::string> uninterrupted(const std::filesystem::path& file,
+                                       const std::filesystem::path& out) {
+  const auto whole = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                                 " --out " + quoted(out) + " --threads 2");
+  EXPECT_EQ(whole.exit_code, 0) << whole.output;
+  return endpoint_rows(out);
+}
+
+TEST(TrialResume, KilledRunCompletesOnlyTheMissingPlans) {
+  TempDir dir("resume");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
+  const auto out = dir.path() / "killed";
+  const std::size_t rows = run_and_kill(file, out);
+  ASSERT_GE(rows, 50u) << "the run never committed a plan";
+  EXPECT_LT(rows, 2u * kPatients) << "the run finished before it could be killed";
+
+  const auto resumed = run_command(std::string(NKSIM_BINARY) + " trial run " + quoted(file) +
+                                   " --out " + quoted(out) + " --threads 2");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(rows) + " already done)"), std::string::npos)
+      << resumed.output;
+
+  const auto expected = uninterrupted(file, dir.path() / "whole");
+  ASSERT_EQ(expected.size(), 2u * kPatients);
+  EXPECT_EQ(endpoint_rows(out), expected);  // one row per plan (primary key), same values
+}
+
+TEST(TrialResume, KilledThreadRunCompletesUnderMpi) {
+  TempDir dir("resume-mpi");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "sobol"));
+  const auto out = dir.path() / "killed";
+  const std::size_t rows = run_and_kill(file, out);
+  ASSERT_GE(rows, 50u) << "the run never committed a plan";
+  const auto resumed = run_command(std::string(kMpiEnv) + NKSIM_MPIEXEC +
+                                   " --oversubscribe --allow-run-as-root -np 2 " +
+                                   NKSIM_MPI_BINARY + " " + quoted(file) + " --out " + quoted(out));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(rows) + " already done)"), std::string::npos)
+      << resumed.output;
+  EXPECT_EQ(endpoint_rows(out), uninterrupted(file, dir.path() / "whole"));
+}
+
+// An MPI run stopped part-way (SIGTERM to mpirun, which ends every rank at once) leaves rows in
+// trial.sqlite (rank 0) and in parts/rank-1.sqlite; the next run merges the part first and
+// completes only the missing plans.
+TEST(TrialResume, StoppedMpiRunMergesItsPartsAndCompletes) {
+  TempDir dir("resume-mpi-parts");
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
+  const auto out = dir.path() / "stopped";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string file_arg = file.string(), out_arg = out.string();
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) {
+      _exit(126);
+    }
+    setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+    execl(NKSIM_MPIEXEC, NKSIM_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-np", "2",
+          NKSIM_MPI_BINARY, file_arg.c_str(), "--out", out_arg.c_str(), "-q",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const std::size_t in_main = committed_rows(out / "trial.sqlite");
+  const std::size_t in_part = committed_rows(out / "parts" / "rank-1.sqlite");
+  ASSERT_GE(in_main, 50u);
+  EXPECT_LT(in_main + in_part, 2u * kPatients) << "the run finished before it could be stopped";
+
+  const auto resumed = run_command(std::string(kMpiEnv) + NKSIM_MPIEXEC +
+                                   " --oversubscribe --allow-run-as-root -np 2 " +
+                                   NKSIM_MPI_BINARY + " " + quoted(file) + " --out " + quoted(out));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("(" + std::to_string(in_main + in_part) + " already done)"),
+            std::string::npos)
+      << resumed.output;
+  EXPECT_FALSE(std::filesystem::exists(out / "parts"));
+  EXPECT_EQ(endpoint_rows(out), uninterrupted(file, dir.path() / "whole"));
+}
+
+}  // namespace
+}  // namespace nksim::test

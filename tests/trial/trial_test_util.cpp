@@ -1,0 +1,109 @@
+#include "trial_test_util.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "nksim/core/text.h"
+#include "nksim/io/sqlite_db.h"
+
+namespace nksim::test {
+
+TempDir::TempDir(const std::string& name) {
+  std::random_device device;
+  path_ =
+      std::filesystem::temp_directory_path() / ("nksim-" + name + "-" + std::to_string(device()));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+std::filesystem::path write_trial(const std::filesystem::path& dir, const std::string& name,
+                                  const std::string& body) {
+  const auto file = dir / name;
+  std::ofstream out(file);
+  out << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR << "/scenarios/default.toml\"\n" << body;
+  return file;
+}
+
+std::string small_trial_body(int patients, const std::string& sampler) {
+  return "patients = " + std::to_string(patients) + "\nseed = 99\nsampler = \"" + sampler +
+         "\"\nfollow_up_days = 40\n"
+         R"(
+[[distribution]]
+parameter = "c"
+kind = "lognormal"
+median = 3.23e-7
+sigma_log = 0.5
+lower = 5e-8
+
+[[distribution]]
+parameter = "initial.T"
+kind = "uniform"
+lower = 1e5
+upper = 5e6
+
+[[distribution]]
+parameter = "parameter_set"
+kind = "discrete"
+labels = ["mouse_nn", "mouse_nl"]
+
+[[arm]]
+name = "low"
+dose_scale = 0.01
+
+[[arm]]
+name = "high"
+dose_scale = 0.03
+
+[endpoints]
+assessment_day = 28
+death_above = 5e8
+peak_state = "N"
+)";
+}
+
+std::vector<std::string> endpoint_rows(const std::filesystem::path& dir) {
+  SqliteDb db(dir / "trial.sqlite", SqliteDb::Mode::kReadOnly);
+  auto stmt = db.prepare(
+      "SELECT e.patient, e.arm, e.seed, e.status, e.category, e.best_pct_change, e.ttp_days, "
+      "e.survival_days, e.death, e.elimination_time_days, e.escape_time_days, e.peak, "
+      "e.final_tumour, hex(s.time_days), hex(s.tumour) FROM endpoints e LEFT JOIN timeseries s "
+      "ON e.patient = s.patient AND e.arm = s.arm ORDER BY e.patient, e.arm");
+  std::vector<std::string> rows;
+  while (stmt.step()) {
+    std::string row = stmt.column_text(0) + "," + stmt.column_text(1) + "," + stmt.column_text(2) +
+                      "," + stmt.column_text(3) + "," + stmt.column_text(4);
+    for (int c = 5; c <= 12; ++c) {
+      const auto v = stmt.column_optional(c);
+      row += "," + (v ? format_number(*v, 17) : std::string("NULL"));
+    }
+    row += "," + stmt.column_text(13) + "," + stmt.column_text(14);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace nksim::test

@@ -1,0 +1,67 @@
+// Endpoints from hand-made tumour series.
+#include <gtest/gtest.h>
+
+#include "nksim/trial/endpoints.h"
+
+namespace nksim {
+namespace {
+
+WellMixedResult series(std::vector<double> times, std::vector<double> tumour) {
+  WellMixedResult r;
+  r.num_states = 1;
+  r.times_days = std::move(times);
+  r.values = std::move(tumour);
+  return r;
+}
+
+EndpointSpec spec() {
+  EndpointSpec e;
+  e.assessment_day = 4;
+  e.death_above = 1000;
+  e.elimination_below = 1;
+  return e;
+}
+
+TEST(Endpoints, RecistCategoriesUseTheDocumentedThresholds) {
+  const EndpointSpec e = spec();
+  EXPECT_EQ(recist_category(true, -100, -100, e), "CR");
+  EXPECT_EQ(recist_category(false, -30, 50, e), "PR");
+  EXPECT_EQ(recist_category(false, -29, 20, e), "PD");
+  EXPECT_EQ(recist_category(false, -29, 19.9, e), "SD");
+}
+
+TEST(Endpoints, ShrinkThenRegrowIsPartialResponseThenProgressionThenDeath) {
+  // 100 -> 60 (-40 %) -> 50 (nadir) -> 70 (+40 % over nadir: progression at day 3) -> ...
+  const auto r = series({0, 1, 2, 3, 4, 5, 6}, {100, 60, 50, 70, 90, 500, 1500});
+  const Endpoints e = compute_endpoints(r, 0, 0, spec());
+  EXPECT_DOUBLE_EQ(e.best_pct_change, -50);
+  EXPECT_EQ(e.category, "PR");
+  ASSERT_TRUE(e.ttp_days.has_value());
+  EXPECT_DOUBLE_EQ(*e.ttp_days, 3);
+  EXPECT_TRUE(e.death);
+  EXPECT_DOUBLE_EQ(e.survival_days, 5.5);  // 500 -> 1500 crosses 1000 half-way
+  ASSERT_TRUE(e.peak.has_value());
+  EXPECT_DOUBLE_EQ(*e.peak, 1500);
+}
+
+TEST(Endpoints, SurvivorIsCensoredAtFollowUp) {
+  const auto r = series({0, 2, 4, 8}, {100, 110, 105, 100});
+  const Endpoints e = compute_endpoints(r, 0, -1, spec());
+  EXPECT_EQ(e.category, "SD");
+  EXPECT_FALSE(e.death);
+  EXPECT_DOUBLE_EQ(e.survival_days, 8);
+  EXPECT_FALSE(e.ttp_days.has_value());
+  EXPECT_FALSE(e.peak.has_value());
+}
+
+TEST(Endpoints, EliminationIsCompleteResponse) {
+  auto r = series({0, 1, 2, 8}, {100, 10, 0.5, 0.6});
+  r.elimination_time_days = 1.8;
+  const Endpoints e = compute_endpoints(r, 0, -1, spec());
+  EXPECT_EQ(e.category, "CR");
+  EXPECT_DOUBLE_EQ(e.best_pct_change, -100);
+  EXPECT_FALSE(e.ttp_days.has_value());  // regrowth below one cell is not progression
+}
+
+}  // namespace
+}  // namespace nksim
