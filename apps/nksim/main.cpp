@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
       "nksim " + std::string(nksim::kVersion) +
       ": simulate NK-cell therapy.\n\n"
       "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
-      "  nksim run scenarios/default.toml --out results/default\n"
+      "  nksim run scenarios/default.toml --out results/default --report\n"
+      "  nksim report results/default\n"
       "  nksim validate my_scenario.toml\n"
       "  nksim describe depillis2005\n\n"
       "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   nksim::cli::add_run_command(app, action);
   nksim::cli::add_validate_command(app, action);
   nksim::cli::add_describe_command(app, action);
+  nksim::cli::add_report_command(app, action);
 
   try {
     app.parse(argc, argv);
