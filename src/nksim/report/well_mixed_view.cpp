@@ -58,6 +58,21 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
   return text;
 }
 
+// Vertical rules at data[x_field] with their labels at the top of the chart.
+json marked_layer(const std::string& name, const json& data, const std::string& x_field,
+                  const std::string& colour, std::vector<int> dash, int label_dy, bool bold) {
+  json rule = {{"type", "rule"}, {"color", colour}, {"strokeWidth", bold ? 2.5 : 2}};
+  if (!dash.empty()) rule["strokeDash"] = dash;
+  json text = {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"dy", label_dy}, {"y", 0},
+               {"baseline", "top"}, {"color", colour}, {"fontSize", 12}};
+  if (bold) text["fontWeight"] = "bold";
+  return {{"data", {{"name", name}, {"values", data}}},
+          {"encoding", {{"x", {{"field", x_field}, {"type", "quantitative"}}}}},
+          {"layer",
+           {{{"mark", rule}, {"encoding", {{"tooltip", {{"field", "label"}}}}}},
+            {{"mark", text}, {"encoding", {{"text", {{"field", "label"}}}}}}}}};
+}
+
 // The population chart: log-scale lines, dose markers, event markers, threshold lines.
 json populations_chart(const NumericTable& table, const std::vector<std::string>& states,
                        const std::map<std::string, std::string>& labels, const json& summary,
@@ -118,19 +133,7 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
                         {"tooltip", {{"field", "label"}}}}}});
   }
   if (!boluses.empty()) {
-    layers.push_back({{"data", {{"name", "doses"}, {"values", boluses}}},
-                      {"mark", {{"type", "rule"}, {"color", "#0072B2"}, {"strokeWidth", 2},
-                                {"strokeDash", {6, 3}}}},
-                      {"encoding",
-                       {{"x", {{"field", "time_days"}, {"type", "quantitative"}}},
-                        {"tooltip", {{"field", "label"}}}}}});
-    layers.push_back({{"data", {{"name", "doses"}}},
-                      {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"dy", 8},
-                                {"y", 0}, {"baseline", "top"}, {"color", "#0072B2"},
-                                {"fontSize", 12}}},
-                      {"encoding",
-                       {{"x", {{"field", "time_days"}, {"type", "quantitative"}}},
-                        {"text", {{"field", "label"}}}}}});
+    layers.push_back(marked_layer("doses", boluses, "time_days", "#0072B2", {6, 3}, 8, false));
   }
   json events = json::array();
   if (auto t = optional_number(summary, "elimination_time_days")) {
@@ -140,18 +143,7 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
     events.push_back({{"time_days", *t}, {"label", "tumour escaped (" + day(*t) + ")"}});
   }
   if (!events.empty()) {
-    layers.push_back({{"data", {{"name", "events"}, {"values", events}}},
-                      {"mark", {{"type", "rule"}, {"color", "#D55E00"}, {"strokeWidth", 2.5}}},
-                      {"encoding",
-                       {{"x", {{"field", "time_days"}, {"type", "quantitative"}}},
-                        {"tooltip", {{"field", "label"}}}}}});
-    layers.push_back({{"data", {{"name", "events"}}},
-                      {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"dy", 26},
-                                {"y", 0}, {"baseline", "top"}, {"color", "#D55E00"},
-                                {"fontSize", 12}, {"fontWeight", "bold"}}},
-                      {"encoding",
-                       {{"x", {{"field", "time_days"}, {"type", "quantitative"}}},
-                        {"text", {{"field", "label"}}}}}});
+    layers.push_back(marked_layer("events", events, "time_days", "#D55E00", {}, 26, true));
   }
   json thresholds = json::array();
   if (log_scale) {
@@ -164,17 +156,15 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
     }
   }
   if (!thresholds.empty()) {
-    layers.push_back({{"data", {{"name", "thresholds"}, {"values", thresholds}}},
-                      {"mark", {{"type", "rule"}, {"color", "#666"}, {"strokeDash", {2, 2}}}},
-                      {"encoding",
-                       {{"y", {{"field", "value"}, {"type", "quantitative"}}},
-                        {"tooltip", {{"field", "label"}}}}}});
-    layers.push_back({{"data", {{"name", "thresholds"}}},
-                      {"mark", {{"type", "text"}, {"align", "right"}, {"dy", -6}, {"x", "width"},
-                                {"color", "#444"}, {"fontSize", 11}}},
-                      {"encoding",
-                       {{"y", {{"field", "value"}, {"type", "quantitative"}}},
-                        {"text", {{"field", "label"}}}}}});
+    layers.push_back(
+        {{"data", {{"name", "thresholds"}, {"values", thresholds}}},
+         {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}}}}},
+         {"layer",
+          {{{"mark", {{"type", "rule"}, {"color", "#666"}, {"strokeDash", {2, 2}}}},
+            {"encoding", {{"tooltip", {{"field", "label"}}}}}},
+           {{"mark", {{"type", "text"}, {"align", "right"}, {"dy", -6}, {"x", "width"},
+                      {"color", "#444"}, {"fontSize", 11}}},
+            {"encoding", {{"text", {{"field", "label"}}}}}}}}});
   }
   return {{"width", 800}, {"height", 380}, {"layer", layers}};
 }
