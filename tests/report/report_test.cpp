@@ -119,6 +119,17 @@ TEST(ReportInputs, ReadsNumbersAndNamesBadCells) {
   EXPECT_THROW(read_numeric_csv(dir / "c.csv"), InputError);
 }
 
+TEST(ReportInputs, PrettyNumbersForNewcomers) {
+  EXPECT_EQ(pretty_number(1e6), "1 million");
+  EXPECT_EQ(pretty_number(1.5e8), "150 million");
+  EXPECT_EQ(pretty_number(2.5e9), "2.5 billion");
+  EXPECT_EQ(pretty_number(315533.98), "316,000");
+  EXPECT_EQ(pretty_number(-1234), "-1,230");
+  EXPECT_EQ(pretty_number(0.4223), "0.422");
+  EXPECT_EQ(pretty_number(1), "1");
+  EXPECT_EQ(pretty_number(-1.2888e-5), "-1.29e-05");
+}
+
 TEST(Report, DetectsTheKindOfDirectory) {
   const fs::path dir = fresh_dir("detect");
   EXPECT_THROW(detect_report_kind(dir / "absent"), InputError);

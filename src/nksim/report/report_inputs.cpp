@@ -97,12 +97,29 @@ nlohmann::json table_records(const NumericTable& table) {
 std::string pretty_number(double value) {
   if (!std::isfinite(value)) return format_number(value);
   const double magnitude = std::fabs(value);
-  if (magnitude != 0 && (magnitude >= 1e5 || magnitude < 1e-3)) {
+  struct Word {
+    double scale;
+    const char* name;
+  };
+  for (const Word word : {Word{1e12, " trillion"}, Word{1e9, " billion"}, Word{1e6, " million"}}) {
+    if (magnitude >= word.scale && magnitude < 1e15) {
+      return format_number(value / word.scale, 3) + word.name;
+    }
+  }
+  if (magnitude >= 1000 && magnitude < 1e6) {
+    // Three significant digits with a thousands separator: 315534 -> "316,000".
+    const double step = std::pow(10.0, std::floor(std::log10(magnitude)) - 2);
+    const auto rounded = std::llround(std::round(value / step) * step);
+    std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+    return (rounded < 0 ? "-" : "") + digits;
+  }
+  if (magnitude != 0 && (magnitude >= 1e15 || magnitude < 1e-3)) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.2e", value);
     return buffer;
   }
-  return format_number(value, 4);
+  return format_number(value, 3);
 }
 
 }  // namespace nksim::report

@@ -28,7 +28,7 @@ nlohmann::json read_json_file(const std::filesystem::path& file);
 // Rows as an array of objects {column: value}; non-finite values become null.
 nlohmann::json table_records(const NumericTable& table);
 
-// A short human-readable number ("1.0e+08" style for large/small, else up to 4 digits).
+// A short number for people: "1 million", "316,000", "0.422", "1.29e-05" (3 digits).
 std::string pretty_number(double value);
 
 }  // namespace nksim::report

@@ -84,9 +84,17 @@ CountColumn split_count_column(const std::string& column, const std::vector<std:
   return {column, best, state};
 }
 
-json snapshot_chart(const Hdf5File& file, int max_cells, double* time_min, std::size_t* drawn,
-                    std::size_t* total) {
-  *time_min = file.read_double_attribute("time_min");
+struct Snapshot {
+  double time_min = 0;
+  std::size_t total = 0;
+  json cells = json::array();
+  double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
+};
+
+Snapshot read_snapshot(const fs::path& path, int max_cells) {
+  const Hdf5File file = Hdf5File::open(path);
+  Snapshot snapshot;
+  snapshot.time_min = file.read_double_attribute("time_min");
   const auto types = split_names(file.read_string_attribute("type_names"));
   const auto states = split_names(file.read_string_attribute("state_names"));
   const auto type = file.read_int32("/agents/type");
@@ -97,36 +105,34 @@ json snapshot_chart(const Hdf5File& file, int max_cells, double* time_min, std::
   const std::size_t n = type.size();
   if (state.size() != n || radius.size() != n || dims.size() != 2 || dims[0] != n ||
       dims[1] != 3) {
-    throw InputError(file.path().string() +
+    throw InputError(path.string() +
                      ": /agents/type, state, radius must have n entries and position n x 3");
   }
-  const std::size_t stride =
-      max_cells > 0 && n > static_cast<std::size_t>(max_cells) ? (n + max_cells - 1) / max_cells
-                                                               : 1;
-  json cells = json::array();
-  double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
+  const std::size_t limit = max_cells > 0 ? static_cast<std::size_t>(max_cells) : n;
+  const std::size_t stride = n > limit ? (n + limit - 1) / limit : 1;
   for (std::size_t i = 0; i < n; i += stride) {
     const double x = position[3 * i], y = position[3 * i + 1], z = position[3 * i + 2];
-    cells.push_back({{"x_um", x}, {"y_um", y}, {"z_um", z}, {"radius_um", radius[i]},
-                     {"type", name_or_index(types, type[i], "type")},
-                     {"state", name_or_index(states, state[i], "state")}});
-    x0 = std::min(x0, x - radius[i]);
-    x1 = std::max(x1, x + radius[i]);
-    y0 = std::min(y0, y - radius[i]);
-    y1 = std::max(y1, y + radius[i]);
+    snapshot.cells.push_back({{"x_um", x}, {"y_um", y}, {"z_um", z}, {"radius_um", radius[i]},
+                              {"type", name_or_index(types, type[i], "type")},
+                              {"state", name_or_index(states, state[i], "state")}});
+    snapshot.x0 = std::min(snapshot.x0, x - radius[i]);
+    snapshot.x1 = std::max(snapshot.x1, x + radius[i]);
+    snapshot.y0 = std::min(snapshot.y0, y - radius[i]);
+    snapshot.y1 = std::max(snapshot.y1, y + radius[i]);
   }
-  *drawn = cells.size();
-  *total = n;
-  if (cells.empty()) x0 = y0 = 0, x1 = y1 = 1;
-  const double extent = std::max({x1 - x0, y1 - y0, 1e-9});
+  snapshot.total = n;
+  return snapshot;
+}
+
+// One picture of the tissue; every picture shares the box [x0, x0+extent] x [y0, y1].
+json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double extent, double y1,
+                    const json& type_domain, const json& state_domain) {
   const double width = 440, height = std::max(160.0, width * (y1 - y0) / extent);
   const double pixels_per_um = width / extent;
-  json type_domain = json::array();
-  for (const auto& t : types) type_domain.push_back(t);
   return {
       {"width", width},
       {"height", height},
-      {"data", {{"name", "cells"}, {"values", cells}}},
+      {"data", {{"name", "cells"}, {"values", snapshot.cells}}},
       {"transform",
        {{{"calculate", format_number(std::numbers::pi * pixels_per_um * pixels_per_um) +
                            " * datum.radius_um * datum.radius_um"},
@@ -139,7 +145,8 @@ json snapshot_chart(const Hdf5File& file, int max_cells, double* time_min, std::
                {"scale", {{"domain", {y0, y1}}, {"nice", false}}}}},
         {"color", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"},
                    {"scale", {{"domain", type_domain}}}}},
-        {"shape", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
+        {"shape", {{"field", "state"}, {"type", "nominal"}, {"title", "State"},
+                   {"scale", {{"domain", state_domain}}}}},
         {"size", {{"field", "area_px"}, {"type", "quantitative"}, {"scale", nullptr},
                   {"legend", nullptr}}},
         {"order", {{"field", "z_um"}, {"type", "quantitative"}}},
@@ -205,6 +212,13 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                  "move, touch, recognise and kill target cells; signalling molecules diffuse on "
                  "a grid.");
 
+  json type_domain = json::array();  // one colour per cell type, the same in every chart
+  for (const auto& t : type_names) type_domain.push_back(t);
+  for (const auto& t : types_in_order) {
+    if (std::find(type_domain.begin(), type_domain.end(), t) == type_domain.end()) {
+      type_domain.push_back(t);
+    }
+  }
   json type_of = json::object(), state_of = json::object();
   for (const auto& c : count_columns) {
     type_of[c.column] = c.type;
@@ -225,7 +239,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
        {"encoding",
         {{"x", x},
          {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
-         {"color", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"}}},
+         {"color", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"},
+                    {"scale", {{"domain", type_domain}}}}},
          {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
          {"detail", {{"field", "column"}}},
          {"tooltip", {{{"field", "time_min"}, {"title", "minute"}}, {{"field", "type"}},
@@ -257,16 +272,37 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
     page.paragraph("Each picture shows every cell projected onto the x-y plane (viewed from "
                    "above; for 3-D tissue, cells nearer the viewer are drawn on top), drawn at "
                    "its true radius, coloured by cell type, with its state as the marker shape.");
+    std::vector<std::pair<std::size_t, Snapshot>> pictures;
+    double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (std::size_t index : chosen(snapshots.size(), options.max_snapshots)) {
-      const Hdf5File file = Hdf5File::open(snapshots[index]);
-      double time_min = 0;
-      std::size_t drawn = 0, total = 0;
-      json spec = snapshot_chart(file, options.max_cells_per_snapshot, &time_min, &drawn, &total);
-      spec["title"] = "minute " + format_number(time_min, 5) + " (" +
+      Snapshot snapshot = read_snapshot(snapshots[index], options.max_cells_per_snapshot);
+      x0 = std::min(x0, snapshot.x0);
+      x1 = std::max(x1, snapshot.x1);
+      y0 = std::min(y0, snapshot.y0);
+      y1 = std::max(y1, snapshot.y1);
+      pictures.emplace_back(index, std::move(snapshot));
+    }
+    if (x0 > x1) x0 = y0 = 0, x1 = y1 = 1;  // no cells at all
+    const double extent = std::max({x1 - x0, y1 - y0, 1e-9});
+    json state_domain = json::array();
+    for (const auto& [index, snapshot] : pictures) {
+      for (const auto& cell : snapshot.cells) {
+        if (std::find(state_domain.begin(), state_domain.end(), cell["state"]) ==
+            state_domain.end()) {
+          state_domain.push_back(cell["state"]);
+        }
+      }
+    }
+    for (const auto& [index, snapshot] : pictures) {
+      json spec = snapshot_chart(snapshot, x0, y0, extent, y1, type_domain, state_domain);
+      spec["title"] = "minute " + format_number(snapshot.time_min, 5) + " (" +
                       snapshots[index].filename().string() + ")";
-      std::string caption = std::to_string(total) + " cells at minute " +
-                            format_number(time_min, 5);
-      if (drawn < total) caption += "; every " + std::to_string(total / drawn) + "th drawn";
+      std::string caption = std::to_string(snapshot.total) + " cells at minute " +
+                            format_number(snapshot.time_min, 5);
+      if (snapshot.cells.size() < snapshot.total) {
+        caption += "; every " + std::to_string(snapshot.total / snapshot.cells.size()) +
+                   "th drawn";
+      }
       page.chart("snapshot_" + std::to_string(index), spec, caption + ".");
     }
   }

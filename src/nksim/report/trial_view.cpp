@@ -123,7 +123,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                      {"field": "upper", "format": ".1%"}]}},
       {"mark": {"type": "rule", "color": "black", "strokeWidth": 1.5},
        "encoding": {"y": {"field": "lower", "type": "quantitative"},
-                    "y2": {"field": "upper"}}}]})json");
+                    "y2": {"field": "upper"}, "color": {"value": "black"}}}]})json");
   spec["data"] = {{"name", "rates"}, {"values", rates}};
   spec["encoding"]["x"]["sort"] = domain;
   page.chart("response_rates", spec,

@@ -1,4 +1,5 @@
 // The report of a well-mixed (ODE) run: timeseries.csv + summary.json.
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -56,6 +57,17 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
   }
   text += " This is what the model predicts, not a clinical forecast.";
   return text;
+}
+
+// Sets "clip" on every mark of a (layered) spec, so that nothing is drawn outside the axes.
+void clip_marks(json& spec) {
+  if (spec.contains("mark")) {
+    if (spec["mark"].is_string()) spec["mark"] = {{"type", spec["mark"]}};
+    spec["mark"]["clip"] = true;
+  }
+  if (spec.contains("layer")) {
+    for (auto& layer : spec["layer"]) clip_marks(layer);
+  }
 }
 
 // Vertical rules at data[x_field] with their labels at the top of the chart.
@@ -221,7 +233,8 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
     }
     what += ". Reference: " + std::string(model->citation());
   }
-  page.paragraph(what + ".");
+  if (!what.ends_with('.')) what += '.';
+  page.paragraph(what);
 
   std::vector<std::string> evidence_keys = {model_name};
   if (any_dose_into_nk(summary["doses"])) evidence_keys.push_back("nk_infusion");
@@ -242,6 +255,27 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
              "below). Dashed blue lines: doses; red lines: when the tumour was eliminated or "
              "escaped; grey dotted lines: the thresholds that define those events. Values below " +
                  pretty_number(floor) + " cells are not drawn (the population is gone).");
+  // When the events happen early, a second chart shows the first days at a readable scale.
+  const double end = summary.value("end_time_days", table.rows.back()[0]);
+  double last_event = 0;
+  for (const char* key : {"elimination_time_days", "escape_time_days"}) {
+    if (auto t = optional_number(summary, key)) last_event = std::max(last_event, *t);
+  }
+  const double step = table.rows.size() > 1 ? table.rows[1][0] - table.rows[0][0] : end;
+  const double zoom_end = std::max(3 * last_event, 8 * step);
+  if (last_event > 0 && zoom_end < end / 4) {
+    json zoom = populations_chart(table, cell_states, labels, summary, floor,
+                                  "Number of cells (log scale)", true);
+    zoom["height"] = 300;
+    zoom["layer"][0]["encoding"]["x"]["scale"] = {{"domain", {0, zoom_end}}, {"clamp", false}};
+    zoom["layer"][0]["mark"]["point"] = true;
+    clip_marks(zoom);
+    zoom["title"] = "Close-up of the first " + format_number(zoom_end, 3) + " days";
+    page.chart("populations_early", zoom,
+               "The same populations during the first " + format_number(zoom_end, 3) +
+                   " days, with a dot at each output time (every " + format_number(step, 3) +
+                   " days): what happens right after treatment.");
+  }
   if (!other_states.empty()) {
     page.heading("Drugs and cytokines");
     page.chart("other_states",
@@ -284,7 +318,14 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
     rows.push_back({"tumour maximum", pretty_number(t.value("max", 0.0)) + " at day " +
                                           format_number(t.value("max_time_days", 0.0), 4)});
   }
-  if (summary.contains("solver")) rows.push_back({"solver", summary["solver"].dump()});
+  if (summary.contains("solver")) {
+    const json& solver = summary["solver"];
+    rows.push_back({"solver", solver.value("method", std::string()) + "; relative tolerance " +
+                                  pretty_number(solver.value("rtol", 0.0)) +
+                                  ", absolute tolerance " +
+                                  pretty_number(solver.value("atol", 0.0)) + ", " +
+                                  std::to_string(solver.value("steps", 0)) + " steps"});
+  }
   page.table(rows);
 
   page.heading("Parameters used");
