@@ -44,12 +44,13 @@ function loadPlaywright() {
 }
 
 function chromiumPath() {
-  const candidates = [process.env.NKSIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']
-    .filter(Boolean);
+  // NKSIM_CHROMIUM, when set, is the only candidate (so that its absence is an error too).
+  const candidates = process.env.NKSIM_CHROMIUM ? [process.env.NKSIM_CHROMIUM]
+                                                : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     console.error(`FAIL: Chromium not found (looked for ${candidates.join(', ')}). ` +
-                  'Run scripts/setup.sh (Debian package chromium) or set NKSIM_CHROMIUM.');
+                  'run scripts/setup.sh (Debian package chromium) or set NKSIM_CHROMIUM.');
     process.exit(1);
   }
   return found;
