@@ -25,8 +25,9 @@ void add_report_command(CLI::App& app, Action& action) {
   report->add_option("--js-dir", options->js_dir,
                      "node_modules folder holding vega, vega-lite, vega-embed (default: "
                      "$NKSIM_REPORT_JS_DIR, else the one installed by scripts/setup.sh)");
-  report->add_option("--snapshots", options->snapshots,
-                     "spatial runs: how many tissue snapshots to draw (first and last included)")
+  report
+      ->add_option("--snapshots", options->snapshots,
+                   "spatial runs: how many tissue snapshots to draw (first and last included)")
       ->check(CLI::NonNegativeNumber);
   report->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   report->callback([&action, options] {

@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("nksim_report_test_" + std::to_string(::getpid()) + "_" + name);
+  const fs::path dir =
+      fs::temp_directory_path() / ("nksim_report_test_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -169,10 +169,9 @@ TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {
 TEST(Report, WellMixedRunFromTheCommandLine) {
   const fs::path dir = fresh_dir("well_mixed");
   const fs::path library = fake_library("lib_well_mixed");
-  const std::string run = std::string("cd ") + NKSIM_SOURCE_DIR + " && NKSIM_REPORT_JS_DIR=" +
-                          library.string() + " " + NKSIM_BINARY +
-                          " run scenarios/default.toml --quiet --report --out " +
-                          (dir / "out").string();
+  const std::string run =
+      std::string("cd ") + NKSIM_SOURCE_DIR + " && NKSIM_REPORT_JS_DIR=" + library.string() + " " +
+      NKSIM_BINARY + " run scenarios/default.toml --quiet --report --out " + (dir / "out").string();
   ASSERT_EQ(run_command(run), 0);
   const std::string html = read_text(dir / "out" / "report.html");
   EXPECT_NE(html.find("/*VEGA*/"), std::string::npos);
@@ -190,8 +189,8 @@ TEST(Report, CommandLineErrors) {
   const std::string nksim = NKSIM_BINARY;
   EXPECT_EQ(run_command(nksim + " report " + (dir / "absent").string() + " 2>/dev/null"), 2);
   write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
-  EXPECT_EQ(run_command(nksim + " report " + dir.string() + " --js-dir " +
-                        (dir / "none").string() + " 2>" + (dir / "err.txt").string()),
+  EXPECT_EQ(run_command(nksim + " report " + dir.string() + " --js-dir " + (dir / "none").string() +
+                        " 2>" + (dir / "err.txt").string()),
             1);
   EXPECT_NE(read_text(dir / "err.txt").find("scripts/setup.sh"), std::string::npos);
 }

@@ -46,8 +46,12 @@ json write_snapshot(const fs::path& file, double time_min, int step) {
     state.push_back(s);
     position.insert(position.end(), {x, y, z});
     radius.push_back(rad);
-    cells.push_back({{"x_um", x}, {"y_um", y}, {"z_um", z}, {"radius_um", rad},
-                     {"type", types[t]}, {"state", states[s]}});
+    cells.push_back({{"x_um", x},
+                     {"y_um", y},
+                     {"z_um", z},
+                     {"radius_um", rad},
+                     {"type", types[t]},
+                     {"state", states[s]}});
   }
   nksim::report::Hdf5File h5 = nksim::report::Hdf5File::create(file);
   h5.write_double_attribute("time_min", time_min);
@@ -93,30 +97,35 @@ json km(std::vector<double> t, std::vector<double> s, std::vector<int> at_risk,
     lower.push_back(std::max(0.0, v - 0.2));
     upper.push_back(std::min(1.0, v + 0.15));
   }
-  return {{"time_days", t}, {"survival", s}, {"lower", lower}, {"upper", upper},
-          {"at_risk", at_risk}, {"events", events}};
+  return {{"time_days", t}, {"survival", s},      {"lower", lower},
+          {"upper", upper}, {"at_risk", at_risk}, {"events", events}};
 }
 
 void write_trial(const fs::path& dir) {
   fs::create_directories(dir);
   json analysis;
-  analysis["trial"] = {{"name", "fixture"}, {"patients", 8}, {"seed", 7},
-                       {"arms", {"control", "nk_1e8"}}, {"follow_up_days", 90}};
+  analysis["trial"] = {{"name", "fixture"},
+                       {"patients", 8},
+                       {"seed", 7},
+                       {"arms", {"control", "nk_1e8"}},
+                       {"follow_up_days", 90}};
   analysis["arms"] = {
-      {{"name", "control"}, {"n", 4},
-       {"response", {{"CR", 0}, {"PR", 1}, {"SD", 1}, {"PD", 2}, {"orr", 0.25},
-                     {"orr_ci", {0.0063, 0.8059}}}},
+      {{"name", "control"},
+       {"n", 4},
+       {"response",
+        {{"CR", 0}, {"PR", 1}, {"SD", 1}, {"PD", 2}, {"orr", 0.25}, {"orr_ci", {0.0063, 0.8059}}}},
        {"elimination", {{"rate", 0.0}, {"ci", {0.0, 0.6024}}}},
        {"ttp_median_days", 30.5},
        {"km", km({0, 20, 30.5, 60}, {1, 0.75, 0.5, 0.5}, {4, 4, 3, 2}, {0, 1, 1, 0})}},
-      {{"name", "nk_1e8"}, {"n", 4},
-       {"response", {{"CR", 2}, {"PR", 1}, {"SD", 1}, {"PD", 0}, {"orr", 0.75},
-                     {"orr_ci", {0.1941, 0.9937}}}},
+      {{"name", "nk_1e8"},
+       {"n", 4},
+       {"response",
+        {{"CR", 2}, {"PR", 1}, {"SD", 1}, {"PD", 0}, {"orr", 0.75}, {"orr_ci", {0.1941, 0.9937}}}},
        {"elimination", {{"rate", 0.5}, {"ci", {0.0676, 0.9324}}}},
        {"ttp_median_days", nullptr},
        {"km", km({0, 45, 90}, {1, 0.75, 0.75}, {4, 4, 3}, {0, 1, 0})}}};
-  analysis["logrank"] = {{{"arm_a", "control"}, {"arm_b", "nk_1e8"}, {"chi2", 1.87},
-                          {"p_value", 0.1714}}};
+  analysis["logrank"] = {
+      {{"arm_a", "control"}, {"arm_b", "nk_1e8"}, {"chi2", 1.87}, {"p_value", 0.1714}}};
   analysis["prcc"] = {
       {{"endpoint", "best_pct_change"}, {"parameter", "c"}, {"prcc", -0.81}, {"p_value", 0.002}},
       {{"endpoint", "best_pct_change"}, {"parameter", "a"}, {"prcc", 0.55}, {"p_value", 0.04}},
@@ -135,28 +144,34 @@ void write_trial(const fs::path& dir) {
     json elimination;
     double peak;
   };
-  const std::vector<P> patients = {
-      {1, "control", 35.5, "PD", 20.0, 60.0, true, none, 2.5e5},
-      {2, "control", 12.25, "PD", 30.5, 90.0, false, none, 3.1e5},
-      {3, "control", -5.0, "SD", none, 90.0, false, none, 3.3e5},
-      {4, "control", -42.0, "PR", none, 90.0, false, none, 4.0e5},
-      {5, "nk_1e8", -100.0, "CR", none, 90.0, false, 6.5, 1.0e8},
-      {6, "nk_1e8", -100.0, "CR", none, 90.0, false, 11.0, 9.0e7},
-      {7, "nk_1e8", -64.5, "PR", none, 90.0, false, none, 8.0e7},
-      {8, "nk_1e8", 8.0, "SD", 45.0, 70.0, true, none, 7.5e7}};
+  const std::vector<P> patients = {{1, "control", 35.5, "PD", 20.0, 60.0, true, none, 2.5e5},
+                                   {2, "control", 12.25, "PD", 30.5, 90.0, false, none, 3.1e5},
+                                   {3, "control", -5.0, "SD", none, 90.0, false, none, 3.3e5},
+                                   {4, "control", -42.0, "PR", none, 90.0, false, none, 4.0e5},
+                                   {5, "nk_1e8", -100.0, "CR", none, 90.0, false, 6.5, 1.0e8},
+                                   {6, "nk_1e8", -100.0, "CR", none, 90.0, false, 11.0, 9.0e7},
+                                   {7, "nk_1e8", -64.5, "PR", none, 90.0, false, none, 8.0e7},
+                                   {8, "nk_1e8", 8.0, "SD", 45.0, 70.0, true, none, 7.5e7}};
   analysis["patients"] = json::array();
   analysis["trajectories"] = json::array();
   for (const auto& p : patients) {
-    analysis["patients"].push_back({{"patient", p.id}, {"arm", p.arm},
-                                    {"best_pct_change", p.best}, {"category", p.category},
-                                    {"ttp_days", p.ttp}, {"survival_days", p.survival},
-                                    {"death", p.death}, {"elimination_time_days", p.elimination},
+    analysis["patients"].push_back({{"patient", p.id},
+                                    {"arm", p.arm},
+                                    {"best_pct_change", p.best},
+                                    {"category", p.category},
+                                    {"ttp_days", p.ttp},
+                                    {"survival_days", p.survival},
+                                    {"death", p.death},
+                                    {"elimination_time_days", p.elimination},
                                     {"peak", p.peak}});
     const double start = 1e6;
     analysis["trajectories"].push_back(
-        {{"patient", p.id}, {"arm", p.arm}, {"time_days", {0, 15, 30, 60}},
-         {"tumour", {start, start * (1 + p.best / 200), start * (1 + p.best / 100),
-                     start * (1 + p.best / 100)}}});
+        {{"patient", p.id},
+         {"arm", p.arm},
+         {"time_days", {0, 15, 30, 60}},
+         {"tumour",
+          {start, start * (1 + p.best / 200), start * (1 + p.best / 100),
+           start * (1 + p.best / 100)}}});
   }
   write_text(dir / "analysis.json", analysis.dump(2));
 }

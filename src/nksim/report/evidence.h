@@ -12,10 +12,10 @@
 namespace nksim::report {
 
 struct EvidenceNote {
-  std::string_view key;       // model or mechanism name ("depillis2005", "nk_infusion", ...)
-  std::string_view topic;     // what it is, in a few words
-  std::string_view level;     // "strong", "preclinical", "early clinical", "weak", ...
-  std::string_view text;      // what it rests on / what it is validated against
+  std::string_view key;    // model or mechanism name ("depillis2005", "nk_infusion", ...)
+  std::string_view topic;  // what it is, in a few words
+  std::string_view level;  // "strong", "preclinical", "early clinical", "weak", ...
+  std::string_view text;   // what it rests on / what it is validated against
 };
 
 // The note for a model or mechanism name, or nullptr when there is none.

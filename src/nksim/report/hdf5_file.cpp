@@ -46,15 +46,16 @@ std::vector<T> read_dataset(hid_t file, const std::filesystem::path& name, const
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) {
     throw InputError(name.string() + ": no dataset " + path);
   }
-  Handle dataset = checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose,
-                           "cannot open dataset " + where);
+  Handle dataset =
+      checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + where);
   Handle space =
       checked(H5Dget_space(dataset.get()), H5Sclose, "cannot read the shape of " + where);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) throw Error("HDF5: cannot read the rank of " + where);
   std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
-  if (rank > 0) check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr),
-                      "cannot read the shape of " + where);
+  if (rank > 0)
+    check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr),
+          "cannot read the shape of " + where);
   std::size_t count = 1;
   for (hsize_t d : shape) count *= d;
   std::vector<T> values(count);
@@ -77,9 +78,9 @@ void write_dataset(hid_t file, const std::filesystem::path& name, const std::str
   if (count != values.size()) throw Error("HDF5: shape does not match the data for " + where);
   Handle space = checked(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                          H5Sclose, "cannot create a dataspace for " + where);
-  Handle dataset = checked(H5Dcreate2(file, path.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT, H5P_DEFAULT),
-                           H5Dclose, "cannot create " + where);
+  Handle dataset = checked(
+      H5Dcreate2(file, path.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose, "cannot create " + where);
   if (count > 0) {
     check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "cannot write " + where);
@@ -185,9 +186,9 @@ std::vector<double> Hdf5File::read_double(const std::string& path,
 
 void Hdf5File::write_double_attribute(const std::string& name, double value) {
   Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, "cannot create a dataspace");
-  Handle attribute = checked(
-      H5Acreate2(id_, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose, "cannot create attribute " + name + " in " + path_.string());
+  Handle attribute =
+      checked(H5Acreate2(id_, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "cannot create attribute " + name + " in " + path_.string());
   check(H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, &value),
         "cannot write attribute " + name + " in " + path_.string());
 }

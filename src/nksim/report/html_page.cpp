@@ -48,8 +48,8 @@ constexpr const char* kBootstrap = R"(
 
 bool valid_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -60,12 +60,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -105,9 +116,7 @@ void HtmlPage::headline(std::string_view text) {
   body_ += "<p class=\"headline\" id=\"headline\">" + html_escape(text) + "</p>\n";
 }
 
-void HtmlPage::heading(std::string_view text) {
-  body_ += "<h2>" + html_escape(text) + "</h2>\n";
-}
+void HtmlPage::heading(std::string_view text) { body_ += "<h2>" + html_escape(text) + "</h2>\n"; }
 
 void HtmlPage::paragraph(std::string_view text, std::string_view css_class) {
   body_ += css_class.empty() ? "<p>" : "<p class=\"" + html_escape(css_class) + "\">";
@@ -116,8 +125,7 @@ void HtmlPage::paragraph(std::string_view text, std::string_view css_class) {
 
 void HtmlPage::raw_html(std::string_view html) { body_ += html; }
 
-void HtmlPage::table(const std::vector<std::vector<std::string>>& rows,
-                     std::string_view caption) {
+void HtmlPage::table(const std::vector<std::vector<std::string>>& rows, std::string_view caption) {
   body_ += "<table>";
   if (!caption.empty()) body_ += "<caption>" + html_escape(caption) + "</caption>";
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -150,14 +158,14 @@ std::string HtmlPage::render(const ChartLibrary& library) const {
   page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   page += "<meta name=\"generator\" content=\"nksim " + std::string(kVersion) + "\">\n";
-  page += "<title>" + html_escape(title_) + "</title>\n<style>" + std::string(kStyle) +
-          "</style>\n";
+  page +=
+      "<title>" + html_escape(title_) + "</title>\n<style>" + std::string(kStyle) + "</style>\n";
   page += "<script>" + library.vega + "</script>\n";
   page += "<script>" + library.vega_lite + "</script>\n";
   page += "<script>" + library.vega_embed + "</script>\n";
   page += "</head>\n<body>\n<main>\n" + body_;
-  page += "<footer>Written by nksim " + std::string(kVersion) +
-          ". Charts drawn with " + html_escape(library.versions) +
+  page += "<footer>Written by nksim " + std::string(kVersion) + ". Charts drawn with " +
+          html_escape(library.versions) +
           " (embedded in this file; no network needed). Use the \"&hellip;\" menu of a chart "
           "to save it as SVG or PNG. nksim is a research and teaching tool, not medical "
           "advice.</footer>\n</main>\n";

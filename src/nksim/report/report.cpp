@@ -11,9 +11,12 @@ namespace nksim::report {
 
 const char* report_kind_name(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kWellMixed: return "well_mixed";
-    case ReportKind::kSpatial: return "spatial";
-    default: return "trial";
+    case ReportKind::kWellMixed:
+      return "well_mixed";
+    case ReportKind::kSpatial:
+      return "spatial";
+    default:
+      return "trial";
   }
 }
 
@@ -57,8 +60,7 @@ void check_chart_library(const ReportOptions& options) {
   load_chart_library(options.chart_library_dir);
 }
 
-std::filesystem::path write_report(const std::filesystem::path& dir,
-                                   const ReportOptions& options) {
+std::filesystem::path write_report(const std::filesystem::path& dir, const ReportOptions& options) {
   const ReportKind kind = detect_report_kind(dir);
   // Load the library first: a missing library is reported before any work is done.
   const ChartLibrary library = load_chart_library(options.chart_library_dir);

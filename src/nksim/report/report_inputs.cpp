@@ -40,8 +40,7 @@ std::size_t NumericTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i] == name) return i;
   }
-  throw InputError(file.string() + ": no column '" + name + "' (columns: " + join(columns) +
-                   ")");
+  throw InputError(file.string() + ": no column '" + name + "' (columns: " + join(columns) + ")");
 }
 
 NumericTable read_numeric_csv(const std::filesystem::path& file) {

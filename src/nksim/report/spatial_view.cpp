@@ -53,8 +53,7 @@ std::vector<std::size_t> chosen(std::size_t available, int wanted) {
   return picks;
 }
 
-std::string name_or_index(const std::vector<std::string>& names, std::int32_t i,
-                          const char* what) {
+std::string name_or_index(const std::vector<std::string>& names, std::int32_t i, const char* what) {
   if (i >= 0 && static_cast<std::size_t>(i) < names.size()) return names[i];
   return std::string(what) + " " + std::to_string(i);
 }
@@ -103,8 +102,7 @@ Snapshot read_snapshot(const fs::path& path, int max_cells) {
   const auto position = file.read_double("/agents/position", &dims);
   const auto radius = file.read_double("/agents/radius");
   const std::size_t n = type.size();
-  if (state.size() != n || radius.size() != n || dims.size() != 2 || dims[0] != n ||
-      dims[1] != 3) {
+  if (state.size() != n || radius.size() != n || dims.size() != 2 || dims[0] != n || dims[1] != 3) {
     throw InputError(path.string() +
                      ": /agents/type, state, radius must have n entries and position n x 3");
   }
@@ -112,7 +110,10 @@ Snapshot read_snapshot(const fs::path& path, int max_cells) {
   const std::size_t stride = n > limit ? (n + limit - 1) / limit : 1;
   for (std::size_t i = 0; i < n; i += stride) {
     const double x = position[3 * i], y = position[3 * i + 1], z = position[3 * i + 2];
-    snapshot.cells.push_back({{"x_um", x}, {"y_um", y}, {"z_um", z}, {"radius_um", radius[i]},
+    snapshot.cells.push_back({{"x_um", x},
+                              {"y_um", y},
+                              {"z_um", z},
+                              {"radius_um", radius[i]},
                               {"type", name_or_index(types, type[i], "type")},
                               {"state", name_or_index(states, state[i], "state")}});
     snapshot.x0 = std::min(snapshot.x0, x - radius[i]);
@@ -139,27 +140,42 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
          {"as", "area_px"}}}},
       {"mark", {{"type", "point"}, {"filled", true}, {"opacity", 0.8}, {"strokeWidth", 0.5}}},
       {"encoding",
-       {{"x", {{"field", "x_um"}, {"type", "quantitative"}, {"title", "x (µm)"},
-               {"scale", {{"domain", {x0, x0 + extent}}, {"nice", false}}}}},
-        {"y", {{"field", "y_um"}, {"type", "quantitative"}, {"title", "y (µm)"},
-               {"scale", {{"domain", {y0, y1}}, {"nice", false}}}}},
-        {"color", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"},
-                   {"scale", {{"domain", type_domain}}}}},
-        {"shape", {{"field", "state"}, {"type", "nominal"}, {"title", "State"},
-                   {"scale", {{"domain", state_domain}}}}},
-        {"size", {{"field", "area_px"}, {"type", "quantitative"}, {"scale", nullptr},
-                  {"legend", nullptr}}},
+       {{"x",
+         {{"field", "x_um"},
+          {"type", "quantitative"},
+          {"title", "x (µm)"},
+          {"scale", {{"domain", {x0, x0 + extent}}, {"nice", false}}}}},
+        {"y",
+         {{"field", "y_um"},
+          {"type", "quantitative"},
+          {"title", "y (µm)"},
+          {"scale", {{"domain", {y0, y1}}, {"nice", false}}}}},
+        {"color",
+         {{"field", "type"},
+          {"type", "nominal"},
+          {"title", "Cell type"},
+          {"scale", {{"domain", type_domain}}}}},
+        {"shape",
+         {{"field", "state"},
+          {"type", "nominal"},
+          {"title", "State"},
+          {"scale", {{"domain", state_domain}}}}},
+        {"size",
+         {{"field", "area_px"}, {"type", "quantitative"}, {"scale", nullptr}, {"legend", nullptr}}},
         {"order", {{"field", "z_um"}, {"type", "quantitative"}}},
         {"tooltip",
-         {{{"field", "type"}}, {{"field", "state"}}, {{"field", "x_um"}, {"format", ".1f"}},
-          {{"field", "y_um"}, {"format", ".1f"}}, {{"field", "z_um"}, {"format", ".1f"}}}}}}};
+         {{{"field", "type"}},
+          {{"field", "state"}},
+          {{"field", "x_um"}, {"format", ".1f"}},
+          {{"field", "y_um"}, {"format", ".1f"}},
+          {{"field", "z_um"}, {"format", ".1f"}}}}}}};
 }
 
 }  // namespace
 
 HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
-  const json summary = fs::exists(dir / "summary.json") ? read_json_file(dir / "summary.json")
-                                                        : json::object();
+  const json summary =
+      fs::exists(dir / "summary.json") ? read_json_file(dir / "summary.json") : json::object();
   const NumericTable counts = read_numeric_csv(dir / "counts.csv");
   if (counts.columns.empty() || counts.columns[0] != "time_min") {
     throw InputError((dir / "counts.csv").string() + ": the first column must be time_min");
@@ -184,9 +200,10 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   }
 
   const std::string scenario = summary.value("scenario_file", std::string());
-  HtmlPage page("nksim report: " + (scenario.empty() ? std::string("spatial run")
-                                                     : fs::path(scenario).stem().string()) +
-                " (spatial)");
+  HtmlPage page(
+      "nksim report: " +
+      (scenario.empty() ? std::string("spatial run") : fs::path(scenario).stem().string()) +
+      " (spatial)");
   // Headline: living cells of each type at the start and at the end.
   std::vector<std::string> types_in_order;
   for (const auto& c : count_columns) {
@@ -208,9 +225,10 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                 pretty_number(first) + " to " + pretty_number(last);
   }
   page.headline(headline + ". This is what the model predicts, not a clinical forecast.");
-  page.paragraph("A spatial simulation: every cell is an agent in a piece of tissue; NK cells "
-                 "move, touch, recognise and kill target cells; signalling molecules diffuse on "
-                 "a grid.");
+  page.paragraph(
+      "A spatial simulation: every cell is an agent in a piece of tissue; NK cells "
+      "move, touch, recognise and kill target cells; signalling molecules diffuse on "
+      "a grid.");
 
   json type_domain = json::array();  // one colour per cell type, the same in every chart
   for (const auto& t : type_names) type_domain.push_back(t);
@@ -226,52 +244,61 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   }
   json x = {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
   page.heading("Cell counts by type and state");
-  page.chart(
-      "counts",
-      {{"width", 800},
-       {"height", 360},
-       {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-       {"transform",
-        {{{"fold", count_names}, {"as", {"column", "cells"}}},
-         {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
-         {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
-       {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-       {"encoding",
-        {{"x", x},
-         {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
-         {"color", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"},
-                    {"scale", {{"domain", type_domain}}}}},
-         {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
-         {"detail", {{"field", "column"}}},
-         {"tooltip", {{{"field", "time_min"}, {"title", "minute"}}, {{"field", "type"}},
-                      {{"field", "state"}}, {{"field", "cells"}}}}}}},
-      "Number of cells of each type (colour) in each state (line style) over time.");
+  page.chart("counts",
+             {{"width", 800},
+              {"height", 360},
+              {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
+              {"transform",
+               {{{"fold", count_names}, {"as", {"column", "cells"}}},
+                {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
+                {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
+              {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
+              {"encoding",
+               {{"x", x},
+                {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
+                {"color",
+                 {{"field", "type"},
+                  {"type", "nominal"},
+                  {"title", "Cell type"},
+                  {"scale", {{"domain", type_domain}}}}},
+                {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
+                {"detail", {{"field", "column"}}},
+                {"tooltip",
+                 {{{"field", "time_min"}, {"title", "minute"}},
+                  {{"field", "type"}},
+                  {{"field", "state"}},
+                  {{"field", "cells"}}}}}}},
+             "Number of cells of each type (colour) in each state (line style) over time.");
   if (!field_names.empty()) {
     page.heading("Signalling molecules (field totals)");
-    page.chart(
-        "fields",
-        {{"width", 800},
-         {"height", 300},
-         {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-         {"transform", {{{"fold", field_names}, {"as", {"field", "total"}}}}},
-         {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-         {"encoding",
-          {{"x", x},
-           {"y", {{"field", "total"}, {"type", "quantitative"},
-                  {"title", "Total amount in the tissue (field units)"}}},
-           {"color", {{"field", "field"}, {"type", "nominal"}, {"title", "Field"}}},
-           {"tooltip", {{{"field", "time_min"}, {"title", "minute"}}, {{"field", "field"}},
-                        {{"field", "total"}}}}}}},
-        "Total of each diffusing field over the whole grid.");
+    page.chart("fields",
+               {{"width", 800},
+                {"height", 300},
+                {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
+                {"transform", {{{"fold", field_names}, {"as", {"field", "total"}}}}},
+                {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
+                {"encoding",
+                 {{"x", x},
+                  {"y",
+                   {{"field", "total"},
+                    {"type", "quantitative"},
+                    {"title", "Total amount in the tissue (field units)"}}},
+                  {"color", {{"field", "field"}, {"type", "nominal"}, {"title", "Field"}}},
+                  {"tooltip",
+                   {{{"field", "time_min"}, {"title", "minute"}},
+                    {{"field", "field"}},
+                    {{"field", "total"}}}}}}},
+               "Total of each diffusing field over the whole grid.");
   }
 
   page.heading("The tissue at chosen times");
   if (snapshots.empty()) {
     page.paragraph("This run wrote no snapshots (snapshots/snapshot_NNNNNN.h5).", "note");
   } else {
-    page.paragraph("Each picture shows every cell projected onto the x-y plane (viewed from "
-                   "above; for 3-D tissue, cells nearer the viewer are drawn on top), drawn at "
-                   "its true radius, coloured by cell type, with its state as the marker shape.");
+    page.paragraph(
+        "Each picture shows every cell projected onto the x-y plane (viewed from "
+        "above; for 3-D tissue, cells nearer the viewer are drawn on top), drawn at "
+        "its true radius, coloured by cell type, with its state as the marker shape.");
     std::vector<std::pair<std::size_t, Snapshot>> pictures;
     double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (std::size_t index : chosen(snapshots.size(), options.max_snapshots)) {
@@ -300,8 +327,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
       std::string caption = std::to_string(snapshot.total) + " cells at minute " +
                             format_number(snapshot.time_min, 5);
       if (snapshot.cells.size() < snapshot.total) {
-        caption += "; every " + std::to_string(snapshot.total / snapshot.cells.size()) +
-                   "th drawn";
+        caption += "; every " + std::to_string(snapshot.total / snapshot.cells.size()) + "th drawn";
       }
       page.chart("snapshot_" + std::to_string(index), spec, caption + ".");
     }
@@ -317,7 +343,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   if (summary.contains("mechanisms") && summary["mechanisms"].is_array()) {
     for (const auto& m : summary["mechanisms"]) {
       if (m.is_string()) evidence_keys.push_back(m.get<std::string>());
-      if (m.is_object() && m.contains("name")) evidence_keys.push_back(m["name"].get<std::string>());
+      if (m.is_object() && m.contains("name"))
+        evidence_keys.push_back(m["name"].get<std::string>());
     }
   }
   evidence_section(page, evidence_keys);

@@ -50,8 +50,8 @@ json trajectory_records(const json& analysis) {
     const auto& t = p["time_days"];
     const auto& v = p["tumour"];
     for (std::size_t i = 0; i < t.size() && i < v.size(); ++i) {
-      rows.push_back({{"patient", p["patient"]}, {"arm", p["arm"]}, {"time_days", t[i]},
-                      {"tumour", v[i]}});
+      rows.push_back(
+          {{"patient", p["patient"]}, {"arm", p["arm"]}, {"time_days", t[i]}, {"tumour", v[i]}});
     }
   }
   return rows;
@@ -71,8 +71,8 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
 
   // Headline: the best arm by objective response.
-  std::string headline = "In this virtual trial of " +
-                         std::to_string(trial.value("patients", 0)) + " simulated patients";
+  std::string headline = "In this virtual trial of " + std::to_string(trial.value("patients", 0)) +
+                         " simulated patients";
   const json* best = nullptr;
   for (const auto& arm : analysis["arms"]) {
     if (!best || arm["response"].value("orr", 0.0) > (*best)["response"].value("orr", 0.0)) {
@@ -80,30 +80,34 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
     }
   }
   if (best) {
-    headline += ", the arm with the most responders was \"" +
-                best->value("name", std::string()) + "\": " +
-                percent((*best)["response"].value("orr", 0.0)) +
+    headline += ", the arm with the most responders was \"" + best->value("name", std::string()) +
+                "\": " + percent((*best)["response"].value("orr", 0.0)) +
                 " of its patients' tumours shrank by at least 30%" +
                 interval((*best)["response"].value("orr_ci", json())) + ".";
   }
   page.headline(headline + " Virtual patients are model runs, not people.");
-  page.paragraph("Each virtual patient is one simulation with its own parameters drawn from the "
-                 "cohort's distributions; arms differ in dose, schedule or product. Response "
-                 "categories follow RECIST-like rules on the tumour size: CR complete response "
-                 "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
-                 "disease (at least 20% larger), SD stable disease (in between).");
+  page.paragraph(
+      "Each virtual patient is one simulation with its own parameters drawn from the "
+      "cohort's distributions; arms differ in dose, schedule or product. Response "
+      "categories follow RECIST-like rules on the tumour size: CR complete response "
+      "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
+      "disease (at least 20% larger), SD stable disease (in between).");
   evidence_section(page, {"virtual_trial", "nk_infusion"});
 
   page.heading("Response rates");
   json rates = json::array();
   for (const auto& arm : analysis["arms"]) {
     const json& r = arm["response"];
-    rates.push_back({{"arm", arm["name"]}, {"measure", "objective response (CR+PR)"},
-                     {"rate", r.value("orr", 0.0)}, {"lower", r["orr_ci"][0]},
+    rates.push_back({{"arm", arm["name"]},
+                     {"measure", "objective response (CR+PR)"},
+                     {"rate", r.value("orr", 0.0)},
+                     {"lower", r["orr_ci"][0]},
                      {"upper", r["orr_ci"][1]}});
     const json& e = arm["elimination"];
-    rates.push_back({{"arm", arm["name"]}, {"measure", "tumour eliminated"},
-                     {"rate", e.value("rate", 0.0)}, {"lower", e["ci"][0]},
+    rates.push_back({{"arm", arm["name"]},
+                     {"measure", "tumour eliminated"},
+                     {"rate", e.value("rate", 0.0)},
+                     {"lower", e["ci"][0]},
                      {"upper", e["ci"][1]}});
   }
   json spec = json::parse(R"json({
@@ -129,9 +133,9 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   page.chart("response_rates", spec,
              "Share of each arm's patients who responded (CR or PR) and whose tumour was "
              "eliminated; black lines are 95% confidence intervals.");
-  std::vector<std::vector<std::string>> arm_rows = {
-      {"arm", "patients", "CR", "PR", "SD", "PD", "objective response", "eliminated",
-       "median time to progression"}};
+  std::vector<std::vector<std::string>> arm_rows = {{"arm", "patients", "CR", "PR", "SD", "PD",
+                                                     "objective response", "eliminated",
+                                                     "median time to progression"}};
   for (const auto& arm : analysis["arms"]) {
     const json& r = arm["response"];
     const json& ttp = arm["ttp_median_days"];

@@ -33,9 +33,9 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
   const std::string outcome = summary.value("outcome", std::string("neither"));
   const json& doses = summary["doses"];
   const bool treated = doses.is_array() && !doses.empty();
-  const std::string who = treated ? (any_dose_into_nk(doses) ? "With the NK-cell treatment"
-                                                              : "With the treatment")
-                                  : "Without treatment";
+  const std::string who =
+      treated ? (any_dose_into_nk(doses) ? "With the NK-cell treatment" : "With the treatment")
+              : "Without treatment";
   const json& endpoints = summary["endpoints"];
   const auto below = optional_number(endpoints, "elimination_below");
   const auto above = optional_number(endpoints, "escape_above");
@@ -75,8 +75,8 @@ json marked_layer(const std::string& name, const json& data, const std::string& 
                   const std::string& colour, std::vector<int> dash, int label_dy, bool bold) {
   json rule = {{"type", "rule"}, {"color", colour}, {"strokeWidth", bold ? 2.5 : 2}};
   if (!dash.empty()) rule["strokeDash"] = dash;
-  json text = {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"dy", label_dy}, {"y", 0},
-               {"baseline", "top"}, {"color", colour}, {"fontSize", 12}};
+  json text = {{"type", "text"}, {"align", "left"},   {"dx", 4},         {"dy", label_dy},
+               {"y", 0},         {"baseline", "top"}, {"color", colour}, {"fontSize", 12}};
   if (bold) text["fontWeight"] = "bold";
   return {{"data", {{"name", name}, {"values", data}}},
           {"encoding", {{"x", {{"field", x_field}, {"type", "quantitative"}}}}},
@@ -114,8 +114,11 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
           {"scale", log_scale ? json{{"type", "log"}} : json{{"zero", true}}},
           {"axis", {{"format", log_scale ? ".0e" : "~s"}}}}},
         {"color",
-         {{"field", "population"}, {"type", "nominal"}, {"title", "Population"},
-          {"scale", {{"domain", domain}}}, {"legend", {{"orient", "bottom"}, {"columns", 1}}}}},
+         {{"field", "population"},
+          {"type", "nominal"},
+          {"title", "Population"},
+          {"scale", {{"domain", domain}}},
+          {"legend", {{"orient", "bottom"}, {"columns", 1}}}}},
         {"tooltip",
          {{{"field", time}, {"type", "quantitative"}, {"title", "day"}},
           {{"field", "population"}, {"type", "nominal"}},
@@ -131,9 +134,9 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
                            {"stop_days", d.value("stop_days", 0.0)},
                            {"label", "infusion into " + state}});
     } else {
-      boluses.push_back({{"time_days", d.value("time_days", 0.0)},
-                         {"label", "dose: " + pretty_number(d.value("amount", 0.0)) + " " +
-                                       state}});
+      boluses.push_back(
+          {{"time_days", d.value("time_days", 0.0)},
+           {"label", "dose: " + pretty_number(d.value("amount", 0.0)) + " " + state}});
     }
   }
   if (!infusions.empty()) {
@@ -168,15 +171,19 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
     }
   }
   if (!thresholds.empty()) {
-    layers.push_back(
-        {{"data", {{"name", "thresholds"}, {"values", thresholds}}},
-         {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}}}}},
-         {"layer",
-          {{{"mark", {{"type", "rule"}, {"color", "#666"}, {"strokeDash", {2, 2}}}},
-            {"encoding", {{"tooltip", {{"field", "label"}}}}}},
-           {{"mark", {{"type", "text"}, {"align", "right"}, {"dy", -6}, {"x", "width"},
-                      {"color", "#444"}, {"fontSize", 11}}},
-            {"encoding", {{"text", {{"field", "label"}}}}}}}}});
+    layers.push_back({{"data", {{"name", "thresholds"}, {"values", thresholds}}},
+                      {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}}}}},
+                      {"layer",
+                       {{{"mark", {{"type", "rule"}, {"color", "#666"}, {"strokeDash", {2, 2}}}},
+                         {"encoding", {{"tooltip", {{"field", "label"}}}}}},
+                        {{"mark",
+                          {{"type", "text"},
+                           {"align", "right"},
+                           {"dy", -6},
+                           {"x", "width"},
+                           {"color", "#444"},
+                           {"fontSize", 11}}},
+                         {"encoding", {{"text", {{"field", "label"}}}}}}}}});
   }
   return {{"width", 800}, {"height", 380}, {"layer", layers}};
 }
@@ -220,13 +227,15 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   const std::size_t tumour_column = table.column(tumour_state);
 
   const std::string scenario = summary.value("scenario_file", std::string());
-  HtmlPage page("nksim report: " +
-                (scenario.empty() ? std::string("well-mixed run")
-                                  : std::filesystem::path(scenario).stem().string()));
-  page.headline(headline(summary, table.rows.front()[tumour_column],
-                         table.rows.back()[tumour_column]));
-  std::string what = "A well-mixed simulation: each population is one number that changes over "
-                     "time (no space). Model: " + model_name + ", parameter set " + set_name;
+  HtmlPage page("nksim report: " + (scenario.empty()
+                                        ? std::string("well-mixed run")
+                                        : std::filesystem::path(scenario).stem().string()));
+  page.headline(
+      headline(summary, table.rows.front()[tumour_column], table.rows.back()[tumour_column]));
+  std::string what =
+      "A well-mixed simulation: each population is one number that changes over "
+      "time (no space). Model: " +
+      model_name + ", parameter set " + set_name;
   if (model) {
     if (const auto* set = model->find_parameter_set(set_name)) {
       what += " (" + std::string(set->description) + ")";
@@ -350,9 +359,10 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
     parameters.push_back({name, format_number(value.get<double>(), 6), unit, meaning});
   }
   page.table(parameters, "Resolved parameter values (after the scenario's overrides)");
-  page.paragraph("Files: timeseries.csv (every population at each output time) and summary.json "
-                 "(everything in the tables above).",
-                 "note");
+  page.paragraph(
+      "Files: timeseries.csv (every population at each output time) and summary.json "
+      "(everything in the tables above).",
+      "note");
   return page;
 }
 
