@@ -1,5 +1,6 @@
 // The report of a well-mixed (ODE) run: timeseries.csv + summary.json.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -50,10 +51,15 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
     text += "the tumour escaped control: it grew from " + pretty_number(initial_tumour) +
             " cells to more than " + pretty_number(above.value_or(0)) + " cells by " +
             day(summary.value("escape_time_days", 0.0)) + ".";
-  } else {
+  } else if (below || above) {
     text += "the tumour was neither eliminated nor did it escape within " + format_number(end) +
             " days: it went from " + pretty_number(initial_tumour) + " to " +
             pretty_number(final_tumour) + " cells.";
+  } else {
+    text += "the tumour went from " + pretty_number(initial_tumour) + " to " +
+            pretty_number(final_tumour) + " cells in " + format_number(end) +
+            " days (the scenario sets no [endpoints] thresholds, so elimination and escape were "
+            "not judged).";
   }
   text += " This is what the model predicts, not a clinical forecast.";
   return text;
@@ -201,7 +207,7 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   const std::string set_name = summary.value("parameter_set", std::string("?"));
   const OdeModel* model = find_model(model_name);
 
-  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> labels, units;
   std::vector<std::string> cell_states, other_states;
   for (std::size_t c = 1; c < table.columns.size(); ++c) {
     const std::string& s = table.columns[c];
@@ -219,6 +225,7 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
       cell_states.push_back(s);
     } else {
       labels[s] += " [" + unit + "]";
+      units[s] = unit;
       other_states.push_back(s);
     }
   }
@@ -287,10 +294,16 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   }
   if (!other_states.empty()) {
     page.heading("Drugs and cytokines");
-    page.chart("other_states",
-               populations_chart(table, other_states, labels, summary, floor,
-                                 "Amount (unit in the legend)", false),
-               "Drug and cytokine levels over time, linear scale.");
+    for (const auto& state : other_states) {  // one chart each: their units and scales differ
+      std::string id = "state_";
+      for (char c : state) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      json spec = populations_chart(table, {state}, labels, summary, floor,
+                                    state + " (" + units.at(state) + ")", false);
+      spec["height"] = 200;
+      spec["title"] = labels.at(state);
+      spec["layer"][0]["encoding"]["color"]["legend"] = nullptr;
+      page.chart(id, spec, labels.at(state) + " over time, linear scale.");
+    }
   }
   evidence_section(page, evidence_keys);
 
