@@ -6,11 +6,14 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "nksim/core/error.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/hdf5_file.h"
 #include "nksim/report/html_page.h"
+#include "nksim/report/json_checks.h"
 #include "nksim/report/report.h"
 #include "nksim/report/report_inputs.h"
 
@@ -154,6 +157,42 @@ TEST(Report, MissingChartLibraryTellsTheUserToRunSetup) {
     EXPECT_NE(std::string(e.what()).find("scripts/setup.sh"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir / "report.html"));
+}
+
+TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
+  const fs::path dir = fresh_dir("schema");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  nlohmann::json analysis = read_json_file(dir / "trial" / "analysis.json");
+  EXPECT_NO_THROW(check_trial_analysis(analysis, "analysis.json"));
+  auto expect_error = [](const nlohmann::json& value, const std::string& message) {
+    try {
+      check_trial_analysis(value, "analysis.json");
+      ADD_FAILURE() << "expected InputError: " << message;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  nlohmann::json broken = analysis;
+  broken["arms"][1]["km"].erase("survival");
+  expect_error(broken, "analysis.json: arms[1].km.survival: missing");
+  broken = analysis;
+  broken["arms"][0]["km"]["lower"].push_back(0.5);
+  expect_error(broken, "arms[0].km.lower: must have as many entries");
+  broken = analysis;
+  broken["patients"][2]["death"] = "no";
+  expect_error(broken, "patients[2].death: must be true or false");
+  broken = analysis;
+  broken["arms"][0]["response"]["orr_ci"] = {0.1};
+  expect_error(broken, "arms[0].response.orr_ci: must be [lower, upper]");
+  // The command line reports it as bad input (exit 2).
+  write_text(dir / "trial" / "analysis.json", broken.dump());
+  EXPECT_EQ(run_command(std::string(NKSIM_BINARY) + " report " + (dir / "trial").string() +
+                        " 2>/dev/null"),
+            2);
+}
+
+TEST(JsonChecks, WellMixedSummaryNeedsItsMembers) {
+  EXPECT_THROW(check_well_mixed_summary({{"engine", "well_mixed"}}, "summary.json"), InputError);
 }
 
 TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {

@@ -3,6 +3,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/report/json_checks.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
 
@@ -61,11 +62,7 @@ json trajectory_records(const json& analysis) {
 
 HtmlPage trial_page(const std::filesystem::path& dir) {
   const json analysis = read_json_file(dir / "analysis.json");
-  for (const char* key : {"trial", "arms", "patients"}) {
-    if (!analysis.contains(key)) {
-      throw InputError((dir / "analysis.json").string() + ": missing \"" + key + "\"");
-    }
-  }
+  check_trial_analysis(analysis, (dir / "analysis.json").string());
   const json& trial = analysis["trial"];
   const json domain = arm_domain(analysis);
   HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
@@ -79,7 +76,9 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
       best = &arm;
     }
   }
-  if (best) {
+  if (!best || (*best)["response"].value("orr", 0.0) <= 0) {
+    headline += ", no arm had responders: no patient's tumour shrank by 30% or more.";
+  } else {
     headline += ", the arm with the most responders was \"" + best->value("name", std::string()) +
                 "\": " + percent((*best)["response"].value("orr", 0.0)) +
                 " of its patients' tumours shrank by at least 30%" +

@@ -8,6 +8,7 @@
 #include "nksim/core/text.h"
 #include "nksim/ode/ode_model.h"
 #include "nksim/report/evidence.h"
+#include "nksim/report/json_checks.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
 
@@ -198,6 +199,7 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
 
 HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   const json summary = read_json_file(dir / "summary.json");
+  check_well_mixed_summary(summary, (dir / "summary.json").string());
   const NumericTable table = read_numeric_csv(dir / "timeseries.csv");
   if (table.columns.empty() || table.columns[0] != "time_days") {
     throw InputError((dir / "timeseries.csv").string() + ": the first column must be time_days");
