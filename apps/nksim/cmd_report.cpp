@@ -1,5 +1,6 @@
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "commands.h"
 #include "nksim/report/report.h"
@@ -11,6 +12,7 @@ void add_report_command(CLI::App& app, Action& action) {
     std::string dir;
     std::string js_dir;
     int snapshots = 4;
+    std::vector<double> times;
     bool quiet = false;
   };
   auto options = std::make_shared<Options>();
@@ -29,12 +31,18 @@ void add_report_command(CLI::App& app, Action& action) {
       ->add_option("--snapshots", options->snapshots,
                    "spatial runs: how many tissue snapshots to draw (first and last included)")
       ->check(CLI::NonNegativeNumber);
+  report
+      ->add_option("--times", options->times,
+                   "spatial runs: draw the snapshots nearest to these times in minutes "
+                   "(comma-separated; overrides --snapshots)")
+      ->delimiter(',');
   report->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   report->callback([&action, options] {
     action = [options] {
       nksim::report::ReportOptions report_options;
       report_options.chart_library_dir = options->js_dir;
       report_options.max_snapshots = options->snapshots;
+      report_options.snapshot_times_min = options->times;
       const auto file = nksim::report::write_report(options->dir, report_options);
       if (!options->quiet) std::cout << "Report written to " << file.string() << "\n";
       return 0;

@@ -245,6 +245,11 @@ TEST(Report, SpatialAndTrialFixtures) {
                          "snapshots.xdmf", "went from 9 to 6"}) {
     EXPECT_NE(spatial.find(id), std::string::npos) << id;
   }
+  // Chosen times: the snapshot nearest to minute 80 only (snapshots at minutes 0 and 90).
+  options.snapshot_times_min = {80};
+  const std::string chosen = read_text(write_report(dir / "spatial", options));
+  EXPECT_EQ(chosen.find("chart-snapshot_0"), std::string::npos);
+  EXPECT_NE(chosen.find("chart-snapshot_1"), std::string::npos);
   EXPECT_EQ(detect_report_kind(dir / "trial"), ReportKind::kTrial);
   const std::string trial = read_text(write_report(dir / "trial", options));
   for (const char* id : {"chart-response_rates", "chart-waterfall", "chart-kaplan_meier",

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace nksim::report {
 
@@ -22,6 +23,9 @@ struct ReportOptions {
   std::filesystem::path chart_library_dir;
   // Spatial runs: how many tissue snapshots to draw (evenly spaced, first and last included).
   int max_snapshots = 4;
+  // Spatial runs: draw the snapshots nearest to these times (minutes) instead; overrides
+  // max_snapshots when not empty.
+  std::vector<double> snapshot_times_min;
   // Spatial runs: at most this many cells drawn per snapshot (every k-th cell beyond it).
   int max_cells_per_snapshot = 20000;
 };

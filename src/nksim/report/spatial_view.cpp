@@ -53,6 +53,27 @@ std::vector<std::size_t> chosen(std::size_t available, int wanted) {
   return picks;
 }
 
+// For each requested time, the snapshot nearest to it (each drawn once, in time order).
+std::vector<std::size_t> nearest_to(const std::vector<fs::path>& snapshots,
+                                    const std::vector<double>& times_min) {
+  std::vector<double> snapshot_times;
+  for (const auto& file : snapshots) {
+    snapshot_times.push_back(Hdf5File::open(file).read_double_attribute("time_min"));
+  }
+  std::vector<std::size_t> picks;
+  for (double t : times_min) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < snapshot_times.size(); ++i) {
+      if (std::fabs(snapshot_times[i] - t) < std::fabs(snapshot_times[best] - t)) best = i;
+    }
+    picks.push_back(best);
+  }
+  std::sort(picks.begin(), picks.end(),
+            [&](std::size_t a, std::size_t b) { return snapshot_times[a] < snapshot_times[b]; });
+  picks.erase(std::unique(picks.begin(), picks.end()), picks.end());
+  return picks;
+}
+
 std::string name_or_index(const std::vector<std::string>& names, std::int32_t i, const char* what) {
   if (i >= 0 && static_cast<std::size_t>(i) < names.size()) return names[i];
   return std::string(what) + " " + std::to_string(i);
@@ -301,7 +322,10 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
         "its true radius, coloured by cell type, with its state as the marker shape.");
     std::vector<std::pair<std::size_t, Snapshot>> pictures;
     double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
-    for (std::size_t index : chosen(snapshots.size(), options.max_snapshots)) {
+    const std::vector<std::size_t> picks = options.snapshot_times_min.empty()
+                                               ? chosen(snapshots.size(), options.max_snapshots)
+                                               : nearest_to(snapshots, options.snapshot_times_min);
+    for (std::size_t index : picks) {
       Snapshot snapshot = read_snapshot(snapshots[index], options.max_cells_per_snapshot);
       x0 = std::min(x0, snapshot.x0);
       x1 = std::max(x1, snapshot.x1);

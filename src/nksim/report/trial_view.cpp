@@ -91,7 +91,11 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
       "categories follow RECIST-like rules on the tumour size: CR complete response "
       "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
       "disease (at least 20% larger), SD stable disease (in between).");
-  evidence_section(page, {"virtual_trial", "nk_infusion"});
+  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
+  if (trial.contains("model") && trial["model"].is_string()) {
+    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
+  }
+  evidence_section(page, evidence_keys);
 
   page.heading("Response rates");
   json rates = json::array();
