@@ -237,14 +237,14 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                 "stroke": "#000", "size": 70},
        "encoding": {"x": {"field": "elimination_time_days", "type": "quantitative"}}},
       {"transform": [{"filter": "datum.death"}],
-       "mark": {"type": "point", "shape": "cross", "filled": true, "color": "#D55E00",
-                "size": 90},
+       "mark": {"type": "point", "shape": "cross", "angle": 45, "filled": true,
+                "color": "#000", "stroke": "#fff", "strokeWidth": 0.8, "size": 130},
        "encoding": {"x": {"field": "survival_days", "type": "quantitative"}}}]})json");
   spec["data"] = {{"name", "patients"}, {"values", patients}};
   spec["layer"][0]["encoding"]["color"] = arm_colour(domain);
   page.chart("swimmer", spec,
              "One bar per patient, as long as their follow-up. Black triangle: progression; "
-             "green diamond: tumour eliminated; red cross: death.");
+             "green diamond: tumour eliminated; black X: death.");
 
   if (analysis.contains("trajectories") && !analysis["trajectories"].empty()) {
     page.heading("Tumour size over time (spider plot)");

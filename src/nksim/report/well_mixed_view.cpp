@@ -66,6 +66,41 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
   return text;
 }
 
+// A log axis with one grid line per power of ten (every other one over many decades), labelled
+// in words ("1 million") so that a newcomer can read it.
+json log_axis(const NumericTable& table, const std::vector<std::string>& states, double floor,
+              const json& endpoints) {
+  double low = HUGE_VAL, high = 0;
+  for (const char* key : {"elimination_below", "escape_above"}) {  // drawn as lines too
+    if (auto v = optional_number(endpoints, key); v && *v >= floor) {
+      low = std::min(low, *v);
+      high = std::max(high, *v);
+    }
+  }
+  for (const auto& state : states) {
+    const std::size_t c = table.column(state);
+    for (const auto& row : table.rows) {
+      if (std::isfinite(row[c]) && row[c] >= floor) {
+        low = std::min(low, row[c]);
+        high = std::max(high, row[c]);
+      }
+    }
+  }
+  json axis = {{"labelExpr",
+                "datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + ' trillion' : "
+                "datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + ' billion' : "
+                "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' million' : "
+                "format(datum.value, ',~g')"}};
+  if (high <= 0) return axis;
+  const int first = static_cast<int>(std::floor(std::log10(low)));
+  const int last = static_cast<int>(std::ceil(std::log10(high)));
+  const int step = last - first > 12 ? 2 : 1;
+  json values = json::array();
+  for (int k = first; k <= last; k += step) values.push_back(std::pow(10.0, k));
+  axis["values"] = values;
+  return axis;
+}
+
 // Sets "clip" on every mark of a (layered) spec, so that nothing is drawn outside the axes.
 void clip_marks(json& spec) {
   if (spec.contains("mark")) {
@@ -119,7 +154,8 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
           {"type", "quantitative"},
           {"title", y_title},
           {"scale", log_scale ? json{{"type", "log"}} : json{{"zero", true}}},
-          {"axis", {{"format", log_scale ? ".0e" : "~s"}}}}},
+          {"axis", log_scale ? log_axis(table, states, floor, summary["endpoints"])
+                             : json{{"format", "~s"}}}}},
         {"color",
          {{"field", "population"},
           {"type", "nominal"},
