@@ -79,6 +79,7 @@ TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
     Hdf5File h5 = Hdf5File::create(file);
     h5.write_double_attribute("time_min", 12.5);
     h5.write_string_attribute("type_names", "tumour,nk");
+    h5.write_string_attribute("state_names", "alive,dead", /*variable_length=*/true);
     h5.create_group("/agents");
     h5.write_int32("/agents/type", {0, 1, 1}, {3});
     h5.write_double("/agents/position", {1, 2, 3, 4, 5, 6}, {2, 3});
@@ -86,6 +87,7 @@ TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
   const Hdf5File h5 = Hdf5File::open(file);
   EXPECT_DOUBLE_EQ(h5.read_double_attribute("time_min"), 12.5);
   EXPECT_EQ(h5.read_string_attribute("type_names"), "tumour,nk");
+  EXPECT_EQ(h5.read_string_attribute("state_names"), "alive,dead");
   EXPECT_EQ(h5.read_int32("/agents/type"), (std::vector<std::int32_t>{0, 1, 1}));
   std::vector<std::uint64_t> dims;
   EXPECT_EQ(h5.read_double("/agents/position", &dims), (std::vector<double>{1, 2, 3, 4, 5, 6}));

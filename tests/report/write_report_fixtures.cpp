@@ -56,7 +56,7 @@ json write_snapshot(const fs::path& file, double time_min, int step) {
   nksim::report::Hdf5File h5 = nksim::report::Hdf5File::create(file);
   h5.write_double_attribute("time_min", time_min);
   h5.write_string_attribute("type_names", "tumour,nk");
-  h5.write_string_attribute("state_names", "alive,conjugated,dead");
+  h5.write_string_attribute("state_names", "alive,conjugated,dead", /*variable_length=*/true);
   h5.create_group("/agents");
   const auto n = static_cast<std::uint64_t>(type.size());
   h5.write_int32("/agents/type", type, {n});

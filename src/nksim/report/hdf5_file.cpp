@@ -193,17 +193,27 @@ void Hdf5File::write_double_attribute(const std::string& name, double value) {
         "cannot write attribute " + name + " in " + path_.string());
 }
 
-void Hdf5File::write_string_attribute(const std::string& name, const std::string& value) {
+void Hdf5File::write_string_attribute(const std::string& name, const std::string& value,
+                                      bool variable_length) {
+  const std::string where = "attribute " + name + " in " + path_.string();
   Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "cannot make a string type");
-  check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "cannot size a string type");
-  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "cannot pad a string type");
+  if (variable_length) {
+    check(H5Tset_size(type.get(), H5T_VARIABLE), "cannot size a string type");
+  } else {
+    check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), "cannot size a string type");
+    check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "cannot pad a string type");
+  }
   Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, "cannot create a dataspace");
   Handle attribute =
       checked(H5Acreate2(id_, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              H5Aclose, "cannot create attribute " + name + " in " + path_.string());
-  std::string buffer = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attribute.get(), type.get(), buffer.data()),
-        "cannot write attribute " + name + " in " + path_.string());
+              H5Aclose, "cannot create " + where);
+  if (variable_length) {
+    const char* text = value.c_str();
+    check(H5Awrite(attribute.get(), type.get(), &text), "cannot write " + where);
+  } else {
+    std::string buffer = value.empty() ? std::string(1, '\0') : value;
+    check(H5Awrite(attribute.get(), type.get(), buffer.data()), "cannot write " + where);
+  }
 }
 
 void Hdf5File::create_group(const std::string& path) {

@@ -36,7 +36,9 @@ class Hdf5File {
                                   std::vector<std::uint64_t>* dims = nullptr) const;
 
   void write_double_attribute(const std::string& name, double value);
-  void write_string_attribute(const std::string& name, const std::string& value);
+  // Fixed-length by default; variable-length (as h5py writes str) when asked.
+  void write_string_attribute(const std::string& name, const std::string& value,
+                              bool variable_length = false);
   // Creates a group (and nothing else) such as "/agents".
   void create_group(const std::string& path);
   void write_int32(const std::string& path, const std::vector<std::int32_t>& values,
