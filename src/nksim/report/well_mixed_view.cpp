@@ -22,7 +22,10 @@ std::optional<double> optional_number(const json& j, const char* key) {
   return j[key].get<double>();
 }
 
-std::string day(double t) { return "day " + format_number(t, 3); }
+// "day 0.422", "day 13.9", "day 250" (3 significant digits, whole days from day 100).
+std::string day(double t) {
+  return "day " + (t >= 100 ? format_number(std::round(t)) : format_number(t, 3));
+}
 
 bool any_dose_into_nk(const json& doses) {
   for (const auto& d : doses) {
@@ -44,10 +47,19 @@ std::string headline(const json& summary, double initial_tumour, double final_tu
   const double end = summary.value("end_time_days", 0.0);
   std::string text = who + ", ";
   if (outcome == "eliminated") {
-    text += "the tumour was eliminated: it fell from " + pretty_number(initial_tumour) +
-            " cells to below " + pretty_number(below.value_or(1)) + " cell" +
-            (below.value_or(1) == 1 ? "" : "s") + " by " +
-            day(summary.value("elimination_time_days", 0.0)) + ".";
+    const double elimination = summary.value("elimination_time_days", 0.0);
+    const std::string gone = " cells to below " + pretty_number(below.value_or(1)) + " cell" +
+                             (below.value_or(1) == 1 ? "" : "s") + " by " + day(elimination) + ".";
+    const json tumour = summary.value("tumour", json::object());
+    const double peak = tumour.value("max", initial_tumour);
+    const double peak_day = tumour.value("max_time_days", 0.0);
+    if (peak > 1.1 * initial_tumour && peak_day > 0 && peak_day < elimination) {
+      text += "the tumour was eliminated: it first grew from " + pretty_number(initial_tumour) +
+              " to " + pretty_number(peak) + " cells (" + day(peak_day) + "), then fell from " +
+              pretty_number(peak) + gone;
+    } else {
+      text += "the tumour was eliminated: it fell from " + pretty_number(initial_tumour) + gone;
+    }
   } else if (outcome == "escaped") {
     text += "the tumour escaped control: it grew from " + pretty_number(initial_tumour) +
             " cells to more than " + pretty_number(above.value_or(0)) + " cells by " +
