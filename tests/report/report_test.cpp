@@ -193,6 +193,33 @@ TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
             2);
 }
 
+TEST(Report, OptionalPartsMayBeAbsent) {
+  const fs::path dir = fresh_dir("optional");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  ReportOptions options;
+  options.chart_library_dir = fake_library("lib_optional");
+  // A trial without log-rank tests, PRCC or trajectories: no spider or tornado chart.
+  nlohmann::json analysis = read_json_file(dir / "trial" / "analysis.json");
+  analysis.erase("logrank");
+  analysis.erase("prcc");
+  analysis.erase("trajectories");
+  write_text(dir / "trial" / "analysis.json", analysis.dump());
+  const std::string trial = read_text(write_report(dir / "trial", options));
+  EXPECT_NE(trial.find("chart-kaplan_meier"), std::string::npos);
+  EXPECT_EQ(trial.find("chart-spider"), std::string::npos);
+  EXPECT_EQ(trial.find("chart-prcc"), std::string::npos);
+  // A spatial run without snapshots, field columns or summary.json.
+  fs::remove_all(dir / "spatial" / "snapshots");
+  fs::remove(dir / "spatial" / "snapshots.xdmf");
+  fs::remove(dir / "spatial" / "summary.json");
+  write_text(dir / "spatial" / "counts.csv", "time_min,tumour_alive,nk_alive\n0,5,2\n10,4,2\n");
+  const std::string spatial = read_text(write_report(dir / "spatial", options));
+  EXPECT_NE(spatial.find("chart-counts"), std::string::npos);
+  EXPECT_EQ(spatial.find("chart-fields"), std::string::npos);
+  EXPECT_NE(spatial.find("wrote no snapshots"), std::string::npos);
+  EXPECT_EQ(spatial.find("snapshots.xdmf"), std::string::npos);
+}
+
 TEST(JsonChecks, WellMixedSummaryNeedsItsMembers) {
   EXPECT_THROW(check_well_mixed_summary({{"engine", "well_mixed"}}, "summary.json"), InputError);
 }
