@@ -13,6 +13,7 @@ void add_report_command(CLI::App& app, Action& action) {
     std::string js_dir;
     int snapshots = 4;
     std::vector<double> times;
+    double slice_um = 0;
     bool quiet = false;
   };
   auto options = std::make_shared<Options>();
@@ -36,6 +37,11 @@ void add_report_command(CLI::App& app, Action& action) {
                    "spatial runs: draw the snapshots nearest to these times in minutes "
                    "(comma-separated; overrides --snapshots)")
       ->delimiter(',');
+  report
+      ->add_option("--slice", options->slice_um,
+                   "spatial runs: draw only a slice this thick (um) through the middle of a 3-D "
+                   "tissue instead of projecting every cell (default 0: projection)")
+      ->check(CLI::NonNegativeNumber);
   report->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   report->callback([&action, options] {
     action = [options] {
@@ -43,6 +49,7 @@ void add_report_command(CLI::App& app, Action& action) {
       report_options.chart_library_dir = options->js_dir;
       report_options.max_snapshots = options->snapshots;
       report_options.snapshot_times_min = options->times;
+      report_options.slice_um = options->slice_um;
       const auto file = nksim::report::write_report(options->dir, report_options);
       if (!options->quiet) std::cout << "Report written to " << file.string() << "\n";
       return 0;

@@ -280,6 +280,11 @@ TEST(Report, SpatialAndTrialFixtures) {
   const std::string chosen = read_text(write_report(dir / "spatial", options));
   EXPECT_EQ(chosen.find("chart-snapshot_0"), std::string::npos);
   EXPECT_NE(chosen.find("chart-snapshot_1"), std::string::npos);
+  // A slice 1 um thick through the middle of z (cells at z = 0, 0.25, ..., 2.75; middle 1.375):
+  // the four cells at z = 1, 1.25, 1.5, 1.75.
+  options.slice_um = 1;
+  const std::string slice = read_text(write_report(dir / "spatial", options));
+  EXPECT_NE(slice.find("4 in the slice z = 1.375"), std::string::npos);
   EXPECT_EQ(detect_report_kind(dir / "trial"), ReportKind::kTrial);
   const std::string trial = read_text(write_report(dir / "trial", options));
   for (const char* id : {"chart-response_rates", "chart-waterfall", "chart-kaplan_meier",

@@ -26,6 +26,9 @@ struct ReportOptions {
   // Spatial runs: draw the snapshots nearest to these times (minutes) instead; overrides
   // max_snapshots when not empty.
   std::vector<double> snapshot_times_min;
+  // Spatial runs: 0 draws every cell projected onto the x-y plane; > 0 draws only the cells in
+  // a slice this thick (µm) through the middle of the tissue along z.
+  double slice_um = 0;
   // Spatial runs: at most this many cells drawn per snapshot (every k-th cell beyond it).
   int max_cells_per_snapshot = 20000;
 };

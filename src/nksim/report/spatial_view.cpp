@@ -106,12 +106,16 @@ CountColumn split_count_column(const std::string& column, const std::vector<std:
 
 struct Snapshot {
   double time_min = 0;
-  std::size_t total = 0;
+  std::size_t total = 0;     // cells in the file
+  std::size_t selected = 0;  // cells in the slice (all cells for a projection)
+  double slice_z_um = 0;     // centre of the slice
   json cells = json::array();
   double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
 };
 
-Snapshot read_snapshot(const fs::path& path, int max_cells) {
+// Reads one snapshot; with slice_um > 0 keeps only the cells within slice_um/2 of the middle of
+// the tissue's z range; draws at most max_cells of them (every k-th).
+Snapshot read_snapshot(const fs::path& path, int max_cells, double slice_um) {
   const Hdf5File file = Hdf5File::open(path);
   Snapshot snapshot;
   snapshot.time_min = file.read_double_attribute("time_min");
@@ -127,9 +131,26 @@ Snapshot read_snapshot(const fs::path& path, int max_cells) {
     throw InputError(path.string() +
                      ": /agents/type, state, radius must have n entries and position n x 3");
   }
-  const std::size_t limit = max_cells > 0 ? static_cast<std::size_t>(max_cells) : n;
-  const std::size_t stride = n > limit ? (n + limit - 1) / limit : 1;
-  for (std::size_t i = 0; i < n; i += stride) {
+  std::vector<std::size_t> keep;
+  if (slice_um > 0 && n > 0) {
+    double z0 = HUGE_VAL, z1 = -HUGE_VAL;
+    for (std::size_t i = 0; i < n; ++i) {
+      z0 = std::min(z0, position[3 * i + 2]);
+      z1 = std::max(z1, position[3 * i + 2]);
+    }
+    snapshot.slice_z_um = (z0 + z1) / 2;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::fabs(position[3 * i + 2] - snapshot.slice_z_um) <= slice_um / 2) keep.push_back(i);
+    }
+  } else {
+    keep.resize(n);
+    for (std::size_t i = 0; i < n; ++i) keep[i] = i;
+  }
+  snapshot.selected = keep.size();
+  const std::size_t limit = max_cells > 0 ? static_cast<std::size_t>(max_cells) : keep.size();
+  const std::size_t stride = keep.size() > limit ? (keep.size() + limit - 1) / limit : 1;
+  for (std::size_t k = 0; k < keep.size(); k += stride) {
+    const std::size_t i = keep[k];
     const double x = position[3 * i], y = position[3 * i + 1], z = position[3 * i + 2];
     snapshot.cells.push_back({{"x_um", x},
                               {"y_um", y},
@@ -317,16 +338,22 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
     page.paragraph("This run wrote no snapshots (snapshots/snapshot_NNNNNN.h5).", "note");
   } else {
     page.paragraph(
-        "Each picture shows every cell projected onto the x-y plane (viewed from "
-        "above; for 3-D tissue, cells nearer the viewer are drawn on top), drawn at "
-        "its true radius, coloured by cell type, with its state as the marker shape.");
+        options.slice_um > 0
+            ? "Each picture shows the cells in a slice " + format_number(options.slice_um, 4) +
+                  " µm thick through the middle of the tissue (along z), seen from above, "
+                  "drawn at their true radius, coloured by cell type, with their state as the "
+                  "marker shape."
+            : "Each picture shows every cell projected onto the x-y plane (viewed from "
+              "above; for 3-D tissue, cells nearer the viewer are drawn on top), drawn at "
+              "its true radius, coloured by cell type, with its state as the marker shape.");
     std::vector<std::pair<std::size_t, Snapshot>> pictures;
     double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
     const std::vector<std::size_t> picks = options.snapshot_times_min.empty()
                                                ? chosen(snapshots.size(), options.max_snapshots)
                                                : nearest_to(snapshots, options.snapshot_times_min);
     for (std::size_t index : picks) {
-      Snapshot snapshot = read_snapshot(snapshots[index], options.max_cells_per_snapshot);
+      Snapshot snapshot =
+          read_snapshot(snapshots[index], options.max_cells_per_snapshot, options.slice_um);
       x0 = std::min(x0, snapshot.x0);
       x1 = std::max(x1, snapshot.x1);
       y0 = std::min(y0, snapshot.y0);
@@ -350,8 +377,14 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                       snapshots[index].filename().string() + ")";
       std::string caption = std::to_string(snapshot.total) + " cells at minute " +
                             format_number(snapshot.time_min, 5);
-      if (snapshot.cells.size() < snapshot.total) {
-        caption += "; every " + std::to_string(snapshot.total / snapshot.cells.size()) + "th drawn";
+      if (options.slice_um > 0) {
+        caption += "; " + std::to_string(snapshot.selected) +
+                   " in the slice z = " + format_number(snapshot.slice_z_um, 4) + " ± " +
+                   format_number(options.slice_um / 2, 4) + " µm";
+      }
+      if (!snapshot.cells.empty() && snapshot.cells.size() < snapshot.selected) {
+        caption +=
+            "; every " + std::to_string(snapshot.selected / snapshot.cells.size()) + "th drawn";
       }
       page.chart("snapshot_" + std::to_string(index), spec, caption + ".");
     }
