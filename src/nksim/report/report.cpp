@@ -60,6 +60,47 @@ void check_chart_library(const ReportOptions& options) {
   load_chart_library(options.chart_library_dir);
 }
 
+void glossary_section(HtmlPage& page, ReportKind kind) {
+  std::vector<std::vector<std::string>> rows = {{"word", "meaning"}};
+  rows.push_back({"NK cell",
+                  "natural killer cell: an immune cell that kills abnormal cells "
+                  "without needing to have seen them before"});
+  if (kind == ReportKind::kWellMixed) {
+    rows.push_back({"CD8+ T cell",
+                    "a killer T cell: it learns to recognise one tumour and "
+                    "kills it specifically"});
+    rows.push_back({"bolus / infusion",
+                    "a dose given at once / a dose given at a steady rate "
+                    "over a period"});
+    rows.push_back({"log scale",
+                    "each step up the axis is ten times more; it shows 1 cell and "
+                    "1 billion cells on one chart"});
+    rows.push_back({"eliminated / escaped",
+                    "the tumour fell below / rose above the thresholds "
+                    "the scenario sets in [endpoints]"});
+  }
+  if (kind == ReportKind::kSpatial) {
+    rows.push_back({"agent", "one simulated cell with its own position, size and state"});
+    rows.push_back({"field",
+                    "a molecule (e.g. IFN-gamma) that spreads through the tissue; the "
+                    "total is summed over the whole grid"});
+  }
+  if (kind == ReportKind::kTrial) {
+    rows.push_back({"arm", "a group of virtual patients given the same treatment"});
+    rows.push_back({"confidence interval (CI)",
+                    "the range the true rate is likely to lie in "
+                    "given how few patients there are"});
+    rows.push_back({"Kaplan-Meier",
+                    "the share of patients still free of the event over time, "
+                    "counting patients who left follow-up fairly"});
+    rows.push_back({"PRCC",
+                    "partial rank correlation: how strongly one parameter moves an "
+                    "outcome when the others are held fixed (-1 to 1)"});
+  }
+  page.heading("Words used here");
+  page.table(rows);
+}
+
 std::filesystem::path write_report(const std::filesystem::path& dir, const ReportOptions& options) {
   const ReportKind kind = detect_report_kind(dir);
   // Load the library first: a missing library is reported before any work is done.

@@ -406,6 +406,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   }
   evidence_section(page, evidence_keys);
 
+  glossary_section(page, ReportKind::kSpatial);
+
   page.heading("Run");
   std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
   for (const auto& [key, value] : summary.items()) {

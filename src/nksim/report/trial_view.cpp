@@ -295,6 +295,8 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                "endpoint. Grey bars are not statistically significant (p >= 0.05).");
   }
 
+  glossary_section(page, ReportKind::kTrial);
+
   page.heading("Trial");
   std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
   for (const auto& [key, value] : trial.items()) {

@@ -15,4 +15,7 @@ HtmlPage trial_page(const std::filesystem::path& dir);
 // Adds an "How sure is the science?" block for the given evidence keys (unknown keys skipped).
 void evidence_section(HtmlPage& page, const std::vector<std::string>& keys);
 
+// A short "Words used here" glossary for newcomers; `kind` picks the entries.
+void glossary_section(HtmlPage& page, ReportKind kind);
+
 }  // namespace nksim::report

@@ -357,6 +357,8 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   }
   evidence_section(page, evidence_keys);
 
+  glossary_section(page, ReportKind::kWellMixed);
+
   page.heading("Scenario");
   std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
   rows.push_back({"scenario file", scenario});
