@@ -185,13 +185,14 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
   for (const auto& d : summary["doses"]) {
     const std::string state = d.value("state", std::string("?"));
     if (d.value("kind", std::string()) == "infusion") {
-      infusions.push_back({{"start_days", d.value("start_days", 0.0)},
-                           {"stop_days", d.value("stop_days", 0.0)},
-                           {"label", "infusion into " + state}});
+      infusions.push_back(
+          {{"start_days", d.value("start_days", 0.0)},
+           {"stop_days", d.value("stop_days", 0.0)},
+           {"label", "infusion into " + (labels.count(state) ? labels.at(state) : state)}});
     } else {
-      boluses.push_back(
-          {{"time_days", d.value("time_days", 0.0)},
-           {"label", "dose: " + pretty_number(d.value("amount", 0.0)) + " " + state}});
+      boluses.push_back({{"time_days", d.value("time_days", 0.0)},
+                         {"label", "dose: " + pretty_number(d.value("amount", 0.0)) + " into " +
+                                       (labels.count(state) ? labels.at(state) : state)}});
     }
   }
   if (!infusions.empty()) {
