@@ -3,6 +3,9 @@ find_package(tomlplusplus 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
+# FindHDF5 probes its C compiler wrapper, so the C language must be enabled.
+enable_language(C)
+find_package(HDF5 REQUIRED COMPONENTS C)
 
 # SUNDIALS' own CMake package drags in optional back-ends (Trilinos, PETSc, ...); the serial
 # CVODE pieces we use are plain libraries, so we find them directly.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages nksim needs. Idempotent: when everything is there it only
-# checks (about a second) and installs nothing. Needs root or sudo for apt-get.
+# Installs the Debian 12 packages nksim needs, and the npm packages of tools/report (the charting
+# library embedded in HTML reports, and playwright-core for the browser test, which drives
+# Debian's chromium). Idempotent: when everything is there it only checks (about a second) and
+# installs nothing. Needs root or sudo for apt-get, and the npm registry for the first npm ci.
 set -euo pipefail
 
 packages=(
@@ -11,7 +13,14 @@ packages=(
   libhdf5-dev libsqlite3-dev libopenmpi-dev openmpi-bin
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-scipy
+  # HTML reports: the browser test opens them in headless chromium
+  chromium
 )
+# Node.js with npm: Debian's nodejs + npm unless a Node.js with npm is already installed (for
+# example from NodeSource, whose nodejs package bundles npm and conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,4 +37,15 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "nksim setup: all Debian packages present"
+fi
+
+# npm packages for reports, pinned by tools/report/package-lock.json. Reinstalled only when the
+# lock file is newer than the installed tree.
+report_tools="$(cd "$(dirname "$0")/.." && pwd)/tools/report"
+stamp="$report_tools/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$report_tools/package-lock.json" -nt "$stamp" ]]; then
+  echo "nksim setup: installing the report tools (npm ci in tools/report)"
+  (cd "$report_tools" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "nksim setup: report tools present (tools/report/node_modules)"
 fi

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "nksim/api/nksim.h"
+#include "nksim/report/report.h"
 
 namespace nksim::cli {
 
@@ -12,6 +13,7 @@ void add_run_command(CLI::App& app, Action& action) {
     std::string out;
     int threads = 0;
     bool quiet = false;
+    bool report = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* run = app.add_subcommand(
@@ -26,6 +28,8 @@ void add_run_command(CLI::App& app, Action& action) {
                   "worker threads for spatial runs (0: the scenario's choice or all cores)")
       ->check(CLI::NonNegativeNumber);
   run->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
+  run->add_flag("--report", options->report,
+                "also write report.html (plots and a plain-language summary; see nksim report)");
   run->callback([&action, options] {
     action = [options] {
       RunOptions run_options;
@@ -35,9 +39,14 @@ void add_run_command(CLI::App& app, Action& action) {
                                 : std::filesystem::path(options->out);
       run_options.threads = options->threads;
       run_options.progress = !options->quiet;
+      if (options->report) nksim::report::check_chart_library();
       const RunReport report = run_scenario_file(options->scenario, run_options);
       if (!options->quiet) {
         std::cout << report.headline << "\nResults in " << report.out_dir.string() << "/\n";
+      }
+      if (options->report) {
+        const auto file = nksim::report::write_report(report.out_dir);
+        if (!options->quiet) std::cout << "Report: " << file.string() << "\n";
       }
       return 0;
     };

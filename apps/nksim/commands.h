@@ -15,5 +15,6 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_describe_command(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_dose_find_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
 
 }  // namespace nksim::cli

@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
       "nksim " + std::string(nksim::kVersion) +
       ": simulate NK-cell therapy.\n\n"
       "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
-      "  nksim run scenarios/default.toml --out results/default\n"
+      "  nksim run scenarios/default.toml --out results/default --report\n"
+      "  nksim report results/default\n"
       "  nksim validate my_scenario.toml\n"
       "  nksim describe depillis2005\n"
       "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial\n\n"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   nksim::cli::add_describe_command(app, action);
   nksim::cli::add_trial_command(app, action);
   nksim::cli::add_dose_find_command(app, action);
+  nksim::cli::add_report_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,27 @@
+// How strong the clinical or experimental support is for what a scenario simulates.
+//
+// One small table, kept in code so that every report shows the same words (source:
+// docs BIOLOGY Part 1 "how sure the science is"). A report prints the notes that apply beside
+// its result, so that a simulation never presents a hope as a fact.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nksim::report {
+
+struct EvidenceNote {
+  std::string_view key;    // model or mechanism name ("depillis2005", "nk_infusion", ...)
+  std::string_view topic;  // what it is, in a few words
+  std::string_view level;  // "strong", "preclinical", "early clinical", "weak", ...
+  std::string_view text;   // what it rests on / what it is validated against
+};
+
+// The note for a model or mechanism name, or nullptr when there is none.
+const EvidenceNote* find_evidence(std::string_view key);
+
+// Every note (for documentation and tests).
+const std::vector<EvidenceNote>& evidence_table();
+
+}  // namespace nksim::report

@@ -1,0 +1,177 @@
+#include "nksim/report/json_checks.h"
+
+#include "nksim/core/error.h"
+
+namespace nksim::report {
+namespace {
+
+using nlohmann::json;
+
+enum class Kind { kObject, kArray, kNumber, kString, kBool, kNumberOrNull, kArrayOfNumbers };
+
+bool matches(const json& value, Kind kind) {
+  switch (kind) {
+    case Kind::kObject:
+      return value.is_object();
+    case Kind::kArray:
+      return value.is_array();
+    case Kind::kNumber:
+      return value.is_number();
+    case Kind::kString:
+      return value.is_string();
+    case Kind::kBool:
+      return value.is_boolean();
+    case Kind::kNumberOrNull:
+      return value.is_number() || value.is_null();
+    case Kind::kArrayOfNumbers:
+      if (!value.is_array()) return false;
+      for (const auto& v : value) {
+        if (!v.is_number() && !v.is_null()) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::kObject:
+      return "an object";
+    case Kind::kArray:
+      return "an array";
+    case Kind::kNumber:
+      return "a number";
+    case Kind::kString:
+      return "a string";
+    case Kind::kBool:
+      return "true or false";
+    case Kind::kNumberOrNull:
+      return "a number or null";
+    case Kind::kArrayOfNumbers:
+      return "an array of numbers";
+  }
+  return "?";
+}
+
+class Checker {
+ public:
+  explicit Checker(std::string file) : file_(std::move(file)) {}
+
+  const json& need(const json& parent, const std::string& path, const std::string& key,
+                   Kind kind) const {
+    const std::string where = path.empty() ? key : path + "." + key;
+    if (!parent.is_object() || !parent.contains(key)) {
+      throw InputError(file_ + ": " + where + ": missing");
+    }
+    const json& value = parent[key];
+    if (!matches(value, kind)) {
+      throw InputError(file_ + ": " + where + ": must be " + kind_name(kind) + ", got " +
+                       value.dump().substr(0, 60));
+    }
+    return value;
+  }
+
+  void need_pair(const json& parent, const std::string& path, const std::string& key) const {
+    const json& value = need(parent, path, key, Kind::kArrayOfNumbers);
+    if (value.size() != 2) {
+      throw InputError(file_ + ": " + path + "." + key + ": must be [lower, upper]");
+    }
+  }
+
+ private:
+  std::string file_;
+};
+
+std::string at(const std::string& name, std::size_t i) {
+  return name + "[" + std::to_string(i) + "]";
+}
+
+}  // namespace
+
+void check_trial_analysis(const json& analysis, const std::string& file) {
+  const Checker c(file);
+  if (!analysis.is_object()) throw InputError(file + ": must be a JSON object");
+  const json& trial = c.need(analysis, "", "trial", Kind::kObject);
+  c.need(trial, "trial", "name", Kind::kString);
+  c.need(trial, "trial", "patients", Kind::kNumber);
+  const json& arms = c.need(analysis, "", "arms", Kind::kArray);
+  for (std::size_t i = 0; i < arms.size(); ++i) {
+    const std::string path = at("arms", i);
+    c.need(arms[i], path, "name", Kind::kString);
+    c.need(arms[i], path, "n", Kind::kNumber);
+    const json& response = c.need(arms[i], path, "response", Kind::kObject);
+    for (const char* key : {"CR", "PR", "SD", "PD", "orr"}) {
+      c.need(response, path + ".response", key, Kind::kNumber);
+    }
+    c.need_pair(response, path + ".response", "orr_ci");
+    const json& elimination = c.need(arms[i], path, "elimination", Kind::kObject);
+    c.need(elimination, path + ".elimination", "rate", Kind::kNumber);
+    c.need_pair(elimination, path + ".elimination", "ci");
+    c.need(arms[i], path, "ttp_median_days", Kind::kNumberOrNull);
+    const json& km = c.need(arms[i], path, "km", Kind::kObject);
+    const std::size_t n = c.need(km, path + ".km", "time_days", Kind::kArrayOfNumbers).size();
+    for (const char* key : {"survival", "lower", "upper", "at_risk", "events"}) {
+      if (c.need(km, path + ".km", key, Kind::kArrayOfNumbers).size() != n) {
+        throw InputError(file + ": " + path + ".km." + key + ": must have as many entries as " +
+                         path + ".km.time_days (" + std::to_string(n) + ")");
+      }
+    }
+  }
+  const json& patients = c.need(analysis, "", "patients", Kind::kArray);
+  for (std::size_t i = 0; i < patients.size(); ++i) {
+    const std::string path = at("patients", i);
+    c.need(patients[i], path, "patient", Kind::kNumber);
+    c.need(patients[i], path, "arm", Kind::kString);
+    c.need(patients[i], path, "best_pct_change", Kind::kNumber);
+    c.need(patients[i], path, "category", Kind::kString);
+    c.need(patients[i], path, "ttp_days", Kind::kNumberOrNull);
+    c.need(patients[i], path, "survival_days", Kind::kNumber);
+    c.need(patients[i], path, "death", Kind::kBool);
+    c.need(patients[i], path, "elimination_time_days", Kind::kNumberOrNull);
+  }
+  if (analysis.contains("logrank")) {
+    const json& tests = c.need(analysis, "", "logrank", Kind::kArray);
+    for (std::size_t i = 0; i < tests.size(); ++i) {
+      c.need(tests[i], at("logrank", i), "arm_a", Kind::kString);
+      c.need(tests[i], at("logrank", i), "arm_b", Kind::kString);
+      c.need(tests[i], at("logrank", i), "chi2", Kind::kNumber);
+      c.need(tests[i], at("logrank", i), "p_value", Kind::kNumber);
+    }
+  }
+  if (analysis.contains("prcc")) {
+    const json& prcc = c.need(analysis, "", "prcc", Kind::kArray);
+    for (std::size_t i = 0; i < prcc.size(); ++i) {
+      c.need(prcc[i], at("prcc", i), "endpoint", Kind::kString);
+      c.need(prcc[i], at("prcc", i), "parameter", Kind::kString);
+      c.need(prcc[i], at("prcc", i), "prcc", Kind::kNumber);
+      c.need(prcc[i], at("prcc", i), "p_value", Kind::kNumber);
+    }
+  }
+  if (analysis.contains("trajectories")) {
+    const json& trajectories = c.need(analysis, "", "trajectories", Kind::kArray);
+    for (std::size_t i = 0; i < trajectories.size(); ++i) {
+      const std::string path = at("trajectories", i);
+      c.need(trajectories[i], path, "patient", Kind::kNumber);
+      c.need(trajectories[i], path, "arm", Kind::kString);
+      c.need(trajectories[i], path, "time_days", Kind::kArrayOfNumbers);
+      c.need(trajectories[i], path, "tumour", Kind::kArrayOfNumbers);
+    }
+  }
+}
+
+void check_well_mixed_summary(const json& summary, const std::string& file) {
+  const Checker c(file);
+  if (!summary.is_object()) throw InputError(file + ": must be a JSON object");
+  c.need(summary, "", "model", Kind::kString);
+  c.need(summary, "", "parameters", Kind::kObject);
+  c.need(summary, "", "initial", Kind::kObject);
+  const json& doses = c.need(summary, "", "doses", Kind::kArray);
+  for (std::size_t i = 0; i < doses.size(); ++i) {
+    c.need(doses[i], at("doses", i), "state", Kind::kString);
+    c.need(doses[i], at("doses", i), "kind", Kind::kString);
+  }
+  c.need(summary, "", "endpoints", Kind::kObject);
+  c.need(summary, "", "outcome", Kind::kString);
+}
+
+}  // namespace nksim::report

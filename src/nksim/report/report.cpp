@@ -1,0 +1,128 @@
+#include "nksim/report/report.h"
+
+#include <fstream>
+
+#include "nksim/core/error.h"
+#include "nksim/report/evidence.h"
+#include "nksim/report/report_inputs.h"
+#include "nksim/report/views.h"
+
+namespace nksim::report {
+
+const char* report_kind_name(ReportKind kind) {
+  switch (kind) {
+    case ReportKind::kWellMixed:
+      return "well_mixed";
+    case ReportKind::kSpatial:
+      return "spatial";
+    default:
+      return "trial";
+  }
+}
+
+ReportKind detect_report_kind(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) throw InputError(dir.string() + ": no such directory");
+  if (fs::exists(dir / "analysis.json")) return ReportKind::kTrial;
+  if (fs::exists(dir / "summary.json")) {
+    const auto summary = read_json_file(dir / "summary.json");
+    const std::string engine = summary.value("engine", std::string());
+    if (engine == "spatial") return ReportKind::kSpatial;
+    if (engine == "well_mixed" || fs::exists(dir / "timeseries.csv")) {
+      return ReportKind::kWellMixed;
+    }
+  }
+  if (fs::exists(dir / "counts.csv")) return ReportKind::kSpatial;
+  throw InputError(dir.string() +
+                   " is not an nksim output directory (expected analysis.json for a trial, "
+                   "summary.json + counts.csv for a spatial run, or summary.json + "
+                   "timeseries.csv for a well-mixed run)");
+}
+
+void evidence_section(HtmlPage& page, const std::vector<std::string>& keys) {
+  std::vector<std::vector<std::string>> rows = {{"what the run assumes", "evidence", "rests on"}};
+  for (const auto& key : keys) {
+    if (const EvidenceNote* note = find_evidence(key)) {
+      rows.push_back({std::string(note->topic), std::string(note->level), std::string(note->text)});
+    }
+  }
+  if (rows.size() == 1) return;
+  page.heading("How sure is the science?");
+  page.raw_html("<div class=\"evidence\" id=\"evidence\">");
+  page.paragraph(
+      "A simulation is only as good as the evidence behind its mechanisms. Read the result "
+      "above with these levels of support in mind.");
+  page.table(rows);
+  page.raw_html("</div>\n");
+}
+
+void check_chart_library(const ReportOptions& options) {
+  load_chart_library(options.chart_library_dir);
+}
+
+void glossary_section(HtmlPage& page, ReportKind kind) {
+  std::vector<std::vector<std::string>> rows = {{"word", "meaning"}};
+  rows.push_back({"NK cell",
+                  "natural killer cell: an immune cell that kills abnormal cells "
+                  "without needing to have seen them before"});
+  if (kind == ReportKind::kWellMixed) {
+    rows.push_back({"CD8+ T cell",
+                    "a killer T cell: it learns to recognise one tumour and "
+                    "kills it specifically"});
+    rows.push_back({"bolus / infusion",
+                    "a dose given at once / a dose given at a steady rate "
+                    "over a period"});
+    rows.push_back({"log scale",
+                    "each step up the axis is ten times more; it shows 1 cell and "
+                    "1 billion cells on one chart"});
+    rows.push_back({"eliminated / escaped",
+                    "the tumour fell below / rose above the thresholds "
+                    "the scenario sets in [endpoints]"});
+  }
+  if (kind == ReportKind::kSpatial) {
+    rows.push_back({"agent", "one simulated cell with its own position, size and state"});
+    rows.push_back({"field",
+                    "a molecule (e.g. IFN-gamma) that spreads through the tissue; the "
+                    "total is summed over the whole grid"});
+  }
+  if (kind == ReportKind::kTrial) {
+    rows.push_back({"arm", "a group of virtual patients given the same treatment"});
+    rows.push_back({"confidence interval (CI)",
+                    "the range the true rate is likely to lie in "
+                    "given how few patients there are"});
+    rows.push_back({"Kaplan-Meier",
+                    "the share of patients still free of the event over time, "
+                    "counting patients who left follow-up fairly"});
+    rows.push_back({"PRCC",
+                    "partial rank correlation: how strongly one parameter moves an "
+                    "outcome when the others are held fixed (-1 to 1)"});
+  }
+  page.heading("Words used here");
+  page.table(rows);
+}
+
+std::filesystem::path write_report(const std::filesystem::path& dir, const ReportOptions& options) {
+  const ReportKind kind = detect_report_kind(dir);
+  // Load the library first: a missing library is reported before any work is done.
+  const ChartLibrary library = load_chart_library(options.chart_library_dir);
+  const HtmlPage page = kind == ReportKind::kWellMixed ? well_mixed_page(dir)
+                        : kind == ReportKind::kSpatial ? spatial_page(dir, options)
+                                                       : trial_page(dir);
+  const std::filesystem::path file = dir / "report.html";
+  const std::filesystem::path staging = dir / ".report.html.partial";
+  {
+    std::ofstream out(staging, std::ios::binary);
+    if (!out) throw Error("cannot write " + staging.string());
+    out << page.render(library);
+    if (!out.flush()) throw Error("error while writing " + staging.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(staging, file, ec);
+  if (ec) {
+    std::filesystem::remove(staging, ec);
+    throw Error("cannot write " + file.string());
+  }
+  return file;
+}
+
+}  // namespace nksim::report

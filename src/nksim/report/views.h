@@ -1,0 +1,21 @@
+// The three report views, one per kind of output directory (internal to src/nksim/report).
+#pragma once
+
+#include <filesystem>
+
+#include "nksim/report/html_page.h"
+#include "nksim/report/report.h"
+
+namespace nksim::report {
+
+HtmlPage well_mixed_page(const std::filesystem::path& dir);
+HtmlPage spatial_page(const std::filesystem::path& dir, const ReportOptions& options);
+HtmlPage trial_page(const std::filesystem::path& dir);
+
+// Adds an "How sure is the science?" block for the given evidence keys (unknown keys skipped).
+void evidence_section(HtmlPage& page, const std::vector<std::string>& keys);
+
+// A short "Words used here" glossary for newcomers; `kind` picks the entries.
+void glossary_section(HtmlPage& page, ReportKind kind);
+
+}  // namespace nksim::report

@@ -1,0 +1,297 @@
+// Unit tests of the report module: HDF5 wrapper round trip, directory detection, input errors,
+// the missing-library error, and the pages written for each kind of output (with a stand-in
+// charting library, so these run without npm; the real library is tested in the browser test).
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nksim/core/error.h"
+#include "nksim/report/evidence.h"
+#include "nksim/report/hdf5_file.h"
+#include "nksim/report/html_page.h"
+#include "nksim/report/json_checks.h"
+#include "nksim/report/report.h"
+#include "nksim/report/report_inputs.h"
+
+namespace nksim::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("nksim_report_test_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A node_modules folder with stand-ins for the three library files.
+fs::path fake_library(const std::string& name) {
+  const fs::path dir = fresh_dir(name);
+  for (const char* package : {"vega", "vega-lite", "vega-embed"}) {
+    fs::create_directories(dir / package / "build");
+    write_text(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
+  }
+  write_text(dir / "vega/build/vega.min.js", "/*VEGA*/");
+  write_text(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
+  write_text(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
+  return dir;
+}
+
+int run_command(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
+  EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  const std::string json = script_safe_json({{"label", "</script><b>"}});
+  EXPECT_EQ(json.find('<'), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(json)["label"], "</script><b>");
+}
+
+TEST(HtmlPage, RejectsBadAndRepeatedChartIds) {
+  HtmlPage page("t");
+  page.chart("a", nlohmann::json::object(), "");
+  EXPECT_THROW(page.chart("a", nlohmann::json::object(), ""), Error);
+  EXPECT_THROW(page.chart("bad id", nlohmann::json::object(), ""), Error);
+}
+
+TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
+  const fs::path file = fresh_dir("hdf5") / "snapshot.h5";
+  {
+    Hdf5File h5 = Hdf5File::create(file);
+    h5.write_double_attribute("time_min", 12.5);
+    h5.write_string_attribute("type_names", "tumour,nk");
+    h5.write_string_attribute("state_names", "alive,dead", /*variable_length=*/true);
+    h5.create_group("/agents");
+    h5.write_int32("/agents/type", {0, 1, 1}, {3});
+    h5.write_double("/agents/position", {1, 2, 3, 4, 5, 6}, {2, 3});
+  }
+  const Hdf5File h5 = Hdf5File::open(file);
+  EXPECT_DOUBLE_EQ(h5.read_double_attribute("time_min"), 12.5);
+  EXPECT_EQ(h5.read_string_attribute("type_names"), "tumour,nk");
+  EXPECT_EQ(h5.read_string_attribute("state_names"), "alive,dead");
+  EXPECT_EQ(h5.read_int32("/agents/type"), (std::vector<std::int32_t>{0, 1, 1}));
+  std::vector<std::uint64_t> dims;
+  EXPECT_EQ(h5.read_double("/agents/position", &dims), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(dims, (std::vector<std::uint64_t>{2, 3}));
+  EXPECT_FALSE(h5.has_dataset("/agents/radius"));
+  EXPECT_FALSE(h5.has_dataset("/nothing/here"));
+  EXPECT_THROW(h5.read_double("/agents/radius"), InputError);
+  EXPECT_THROW(h5.read_double_attribute("missing"), InputError);
+}
+
+TEST(Hdf5File, MissingOrForeignFileIsAnInputError) {
+  const fs::path dir = fresh_dir("hdf5_bad");
+  EXPECT_THROW(Hdf5File::open(dir / "absent.h5"), InputError);
+  write_text(dir / "text.h5", "not hdf5");
+  EXPECT_THROW(Hdf5File::open(dir / "text.h5"), InputError);
+}
+
+TEST(ReportInputs, ReadsNumbersAndNamesBadCells) {
+  const fs::path dir = fresh_dir("csv");
+  write_text(dir / "a.csv", "time_days,T\n0,1e6\n0.5,nan\n");
+  const NumericTable table = read_numeric_csv(dir / "a.csv");
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.rows[0][1], 1e6);
+  EXPECT_TRUE(table_records(table)[1]["T"].is_null());
+  EXPECT_THROW((void)table.column("N"), InputError);
+  write_text(dir / "b.csv", "time_days,T\n0,abc\n");
+  try {
+    read_numeric_csv(dir / "b.csv");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("b.csv:2"), std::string::npos) << e.what();
+  }
+  write_text(dir / "c.csv", "time_days,T\n0\n");
+  EXPECT_THROW(read_numeric_csv(dir / "c.csv"), InputError);
+}
+
+TEST(ReportInputs, PrettyNumbersForNewcomers) {
+  EXPECT_EQ(pretty_number(1e6), "1 million");
+  EXPECT_EQ(pretty_number(1.5e8), "150 million");
+  EXPECT_EQ(pretty_number(2.5e9), "2.5 billion");
+  EXPECT_EQ(pretty_number(315533.98), "316,000");
+  EXPECT_EQ(pretty_number(-1234), "-1,230");
+  EXPECT_EQ(pretty_number(0.4223), "0.422");
+  EXPECT_EQ(pretty_number(1), "1");
+  EXPECT_EQ(pretty_number(-1.2888e-5), "-1.29e-05");
+}
+
+TEST(Report, DetectsTheKindOfDirectory) {
+  const fs::path dir = fresh_dir("detect");
+  EXPECT_THROW(detect_report_kind(dir / "absent"), InputError);
+  EXPECT_THROW(detect_report_kind(dir), InputError);
+  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
+  EXPECT_EQ(detect_report_kind(dir), ReportKind::kWellMixed);
+  write_text(dir / "summary.json", R"({"engine": "spatial"})");
+  EXPECT_EQ(detect_report_kind(dir), ReportKind::kSpatial);
+  write_text(dir / "analysis.json", "{}");
+  EXPECT_EQ(detect_report_kind(dir), ReportKind::kTrial);
+}
+
+TEST(Report, MissingChartLibraryTellsTheUserToRunSetup) {
+  const fs::path dir = fresh_dir("nolib");
+  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
+  ReportOptions options;
+  options.chart_library_dir = dir / "no_node_modules";
+  try {
+    write_report(dir, options);
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("scripts/setup.sh"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
+}
+
+TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
+  const fs::path dir = fresh_dir("schema");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  nlohmann::json analysis = read_json_file(dir / "trial" / "analysis.json");
+  EXPECT_NO_THROW(check_trial_analysis(analysis, "analysis.json"));
+  auto expect_error = [](const nlohmann::json& value, const std::string& message) {
+    try {
+      check_trial_analysis(value, "analysis.json");
+      ADD_FAILURE() << "expected InputError: " << message;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  nlohmann::json broken = analysis;
+  broken["arms"][1]["km"].erase("survival");
+  expect_error(broken, "analysis.json: arms[1].km.survival: missing");
+  broken = analysis;
+  broken["arms"][0]["km"]["lower"].push_back(0.5);
+  expect_error(broken, "arms[0].km.lower: must have as many entries");
+  broken = analysis;
+  broken["patients"][2]["death"] = "no";
+  expect_error(broken, "patients[2].death: must be true or false");
+  broken = analysis;
+  broken["arms"][0]["response"]["orr_ci"] = {0.1};
+  expect_error(broken, "arms[0].response.orr_ci: must be [lower, upper]");
+  // The command line reports it as bad input (exit 2).
+  write_text(dir / "trial" / "analysis.json", broken.dump());
+  EXPECT_EQ(run_command(std::string(NKSIM_BINARY) + " report " + (dir / "trial").string() +
+                        " 2>/dev/null"),
+            2);
+}
+
+TEST(Report, OptionalPartsMayBeAbsent) {
+  const fs::path dir = fresh_dir("optional");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  ReportOptions options;
+  options.chart_library_dir = fake_library("lib_optional");
+  // A trial without log-rank tests, PRCC or trajectories: no spider or tornado chart.
+  nlohmann::json analysis = read_json_file(dir / "trial" / "analysis.json");
+  analysis.erase("logrank");
+  analysis.erase("prcc");
+  analysis.erase("trajectories");
+  write_text(dir / "trial" / "analysis.json", analysis.dump());
+  const std::string trial = read_text(write_report(dir / "trial", options));
+  EXPECT_NE(trial.find("chart-kaplan_meier"), std::string::npos);
+  EXPECT_EQ(trial.find("chart-spider"), std::string::npos);
+  EXPECT_EQ(trial.find("chart-prcc"), std::string::npos);
+  // A spatial run without snapshots, field columns or summary.json.
+  fs::remove_all(dir / "spatial" / "snapshots");
+  fs::remove(dir / "spatial" / "snapshots.xdmf");
+  fs::remove(dir / "spatial" / "summary.json");
+  write_text(dir / "spatial" / "counts.csv", "time_min,tumour_alive,nk_alive\n0,5,2\n10,4,2\n");
+  const std::string spatial = read_text(write_report(dir / "spatial", options));
+  EXPECT_NE(spatial.find("chart-counts"), std::string::npos);
+  EXPECT_EQ(spatial.find("chart-fields"), std::string::npos);
+  EXPECT_NE(spatial.find("wrote no snapshots"), std::string::npos);
+  EXPECT_EQ(spatial.find("snapshots.xdmf"), std::string::npos);
+}
+
+TEST(JsonChecks, WellMixedSummaryNeedsItsMembers) {
+  EXPECT_THROW(check_well_mixed_summary({{"engine", "well_mixed"}}, "summary.json"), InputError);
+}
+
+TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {
+  for (const char* key : {"kuznetsov1994", "depillis2005", "depillis2006", "nk_infusion"}) {
+    ASSERT_NE(find_evidence(key), nullptr) << key;
+    EXPECT_FALSE(find_evidence(key)->text.empty());
+  }
+  EXPECT_NE(std::string(find_evidence("nk_infusion")->level).find("early-phase"),
+            std::string::npos);
+  EXPECT_EQ(find_evidence("no_such_mechanism"), nullptr);
+}
+
+TEST(Report, WellMixedRunFromTheCommandLine) {
+  const fs::path dir = fresh_dir("well_mixed");
+  const fs::path library = fake_library("lib_well_mixed");
+  const std::string run =
+      std::string("cd ") + NKSIM_SOURCE_DIR + " && NKSIM_REPORT_JS_DIR=" + library.string() + " " +
+      NKSIM_BINARY + " run scenarios/default.toml --quiet --report --out " + (dir / "out").string();
+  ASSERT_EQ(run_command(run), 0);
+  const std::string html = read_text(dir / "out" / "report.html");
+  EXPECT_NE(html.find("/*VEGA*/"), std::string::npos);
+  EXPECT_NE(html.find("/*EMBED*/"), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);  // nothing fetched
+  EXPECT_NE(html.find("id=\"headline\">With the NK-cell treatment, the tumour "),
+            std::string::npos);
+  EXPECT_NE(html.find("mouse RMA lymphoma"), std::string::npos);  // evidence beside the result
+  EXPECT_NE(html.find("early-phase"), std::string::npos);
+  EXPECT_NE(html.find("chart-populations"), std::string::npos);
+  EXPECT_NE(html.find("\"timeseries\""), std::string::npos);
+}
+
+TEST(Report, CommandLineErrors) {
+  const fs::path dir = fresh_dir("cli_errors");
+  const std::string nksim = NKSIM_BINARY;
+  EXPECT_EQ(run_command(nksim + " report " + (dir / "absent").string() + " 2>/dev/null"), 2);
+  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
+  EXPECT_EQ(run_command(nksim + " report " + dir.string() + " --js-dir " + (dir / "none").string() +
+                        " 2>" + (dir / "err.txt").string()),
+            1);
+  EXPECT_NE(read_text(dir / "err.txt").find("scripts/setup.sh"), std::string::npos);
+}
+
+TEST(Report, SpatialAndTrialFixtures) {
+  const fs::path dir = fresh_dir("fixtures");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  ReportOptions options;
+  options.chart_library_dir = fake_library("lib_fixtures");
+  EXPECT_EQ(detect_report_kind(dir / "spatial"), ReportKind::kSpatial);
+  const std::string spatial = read_text(write_report(dir / "spatial", options));
+  for (const char* id : {"chart-counts", "chart-fields", "chart-snapshot_0", "chart-snapshot_1",
+                         "snapshots.xdmf", "went from 9 to 6"}) {
+    EXPECT_NE(spatial.find(id), std::string::npos) << id;
+  }
+  // Chosen times: the snapshot nearest to minute 80 only (snapshots at minutes 0 and 90).
+  options.snapshot_times_min = {80};
+  const std::string chosen = read_text(write_report(dir / "spatial", options));
+  EXPECT_EQ(chosen.find("chart-snapshot_0"), std::string::npos);
+  EXPECT_NE(chosen.find("chart-snapshot_1"), std::string::npos);
+  // A slice 1 um thick through the middle of z (cells at z = 0, 0.25, ..., 2.75; middle 1.375):
+  // the four cells at z = 1, 1.25, 1.5, 1.75.
+  options.slice_um = 1;
+  const std::string slice = read_text(write_report(dir / "spatial", options));
+  EXPECT_NE(slice.find("4 in the slice z = 1.375"), std::string::npos);
+  EXPECT_EQ(detect_report_kind(dir / "trial"), ReportKind::kTrial);
+  const std::string trial = read_text(write_report(dir / "trial", options));
+  for (const char* id : {"chart-response_rates", "chart-waterfall", "chart-kaplan_meier",
+                         "chart-swimmer", "chart-spider", "chart-prcc", "nk_1e8"}) {
+    EXPECT_NE(trial.find(id), std::string::npos) << id;
+  }
+}
+
+}  // namespace
+}  // namespace nksim::report

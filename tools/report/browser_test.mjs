@@ -1,0 +1,279 @@
+// Browser test of nksim's HTML reports (registered in CTest as report_browser, label browser).
+//
+//   node tools/report/browser_test.mjs --nksim BIN --fixtures BIN --source DIR --work DIR
+//
+// 1. Runs the real CLI on scenarios/default.toml with --report (well-mixed), writes a spatial
+//    and a trial fixture with write_report_fixtures, and runs `nksim report` on each.
+// 2. Opens each report.html in headless Chromium (playwright-core): no console errors, no
+//    network requests, every expected chart drawn with marks, a screenshot in --work.
+// 3. Reads the data embedded in each chart back from the Vega views and compares it with the
+//    run's own CSV/JSON files, value by value.
+// Missing Chromium or node_modules is a failure with a message saying what to install.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const failures = [];
+const fail = (message) => { failures.push(message); console.error(`FAIL: ${message}`); };
+
+function parseArgs() {
+  const args = {};
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const key of ['nksim', 'fixtures', 'source', 'work']) {
+    if (!args[key]) {
+      console.error(`usage: node browser_test.mjs --nksim BIN --fixtures BIN --source DIR --work DIR (missing --${key})`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+function loadPlaywright() {
+  const require = createRequire(path.join(here, 'package.json'));
+  try {
+    return require('playwright-core');
+  } catch (error) {
+    console.error(`FAIL: playwright-core is not installed in ${here}/node_modules ` +
+                  `(${error.code ?? error.message}). Run scripts/setup.sh (it runs npm ci in tools/report).`);
+    process.exit(1);
+  }
+}
+
+function chromiumPath() {
+  // NKSIM_CHROMIUM, when set, is the only candidate (so that its absence is an error too).
+  const candidates = process.env.NKSIM_CHROMIUM ? [process.env.NKSIM_CHROMIUM]
+                                                : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    console.error(`FAIL: Chromium not found (looked for ${candidates.join(', ')}). ` +
+                  'run scripts/setup.sh (Debian package chromium) or set NKSIM_CHROMIUM.');
+    process.exit(1);
+  }
+  return found;
+}
+
+function run(binary, args, cwd) {
+  try {
+    execFileSync(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    console.error(`FAIL: ${binary} ${args.join(' ')} exited with ${error.status}\n${error.stderr}`);
+    process.exit(1);
+  }
+}
+
+// CSV of numbers -> array of {column: number}.
+function readCsv(file) {
+  const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const columns = header.split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    return Object.fromEntries(columns.map((c, i) => [c, Number(cells[i])]));
+  });
+}
+
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+// Compares rows field by field (only the expected fields; exact equality of numbers).
+function compareRows(what, actual, expected) {
+  if (!Array.isArray(actual)) return fail(`${what}: no data in the chart`);
+  if (actual.length !== expected.length) {
+    return fail(`${what}: ${actual.length} rows in the chart, ${expected.length} in the run's files`);
+  }
+  for (let i = 0; i < expected.length; ++i) {
+    for (const [key, value] of Object.entries(expected[i])) {
+      const got = actual[i][key];
+      const same = (value === null || value === undefined) ? (got === null || got === undefined)
+                                                           : got === value;
+      if (!same) {
+        return fail(`${what}: row ${i} ${key} is ${JSON.stringify(got)} in the chart, ` +
+                    `${JSON.stringify(value)} in the run's files`);
+      }
+    }
+  }
+  console.log(`ok: ${what}: ${expected.length} rows equal the run's files`);
+}
+
+async function openReport(browser, file, charts, screenshot) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) {
+      errors.push(`network request to ${request.url()} (the report must be self-contained)`);
+    }
+  });
+  await page.goto(pathToFileURL(file).href);
+  try {
+    await page.waitForFunction(() => document.body.dataset.rendered, null, { timeout: 30000 });
+  } catch {
+    fail(`${file}: the charts did not finish drawing within 30 s`);
+  }
+  const rendered = await page.evaluate(() => document.body.dataset.rendered);
+  if (rendered !== 'ok') fail(`${file}: rendering ended with "${rendered}"`);
+  const present = await page.evaluate(() => Object.keys(window.nksimViews || {}));
+  for (const id of charts) {
+    if (!present.includes(id)) { fail(`${file}: chart ${id} missing`); continue; }
+    const marks = await page.evaluate(
+      (chart) => document.querySelectorAll(`#chart-${chart} svg g.role-mark > *`).length, id);
+    if (marks === 0) fail(`${file}: chart ${id} has no marks`);
+    else console.log(`ok: ${path.basename(path.dirname(file))}: chart ${id} drawn with ${marks} marks`);
+    const actions = await page.evaluate(
+      (chart) => [...document.querySelectorAll(`#chart-${chart} .vega-actions a`)].map((a) => a.textContent),
+      id);
+    if (!actions.some((a) => /SVG/.test(a)) || !actions.some((a) => /PNG/.test(a))) {
+      fail(`${file}: chart ${id} cannot be saved as SVG and PNG (actions: ${actions})`);
+    }
+  }
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(`ok: screenshot ${screenshot}`);
+  for (const error of errors) fail(`${file}: browser console: ${error}`);
+  return page;
+}
+
+const chartData = (page, chart, name) =>
+  page.evaluate(([c, n]) => window.nksimViews[c].data(n).map((row) => ({ ...row })), [chart, name]);
+
+async function checkWellMixed(browser, dir, work) {
+  const page = await openReport(browser, path.join(dir, 'report.html'), ['populations'],
+                                path.join(work, 'well_mixed.png'));
+  const summary = readJson(path.join(dir, 'summary.json'));
+  const timeseries = readCsv(path.join(dir, 'timeseries.csv'));
+  compareRows('well-mixed populations', await chartData(page, 'populations', 'timeseries'),
+              timeseries);
+  // When the events happen early in the run the report adds a close-up of the first days.
+  const views = await page.evaluate(() => Object.keys(window.nksimViews));
+  if (views.includes('populations_early')) {
+    compareRows('well-mixed close-up', await chartData(page, 'populations_early', 'timeseries'),
+                timeseries);
+  }
+  const boluses = summary.doses.filter((d) => d.kind === 'bolus');
+  if (boluses.length) {
+    compareRows('well-mixed doses', await chartData(page, 'populations', 'doses'),
+                boluses.map((d) => ({ time_days: d.time_days })));
+  }
+  const events = ['elimination_time_days', 'escape_time_days']
+    .filter((key) => summary[key] !== null && summary[key] !== undefined)
+    .map((key) => ({ time_days: summary[key] }));
+  if (events.length) {
+    compareRows('well-mixed events', await chartData(page, 'populations', 'events'), events);
+  }
+  // The headline states the outcome and its day (3 significant digits), as in summary.json.
+  const headline = await page.textContent('#headline');
+  const expected = {
+    eliminated: ['was eliminated', summary.elimination_time_days],
+    escaped: ['escaped control', summary.escape_time_days],
+  }[summary.outcome];
+  if (expected) {
+    const t = expected[1];
+    const day = `day ${t >= 100 ? Math.round(t) : Number(t.toPrecision(3))}`;
+    if (!headline.includes(expected[0]) || !headline.includes(day)) {
+      fail(`well-mixed headline should say "${expected[0]}" and "${day}": "${headline}"`);
+    }
+  } else if (!/neither|went from/.test(headline)) {
+    fail(`well-mixed headline does not describe the outcome "${summary.outcome}": "${headline}"`);
+  }
+  const evidence = await page.textContent('#evidence');
+  if (!/mouse/i.test(evidence) || !/early-phase/.test(evidence)) {
+    fail(`well-mixed evidence section does not name the mouse fit and the early-phase NK evidence`);
+  }
+  const table = await page.textContent('main');
+  for (const [name, value] of Object.entries(summary.parameters)) {
+    if (!table.includes(name)) fail(`parameter ${name} (${value}) missing from the table`);
+  }
+  await page.close();
+}
+
+async function checkSpatial(browser, dir, work, expectedCells) {
+  const page = await openReport(browser, path.join(dir, 'report.html'),
+                                ['counts', 'fields', 'snapshot_0', 'snapshot_1'],
+                                path.join(work, 'spatial.png'));
+  const counts = readCsv(path.join(dir, 'counts.csv'));
+  compareRows('spatial counts', await chartData(page, 'counts', 'counts'), counts);
+  compareRows('spatial field totals', await chartData(page, 'fields', 'counts'), counts);
+  for (const id of ['snapshot_0', 'snapshot_1']) {
+    compareRows(`spatial ${id} cells`, await chartData(page, id, 'cells'), expectedCells[id]);
+  }
+  const link = await page.getAttribute('a[href="snapshots.xdmf"]', 'href').catch(() => null);
+  if (link !== 'snapshots.xdmf') fail('spatial report has no link to snapshots.xdmf');
+  await page.close();
+}
+
+async function checkTrial(browser, dir, work) {
+  const charts = ['response_rates', 'waterfall', 'kaplan_meier', 'swimmer', 'spider', 'prcc'];
+  const page = await openReport(browser, path.join(dir, 'report.html'), charts,
+                                path.join(work, 'trial.png'));
+  const analysis = readJson(path.join(dir, 'analysis.json'));
+  compareRows('trial waterfall', await chartData(page, 'waterfall', 'patients'),
+              analysis.patients.map((p) => ({ patient: p.patient, arm: p.arm,
+                                              best_pct_change: p.best_pct_change,
+                                              category: p.category })));
+  compareRows('trial swimmer', await chartData(page, 'swimmer', 'patients'),
+              analysis.patients.map((p) => ({ patient: p.patient, survival_days: p.survival_days,
+                                              ttp_days: p.ttp_days, death: p.death,
+                                              elimination_time_days: p.elimination_time_days })));
+  compareRows('trial Kaplan-Meier', await chartData(page, 'kaplan_meier', 'km'),
+              analysis.arms.flatMap((a) => a.km.time_days.map((t, i) => ({
+                arm: a.name, time_days: t, survival: a.km.survival[i], lower: a.km.lower[i],
+                upper: a.km.upper[i], at_risk: a.km.at_risk[i], events: a.km.events[i] }))));
+  compareRows('trial response rates', await chartData(page, 'response_rates', 'rates'),
+              analysis.arms.flatMap((a) => [
+                { arm: a.name, rate: a.response.orr, lower: a.response.orr_ci[0],
+                  upper: a.response.orr_ci[1] },
+                { arm: a.name, rate: a.elimination.rate, lower: a.elimination.ci[0],
+                  upper: a.elimination.ci[1] }]));
+  compareRows('trial spider', await chartData(page, 'spider', 'trajectories'),
+              analysis.trajectories.flatMap((p) => p.time_days.map((t, i) => ({
+                patient: p.patient, arm: p.arm, time_days: t, tumour: p.tumour[i] }))));
+  compareRows('trial PRCC', await chartData(page, 'prcc', 'prcc'),
+              analysis.prcc.map((p) => ({ endpoint: p.endpoint, parameter: p.parameter,
+                                          prcc: p.prcc, p_value: p.p_value })));
+  await page.close();
+}
+
+async function main() {
+  const args = parseArgs();
+  const { chromium } = loadPlaywright();
+  const executablePath = chromiumPath();
+  const work = path.resolve(args.work);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+
+  const wellMixed = path.join(work, 'well_mixed');
+  run(args.nksim, ['run', 'scenarios/default.toml', '--out', wellMixed, '--report', '--quiet'],
+      args.source);
+  run(args.fixtures, [path.join(work, 'fixtures')]);
+  const spatial = path.join(work, 'fixtures', 'spatial');
+  const trial = path.join(work, 'fixtures', 'trial');
+  run(args.nksim, ['report', spatial, '--quiet']);
+  run(args.nksim, ['report', trial, '--quiet']);
+  const expectedCells = readJson(path.join(work, 'fixtures', 'expected_cells.json'));
+
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    await checkWellMixed(browser, wellMixed, work);
+    await checkSpatial(browser, spatial, work, expectedCells);
+    await checkTrial(browser, trial, work);
+  } finally {
+    await browser.close();
+  }
+  if (failures.length) {
+    console.error(`${failures.length} check(s) failed`);
+    process.exit(1);
+  }
+  console.log('all report checks passed');
+}
+
+main().catch((error) => {
+  console.error(`FAIL: ${error.stack ?? error}`);
+  process.exit(1);
+});
