@@ -44,9 +44,9 @@ void add_dose_find_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "dose-find",
       "Minimal dose that achieves an outcome, by bracketing and log-scale bisection.\n"
-      "  nksim dose-find scenarios/default.toml --state N --outcome eliminated\n"
+      "  nksim dose-find scenarios/trial_nk_dose_base.toml --state N --outcome eliminated\n"
       "  nksim dose-find --trial scenarios/trial_nk_dose.toml --arm nk_1e6 --state N\n"
-      "  nksim dose-find scenarios/default.toml --critical-tumour\n"
+      "  nksim dose-find scenarios/trial_nk_dose_base.toml --critical-tumour\n"
       "Prints the final bracket: the outcome fails at the lower end and is achieved at the\n"
       "upper end (for --critical-tumour: achieved at the lower size, fails at the upper).");
   cmd->add_option("scenario", options->scenario, "well-mixed scenario file (one patient)");

@@ -201,7 +201,7 @@ TEST(TrialResume, RefusesADatabaseOfAnotherTrialFile) {
 }
 
 TEST(DoseFindCli, PrintsTheBracketForAScenarioAndACohort) {
-  const std::string scenario = std::string(NKSIM_SOURCE_DIR) + "/scenarios/default.toml";
+  const std::string scenario = std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml";
   const auto one = run_command(kNksim + " dose-find " + scenario + " --state N --rel-tol 0.05");
   ASSERT_EQ(one.exit_code, 0) << one.output;
   EXPECT_NE(one.output.find("minimal dose scale for eliminated: ["), std::string::npos)

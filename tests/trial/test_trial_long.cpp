@@ -18,8 +18,8 @@ TEST(TrialLong, ThousandPatientCohortUnderAMinuteOnThreadsAndMpi) {
   std::stringstream text;
   text << in.rdbuf();
   std::string body = text.str();
-  body.replace(body.find("base = \"default.toml\""), 22,
-               "base = \"" + std::string(NKSIM_SOURCE_DIR) + "/scenarios/default.toml\"");
+  body.replace(body.find("base = \"trial_nk_dose_base.toml\""), 33,
+               "base = \"" + std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml\"");
   body.replace(body.find("patients = 200"), 14, "patients = 1000");
   const auto file = dir.path() / "trial.toml";
   std::ofstream(file) << body;

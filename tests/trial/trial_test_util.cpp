@@ -44,7 +44,7 @@ std::filesystem::path write_trial(const std::filesystem::path& dir, const std::s
                                   const std::string& body) {
   const auto file = dir / name;
   std::ofstream out(file);
-  out << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR << "/scenarios/default.toml\"\n" << body;
+  out << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR << "/scenarios/trial_nk_dose_base.toml\"\n" << body;
   return file;
 }
 

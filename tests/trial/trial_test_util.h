@@ -32,7 +32,7 @@ struct CommandResult {
 
 CommandResult run_command(const std::string& command);
 
-// Writes a trial file `name` into dir whose base is the repository's scenarios/default.toml.
+// Writes a trial file `name` into dir whose base is the repository's scenarios/trial_nk_dose_base.toml.
 // `body` is everything after [trial]'s base line (more [trial] keys first).
 std::filesystem::path write_trial(const std::filesystem::path& dir, const std::string& name,
                                   const std::string& body);

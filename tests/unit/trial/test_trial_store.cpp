@@ -56,7 +56,7 @@ TEST(TrialStore, MergesPartsWithoutDuplicatesAndChecksTheTrialHash) {
   const auto dir = fresh_dir("merge");
   const auto file = dir / "t.toml";
   std::ofstream(file) << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR
-                      << "/scenarios/default.toml\"\npatients = 3\n[[arm]]\nname = \"a\"\n";
+                      << "/scenarios/trial_nk_dose_base.toml\"\npatients = 3\n[[arm]]\nname = \"a\"\n";
   const TrialSpec spec = parse_trial_file(file);
   const auto patients = sample_patients(spec);
   const auto plans = make_run_plans(spec);
