@@ -5,6 +5,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/rng.h"
+#include "nksim/engine/parallel.h"
 
 namespace nksim {
 namespace {
@@ -89,7 +90,8 @@ void Simulation::step() {
   const Domain& d = settings_.domain;
   const double dt = settings_.dt_mechanics_min;
   AgentStore& a = agents_;
-#pragma omp parallel for schedule(static) num_threads(settings_.threads)
+#pragma omp parallel for schedule(static) num_threads(settings_.threads) \
+    if (n >= kMinParallelAgents)
   for (std::int64_t i = 0; i < n; ++i) {
     a.x[i] = d.confine(0, a.x[i] + dt * a.vx[i]);
     a.y[i] = d.confine(1, a.y[i] + dt * a.vy[i]);

@@ -1,5 +1,7 @@
 #include "nksim/engine/uniform_grid.h"
 
+#include "nksim/engine/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -26,7 +28,8 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
     return static_cast<std::uint32_t>(std::clamp<std::int64_t>(k, 0, n_[a] - 1));
   };
   const std::int64_t n_agents = static_cast<std::int64_t>(count);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads) \
+    if (n_agents >= kMinParallelAgents)
   for (std::int64_t i = 0; i < n_agents; ++i) {
     cell_of_[i] = (index(2, agents.z[i]) * n_[1] + index(1, agents.y[i])) * n_[0] +
                   index(0, agents.x[i]);

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "nksim/engine/parallel.h"
+
 #include "nksim/core/text.h"
 
 namespace nksim {
@@ -26,6 +28,7 @@ std::optional<std::string> ExplicitSolver::check_step(const FieldGrid& grid,
 void ExplicitSolver::step(FieldGrid& grid, double dt_min, int threads) {
   const auto n = grid.shape();
   const std::size_t nx = n[0], ny = n[1], nz = n[2];
+  const bool big = static_cast<std::int64_t>(grid.num_voxels()) >= kMinParallelVoxels;
   const double h2 = grid.spacing_um() * grid.spacing_um();
   const int dim = grid.dim();
   for (std::size_t f = 0; f < grid.num_fields(); ++f) {
@@ -37,7 +40,7 @@ void ExplicitSolver::step(FieldGrid& grid, double dt_min, int threads) {
     const std::vector<double>& c = grid.values(f);
     next_.resize(c.size());
     const std::int64_t lines = static_cast<std::int64_t>(ny * nz);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads) if (big)
     for (std::int64_t line = 0; line < lines; ++line) {
       const std::size_t j = static_cast<std::size_t>(line) % ny;
       const std::size_t k = static_cast<std::size_t>(line) / ny;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "nksim/engine/parallel.h"
+
 namespace nksim {
 
 void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
@@ -39,6 +41,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
   if (factor_dt_ != dt_min || factors_.size() != grid.num_fields() * 3) factorise(grid, dt_min);
   const auto n = grid.shape();
   const std::size_t nx = n[0], ny = n[1], nz = n[2];
+  const bool big = static_cast<std::int64_t>(grid.num_voxels()) >= kMinParallelVoxels;
   const std::size_t plane = nx * ny;
   for (std::size_t f = 0; f < grid.num_fields(); ++f) {
     double* c = grid.values(f).data();
@@ -52,7 +55,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
       const double r = fac.r;
       const double bc = dirichlet ? r * s.boundary_value : 0.0;
       const std::int64_t lines = static_cast<std::int64_t>(ny * nz);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads) if (big)
       for (std::int64_t line = 0; line < lines; ++line) {
         double* v = c + static_cast<std::size_t>(line) * nx;
         v[0] = (v[0] + bc) * m[0];
@@ -69,7 +72,8 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
       const double r = fac.r;
       const double bc = dirichlet ? r * s.boundary_value : 0.0;
       const std::int64_t slabs = static_cast<std::int64_t>(nz);
-#pragma omp parallel for schedule(static) num_threads(threads) if (nz > 1)
+#pragma omp parallel for schedule(static) num_threads(threads) \
+    if (nz > 1 && big)
       for (std::int64_t k = 0; k < slabs; ++k) {
         double* slab = c + static_cast<std::size_t>(k) * plane;
         for (std::size_t i = 0; i < nx; ++i) slab[i] = (slab[i] + bc) * m[0];
@@ -98,7 +102,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
       const double bc = dirichlet ? r * s.boundary_value : 0.0;
       constexpr std::size_t kChunk = 512;
       const std::int64_t chunks = static_cast<std::int64_t>((plane + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads) if (big)
       for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
         const std::size_t p0 = static_cast<std::size_t>(chunk) * kChunk;
         const std::size_t p1 = std::min(plane, p0 + kChunk);

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "nksim/core/rng.h"
+#include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/rules/probability.h"
@@ -29,7 +30,8 @@ class Death final : public Mechanism {
     AgentStore& a = sim.agents();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
-#pragma omp parallel for schedule(static) num_threads(sim.threads())
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
+    if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const DeathParams& p = params_[a.type[i]];

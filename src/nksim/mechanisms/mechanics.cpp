@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/rules/forces.h"
@@ -32,7 +33,8 @@ class Mechanics final : public Mechanism {
     const UniformGrid& grid = sim.grid();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const bool three = d.dim == 3;
-#pragma omp parallel for schedule(static) num_threads(sim.threads())
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
+    if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
