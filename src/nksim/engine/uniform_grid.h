@@ -43,8 +43,8 @@ class UniformGrid {
     const int nx = neighbours(0, cx, ix), ny = neighbours(1, cy, iy), nz = neighbours(2, cz, iz);
     for (int a = 0; a < nz; ++a) {
       for (int b = 0; b < ny; ++b) {
-        const std::uint32_t row = (static_cast<std::uint32_t>(iz[a]) * n_[1] +
-                                   static_cast<std::uint32_t>(iy[b])) * n_[0];
+        const std::uint32_t row =
+            (static_cast<std::uint32_t>(iz[a]) * n_[1] + static_cast<std::uint32_t>(iy[b])) * n_[0];
         for (int k = 0; k < nx; ++k) {
           const std::uint32_t cell = row + static_cast<std::uint32_t>(ix[k]);
           for (std::uint32_t s = start_[cell]; s < start_[cell + 1]; ++s) f(s);

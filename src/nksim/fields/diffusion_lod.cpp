@@ -99,8 +99,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
       const double r = fac.r;
       const double bc = dirichlet ? r * s.boundary_value : 0.0;
       const std::int64_t slabs = static_cast<std::int64_t>(nz);
-#pragma omp parallel for schedule(static) num_threads(threads) \
-    if (nz > 1 && big)
+#pragma omp parallel for schedule(static) num_threads(threads) if (nz > 1 && big)
       for (std::int64_t k = 0; k < slabs; ++k) {
         double* slab = c + static_cast<std::size_t>(k) * plane;
         for (std::size_t i = 0; i < nx; ++i) slab[i] = (slab[i] + bc) * m[0];

@@ -55,8 +55,7 @@ class Mechanics final : public Mechanism {
     const double* sz = grid.slot_z();
     const double* sr = grid.slot_radius();
     const std::int32_t* st = grid.slot_type();
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
@@ -139,8 +138,7 @@ std::unique_ptr<Mechanism> make_mechanics(TableReader& table, const SetupContext
   double max_radius = 0, max_range = 1.0;
   for (const auto& t : context.types) max_radius = std::max(max_radius, t.radius_um);
   for (const auto& p : matrix) max_range = std::max(max_range, p.adhesion_range);
-  return std::make_unique<Mechanics>(std::move(matrix), nt,
-                                     2.0 * max_radius * max_range);
+  return std::make_unique<Mechanics>(std::move(matrix), nt, 2.0 * max_radius * max_range);
 }
 
 }  // namespace nksim
