@@ -56,10 +56,11 @@ class Mechanics final : public Mechanism {
     const double* sr = grid.slot_radius();
     const std::int32_t* st = grid.slot_type();
 #pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
-    for (std::int64_t ii = 0; ii < n; ++ii) {
-      const std::size_t i = static_cast<std::size_t>(ii);
-      const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
-      const rules::PairForce* row = &pairs_[static_cast<std::size_t>(a.type[i]) * num_types_];
+    for (std::int64_t slot = 0; slot < n; ++slot) {
+      // Visit agents in cell order so that consecutive agents share neighbour cells (cache).
+      const std::size_t i = grid.agent_at(static_cast<std::uint32_t>(slot));
+      const double xi = sx[slot], yi = sy[slot], zi = sz[slot], ri = sr[slot];
+      const rules::PairForce* row = &pairs_[static_cast<std::size_t>(st[slot]) * num_types_];
       double vx = 0, vy = 0, vz = 0, pressure = 0;
       grid.for_each_candidate_slot(i, [&](std::uint32_t s) {
         const double dx = delta(0, xi, sx[s]);
