@@ -19,5 +19,8 @@ target_include_directories(nksim_sundials SYSTEM INTERFACE ${SUNDIALS_INCLUDE_DI
 target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
 find_package(SQLite3 REQUIRED)
 # Open MPI is only for the separate nksim-mpi executable; the nksim library never links it.
-enable_language(C)
 find_package(MPI REQUIRED COMPONENTS C)
+
+# Spatial engine: OpenMP (gcc's libgomp), HDF5 snapshots (found above), Random123 (header-only).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
