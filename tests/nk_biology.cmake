@@ -1,0 +1,8 @@
+# NK-cell biology: rule kernels (unit/rules/nk_*), mechanisms and validation scenarios.
+nksim_add_test(unit_rules_nk_test SOURCES
+  unit/rules/nk_event_probability_test.cpp
+  unit/rules/nk_recognition_test.cpp
+  unit/rules/nk_delay_test.cpp
+  unit/rules/nk_capacity_test.cpp
+  unit/rules/nk_ifn_gamma_test.cpp
+  unit/rules/nk_escape_test.cpp)
