@@ -14,3 +14,9 @@ endforeach()
 add_library(nksim_sundials INTERFACE)
 target_include_directories(nksim_sundials SYSTEM INTERFACE ${SUNDIALS_INCLUDE_DIR})
 target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
+
+# Spatial engine: OpenMP (gcc's libgomp), HDF5 snapshots, Random123 (header-only).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+enable_language(C)  # FindHDF5 probes the C wrapper compiler
+find_package(HDF5 REQUIRED COMPONENTS C)
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "nksim/api/spatial_run.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/output_dir.h"
@@ -51,6 +52,7 @@ RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOpti
   const TomlDocument document = TomlDocument::parse_file(scenario);
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") return run_well_mixed(document, options);
+  if (engine == "spatial") return run_spatial(document, options);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be run");
 }
 
@@ -64,6 +66,7 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
            format_number(problem.end_time_days) + " days, " +
            std::to_string(problem.doses.size()) + " doses)";
   }
+  if (engine == "spatial") return validate_spatial(document);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");
 }
 

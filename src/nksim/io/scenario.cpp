@@ -2,7 +2,7 @@
 
 namespace nksim {
 
-std::vector<std::string> engine_names() { return {"well_mixed"}; }
+std::vector<std::string> engine_names() { return {"well_mixed", "spatial"}; }
 
 std::string scenario_engine(const TomlDocument& document) {
   TableReader root = document.reader();

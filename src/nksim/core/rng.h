@@ -1,0 +1,78 @@
+// Counter-based random numbers (Random123 Philox4x32-10).
+//
+// Every draw is a pure function of (seed, step, purpose, agent id): no generator state is carried
+// between draws, so results do not depend on which thread handles which agent, on the number of
+// threads, or on the order in which agents are visited. Salmon et al., "Parallel random numbers:
+// as easy as 1, 2, 3", SC'11.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+#include <Random123/philox.h>
+
+namespace nksim {
+
+// What a draw is for; different purposes never share a stream.
+enum class Purpose : std::uint32_t {
+  kPlacement = 1,
+  kMotility = 2,
+  kProliferation = 3,
+  kDivisionDirection = 4,
+  kMutation = 5,
+  kApoptosis = 6,
+  kLysis = 7,
+  kTest = 100,
+};
+
+// Four 32-bit words, then helpers turning them into uniforms and normals.
+class RandomDraw {
+ public:
+  RandomDraw(std::uint64_t seed, std::uint64_t step, Purpose purpose, std::uint64_t id,
+             std::uint32_t sub = 0) {
+    using Philox = r123::Philox4x32;
+    const Philox::key_type key = {
+        {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+    const Philox::ctr_type counter = {
+        {static_cast<std::uint32_t>(step), (static_cast<std::uint32_t>(purpose) << 16) ^ sub,
+         static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32)}};
+    const Philox::ctr_type out = Philox()(counter, key);
+    for (int i = 0; i < 4; ++i) words_[i] = out.v[i];
+  }
+
+  // Uniform in the open interval (0, 1) with 53 random bits; k in {0, 1}.
+  double uniform(int k) const {
+    const std::uint64_t bits = (static_cast<std::uint64_t>(words_[2 * k]) << 21) ^
+                               (static_cast<std::uint64_t>(words_[2 * k + 1]) >> 11);
+    return (static_cast<double>(bits & ((std::uint64_t{1} << 53) - 1)) + 0.5) * 0x1p-53;
+  }
+  // Two independent standard normals (Box-Muller).
+  void normals(double& a, double& b) const {
+    const double r = std::sqrt(-2.0 * std::log(uniform(0)));
+    const double phi = 2.0 * std::numbers::pi * uniform(1);
+    a = r * std::cos(phi);
+    b = r * std::sin(phi);
+  }
+
+ private:
+  std::uint32_t words_[4] = {0, 0, 0, 0};
+};
+
+// A unit vector uniformly distributed on the circle (dim 2, z = 0) or the sphere (dim 3).
+inline void random_direction(const RandomDraw& draw, int dim, double& x, double& y, double& z) {
+  const double phi = 2.0 * std::numbers::pi * draw.uniform(0);
+  if (dim == 2) {
+    x = std::cos(phi);
+    y = std::sin(phi);
+    z = 0.0;
+    return;
+  }
+  const double cos_theta = 2.0 * draw.uniform(1) - 1.0;  // Archimedes: uniform in z
+  const double sin_theta = std::sqrt(std::max(0.0, 1.0 - cos_theta * cos_theta));
+  x = sin_theta * std::cos(phi);
+  y = sin_theta * std::sin(phi);
+  z = cos_theta;
+}
+
+}  // namespace nksim

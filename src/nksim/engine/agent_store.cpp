@@ -1,0 +1,83 @@
+#include "nksim/engine/agent_store.h"
+
+#include <utility>
+
+namespace nksim {
+
+void AgentStore::set_property_names(std::vector<std::string> names) {
+  property_names_ = std::move(names);
+  property.assign(property_names_.size(), std::vector<double>(size(), 0.0));
+}
+
+int AgentStore::property_index(const std::string& name) const {
+  for (std::size_t k = 0; k < property_names_.size(); ++k) {
+    if (property_names_[k] == name) return static_cast<int>(k);
+  }
+  return -1;
+}
+
+void AgentStore::push_default() {
+#define NKSIM_PUSH_COLUMN(type, name, on_divide, doc) name.push_back(type{});
+  NKSIM_AGENT_COLUMNS(NKSIM_PUSH_COLUMN)
+#undef NKSIM_PUSH_COLUMN
+  for (auto& p : property) p.push_back(0.0);
+}
+
+std::size_t AgentStore::add(std::int32_t type_index, double px, double py, double pz,
+                            double r) {
+  const std::size_t i = size();
+  push_default();
+  const std::uint64_t new_id = next_id_++;
+  id[i] = new_id;
+  type[i] = type_index;
+  x[i] = px;
+  y[i] = py;
+  z[i] = pz;
+  radius[i] = r;
+  if (index_of_id_.size() <= new_id) index_of_id_.resize(new_id + 1, kNoIndex);
+  index_of_id_[new_id] = static_cast<std::uint32_t>(i);
+  return i;
+}
+
+std::size_t AgentStore::add_daughter(std::size_t mother) {
+  const std::size_t i = size();
+  push_default();
+#define NKSIM_COPY_COLUMN(type, name, on_divide, doc) \
+  if constexpr (OnDivide::on_divide == OnDivide::kCopy) name[i] = name[mother];
+  NKSIM_AGENT_COLUMNS(NKSIM_COPY_COLUMN)
+#undef NKSIM_COPY_COLUMN
+  for (auto& p : property) p[i] = p[mother];
+  const std::uint64_t new_id = next_id_++;
+  id[i] = new_id;
+  if (index_of_id_.size() <= new_id) index_of_id_.resize(new_id + 1, kNoIndex);
+  index_of_id_[new_id] = static_cast<std::uint32_t>(i);
+  return i;
+}
+
+void AgentStore::remove(std::size_t i) {
+  const std::size_t last = size() - 1;
+  index_of_id_[id[i]] = kNoIndex;
+  if (i != last) {
+#define NKSIM_MOVE_COLUMN(type, name, on_divide, doc) name[i] = name[last];
+    NKSIM_AGENT_COLUMNS(NKSIM_MOVE_COLUMN)
+#undef NKSIM_MOVE_COLUMN
+    for (auto& p : property) p[i] = p[last];
+    index_of_id_[id[i]] = static_cast<std::uint32_t>(i);
+  }
+#define NKSIM_POP_COLUMN(type, name, on_divide, doc) name.pop_back();
+  NKSIM_AGENT_COLUMNS(NKSIM_POP_COLUMN)
+#undef NKSIM_POP_COLUMN
+  for (auto& p : property) p.pop_back();
+}
+
+std::size_t AgentStore::bytes_per_agent() const {
+  std::size_t bytes = 0;
+#define NKSIM_COLUMN_BYTES(type, name, on_divide, doc) bytes += sizeof(type);
+  NKSIM_AGENT_COLUMNS(NKSIM_COLUMN_BYTES)
+#undef NKSIM_COLUMN_BYTES
+  bytes += property.size() * sizeof(double);
+  bytes += sizeof(std::uint32_t);  // id -> index map
+  return bytes;
+}
+
+}  // namespace nksim

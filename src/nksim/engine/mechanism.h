@@ -1,0 +1,44 @@
+// A mechanism: one named piece of behaviour (mechanics, motility, proliferation, secretion...).
+//
+// A mechanism declares the phases it runs in; the scheduler (Simulation::step) owns the order:
+//   sense -> decide -> act     on the phenotype clock (dt_phenotype_min)
+//   move                       on the mechanics clock (dt_mechanics_min)
+//   exchange                   on the diffusion clock (dt_diffusion_min), before each solve
+//   couple                     on the phenotype clock, after the fields have advanced
+// Within a phase, mechanisms run in the order of the registration list (mechanisms/builtin.cpp).
+// Mechanisms may change only the agent they are visiting (any thread may visit any agent), set
+// event flags on it, and write fields in the exchange phase (serially, in agent order).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nksim {
+
+class Simulation;
+
+enum class Phase : unsigned { kSense = 0, kDecide, kAct, kMove, kExchange, kCouple };
+inline constexpr unsigned kNumPhases = 6;
+inline constexpr unsigned phase_bit(Phase p) { return 1u << static_cast<unsigned>(p); }
+
+// The clock a phase runs on: its time, step length and step counter (counters key the RNG).
+struct StepInfo {
+  double time_min = 0;
+  double dt_min = 0;
+  std::uint64_t step = 0;
+};
+
+class Mechanism {
+ public:
+  virtual ~Mechanism() = default;
+  virtual const char* name() const = 0;
+  virtual unsigned phases() const = 0;  // OR of phase_bit()
+  virtual void run(Phase phase, Simulation& sim, const StepInfo& step) = 0;
+  // Called once per division, serially and in id order, after the daughter is placed.
+  virtual void on_divide(Simulation&, std::size_t /*mother*/, std::size_t /*daughter*/,
+                         const StepInfo&) {}
+  // Largest distance (um) at which two agents interact; the neighbour grid uses the maximum.
+  virtual double interaction_distance_um() const { return 0.0; }
+};
+
+}  // namespace nksim

@@ -1,0 +1,196 @@
+#include "nksim/io/spatial_output.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+#include "nksim/core/version.h"
+#include "nksim/io/hdf5_file.h"
+
+namespace nksim {
+namespace {
+
+std::string snapshot_name(std::size_t index) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "snapshot_%06zu.h5", index);
+  return buffer;
+}
+
+std::string comma_list(const std::vector<std::string>& names) { return join(names, ","); }
+
+std::vector<std::string> type_names(const Simulation& sim) {
+  std::vector<std::string> names;
+  for (const auto& t : sim.types()) names.push_back(t.name);
+  return names;
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  if (!out) throw Error("cannot write " + file.string());
+}
+
+}  // namespace
+
+SpatialRecorder::SpatialRecorder(const Simulation& sim, std::filesystem::path dir)
+    : dir_(std::move(dir)) {
+  for (const auto& t : sim.types()) {
+    for (int s = 0; s < kNumStates; ++s) columns_.push_back(t.name + "_" + kStateNames[s]);
+  }
+  for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
+    columns_.push_back(sim.fields().spec(f).name + "_total");
+  }
+  csv_ << "time_min";
+  for (const auto& c : columns_) csv_ << "," << c;
+  csv_ << "\n";
+}
+
+std::vector<double> SpatialRecorder::row(const Simulation& sim) const {
+  const AgentStore& a = sim.agents();
+  std::vector<double> values(columns_.size(), 0.0);
+  for (std::size_t i = 0; i < a.size(); ++i) values[a.type[i] * kNumStates + a.state[i]] += 1;
+  const std::size_t offset = sim.types().size() * kNumStates;
+  for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
+    values[offset + f] = sim.fields().total(f);
+  }
+  return values;
+}
+
+void SpatialRecorder::record_counts(const Simulation& sim) {
+  last_row_ = row(sim);
+  csv_ << format_number(sim.time_min(), 12);
+  for (double v : last_row_) csv_ << "," << format_number(v, 15);
+  csv_ << "\n";
+}
+
+void SpatialRecorder::snapshot(const Simulation& sim) {
+  const std::filesystem::path folder = dir_ / "snapshots";
+  std::filesystem::create_directories(folder);
+  const std::size_t index = snapshot_times_.size();
+  Hdf5File h5 = Hdf5File::create(folder / snapshot_name(index));
+  const AgentStore& a = sim.agents();
+  const std::uint64_t n = a.size();
+  h5.attribute("/", "time_min", sim.time_min());
+  h5.attribute("/", "type_names", comma_list(type_names(sim)));
+  std::vector<std::string> states(kStateNames, kStateNames + kNumStates);
+  h5.attribute("/", "state_names", comma_list(states));
+  h5.create_group("/agents");
+  const std::uint64_t dims1[1] = {n};
+  const std::uint64_t dims3[2] = {n, 3};
+  h5.dataset("/agents/id", dims1, std::span<const std::uint64_t>(a.id));
+  h5.dataset("/agents/type", dims1, std::span<const std::int32_t>(a.type));
+  h5.dataset("/agents/state", dims1, std::span<const std::int32_t>(a.state));
+  std::vector<double> position(3 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    position[3 * i] = a.x[i];
+    position[3 * i + 1] = a.y[i];
+    position[3 * i + 2] = a.z[i];
+  }
+  h5.dataset("/agents/position", dims3, std::span<const double>(position));
+  h5.dataset("/agents/radius", dims1, std::span<const double>(a.radius));
+  for (std::size_t k = 0; k < a.property.size(); ++k) {
+    h5.dataset("/agents/" + a.property_names()[k], dims1, std::span<const double>(a.property[k]));
+  }
+  h5.create_group("/fields");
+  const FieldGrid& g = sim.fields();
+  const auto shape = g.shape();
+  const std::uint64_t dims_f[3] = {shape[2], shape[1], shape[0]};
+  const std::vector<double> origin(g.origin_um().begin(), g.origin_um().end());
+  for (std::size_t f = 0; f < g.num_fields(); ++f) {
+    const std::string path = "/fields/" + g.spec(f).name;
+    h5.dataset(path, dims_f, std::span<const double>(g.values(f)));
+    h5.attribute(path, "origin_um", std::span<const double>(origin));
+    h5.attribute(path, "spacing_um", g.spacing_um());
+  }
+  snapshot_times_.push_back(sim.time_min());
+  snapshot_agents_.push_back(n);
+}
+
+void SpatialRecorder::finish(const Simulation& sim) {
+  write_text(dir_ / "counts.csv", csv_.str());
+  if (snapshot_times_.empty()) return;
+  // XDMF 3: a temporal collection; each time holds the agents (polyvertex) and the fields
+  // (3DCoRectMesh, node-centred at voxel centres; ZYX order for origin and spacing).
+  const FieldGrid& g = sim.fields();
+  const auto shape = g.shape();
+  const double h = g.spacing_um();
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n<Domain>\n"
+    << "<Grid Name=\"time_series\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  for (std::size_t s = 0; s < snapshot_times_.size(); ++s) {
+    const std::string file = "snapshots/" + snapshot_name(s);
+    const std::size_t n = snapshot_agents_[s];
+    x << " <Grid Name=\"step_" << s << "\" GridType=\"Collection\" CollectionType=\"Spatial\">\n"
+      << "  <Time Value=\"" << format_number(snapshot_times_[s], 12) << "\"/>\n";
+    if (n > 0) {
+      x << "  <Grid Name=\"agents\" GridType=\"Uniform\">\n"
+        << "   <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << n << "\"/>\n"
+        << "   <Geometry GeometryType=\"XYZ\"><DataItem Dimensions=\"" << n
+        << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << file
+        << ":/agents/position</DataItem></Geometry>\n";
+      const auto attribute = [&](const std::string& name, const char* type, int precision) {
+        x << "   <Attribute Name=\"" << name << "\" AttributeType=\"Scalar\" Center=\"Node\">"
+          << "<DataItem Dimensions=\"" << n << "\" NumberType=\"" << type << "\" Precision=\""
+          << precision << "\" Format=\"HDF\">" << file << ":/agents/" << name
+          << "</DataItem></Attribute>\n";
+      };
+      attribute("type", "Int", 4);
+      attribute("state", "Int", 4);
+      attribute("radius", "Float", 8);
+      for (const auto& p : sim.agents().property_names()) attribute(p, "Float", 8);
+      x << "  </Grid>\n";
+    }
+    if (g.num_fields() > 0) {
+      const std::string dims = std::to_string(shape[2]) + " " + std::to_string(shape[1]) + " " +
+                               std::to_string(shape[0]);
+      const auto& o = g.origin_um();
+      x << "  <Grid Name=\"fields\" GridType=\"Uniform\">\n"
+        << "   <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"" << dims << "\"/>\n"
+        << "   <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n"
+        << "    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(o[2] + 0.5 * h)
+        << " " << format_number(o[1] + 0.5 * h) << " " << format_number(o[0] + 0.5 * h)
+        << "</DataItem>\n    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(h)
+        << " " << format_number(h) << " " << format_number(h) << "</DataItem>\n   </Geometry>\n";
+      for (std::size_t f = 0; f < g.num_fields(); ++f) {
+        x << "   <Attribute Name=\"" << g.spec(f).name
+          << "\" AttributeType=\"Scalar\" Center=\"Node\"><DataItem Dimensions=\"" << dims
+          << "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << file << ":/fields/"
+          << g.spec(f).name << "</DataItem></Attribute>\n";
+      }
+      x << "  </Grid>\n";
+    }
+    x << " </Grid>\n";
+  }
+  x << "</Grid>\n</Domain>\n</Xdmf>\n";
+  write_text(dir_ / "snapshots.xdmf", x.str());
+}
+
+nlohmann::json spatial_summary(const Simulation& sim, const SpatialRecorder& recorder,
+                               const std::string& scenario_file, const std::string& scenario_hash,
+                               double wall_seconds) {
+  nlohmann::json j;
+  j["engine"] = "spatial";
+  j["nksim_version"] = kVersion;
+  j["scenario_file"] = scenario_file;
+  j["scenario_hash"] = scenario_hash;
+  j["seed"] = sim.seed();
+  j["threads"] = sim.threads();
+  j["dimension"] = sim.domain().dim;
+  j["end_time_min"] = sim.time_min();
+  j["mechanics_steps"] = sim.mechanics_steps();
+  j["wall_seconds"] = wall_seconds;
+  j["agents"] = sim.agents().size();
+  j["bytes_per_agent"] = sim.agents().bytes_per_agent() + sim.grid().bytes_per_agent();
+  nlohmann::json mechanisms = nlohmann::json::array();
+  for (const auto& m : sim.mechanisms()) mechanisms.push_back(m->name());
+  j["mechanisms"] = mechanisms;
+  nlohmann::json counts = nlohmann::json::object();
+  for (std::size_t c = 0; c < recorder.columns().size(); ++c) {
+    counts[recorder.columns()[c]] = recorder.last_row()[c];
+  }
+  j["final_counts"] = counts;
+  return j;
+}
+
+}  // namespace nksim

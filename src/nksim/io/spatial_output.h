@@ -1,0 +1,49 @@
+// Outputs of a spatial run: counts.csv, HDF5 snapshots + snapshots.xdmf, summary.json.
+//
+// counts.csv: `time_min`, one column `<type>_<state>` per cell type and state, then
+// `<field>_total` (integral over the domain, amount) per field.
+// Snapshot layout (read by the HTML report; keep it): snapshots/snapshot_NNNNNN.h5 with root
+// attributes time_min, type_names, state_names (comma-separated); datasets /agents/id (uint64),
+// /agents/type, /agents/state (int32), /agents/position (n x 3), /agents/radius, one
+// /agents/<property> per heritable property; /fields/<name> (nz x ny x nx) with attributes
+// origin_um (3) and spacing_um.
+#pragma once
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nksim/engine/simulation.h"
+
+namespace nksim {
+
+class SpatialRecorder {
+ public:
+  SpatialRecorder(const Simulation& sim, std::filesystem::path dir);
+
+  void record_counts(const Simulation& sim);
+  void snapshot(const Simulation& sim);
+  // Writes counts.csv and (when there were snapshots) snapshots.xdmf.
+  void finish(const Simulation& sim);
+
+  const std::vector<std::string>& columns() const { return columns_; }
+  const std::vector<double>& last_row() const { return last_row_; }
+
+ private:
+  std::vector<double> row(const Simulation& sim) const;
+  std::filesystem::path dir_;
+  std::vector<std::string> columns_;
+  std::vector<double> last_row_;
+  std::ostringstream csv_;
+  std::vector<double> snapshot_times_;
+  std::vector<std::size_t> snapshot_agents_;
+};
+
+nlohmann::json spatial_summary(const Simulation& sim, const SpatialRecorder& recorder,
+                               const std::string& scenario_file, const std::string& scenario_hash,
+                               double wall_seconds);
+
+}  // namespace nksim

@@ -1,0 +1,316 @@
+#include "nksim/io/spatial_scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "nksim/core/error.h"
+#include "nksim/core/rng.h"
+#include "nksim/core/text.h"
+#include "nksim/mechanisms/builtin.h"
+
+namespace nksim {
+namespace {
+
+std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim, bool required,
+                                 std::array<double, 3> fallback = {0, 0, 0}) {
+  if (!t.has(key)) {
+    if (required) t.fail(key, "is required (an array of " + std::to_string(dim) + " numbers)");
+    t.mark_known(key);
+    return fallback;
+  }
+  const std::vector<double> v = t.number_array(key);
+  if (static_cast<int>(v.size()) != dim) {
+    t.fail(key, "must have " + std::to_string(dim) + " numbers (dimension " +
+                    std::to_string(dim) + "), got " + std::to_string(v.size()));
+  }
+  std::array<double, 3> p = {0, 0, 0};
+  for (int a = 0; a < dim; ++a) p[a] = v[a];
+  return p;
+}
+
+Domain read_domain(TableReader& sim) {
+  Domain d;
+  d.dim = static_cast<int>(sim.integer("dimension", 2));
+  if (d.dim != 2 && d.dim != 3) sim.fail("dimension", "must be 2 or 3");
+  d.lo_um = read_point(sim, "domain_min_um", d.dim, true);
+  d.hi_um = read_point(sim, "domain_max_um", d.dim, true);
+  for (int a = 0; a < d.dim; ++a) {
+    if (!(d.hi_um[a] > d.lo_um[a])) {
+      sim.fail("domain_max_um", "must exceed domain_min_um on every axis (size must be > 0)");
+    }
+  }
+  if (d.dim == 2) {
+    d.lo_um[2] = 0;
+    d.hi_um[2] = 0;
+  }
+  const std::vector<std::string> boundaries = {"reflecting", "periodic"};
+  d.boundary = sim.choice_or("boundary", boundaries, "reflecting") == "periodic"
+                   ? AgentBoundary::kPeriodic
+                   : AgentBoundary::kReflecting;
+  return d;
+}
+
+// Uniform point in a ball or shell (rejection sampling, deterministic in `counter`).
+std::array<double, 3> point_in_shell(std::uint64_t seed, std::uint32_t population,
+                                     std::uint64_t& counter, int dim, double r_in, double r_out) {
+  for (;;) {
+    const RandomDraw a(seed, 0, Purpose::kPlacement, counter, population * 2);
+    const RandomDraw b(seed, 0, Purpose::kPlacement, counter, population * 2 + 1);
+    ++counter;
+    const std::array<double, 3> p = {r_out * (2 * a.uniform(0) - 1), r_out * (2 * a.uniform(1) - 1),
+                                     dim == 3 ? r_out * (2 * b.uniform(0) - 1) : 0.0};
+    const double r2 = p[0] * p[0] + p[1] * p[1] + p[2] * p[2];
+    if (r2 <= r_out * r_out && r2 >= r_in * r_in) return p;
+  }
+}
+
+void place_population(TableReader& pop, Simulation& sim, const std::vector<std::string>& types,
+                      const std::filesystem::path& scenario_dir, std::uint32_t index) {
+  const int type = static_cast<int>(
+      std::find(types.begin(), types.end(), pop.choice("type", types)) - types.begin());
+  const std::vector<std::string> shapes = {"sphere", "box", "uniform", "csv"};
+  const std::string shape = pop.choice("shape", shapes);
+  const Domain& d = sim.domain();
+  const int dim = d.dim;
+  const std::uint64_t seed = sim.seed();
+  std::uint64_t counter = 0;
+  if (shape == "csv") {
+    const std::filesystem::path file = scenario_dir / pop.string("file");
+    std::ifstream in(file);
+    if (!in) pop.fail("file", "cannot be read: " + file.string());
+    std::string line;
+    std::getline(in, line);
+    int row = 1;
+    while (std::getline(in, line)) {
+      ++row;
+      if (line.empty()) continue;
+      std::replace(line.begin(), line.end(), ',', ' ');
+      std::istringstream fields(line);
+      double p[3] = {0, 0, 0};
+      for (int a = 0; a < dim; ++a) {
+        if (!(fields >> p[a])) {
+          pop.fail("file", file.string() + " line " + std::to_string(row) +
+                               ": expected " + std::to_string(dim) + " numbers");
+        }
+      }
+      sim.add_agent(type, p[0], p[1], p[2]);
+    }
+    return;
+  }
+  if (shape == "sphere") {
+    const auto c = read_point(pop, "center_um", dim, false);
+    const double r_out = pop.number("radius_um", Bound::kPositive);
+    const double r_in = pop.number_or("inner_radius_um", 0.0, Bound::kNonNegative);
+    if (r_in >= r_out) pop.fail("inner_radius_um", "must be < radius_um");
+    if (pop.boolean_or("packed", false)) {
+      // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
+      const double s = 2.0 * sim.types()[type].radius_um;
+      const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
+      const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
+      const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
+      for (int k = -nz; k <= nz; ++k) {
+        for (int j = -ny; j <= ny; ++j) {
+          for (int i = -nx; i <= nx; ++i) {
+            const double x = (i + 0.5 * ((j + k) & 1)) * s;
+            const double y = (j + ((k & 1) ? 1.0 / 3.0 : 0.0)) * dy;
+            const double z = k * dz;
+            const double r2 = x * x + y * y + z * z;
+            if (r2 <= r_out * r_out && r2 >= r_in * r_in) {
+              sim.add_agent(type, c[0] + x, c[1] + y, c[2] + z);
+            }
+          }
+        }
+      }
+      pop.mark_known("count");
+      if (pop.has("count")) pop.fail("count", "cannot be combined with packed = true");
+      return;
+    }
+    const std::int64_t count = pop.integer("count", 0);
+    for (std::int64_t n = 0; n < count; ++n) {
+      const auto p = point_in_shell(seed, index, counter, dim, r_in, r_out);
+      sim.add_agent(type, c[0] + p[0], c[1] + p[1], c[2] + p[2]);
+    }
+    return;
+  }
+  std::array<double, 3> lo = d.lo_um, hi = d.hi_um;
+  if (shape == "box") {
+    lo = read_point(pop, "min_um", dim, true);
+    hi = read_point(pop, "max_um", dim, true);
+    for (int a = 0; a < dim; ++a) {
+      if (!(hi[a] > lo[a])) pop.fail("max_um", "must exceed min_um on every axis");
+    }
+  }
+  const std::int64_t count = pop.integer("count", 0);
+  for (std::int64_t n = 0; n < count; ++n) {
+    const RandomDraw a(seed, 0, Purpose::kPlacement, counter, index * 2);
+    const RandomDraw b(seed, 0, Purpose::kPlacement, counter, index * 2 + 1);
+    ++counter;
+    sim.add_agent(type, lo[0] + (hi[0] - lo[0]) * a.uniform(0),
+                  lo[1] + (hi[1] - lo[1]) * a.uniform(1),
+                  dim == 3 ? lo[2] + (hi[2] - lo[2]) * b.uniform(0) : 0.0);
+  }
+}
+
+}  // namespace
+
+SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
+  TableReader root = document.reader();
+  TableReader sim_table = root.table("simulation");
+  sim_table.mark_known("engine");
+  SpatialModel model;
+  SimulationSettings settings;
+  settings.domain = read_domain(sim_table);
+  model.output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
+  settings.dt_mechanics_min = sim_table.number_or("dt_mechanics_min", 0.1, Bound::kPositive);
+  settings.dt_diffusion_min = sim_table.number_or("dt_diffusion_min", 0.01, Bound::kPositive);
+  settings.dt_phenotype_min = sim_table.number_or("dt_phenotype_min", 6.0, Bound::kPositive);
+  if (settings.dt_diffusion_min > settings.dt_mechanics_min * (1 + 1e-9)) {
+    sim_table.fail("dt_diffusion_min", "must be <= dt_mechanics_min");
+  }
+  if (settings.dt_mechanics_min > settings.dt_phenotype_min * (1 + 1e-9)) {
+    sim_table.fail("dt_mechanics_min", "must be <= dt_phenotype_min");
+  }
+  const auto whole = [&](std::string_view key, double big, double small) {
+    const double q = big / small;
+    if (std::abs(q - std::round(q)) > 1e-6 * q) {
+      sim_table.fail(key, "must be a whole multiple of the next shorter step");
+    }
+  };
+  whole("dt_mechanics_min", settings.dt_mechanics_min, settings.dt_diffusion_min);
+  whole("dt_phenotype_min", settings.dt_phenotype_min, settings.dt_mechanics_min);
+  settings.seed = static_cast<std::uint64_t>(sim_table.integer_or("seed", 1, 0));
+  model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0));
+  model.output.output_interval_min =
+      sim_table.number_or("output_interval_min", settings.dt_phenotype_min, Bound::kPositive);
+  model.output.snapshot_interval_min =
+      sim_table.number_or("snapshot_interval_min", 0.0, Bound::kNonNegative);
+  whole("output_interval_min", model.output.output_interval_min, settings.dt_mechanics_min);
+  if (model.output.snapshot_interval_min > 0) {
+    whole("snapshot_interval_min", model.output.snapshot_interval_min, settings.dt_mechanics_min);
+  }
+  const double voxel_um = sim_table.number_or("voxel_um", 20.0, Bound::kPositive);
+  model.output.diffusion_solver =
+      sim_table.choice_or("diffusion_solver", diffusion_solver_names(), "implicit_lod");
+  int threads = threads_override > 0 ? threads_override : model.output.scenario_threads;
+#ifdef _OPENMP
+  if (threads <= 0) threads = omp_get_max_threads();
+#endif
+  settings.threads = std::max(threads, 1);
+  sim_table.finish();
+
+  // Cell types and their heritable properties.
+  std::vector<CellType> types;
+  std::vector<std::string> type_names;
+  std::set<std::string> property_set;
+  std::vector<TableReader> type_tables = root.tables("cell_type");
+  if (type_tables.empty()) root.fail("cell_type", "is required: at least one [[cell_type]]");
+  for (TableReader& t : type_tables) {
+    CellType type;
+    type.name = t.string("name");
+    if (std::find(type_names.begin(), type_names.end(), type.name) != type_names.end()) {
+      t.fail("name", "'" + type.name + "' is defined twice");
+    }
+    type.radius_um = t.number("radius_um", Bound::kPositive);
+    if (auto props = t.optional_table("properties")) {
+      for (const auto& k : props->keys()) property_set.insert(k);
+    }
+    type_names.push_back(type.name);
+    types.push_back(type);
+  }
+  const std::vector<std::string> property_names(property_set.begin(), property_set.end());
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    types[i].property_defaults.assign(property_names.size(), 0.0);
+    if (auto props = type_tables[i].optional_table("properties")) {
+      for (std::size_t k = 0; k < property_names.size(); ++k) {
+        if (props->has(property_names[k])) {
+          types[i].property_defaults[k] = props->number(property_names[k]);
+        }
+      }
+      props->finish();
+    }
+    type_tables[i].finish();
+  }
+
+  // Fields.
+  std::vector<FieldSpec> specs;
+  for (TableReader& f : root.tables("field")) {
+    FieldSpec s;
+    s.name = f.string("name");
+    for (const auto& other : specs) {
+      if (other.name == s.name) f.fail("name", "'" + s.name + "' is defined twice");
+    }
+    if (std::find(type_names.begin(), type_names.end(), s.name) != type_names.end()) {
+      f.fail("name", "'" + s.name + "' is already a cell type name");
+    }
+    s.diffusion_um2_per_min = f.number("diffusion_um2_per_min", Bound::kNonNegative);
+    s.decay_per_min = f.number_or("decay_per_min", 0.0, Bound::kNonNegative);
+    s.initial = f.number_or("initial", 0.0, Bound::kAny);
+    const std::vector<std::string> kinds = {"neumann", "dirichlet"};
+    s.boundary = f.choice_or("boundary", kinds, "neumann") == "dirichlet"
+                     ? FieldBoundary::kDirichlet
+                     : FieldBoundary::kNeumann;
+    s.boundary_value = f.number_or("boundary_value", s.initial, Bound::kAny);
+    f.finish();
+    specs.push_back(s);
+  }
+  const Domain domain = settings.domain;
+  if (!specs.empty()) {
+    for (int a = 0; a < domain.dim; ++a) {
+      const double q = domain.extent(a) / voxel_um;
+      if (std::abs(q - std::round(q)) > 1e-6 * q) {
+        sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
+                                       std::to_string(a) + ": " +
+                                       format_number(domain.extent(a)) + " um)");
+      }
+    }
+  }
+  FieldGrid fields(domain, voxel_um, specs);
+  auto solver = make_diffusion_solver(model.output.diffusion_solver);
+  if (!specs.empty()) {
+    if (auto problem = solver->check_step(fields, settings.dt_diffusion_min)) {
+      sim_table.fail("dt_diffusion_min", *problem);
+    }
+  }
+
+  auto simulation = std::make_unique<Simulation>(settings, types);
+  simulation->agents().set_property_names(property_names);
+  const SetupContext context{types, fields, property_names, settings};
+
+  // Mechanisms, in registration order whatever the order in the file.
+  if (auto mechanisms = root.optional_table("mechanisms")) {
+    const std::vector<std::string> names = mechanism_names();
+    for (const std::string& key : mechanisms->keys()) {
+      if (std::find(names.begin(), names.end(), key) == names.end()) {
+        mechanisms->fail(key, "is not a mechanism (mechanisms: " + join(names) + ")" +
+                                  did_you_mean(key, names));
+      }
+    }
+    for (const MechanismEntry& entry : builtin_mechanisms()) {
+      if (!mechanisms->has(entry.name)) continue;
+      TableReader table = mechanisms->table(entry.name);
+      simulation->add_mechanism(entry.make(table, context));
+      table.finish();
+    }
+    mechanisms->finish();
+  }
+  simulation->set_fields(std::move(fields), std::move(solver));
+
+  const std::filesystem::path dir = std::filesystem::path(document.file()).parent_path();
+  std::uint32_t index = 0;
+  for (TableReader& pop : root.tables("population")) {
+    place_population(pop, *simulation, type_names, dir, index++);
+    pop.finish();
+  }
+  root.finish();
+  model.simulation = std::move(simulation);
+  return model;
+}
+
+}  // namespace nksim

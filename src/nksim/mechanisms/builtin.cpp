@@ -1,0 +1,56 @@
+#include "nksim/mechanisms/builtin.h"
+
+#include <algorithm>
+
+#include "nksim/core/text.h"
+
+namespace nksim {
+
+std::span<const MechanismEntry> builtin_mechanisms() {
+  // The one registration list. Order = order within a phase.
+  static const MechanismEntry kEntries[] = {
+      {"mechanics", "pairwise repulsion/adhesion, contact pressure (move)", make_mechanics},
+      {"persistent_walk", "persistent random walk (move)", make_persistent_walk},
+      {"chemotaxis", "drift up a field gradient (move)", make_chemotaxis},
+      {"proliferation", "division at a rate, pressure-limited, heritable noise (decide)",
+       make_proliferation},
+      {"death", "apoptosis and lysis, removal after a delay (decide)", make_death},
+      {"secretion", "secretion into and uptake from fields (exchange)", make_secretion},
+  };
+  return kEntries;
+}
+
+std::vector<std::string> mechanism_names() {
+  std::vector<std::string> names;
+  for (const auto& e : builtin_mechanisms()) names.emplace_back(e.name);
+  return names;
+}
+
+void for_each_type_table(TableReader& table, const SetupContext& context,
+                         std::span<const std::string> reserved,
+                         const std::function<void(int, TableReader&)>& fn) {
+  std::vector<std::string> type_names;
+  for (const auto& t : context.types) type_names.push_back(t.name);
+  for (const std::string& key : table.keys()) {
+    if (std::find(reserved.begin(), reserved.end(), key) != reserved.end()) continue;
+    const auto it = std::find(type_names.begin(), type_names.end(), key);
+    if (it == type_names.end()) {
+      table.fail(key, "is not a cell type (types: " + join(type_names) + ")" +
+                          did_you_mean(key, type_names));
+    }
+    TableReader sub = table.table(key);
+    fn(static_cast<int>(it - type_names.begin()), sub);
+    sub.finish();
+  }
+}
+
+int read_field(TableReader& table, std::string_view key, const SetupContext& context) {
+  std::vector<std::string> names;
+  for (std::size_t f = 0; f < context.fields.num_fields(); ++f) {
+    names.push_back(context.fields.spec(f).name);
+  }
+  if (names.empty()) table.fail(key, "names a field, but the scenario defines no [[field]]");
+  return context.fields.find(table.choice(key, names));
+}
+
+}  // namespace nksim

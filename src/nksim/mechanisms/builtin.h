@@ -1,0 +1,56 @@
+// The built-in mechanisms: one file each, registered in the one explicit list in builtin.cpp.
+//
+// Each mechanism reads its typed parameters from the scenario table [mechanisms.<name>]
+// (mostly one sub-table per cell type, e.g. [mechanisms.proliferation.tumour]); every key is
+// documented in docs/mechanisms/<name>.md with its unit, default and source.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nksim/engine/mechanism.h"
+#include "nksim/engine/simulation.h"
+#include "nksim/io/toml_reader.h"
+
+namespace nksim {
+
+// What a mechanism may look at while reading its parameters.
+struct SetupContext {
+  const std::vector<CellType>& types;
+  const FieldGrid& fields;
+  const std::vector<std::string>& property_names;
+  const SimulationSettings& settings;
+};
+
+using MechanismFactory =
+    std::function<std::unique_ptr<Mechanism>(TableReader& table, const SetupContext& context)>;
+
+struct MechanismEntry {
+  const char* name;
+  const char* summary;
+  MechanismFactory make;
+};
+
+// In scheduling order: within a phase, mechanisms run in this order.
+std::span<const MechanismEntry> builtin_mechanisms();
+std::vector<std::string> mechanism_names();
+
+// Calls fn(type_index, sub_table) for every sub-table named after a cell type. Keys listed in
+// `reserved` are left to the caller; any other key is an error naming the known types.
+void for_each_type_table(TableReader& table, const SetupContext& context,
+                         std::span<const std::string> reserved,
+                         const std::function<void(int, TableReader&)>& fn);
+// Reads a field name from `key` and returns its index (error when no such field).
+int read_field(TableReader& table, std::string_view key, const SetupContext& context);
+
+std::unique_ptr<Mechanism> make_mechanics(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_persistent_walk(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_chemotaxis(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_death(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_secretion(TableReader& table, const SetupContext& context);
+
+}  // namespace nksim

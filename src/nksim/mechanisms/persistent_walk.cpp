@@ -1,0 +1,71 @@
+// persistent_walk: a persistent random walk at constant speed (rules/motility.h).
+// Each mechanics step a cell keeps its direction, or with probability 1 - exp(-dt/P) picks a new
+// uniformly random one; it then moves at speed s along it (added to its velocity).
+// Docs: docs/mechanisms/persistent_walk.md.
+#include <cstdint>
+
+#include "nksim/core/rng.h"
+#include "nksim/engine/parallel.h"
+#include "nksim/engine/simulation.h"
+#include "nksim/mechanisms/builtin.h"
+#include "nksim/rules/probability.h"
+
+namespace nksim {
+namespace {
+
+struct WalkParams {
+  bool enabled = false;
+  double speed_um_per_min = 0;
+  double persistence_min = 1;
+};
+
+class PersistentWalk final : public Mechanism {
+ public:
+  explicit PersistentWalk(std::vector<WalkParams> params) : params_(std::move(params)) {}
+  const char* name() const override { return "persistent_walk"; }
+  unsigned phases() const override { return phase_bit(Phase::kMove); }
+
+  void run(Phase, Simulation& sim, const StepInfo& step) override {
+    AgentStore& a = sim.agents();
+    const int dim = sim.domain().dim;
+    std::vector<double> turn(params_.size());
+    for (std::size_t t = 0; t < params_.size(); ++t) {
+      turn[t] = rules::event_probability(1.0 / params_[t].persistence_min, step.dt_min);
+    }
+    const std::int64_t n = static_cast<std::int64_t>(a.size());
+    const std::uint64_t seed = sim.seed();
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
+    if (n >= kMinParallelAgents)
+    for (std::int64_t ii = 0; ii < n; ++ii) {
+      const std::size_t i = static_cast<std::size_t>(ii);
+      const WalkParams& p = params_[a.type[i]];
+      if (!p.enabled || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      const RandomDraw draw(seed, step.step, Purpose::kMotility, a.id[i]);
+      const bool unset = a.dir_x[i] == 0 && a.dir_y[i] == 0 && a.dir_z[i] == 0;
+      if (unset || draw.uniform(0) < turn[a.type[i]]) {
+        random_direction(RandomDraw(seed, step.step, Purpose::kMotility, a.id[i], 1), dim,
+                         a.dir_x[i], a.dir_y[i], a.dir_z[i]);
+      }
+      a.vx[i] += p.speed_um_per_min * a.dir_x[i];
+      a.vy[i] += p.speed_um_per_min * a.dir_y[i];
+      a.vz[i] += p.speed_um_per_min * a.dir_z[i];
+    }
+  }
+
+ private:
+  std::vector<WalkParams> params_;
+};
+
+}  // namespace
+
+std::unique_ptr<Mechanism> make_persistent_walk(TableReader& table, const SetupContext& context) {
+  std::vector<WalkParams> params(context.types.size());
+  for_each_type_table(table, context, {}, [&](int t, TableReader& sub) {
+    params[t].enabled = true;
+    params[t].speed_um_per_min = sub.number("speed_um_per_min", Bound::kNonNegative);
+    params[t].persistence_min = sub.number("persistence_time_min", Bound::kPositive);
+  });
+  return std::make_unique<PersistentWalk>(std::move(params));
+}
+
+}  // namespace nksim
