@@ -185,6 +185,12 @@ nlohmann::json spatial_summary(const Simulation& sim, const SpatialRecorder& rec
   nlohmann::json mechanisms = nlohmann::json::array();
   for (const auto& m : sim.mechanisms()) mechanisms.push_back(m->name());
   j["mechanisms"] = mechanisms;
+  nlohmann::json readouts = nlohmann::json::object();
+  for (const auto& m : sim.mechanisms()) {
+    nlohmann::json r = m->readouts(sim);
+    if (!r.is_null()) readouts[m->name()] = std::move(r);
+  }
+  if (!readouts.empty()) j["readouts"] = readouts;
   nlohmann::json counts = nlohmann::json::object();
   for (std::size_t c = 0; c < recorder.columns().size(); ++c) {
     counts[recorder.columns()[c]] = recorder.last_row()[c];

@@ -15,6 +15,14 @@ std::span<const MechanismEntry> builtin_mechanisms() {
       {"proliferation", "division at a rate, pressure-limited, heritable noise (decide)",
        make_proliferation},
       {"death", "apoptosis and lysis, removal after a delay (decide)", make_death},
+      {"nk_infusion", "doses of effector cells: when, how many, where (decide)", make_nk_infusion},
+      {"ifn_gamma_response", "IFN-gamma from engaged effectors; MHC-I rise on targets (decide)",
+       make_ifn_gamma_response},
+      {"nk_recognition_kill",
+       "effector-target contact, recognition, conjugate, delayed kill, capacity (decide)",
+       make_nk_recognition_kill},
+      {"ligand_mutation", "heritable lognormal ligand/MHC-I variation at division",
+       make_ligand_mutation},
       {"secretion", "secretion into and uptake from fields (exchange)", make_secretion},
   };
   return kEntries;
