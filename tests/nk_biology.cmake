@@ -6,3 +6,5 @@ nksim_add_test(unit_rules_nk_test SOURCES
   unit/rules/nk_capacity_test.cpp
   unit/rules/nk_ifn_gamma_test.cpp
   unit/rules/nk_escape_test.cpp)
+nksim_add_test(mechanism_nk_conjugate_test SOURCES mechanisms/nk_conjugate_test.cpp)
+nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_test.cpp)

@@ -1,6 +1,7 @@
 #include "nksim/api/spatial_sweep.h"
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -87,7 +88,11 @@ TomlDocument with_parameter(const TomlDocument& document, const std::string& dot
   if (!old || !(old->is_integer() || old->is_floating_point())) {
     throw fail("must name an existing number in the scenario");
   }
-  table->insert_or_assign(names.back(), value);
+  if (old->is_integer() && value == std::floor(value)) {  // keep integers integers (seed)
+    table->insert_or_assign(names.back(), static_cast<std::int64_t>(value));
+  } else {
+    table->insert_or_assign(names.back(), value);
+  }
   std::ostringstream text;
   text << copy;
   return TomlDocument::parse_string(text.str(), document.file());
@@ -121,8 +126,8 @@ RunReport run_spatial_sweep(const TomlDocument& document, const RunOptions& opti
     conditions.push_back(c);
   }
   summary["conditions"] = conditions;
-  std::string headline = "sweep of " + sweep.parameter + " over " +
-                         std::to_string(sweep.values.size()) + " values";
+  std::string headline =
+      "sweep of " + sweep.parameter + " over " + std::to_string(sweep.values.size()) + " values";
   if (sweep.specific_lysis) {
     const auto dead = [&](const nlohmann::json& c) -> double {
       const auto& r = c.value("readouts", nlohmann::json::object());
@@ -156,9 +161,10 @@ RunReport run_spatial_sweep(const TomlDocument& document, const RunOptions& opti
 std::string validate_spatial_sweep(const TomlDocument& document) {
   const Sweep sweep = read_sweep(document);
   std::string last;
-  for (double v : sweep.values) last = validate_spatial(with_parameter(document, sweep.parameter, v));
-  return last + "; sweep of " + sweep.parameter + " over " +
-         std::to_string(sweep.values.size()) + " values";
+  for (double v : sweep.values)
+    last = validate_spatial(with_parameter(document, sweep.parameter, v));
+  return last + "; sweep of " + sweep.parameter + " over " + std::to_string(sweep.values.size()) +
+         " values";
 }
 
 }  // namespace nksim

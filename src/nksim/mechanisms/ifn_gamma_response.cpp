@@ -16,8 +16,8 @@ namespace {
 
 struct TypeResponse {
   bool secretes = false;
-  bool when_engaged = true;     // secrete only while in a conjugate
-  double export_per_min = 0;    // amount per minute per cell
+  bool when_engaged = true;   // secrete only while in a conjugate
+  double export_per_min = 0;  // amount per minute per cell
   bool responds = false;
   rules::nk::MhcResponseParams mhc;
 };
@@ -91,12 +91,12 @@ std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
     }
     if (mhc < 0) sub.fail("role", "responder needs a cell property 'mhc_i'");
     t.responds = true;
-    t.mhc.mhc_on_per_min = sub.number_or("mhc_on_per_min", t.mhc.mhc_on_per_min,
-                                         Bound::kNonNegative);
-    t.mhc.mhc_off_per_min = sub.number_or("mhc_off_per_min", t.mhc.mhc_off_per_min,
-                                          Bound::kPositive);
-    t.mhc.ifn_half_saturation = sub.number_or("ifn_half_saturation", t.mhc.ifn_half_saturation,
-                                              Bound::kPositive);
+    t.mhc.mhc_on_per_min =
+        sub.number_or("mhc_on_per_min", t.mhc.mhc_on_per_min, Bound::kNonNegative);
+    t.mhc.mhc_off_per_min =
+        sub.number_or("mhc_off_per_min", t.mhc.mhc_off_per_min, Bound::kPositive);
+    t.mhc.ifn_half_saturation =
+        sub.number_or("ifn_half_saturation", t.mhc.ifn_half_saturation, Bound::kPositive);
   });
   return std::make_unique<IfnGammaResponse>(field, mhc, property(context, "mhc_i_baseline"),
                                             std::move(types));

@@ -160,7 +160,8 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
   const int dim = context.settings.domain.dim;
   std::vector<Dose> doses;
   std::vector<TableReader> tables = table.tables("dose");
-  if (tables.empty()) table.fail("dose", "is required: at least one [[mechanisms.nk_infusion.dose]]");
+  if (tables.empty())
+    table.fail("dose", "is required: at least one [[mechanisms.nk_infusion.dose]]");
   for (TableReader& t : tables) {
     Dose d;
     d.type = type_index(t.choice("type", type_names));

@@ -61,6 +61,12 @@ nlohmann::json effector_readouts(int type, const std::map<std::uint64_t, Effecto
   int three_plus = 0;
   for (int k : per_effector) three_plus += k >= 3 ? 1 : 0;
   j["effectors_killing_3_or_more"] = three_plus;
+  // Serial killers (>= 3 kills): what fraction of effectors they are, what share of kills they
+  // make.
+  int serial_kills = 0;
+  for (int k : per_effector) serial_kills += k >= 3 ? k : 0;
+  j["serial_killer_fraction"] = n ? three_plus / dn : 0.0;
+  j["share_of_kills_by_serial_killers"] = total ? static_cast<double>(serial_kills) / total : 0.0;
   j["mean_kills_per_effector"] = n ? static_cast<double>(total) / dn : 0.0;
   // Share of all kills made by the top 20 % of effectors (ranked by kills).
   std::sort(per_effector.begin(), per_effector.end(), std::greater<>());

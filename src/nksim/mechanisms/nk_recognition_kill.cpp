@@ -64,7 +64,9 @@ class NkRecognitionKill final : public Mechanism {
  public:
   NkRecognitionKill(std::vector<Role> roles, std::vector<EffectorParams> params,
                     DisplayColumns display, double reach_um)
-      : roles_(std::move(roles)), params_(std::move(params)), display_(display),
+      : roles_(std::move(roles)),
+        params_(std::move(params)),
+        display_(display),
         reach_um_(reach_um) {}
   const char* name() const override { return "nk_recognition_kill"; }
   unsigned phases() const override { return phase_bit(Phase::kDecide); }
@@ -78,7 +80,16 @@ class NkRecognitionKill final : public Mechanism {
     }
     sim.rebuild_grid();  // agents may have been added (infusion) since the move phase
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (is_target(a, i) && live(a, i) && a.nk_flags[i] != 0) doom(a, i, step);
+      if (!is_target(a, i) || !live(a, i)) continue;
+      if (a.nk_flags[i] != 0) {
+        doom(a, i, step);
+      } else if (a.partner_id[i] != 0) {
+        // An uncommitted conjugate whose effector died, left or was removed ends here.
+        const std::uint32_t j = a.index_of(a.partner_id[i]);
+        if (j == AgentStore::kNoIndex || a.partner_id[j] != a.id[i] || !live(a, j)) {
+          a.partner_id[i] = 0;
+        }
+      }
     }
     for (std::size_t i = 0; i < a.size(); ++i) {
       const Role r = roles_[static_cast<std::size_t>(a.type[i])];
@@ -169,16 +180,16 @@ class NkRecognitionKill final : public Mechanism {
     AgentStore& a = sim.agents();
     double cytokine = p.cytokine_level;
     if (p.cytokine_field >= 0) {
-      cytokine = sim.fields().values(static_cast<std::size_t>(p.cytokine_field))
-                     [sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
+      cytokine = sim.fields().values(static_cast<std::size_t>(
+          p.cytokine_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
     }
     a.potency[i] = nk::potency_step(a.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
                                     step.dt_min);
     if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kPerforinDeficient) &&
         a.granules[i] < p.granules.granzyme_kills) {
-      const double rate = p.granules.restock_max_per_min *
-                          nk::hill(cytokine, p.exhaustion.cytokine_half_saturation,
-                                   p.exhaustion.cytokine_hill);
+      const double rate =
+          p.granules.restock_max_per_min *
+          nk::hill(cytokine, p.exhaustion.cytokine_half_saturation, p.exhaustion.cytokine_hill);
       const RandomDraw draw(sim.seed(), step.step, Purpose::kNkCapacity, a.id[i], 2);
       if (draw.uniform(0) < nk::probability_in_step(rate, step.dt_min)) ++a.granules[i];
     }
@@ -198,8 +209,7 @@ class NkRecognitionKill final : public Mechanism {
       const double d2 = dx * dx + dy * dy + dz * dz;
       const double reach = p.contact_distance_factor * (a.radius[i] + a.radius[j]);
       if (d2 > reach * reach) return;
-      if (best == AgentStore::kNoIndex || d2 < best_d2 ||
-          (d2 == best_d2 && a.id[j] < a.id[best])) {
+      if (best == AgentStore::kNoIndex || d2 < best_d2 || (d2 == best_d2 && a.id[j] < a.id[best])) {
         best = j;
         best_d2 = d2;
       }
@@ -211,8 +221,7 @@ class NkRecognitionKill final : public Mechanism {
     const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
     if (roles_[static_cast<std::size_t>(a.type[i])] == Role::kTCell) {
       return a.potency[i] * nk::t_cell_commit_probability(column(a, display_.mhc, j),
-                                                          column(a, display_.antigen, j),
-                                                          p.t_cell);
+                                                          column(a, display_.antigen, j), p.t_cell);
     }
     const nk::TargetDisplay t{column(a, display_.nkg2d, j), column(a, display_.other, j),
                               column(a, display_.car, j), column(a, display_.opsonisation, j),
@@ -269,11 +278,13 @@ nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
   for (std::size_t i = 0; i < a.size(); ++i) live_targets += is_target(a, i) && live(a, i);
   nlohmann::json j;
   const long total = targets_initial_ + target_births_;
-  j["targets"] = {{"initial", targets_initial_},
-                  {"births", target_births_},
-                  {"live_at_end", live_targets},
-                  {"killed_by_effectors", static_cast<long>(kills_.size())},
-                  {"dead_fraction", total ? 1.0 - static_cast<double>(live_targets) / static_cast<double>(total) : 0.0}};
+  j["targets"] = {
+      {"initial", targets_initial_},
+      {"births", target_births_},
+      {"live_at_end", live_targets},
+      {"killed_by_effectors", static_cast<long>(kills_.size())},
+      {"dead_fraction",
+       total ? 1.0 - static_cast<double>(live_targets) / static_cast<double>(total) : 0.0}};
   nlohmann::json effectors = nlohmann::json::object();
   for (std::size_t t = 0; t < roles_.size(); ++t) {
     if (roles_[t] != Role::kNk && roles_[t] != Role::kTCell) continue;
@@ -326,8 +337,7 @@ void read_kinetics(TableReader& sub, EffectorParams& p) {
     TableReader& r = *table;
     nk::KillDelayParams& q = p.delay;
     q.granzyme_mean_min = r.number_or("granzyme_mean_min", q.granzyme_mean_min, Bound::kPositive);
-    q.granzyme_shape =
-        static_cast<int>(r.integer_or("granzyme_shape", q.granzyme_shape, 1));
+    q.granzyme_shape = static_cast<int>(r.integer_or("granzyme_shape", q.granzyme_shape, 1));
     q.death_receptor_mean_min =
         r.number_or("death_receptor_mean_min", q.death_receptor_mean_min, Bound::kPositive);
     q.death_receptor_shape =
@@ -352,8 +362,8 @@ void read_kinetics(TableReader& sub, EffectorParams& p) {
         static_cast<int>(r.integer_or("granzyme_kills", p.granules.granzyme_kills, 0));
     p.granules.dr_kills_without_perforin = static_cast<int>(
         r.integer_or("dr_kills_without_perforin", p.granules.dr_kills_without_perforin, 0));
-    p.perforin_deficient_fraction = r.number_or(
-        "perforin_deficient_fraction", p.perforin_deficient_fraction, Bound::kFraction);
+    p.perforin_deficient_fraction =
+        r.number_or("perforin_deficient_fraction", p.perforin_deficient_fraction, Bound::kFraction);
     r.finish();
   }
   if (auto table = sub.optional_table("exhaustion")) {
@@ -394,8 +404,8 @@ std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
     EffectorParams& p = params[static_cast<std::size_t>(t)];
     p.contact_distance_factor =
         sub.number_or("contact_distance_factor", p.contact_distance_factor, Bound::kPositive);
-    p.failed_contact_min = sub.number_or("failed_contact_min", p.failed_contact_min,
-                                         Bound::kNonNegative);
+    p.failed_contact_min =
+        sub.number_or("failed_contact_min", p.failed_contact_min, Bound::kNonNegative);
     p.refractory_min = sub.number_or("refractory_min", p.refractory_min, Bound::kNonNegative);
     if (sub.has("cytokine_field")) p.cytokine_field = read_field(sub, "cytokine_field", context);
     p.cytokine_level = sub.number_or("cytokine_level", 0.0, Bound::kNonNegative);
@@ -409,12 +419,10 @@ std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
   if (std::none_of(roles.begin(), roles.end(), [](Role r) { return r == Role::kTarget; })) {
     table.fail("", "needs at least one cell type with role = \"target\"");
   }
-  const DisplayColumns display{property_column(context, "nkg2d_ligand"),
-                               property_column(context, "other_ligand"),
-                               property_column(context, "car_antigen"),
-                               property_column(context, "opsonisation"),
-                               property_column(context, "mhc_i"),
-                               property_column(context, "antigen")};
+  const DisplayColumns display{
+      property_column(context, "nkg2d_ligand"), property_column(context, "other_ligand"),
+      property_column(context, "car_antigen"),  property_column(context, "opsonisation"),
+      property_column(context, "mhc_i"),        property_column(context, "antigen")};
   return std::make_unique<NkRecognitionKill>(std::move(roles), std::move(params), display,
                                              2.0 * max_radius * max_factor);
 }

@@ -44,7 +44,7 @@ inline double hill(double c, double half_saturation, double n) {
 enum class CapacityDistribution : int { kGeometric = 0, kPoisson = 1 };
 
 struct CapacityParams {
-  double non_killer_fraction = 0.3;  // f_0; assumption, fitted so ~50 % kill nothing in 16 h
+  double non_killer_fraction = 0.45;  // f_0; assumption, so that ~50 % kill nothing in 16 h
   double mean_if_killer = 3.0;       // m, 2-4 (Bhat 2007 [P])
   int max_kills = 6;                 // C_max, 5-7 (BIOLOGY.md c synthesis)
   CapacityDistribution distribution = CapacityDistribution::kGeometric;

@@ -1,0 +1,162 @@
+// Conjugate life cycle of nk_recognition_kill, one NK cell and one target side by side:
+// the NK cell arrests while conjugated; a failed contact ends after failed_contact_min; the
+// conjugate ends when the target dies of something else, divides, or the NK cell dies; a
+// committed kill happens at contact + sampled delay and is credited to the NK cell.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "mechanisms/nk_test_support.h"
+
+namespace nksim {
+namespace {
+
+// One NK cell at (100, 100) and one target at (110, 100), no mechanics. `extra` adds tables.
+std::string pair_scenario(const std::string& nk_table, const std::string& extra) {
+  return R"(
+[simulation]
+engine = "spatial"
+dimension = 2
+domain_min_um = [0, 0]
+domain_max_um = [200, 200]
+end_time_min = 120
+dt_diffusion_min = 0.5
+dt_mechanics_min = 0.5
+dt_phenotype_min = 1
+seed = 5
+threads = 1
+[[cell_type]]
+name = "target"
+radius_um = 9
+properties = { nkg2d_ligand = 1.0, other_ligand = 1.0, mhc_i = 0.0 }
+[[cell_type]]
+name = "nk"
+radius_um = 4
+[[population]]
+type = "target"
+shape = "box"
+min_um = [110, 100]
+max_um = [110.001, 100.001]
+count = 1
+[[population]]
+type = "nk"
+shape = "box"
+min_um = [100, 100]
+max_um = [100.001, 100.001]
+count = 1
+[mechanisms.persistent_walk.nk]
+speed_um_per_min = 5
+persistence_time_min = 3
+[mechanisms.nk_recognition_kill.target]
+role = "target"
+[mechanisms.nk_recognition_kill.nk]
+role = "nk"
+)" + nk_table +
+         "\n" + extra;
+}
+
+struct Pair {
+  SpatialModel model;
+  Simulation& sim() { return *model.simulation; }
+  std::size_t index(int type) {
+    const AgentStore& a = sim().agents();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a.type[i] == type) return i;
+    }
+    return AgentStore::kNoIndex;
+  }
+  nlohmann::json readouts() {
+    return testing::find_mechanism(sim(), "nk_recognition_kill")->readouts(sim());
+  }
+};
+
+Pair pair_sim(const std::string& nk_table, const std::string& extra = "") {
+  return Pair{
+      load_spatial(TomlDocument::parse_string(pair_scenario(nk_table, extra), "pair.toml"), 1)};
+}
+
+constexpr int kTarget = 0, kNk = 1;
+const std::string kNeverKill = "failed_contact_min = 30\nrecognition = { p_max = 0.0 }";
+const std::string kAlwaysKill =
+    "recognition = { p_max = 1.0, s_half = -20.0 }\n"
+    "capacity = { non_killer_fraction = 0.0 }\n";
+
+TEST(NkConjugate, FailedContactArrestsThenReleases) {
+  Pair p = pair_sim(kNeverKill);
+  p.sim().run_until(1.0);
+  const std::size_t nk = p.index(kNk), target = p.index(kTarget);
+  const AgentStore& a = p.sim().agents();
+  ASSERT_EQ(a.partner_id[nk], a.id[target]);
+  ASSERT_EQ(a.partner_id[target], a.id[nk]);
+  const double x = a.x[nk], y = a.y[nk];
+  p.sim().run_until(25.0);
+  EXPECT_EQ(a.partner_id[nk], a.id[target]);
+  EXPECT_EQ(a.x[nk], x);  // arrested: no crawling while conjugated
+  EXPECT_EQ(a.y[nk], y);
+  p.sim().run_until(40.0);
+  EXPECT_EQ(a.partner_id[nk], 0u);  // failed contact over after 30 min
+  EXPECT_EQ(a.partner_id[target], 0u);
+  EXPECT_GT(std::hypot(a.x[nk] - x, a.y[nk] - y), 1.0);  // crawling again
+  EXPECT_EQ(p.readouts()["effectors"]["nk"]["lethal_hits"].get<int>(), 0);
+}
+
+TEST(NkConjugate, CommittedKillHappensAfterTheDelayAndIsCredited) {
+  Pair p = pair_sim(kAlwaysKill + "delay = { granzyme_mean_min = 30, granzyme_shape = 8 }");
+  p.sim().run_until(1.0);
+  const AgentStore& a = p.sim().agents();
+  const std::uint64_t target_id = a.id[p.index(kTarget)];
+  EXPECT_EQ(a.partner_id[p.index(kNk)], target_id);
+  p.sim().run_until(5.0);  // Erlang(8) of mean 30: below 5 min with probability < 1e-3
+  EXPECT_EQ(a.state[a.index_of(target_id)], static_cast<std::int32_t>(AgentState::kLive));
+  p.sim().run_until(120.0);
+  EXPECT_EQ(a.state[a.index_of(target_id)], static_cast<std::int32_t>(AgentState::kLysed));
+  EXPECT_EQ(a.partner_id[p.index(kNk)], 0u);  // released after the kill
+  const nlohmann::json r = p.readouts();
+  EXPECT_EQ(r["targets"]["killed_by_effectors"].get<int>(), 1);
+  EXPECT_EQ(r["effectors"]["nk"]["kills_total"].get<int>(), 1);
+  const double latency = r["effectors"]["nk"]["latency_granzyme_min"]["mean"].get<double>();
+  EXPECT_GT(latency, 10.0);
+  EXPECT_LT(latency, 80.0);
+}
+
+TEST(NkConjugate, TargetDyingOfSomethingElseEndsTheConjugateWithoutCredit) {
+  Pair p = pair_sim(kAlwaysKill + "delay = { granzyme_mean_min = 500 }",
+                    "[mechanisms.death.target]\napoptosis_rate_per_min = 0.5\n");
+  p.sim().run_until(60.0);
+  const AgentStore& a = p.sim().agents();
+  EXPECT_EQ(a.state[p.index(kTarget)], static_cast<std::int32_t>(AgentState::kApoptotic));
+  EXPECT_EQ(a.partner_id[p.index(kNk)], 0u);
+  const nlohmann::json r = p.readouts();
+  EXPECT_EQ(r["effectors"]["nk"]["lethal_hits"].get<int>(), 1);  // the hit was delivered
+  EXPECT_EQ(r["effectors"]["nk"]["kills_total"].get<int>(), 0);  // but it did not kill
+  EXPECT_EQ(r["targets"]["killed_by_effectors"].get<int>(), 0);
+}
+
+TEST(NkConjugate, DividingTargetLeavesTheConjugate) {
+  Pair p = pair_sim("failed_contact_min = 1000\nrecognition = { p_max = 0.0 }",
+                    "[mechanisms.proliferation.target]\nrate_per_min = 0.2\n");
+  p.sim().run_until(1.0);
+  const AgentStore& a = p.sim().agents();
+  const std::uint64_t original = a.partner_id[p.index(kNk)];
+  ASSERT_NE(original, 0u);
+  p.sim().run_until(30.0);
+  EXPECT_GT(a.size(), 2u);  // the target divided
+  EXPECT_EQ(p.readouts()["targets"]["births"].get<int>() + 1, static_cast<int>(a.size()) - 1);
+  // The first conjugate ended at the division instead of lasting 1000 min: the NK cell is free,
+  // or has started a new contact.
+  const bool ended = a.partner_id[p.index(kNk)] != original ||
+                     p.readouts()["effectors"]["nk"]["contacts"].get<int>() >= 2;
+  EXPECT_TRUE(ended);
+}
+
+TEST(NkConjugate, DyingNkCellReleasesItsTarget) {
+  Pair p = pair_sim("failed_contact_min = 1000\nrecognition = { p_max = 0.0 }",
+                    "[mechanisms.death.nk]\napoptosis_rate_per_min = 0.3\n");
+  p.sim().run_until(60.0);
+  const AgentStore& a = p.sim().agents();
+  EXPECT_EQ(a.state[p.index(kNk)], static_cast<std::int32_t>(AgentState::kApoptotic));
+  EXPECT_EQ(a.partner_id[p.index(kTarget)], 0u);
+}
+
+}  // namespace
+}  // namespace nksim

@@ -1,0 +1,121 @@
+// Validation of the NK mechanisms against the published behaviours collected in
+// /work/shared/design/BIOLOGY.md Part 2 c (single-cell imaging of NK serial killing):
+//  * IL-2-activated NK cells over 16 h: about half kill nothing (Vanherberghen 2013, Blood
+//    121:1326 [V]; accepted 0.35-0.65), a minority does most of the killing, some kill >= 3
+//    (Guldevall 2016 [V]);
+//  * granzyme kills take tens of minutes from contact to death, death-receptor kills 1-2 h
+//    (Prager 2019, J Exp Med 216:2113 [P]); perforin-deficient cells kill at most once
+//    (Prager 2019 [V]);
+//  * lysis in a 4-h assay rises with E:T and saturates;
+//  * healthy cells (normal MHC-I, few ligands) are spared, MHC-I loss is attacked;
+//  * MHC-I-high targets are spared by NK cells but killed by CD8 T cells.
+// Every number below comes out of a stochastic simulation (fixed seeds): nothing is imposed.
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mechanisms/nk_test_support.h"
+
+namespace nksim {
+namespace {
+
+using testing::run_kill_readouts;
+
+TEST(NkValidation, SerialKillingOver16Hours) {
+  const nlohmann::json r = run_kill_readouts("serial_killing.toml");
+  const nlohmann::json& nk = r["effectors"]["nk"];
+  ASSERT_GE(nk["effectors"].get<int>(), 80);
+  const double none = nk["fraction_killing_none"].get<double>();
+  EXPECT_GE(none, 0.35);
+  EXPECT_LE(none, 0.65);
+  // A minority (serial killers, >= 3 kills) makes most of the kills.
+  EXPECT_LT(nk["serial_killer_fraction"].get<double>(), 0.5);
+  EXPECT_GT(nk["share_of_kills_by_serial_killers"].get<double>(), 0.5);
+  EXPECT_GE(nk["effectors_killing_3_or_more"].get<int>(), 3);
+  // Contact -> death: granzyme tens of minutes, death receptor 1-2 h.
+  const nlohmann::json& gzm = nk["latency_granzyme_min"];
+  const nlohmann::json& dr = nk["latency_death_receptor_min"];
+  ASSERT_GE(gzm["count"].get<int>(), 20);
+  ASSERT_GE(dr["count"].get<int>(), 10);
+  EXPECT_GE(gzm["mean"].get<double>(), 12.0);
+  EXPECT_LE(gzm["mean"].get<double>(), 35.0);
+  EXPECT_GE(dr["mean"].get<double>(), 60.0);
+  EXPECT_LE(dr["mean"].get<double>(), 130.0);
+  EXPECT_GT(dr["mean"].get<double>(), 2.0 * gzm["mean"].get<double>());
+  // Perforin-deficient subgroup (10 % of the cells): at most one kill each.
+  EXPECT_GT(nk["perforin_deficient"]["effectors"].get<int>(), 0);
+  EXPECT_LE(nk["perforin_deficient"]["max_kills"].get<int>(), 1);
+}
+
+TEST(NkValidation, PerforinDeficientCellsKillAtMostOnceByDeathReceptors) {
+  const nlohmann::json r = run_kill_readouts(
+      "serial_killing.toml",
+      "mechanisms.nk_recognition_kill.nk.capacity.perforin_deficient_fraction", 1.0);
+  const nlohmann::json& nk = r["effectors"]["nk"];
+  const std::vector<int> histogram = nk["kills_histogram"].get<std::vector<int>>();
+  EXPECT_LE(histogram.size(), 2u);              // nobody killed twice
+  EXPECT_GT(nk["kills_total"].get<int>(), 10);  // but they do kill, once
+  EXPECT_EQ(nk["latency_granzyme_min"]["count"].get<int>(), 0);
+  EXPECT_GT(nk["latency_death_receptor_min"]["count"].get<int>(), 10);
+}
+
+// 4-h assay: % specific lysis with spontaneous death subtracted, at E:T 0.5..10.
+TEST(NkValidation, LysisRisesWithEffectorToTargetAndSaturates) {
+  const std::string key = "mechanisms.nk_infusion.dose[1].effector_to_target";
+  const std::vector<double> ratios = {0.5, 1, 2, 5, 10};
+  const double control =
+      run_kill_readouts("killing_assay.toml", key, 0.0)["targets"]["dead_fraction"].get<double>();
+  EXPECT_LT(control, 0.05);  // spontaneous death only
+  std::vector<double> lysis;
+  for (double et : ratios) {
+    const double dead =
+        run_kill_readouts("killing_assay.toml", key, et)["targets"]["dead_fraction"].get<double>();
+    lysis.push_back(specific_lysis_percent(dead, control));
+  }
+  for (std::size_t k = 1; k < lysis.size(); ++k) {
+    EXPECT_GE(lysis[k], lysis[k - 1] - 1.0) << "E:T " << ratios[k];  // 1 point of noise allowed
+  }
+  EXPECT_GT(lysis[0], 5.0);
+  EXPECT_GT(lysis[2], lysis[0] + 20.0);  // a real rise from 0.5 to 2
+  EXPECT_LE(lysis.back(), 100.0);
+  // Saturation: the gain per unit E:T from 5 to 10 is far below that from 0.5 to 1.
+  const double slope_low = (lysis[1] - lysis[0]) / 0.5;
+  const double slope_high = (lysis[4] - lysis[3]) / 5.0;
+  EXPECT_LT(slope_high, 0.2 * slope_low);
+}
+
+TEST(NkValidation, HealthyTissueSparedMissingSelfKilled) {
+  const nlohmann::json healthy = run_kill_readouts("healthy_tissue.toml");
+  const int initial = healthy["targets"]["initial"].get<int>();
+  EXPECT_GT(healthy["effectors"]["nk"]["contacts"].get<int>(), 200);  // they did meet
+  EXPECT_LE(healthy["targets"]["killed_by_effectors"].get<int>(), initial / 100);
+  // The same tissue after MHC-I loss (missing self) is attacked.
+  const nlohmann::json missing =
+      run_kill_readouts("healthy_tissue.toml", "cell_type[1].properties.mhc_i", 0.0);
+  EXPECT_GT(missing["targets"]["killed_by_effectors"].get<int>(), initial / 10);
+}
+
+TEST(NkValidation, MhcHighSparedByNkKilledByTCells) {
+  const nlohmann::json high = run_kill_readouts("mhc_high_targets.toml");
+  const int initial = high["targets"]["initial"].get<int>();
+  const int nk_high = high["effectors"]["nk"]["kills_total"].get<int>();
+  const int t_high = high["effectors"]["cd8"]["kills_total"].get<int>();
+  EXPECT_LE(nk_high, initial / 20);
+  EXPECT_GT(t_high, initial / 10);
+  EXPECT_GT(t_high, 5 * nk_high);
+  // MHC-I loss reverses it: invisible to T cells, attacked by NK cells.
+  const nlohmann::json lost =
+      run_kill_readouts("mhc_high_targets.toml", "cell_type[1].properties.mhc_i", 0.0);
+  EXPECT_EQ(lost["effectors"]["cd8"]["kills_total"].get<int>(), 0);
+  EXPECT_GT(lost["effectors"]["nk"]["kills_total"].get<int>(), initial / 10);
+}
+
+TEST(NkValidation, SameSeedSameResult) {
+  EXPECT_EQ(run_kill_readouts("serial_killing.toml"), run_kill_readouts("serial_killing.toml"));
+  const nlohmann::json other = run_kill_readouts("serial_killing.toml", "simulation.seed", 99);
+  EXPECT_NE(other["effectors"], run_kill_readouts("serial_killing.toml")["effectors"]);
+}
+
+}  // namespace
+}  // namespace nksim
