@@ -8,3 +8,4 @@ nksim_add_test(unit_rules_nk_test SOURCES
   unit/rules/nk_escape_test.cpp)
 nksim_add_test(mechanism_nk_conjugate_test SOURCES mechanisms/nk_conjugate_test.cpp)
 nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_test.cpp)
+nksim_add_test(mechanism_nk_ifn_escape_test SOURCES mechanisms/nk_ifn_escape_test.cpp)

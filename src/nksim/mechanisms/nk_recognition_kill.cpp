@@ -18,6 +18,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "nksim/core/rng.h"
 #include "nksim/engine/simulation.h"
@@ -285,6 +286,21 @@ nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
       {"killed_by_effectors", static_cast<long>(kills_.size())},
       {"dead_fraction",
        total ? 1.0 - static_cast<double>(live_targets) / static_cast<double>(total) : 0.0}};
+  // Mean display of the live targets (immune escape: selection of ligand-low / MHC-I-high).
+  nlohmann::json display = nlohmann::json::object();
+  const std::pair<const char*, int> columns[] = {
+      {"nkg2d_ligand", display_.nkg2d}, {"other_ligand", display_.other},
+      {"car_antigen", display_.car},    {"opsonisation", display_.opsonisation},
+      {"mhc_i", display_.mhc},          {"antigen", display_.antigen}};
+  for (const auto& [key, k] : columns) {
+    if (k < 0 || live_targets == 0) continue;
+    double sum = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (is_target(a, i) && live(a, i)) sum += column(a, k, i);
+    }
+    display[key] = sum / static_cast<double>(live_targets);
+  }
+  j["targets"]["mean_display_of_live"] = display;
   nlohmann::json effectors = nlohmann::json::object();
   for (std::size_t t = 0; t < roles_.size(); ++t) {
     if (roles_[t] != Role::kNk && roles_[t] != Role::kTCell) continue;
