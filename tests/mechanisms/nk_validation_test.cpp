@@ -8,7 +8,8 @@
 //    (Prager 2019 [V]);
 //  * lysis in a 4-h assay rises with E:T and saturates;
 //  * healthy cells (normal MHC-I, few ligands) are spared, MHC-I loss is attacked;
-//  * MHC-I-high targets are spared by NK cells but killed by CD8 T cells.
+//  * MHC-I-high targets are spared by NK cells but killed by CD8 T cells;
+//  * NK pressure on a varying tumour selects ligand-low / MHC-I-high cells (immune escape).
 // Every number below comes out of a stochastic simulation (fixed seeds): nothing is imposed.
 #include <cmath>
 #include <vector>
@@ -109,6 +110,22 @@ TEST(NkValidation, MhcHighSparedByNkKilledByTCells) {
       run_kill_readouts("mhc_high_targets.toml", "cell_type[1].properties.mhc_i", 0.0);
   EXPECT_EQ(lost["effectors"]["cd8"]["kills_total"].get<int>(), 0);
   EXPECT_GT(lost["effectors"]["nk"]["kills_total"].get<int>(), initial / 10);
+}
+
+// Immune escape: with heritable variation and repeated NK doses, the surviving tumour is
+// ligand-lower and MHC-I-higher than the same tumour grown without NK cells.
+TEST(NkValidation, NkPressureSelectsLigandLowMhcHighCells) {
+  const nlohmann::json with_nk = run_kill_readouts("immunoediting.toml");
+  const nlohmann::json without =
+      run_kill_readouts("immunoediting.toml", "mechanisms.nk_infusion.dose[1].count", 0);
+  ASSERT_GT(with_nk["targets"]["killed_by_effectors"].get<int>(), 100);
+  ASSERT_GT(with_nk["targets"]["live_at_end"].get<int>(), 100);  // escaped, not eradicated
+  const nlohmann::json& edited = with_nk["targets"]["mean_display_of_live"];
+  const nlohmann::json& neutral = without["targets"]["mean_display_of_live"];
+  EXPECT_NEAR(neutral["nkg2d_ligand"].get<double>(), 1.0, 0.15);  // mean-preserving drift only
+  EXPECT_LT(edited["nkg2d_ligand"].get<double>(), 0.85);
+  EXPECT_LT(edited["nkg2d_ligand"].get<double>(), neutral["nkg2d_ligand"].get<double>() - 0.2);
+  EXPECT_GT(edited["mhc_i"].get<double>(), neutral["mhc_i"].get<double>());
 }
 
 TEST(NkValidation, SameSeedSameResult) {
