@@ -18,9 +18,22 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
       n = static_cast<std::uint32_t>(std::min(std::floor(extent / cutoff), 1.0e6));
     }
     n_[a] = std::max<std::uint32_t>(n, 1);
+  }
+  // Cap the number of cells at a few per agent (a sparse box would otherwise allocate a huge
+  // empty grid): widen the cells uniformly, which keeps them at least `cutoff` wide.
+  const std::size_t count = agents.size();
+  const double limit = std::max<double>(4.0 * static_cast<double>(count), 4096.0);
+  const double cells = static_cast<double>(n_[0]) * n_[1] * n_[2];
+  if (cells > limit) {
+    const double shrink = std::pow(cells / limit, 1.0 / domain.dim);
+    for (int a = 0; a < domain.dim; ++a) {
+      n_[a] = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(n_[a] / shrink));
+    }
+  }
+  for (int a = 0; a < 3; ++a) {
+    const double extent = domain.extent(a);
     inv_width[a] = extent > 0 ? n_[a] / extent : 0.0;
   }
-  const std::size_t count = agents.size();
   cell_of_.resize(count);
   const auto index = [&](int a, double v) {
     const double f = (v - domain.lo_um[a]) * inv_width[a];

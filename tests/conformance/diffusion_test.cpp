@@ -1,0 +1,161 @@
+// Conformance: every diffusion solver against closed forms.
+//
+// 1. Point source, no decay, zero-flux box much larger than the spread. The continuous solution
+//    is the Gaussian c(x,t) = M (4 pi D t)^{-3/2} exp(-|x|^2 / (4 D t)).
+//    - Mass is conserved exactly (relative 1e-12: round-off only).
+//    - The variance along each axis is exactly 2 D t for both discrete schemes (each explicit
+//      step and each implicit 1-D sweep adds 2 D dt; derivation in diffusion_lod.h and
+//      diffusion_explicit.h); the box truncates a 4.8 sigma tail, so we allow 1e-3 relative.
+//    - Pointwise, the field matches the Gaussian to 3% of its peak (spatial error ~ h^2/sigma^2
+//      = 2.5% on the curvature; first-order time error of order dt/t = 0.5%).
+// 2. Mass balance with decay and a constant cell source (secretion mechanism, export term):
+//    per step M <- (M + E dt) g with g = (1 - lambda dt) (explicit) or (1 + lambda dt/3)^-3
+//    (LOD); checked to 1e-10 relative after 500 steps.
+// 3. A Dirichlet field starting at its boundary value stays there exactly.
+// 4. The explicit solver refuses a step above its stability bound, naming the key.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "../spatial_support.h"
+#include "nksim/core/error.h"
+#include "nksim/fields/diffusion_solver.h"
+
+namespace nksim {
+namespace {
+
+class Diffusion : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Diffusion, PointSourceMatchesGaussian) {
+  Domain d;
+  d.dim = 3;
+  d.lo_um = {-305, -305, -305};
+  d.hi_um = {305, 305, 305};
+  const double h = 10, D = 100, dt = 0.1, t_end = 20;
+  FieldSpec spec{"c", D, 0.0, 0.0, FieldBoundary::kNeumann, 0.0};
+  FieldGrid grid(d, h, {spec});
+  const auto n = grid.shape();
+  ASSERT_EQ(n[0], 61u);
+  const std::size_t centre = grid.voxel_of(0, 0, 0);
+  const double mass = 1e6;
+  grid.values(0)[centre] = mass / grid.voxel_volume_um3();
+  auto solver = make_diffusion_solver(GetParam());
+  ASSERT_FALSE(solver->check_step(grid, dt).has_value());
+  const int steps = static_cast<int>(std::lround(t_end / dt));
+  for (int s = 0; s < steps; ++s) solver->step(grid, dt, 2);
+
+  EXPECT_NEAR(grid.total(0) / mass, 1.0, 1e-12);
+  const double variance_expected = 2 * D * t_end;
+  double var[3] = {0, 0, 0};
+  double peak_error = 0;
+  const double norm = mass / std::pow(4 * std::numbers::pi * D * t_end, 1.5);
+  for (std::size_t k = 0; k < n[2]; ++k) {
+    for (std::size_t j = 0; j < n[1]; ++j) {
+      for (std::size_t i = 0; i < n[0]; ++i) {
+        const double x = (static_cast<double>(i) - 30) * h, y = (static_cast<double>(j) - 30) * h,
+                     z = (static_cast<double>(k) - 30) * h;
+        const double m = grid.values(0)[(k * n[1] + j) * n[0] + i] * grid.voxel_volume_um3();
+        var[0] += m * x * x;
+        var[1] += m * y * y;
+        var[2] += m * z * z;
+        const double exact = norm * std::exp(-(x * x + y * y + z * z) / (4 * D * t_end));
+        peak_error = std::max(peak_error, std::abs(m / grid.voxel_volume_um3() - exact));
+      }
+    }
+  }
+  for (double v : var) EXPECT_NEAR(v / mass / variance_expected, 1.0, 1e-3);
+  EXPECT_LT(peak_error / norm, 0.03);
+}
+
+TEST_P(Diffusion, MassBalanceWithDecayAndSecretion) {
+  const double lambda = 0.05, dt = 0.1, export_rate = 250.0;
+  const std::string text = R"(
+[simulation]
+engine = "spatial"
+dimension = 3
+domain_min_um = [0, 0, 0]
+domain_max_um = [200, 160, 120]
+end_time_min = 50
+dt_diffusion_min = 0.1
+dt_mechanics_min = 0.1
+dt_phenotype_min = 0.1
+voxel_um = 20
+diffusion_solver = ")" + GetParam() + R"("
+[[cell_type]]
+name = "source"
+radius_um = 5
+[[field]]
+name = "c"
+diffusion_um2_per_min = 500
+decay_per_min = 0.05
+initial = 2.0
+[[population]]
+type = "source"
+shape = "box"
+min_um = [10, 10, 10]
+max_um = [190, 150, 110]
+count = 3
+[mechanisms.secretion.source.c]
+export_per_min = 250
+)";
+  SpatialModel model = test::spatial_from_text(text, 2);
+  Simulation& sim = *model.simulation;
+  double mass = sim.fields().total(0);
+  const double g = GetParam() == "explicit" ? 1.0 - lambda * dt : std::pow(1 + lambda * dt / 3, -3);
+  for (int s = 0; s < 500; ++s) {
+    sim.step();
+    mass = (mass + 3 * export_rate * dt) * g;
+  }
+  EXPECT_NEAR(sim.fields().total(0) / mass, 1.0, 1e-10);
+}
+
+TEST_P(Diffusion, DirichletSteadyStateIsKept) {
+  Domain d;
+  d.dim = 2;
+  d.lo_um = {0, 0, 0};
+  d.hi_um = {200, 100, 0};
+  FieldGrid grid(d, 10, {FieldSpec{"o2", 1e3, 0.0, 38.0, FieldBoundary::kDirichlet, 38.0}});
+  auto solver = make_diffusion_solver(GetParam());
+  for (int s = 0; s < 100; ++s) solver->step(grid, 0.01, 1);
+  for (double v : grid.values(0)) ASSERT_NEAR(v, 38.0, 1e-12);
+}
+
+INSTANTIATE_TEST_SUITE_P(Solvers, Diffusion, ::testing::Values("implicit_lod", "explicit"));
+
+TEST(DiffusionStability, ExplicitRefusesUnstableStep) {
+  const std::string text = R"(
+[simulation]
+engine = "spatial"
+dimension = 2
+domain_min_um = [0, 0]
+domain_max_um = [200, 200]
+end_time_min = 1
+dt_diffusion_min = 0.1
+dt_mechanics_min = 0.1
+voxel_um = 20
+diffusion_solver = "explicit"
+[[cell_type]]
+name = "a"
+radius_um = 5
+[[field]]
+name = "oxygen"
+diffusion_um2_per_min = 1e5
+)";
+  try {
+    test::spatial_from_text(text);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("test.toml:"), std::string::npos) << message;
+    EXPECT_NE(message.find("simulation.dt_diffusion_min"), std::string::npos) << message;
+    EXPECT_NE(message.find("oxygen"), std::string::npos) << message;
+  }
+  // The implicit solver takes the same step.
+  std::string implicit = text;
+  implicit.replace(implicit.find("\"explicit\""), 10, "\"implicit_lod\"");
+  EXPECT_NO_THROW(test::spatial_from_text(implicit));
+}
+
+}  // namespace
+}  // namespace nksim

@@ -1,0 +1,84 @@
+// mechanics: (1) two overlapping cells separate to the equilibrium distance of
+// rules/forces.h, d* = (sqrt(c_r) - sqrt(c_a)) / (sqrt(c_r)/R - sqrt(c_a)/(s R)), to 1e-6
+// relative; (2) the pair's velocities are equal and opposite at every step (the centre of mass
+// does not move: 1e-12 um); (3) with motility at high speed, no cell ever leaves a reflecting box.
+#include <gtest/gtest.h>
+
+#include "../spatial_support.h"
+#include "nksim/rules/forces.h"
+
+namespace nksim {
+namespace {
+
+std::string box(int dim, const std::string& extra) {
+  const std::string lo = dim == 3 ? "[-100, -100, -100]" : "[-100, -100]";
+  const std::string hi = dim == 3 ? "[100, 100, 100]" : "[100, 100]";
+  return "[simulation]\nengine = \"spatial\"\ndimension = " + std::to_string(dim) +
+         "\ndomain_min_um = " + lo + "\ndomain_max_um = " + hi +
+         "\nend_time_min = 10\ndt_mechanics_min = 0.1\ndt_diffusion_min = 0.1\n"
+         "dt_phenotype_min = 6\n[[cell_type]]\nname = \"a\"\nradius_um = 10\n" +
+         extra;
+}
+
+TEST(Mechanics, PairRelaxesToEquilibriumWithEqualAndOppositeForces) {
+  SpatialModel model = test::spatial_from_text(box(3, R"(
+[mechanisms.mechanics.a]
+repulsion_um_per_min = 10
+adhesion_um_per_min = 0.4
+adhesion_range = 1.25
+)"));
+  Simulation& sim = *model.simulation;
+  sim.add_agent(0, -3, 1, 2);
+  sim.add_agent(0, 3, -1, 0.5);  // distance ~6.5 um: strongly overlapping (R = 20)
+  const double cx = 0, cy = 0, cz = 1.25;
+  for (int s = 0; s < 3000; ++s) {
+    sim.step();
+    const AgentStore& a = sim.agents();
+    ASSERT_NEAR(a.vx[0], -a.vx[1], 1e-12);
+    ASSERT_NEAR(a.vy[0], -a.vy[1], 1e-12);
+    ASSERT_NEAR(a.vz[0], -a.vz[1], 1e-12);
+    ASSERT_NEAR(0.5 * (a.x[0] + a.x[1]), cx, 1e-12);
+    ASSERT_NEAR(0.5 * (a.y[0] + a.y[1]), cy, 1e-12);
+    ASSERT_NEAR(0.5 * (a.z[0] + a.z[1]), cz, 1e-12);
+  }
+  const AgentStore& a = sim.agents();
+  const double d = std::hypot(a.x[0] - a.x[1], a.y[0] - a.y[1], a.z[0] - a.z[1]);
+  const double expected = rules::equilibrium_distance(rules::PairForce{10, 0.4, 1.25}, 20.0);
+  EXPECT_NEAR(expected, 19.05, 0.01);  // the closed form itself, evaluated by hand
+  EXPECT_NEAR(d / expected, 1.0, 1e-6);
+}
+
+TEST(Mechanics, NoCellLeavesAReflectingDomain) {
+  for (int dim : {2, 3}) {
+    SpatialModel model = test::spatial_from_text(box(dim, R"(
+[[population]]
+type = "a"
+shape = "uniform"
+count = 300
+[mechanisms.mechanics.a]
+[mechanisms.persistent_walk.a]
+speed_um_per_min = 400
+persistence_time_min = 1
+)"));
+    Simulation& sim = *model.simulation;
+    for (int s = 0; s < 300; ++s) {
+      sim.step();
+      const AgentStore& a = sim.agents();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_GE(a.x[i], -100.0);
+        ASSERT_LE(a.x[i], 100.0);
+        ASSERT_GE(a.y[i], -100.0);
+        ASSERT_LE(a.y[i], 100.0);
+        if (dim == 3) {
+          ASSERT_GE(a.z[i], -100.0);
+          ASSERT_LE(a.z[i], 100.0);
+        } else {
+          ASSERT_EQ(a.z[i], 0.0);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nksim
