@@ -5,7 +5,15 @@ nksim_add_test(unit_rules_nk_test SOURCES
   unit/rules/nk_delay_test.cpp
   unit/rules/nk_capacity_test.cpp
   unit/rules/nk_ifn_gamma_test.cpp
-  unit/rules/nk_escape_test.cpp)
-nksim_add_test(mechanism_nk_conjugate_test SOURCES mechanisms/nk_conjugate_test.cpp)
-nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_test.cpp)
-nksim_add_test(mechanism_nk_ifn_escape_test SOURCES mechanisms/nk_ifn_escape_test.cpp)
+  unit/rules/nk_escape_test.cpp
+  LABELS unit)
+nksim_add_test(unit_spatial_sweep_test SOURCES unit/api/spatial_sweep_test.cpp LABELS unit)
+nksim_add_test(mechanism_nk_kill_log_test SOURCES mechanisms/nk_kill_log_test.cpp
+               LABELS mechanisms)
+nksim_add_test(mechanism_nk_conjugate_test SOURCES mechanisms/nk_conjugate_test.cpp
+               LABELS mechanisms)
+nksim_add_test(mechanism_nk_ifn_escape_test SOURCES mechanisms/nk_ifn_escape_test.cpp
+               LABELS mechanisms)
+# Whole scenarios against published behaviours (a few seconds each).
+nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_test.cpp
+               LABELS validation)

@@ -1,0 +1,62 @@
+// Parameter sweeps (api/spatial_sweep.h): the override of one number, its errors, and the
+// specific-lysis formula 100 (dead - dead_0) / (1 - dead_0).
+#include <gtest/gtest.h>
+
+#include "nksim/api/spatial_sweep.h"
+#include "nksim/core/error.h"
+
+namespace nksim {
+namespace {
+
+const char* kText = R"(
+[sweep]
+parameter = "a.b[2].c"
+values = [1, 2]
+[a]
+x = 3
+[[a.b]]
+c = 1.5
+[[a.b]]
+c = 2.5
+name = "second"
+[s]
+seed = 4
+)";
+
+TEST(SpatialSweep, ReplacesOneNumberAndDropsTheSweepTable) {
+  const TomlDocument doc = TomlDocument::parse_string(kText, "dir/s.toml");
+  EXPECT_TRUE(has_sweep(doc));
+  const TomlDocument changed = with_parameter(doc, "a.b[2].c", 7.25);
+  EXPECT_FALSE(has_sweep(changed));
+  EXPECT_EQ(changed.file(), "dir/s.toml");   // relative paths still resolve beside the file
+  const toml::table& root = changed.root();  // toml++ paths index arrays from 0
+  EXPECT_EQ(root.at_path("a.b[0].c").value<double>(), 1.5);
+  EXPECT_EQ(root.at_path("a.b[1].c").value<double>(), 7.25);
+  EXPECT_EQ(root.at_path("a.b[1].name").value<std::string>(), "second");
+  EXPECT_EQ(root.at_path("a.x").value<double>(), 3.0);
+  // Integers stay integers for whole values (a seed), become floats otherwise.
+  EXPECT_TRUE(with_parameter(doc, "s.seed", 9).root().at_path("s.seed").is_integer());
+  EXPECT_EQ(with_parameter(doc, "s.seed", 9).root().at_path("s.seed").value<std::int64_t>(), 9);
+  EXPECT_TRUE(with_parameter(doc, "a.x", 0.5).root().at_path("a.x").is_floating_point());
+}
+
+TEST(SpatialSweep, BadPathsAreInputErrors) {
+  const TomlDocument doc = TomlDocument::parse_string(kText, "s.toml");
+  EXPECT_THROW(with_parameter(doc, "a.y", 1), InputError);          // no such number
+  EXPECT_THROW(with_parameter(doc, "q.c", 1), InputError);          // no such table
+  EXPECT_THROW(with_parameter(doc, "a.b[3].c", 1), InputError);     // no third element
+  EXPECT_THROW(with_parameter(doc, "a.b[0].c", 1), InputError);     // indices are 1-based
+  EXPECT_THROW(with_parameter(doc, "a.b[2].name", 1), InputError);  // not a number
+  EXPECT_THROW(with_parameter(doc, "a.x.z", 1), InputError);        // through a number
+}
+
+TEST(SpatialSweep, SpecificLysisSubtractsSpontaneousDeath) {
+  EXPECT_DOUBLE_EQ(specific_lysis_percent(0.5, 0.0), 50.0);
+  EXPECT_DOUBLE_EQ(specific_lysis_percent(0.6, 0.2), 50.0);  // (0.6 - 0.2) / 0.8
+  EXPECT_DOUBLE_EQ(specific_lysis_percent(0.2, 0.2), 0.0);
+  EXPECT_DOUBLE_EQ(specific_lysis_percent(1.0, 0.3), 100.0);
+  EXPECT_LT(specific_lysis_percent(0.1, 0.2), 0.0);  // below control: reported, not hidden
+}
+
+}  // namespace
+}  // namespace nksim
