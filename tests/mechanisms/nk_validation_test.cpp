@@ -23,10 +23,18 @@ namespace {
 
 using testing::run_kill_readouts;
 
+// Every kill is credited to exactly one effector: the target-side and effector-side counts agree.
+void expect_kills_credited(const nlohmann::json& r) {
+  int by_effectors = 0;
+  for (const auto& [name, e] : r["effectors"].items()) by_effectors += e["kills_total"].get<int>();
+  EXPECT_EQ(r["targets"]["killed_by_effectors"].get<int>(), by_effectors);
+}
+
 TEST(NkValidation, SerialKillingOver16Hours) {
   const nlohmann::json r = run_kill_readouts("serial_killing.toml");
   const nlohmann::json& nk = r["effectors"]["nk"];
   ASSERT_GE(nk["effectors"].get<int>(), 80);
+  expect_kills_credited(r);
   const double none = nk["fraction_killing_none"].get<double>();
   EXPECT_GE(none, 0.35);
   EXPECT_LE(none, 0.65);
@@ -105,6 +113,7 @@ TEST(NkValidation, MhcHighSparedByNkKilledByTCells) {
   EXPECT_LE(nk_high, initial / 20);
   EXPECT_GT(t_high, initial / 10);
   EXPECT_GT(t_high, 5 * nk_high);
+  expect_kills_credited(high);
   // MHC-I loss reverses it: invisible to T cells, attacked by NK cells.
   const nlohmann::json lost =
       run_kill_readouts("mhc_high_targets.toml", "cell_type[1].properties.mhc_i", 0.0);
@@ -119,6 +128,7 @@ TEST(NkValidation, NkPressureSelectsLigandLowMhcHighCells) {
   const nlohmann::json without =
       run_kill_readouts("immunoediting.toml", "mechanisms.nk_infusion.dose[1].count", 0);
   ASSERT_GT(with_nk["targets"]["killed_by_effectors"].get<int>(), 100);
+  expect_kills_credited(with_nk);  // dividing targets hit in the same step stay credited
   ASSERT_GT(with_nk["targets"]["live_at_end"].get<int>(), 100);  // escaped, not eradicated
   const nlohmann::json& edited = with_nk["targets"]["mean_display_of_live"];
   const nlohmann::json& neutral = without["targets"]["mean_display_of_live"];
@@ -126,6 +136,21 @@ TEST(NkValidation, NkPressureSelectsLigandLowMhcHighCells) {
   EXPECT_LT(edited["nkg2d_ligand"].get<double>(), 0.85);
   EXPECT_LT(edited["nkg2d_ligand"].get<double>(), neutral["nkg2d_ligand"].get<double>() - 0.2);
   EXPECT_GT(edited["mhc_i"].get<double>(), neutral["mhc_i"].get<double>());
+}
+
+// The IFN-gamma paradox in a tumour section: NK cells committed to kills release IFN-gamma,
+// MHC-I rises on the tumour and NK killing falls, compared with the same run without the MHC-I
+// response.
+TEST(NkValidation, IfnGammaRaisesMhcAndProtectsTheTumourFromNk) {
+  const nlohmann::json with_response = run_kill_readouts("spheroid_infusion.toml");
+  const nlohmann::json without = run_kill_readouts(
+      "spheroid_infusion.toml", "mechanisms.ifn_gamma_response.tumour.mhc_on_per_min", 0.0);
+  const int kills_with = with_response["targets"]["killed_by_effectors"].get<int>();
+  const int kills_without = without["targets"]["killed_by_effectors"].get<int>();
+  ASSERT_GT(kills_without, 20);
+  EXPECT_LT(kills_with, kills_without / 2);
+  EXPECT_NEAR(without["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.3, 1e-9);
+  EXPECT_GT(with_response["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.6);
 }
 
 TEST(NkValidation, SameSeedSameResult) {

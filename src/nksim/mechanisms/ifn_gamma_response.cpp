@@ -1,4 +1,4 @@
-// ifn_gamma_response: effector cells engaged with a target secrete IFN-gamma into a field, and
+// ifn_gamma_response: effector cells committed to a kill secrete IFN-gamma into a field, and
 // target cells raise MHC class I in response (rules/nk_ifn_gamma.h):
 //   dM/dt = k_on I/(K + I) - k_off (M - M_0),  solved exactly over each phenotype step.
 // The baseline M_0 is the property `mhc_i_baseline` when the scenario defines it (heritable),
@@ -9,6 +9,7 @@
 
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/nk_ifn_gamma.h"
 
 namespace nksim {
@@ -42,7 +43,8 @@ class IfnGammaResponse final : public Mechanism {
       const double volume = fields.voxel_volume_um3();
       for (std::size_t i = 0; i < a.size(); ++i) {
         const TypeResponse& t = types_[static_cast<std::size_t>(a.type[i])];
-        if (!t.secretes || !live(i) || (t.when_engaged && a.partner_id[i] == 0)) continue;
+        const bool engaged = a.partner_id[i] != 0 && (a.nk_flags[i] & kNkCommitted);
+        if (!t.secretes || !live(i) || (t.when_engaged && !engaged)) continue;
         ifn[fields.voxel_of(a.x[i], a.y[i], a.z[i])] += step.dt_min * t.export_per_min / volume;
       }
       return;

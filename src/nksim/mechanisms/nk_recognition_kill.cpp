@@ -24,6 +24,7 @@
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/nk_kill_log.h"
+#include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/nk_capacity.h"
 #include "nksim/rules/nk_delay.h"
 #include "nksim/rules/nk_ifn_gamma.h"
@@ -34,7 +35,6 @@ namespace {
 
 namespace nk = rules::nk;
 
-enum NkFlag : std::uint8_t { kInitialised = 1, kPerforinDeficient = 2, kCommitted = 4 };
 enum class Role { kNone, kTarget, kNk, kTCell };
 
 struct EffectorParams {
@@ -102,7 +102,7 @@ class NkRecognitionKill final : public Mechanism {
     AgentStore& a = sim.agents();
     if (!is_target(a, mother)) return;
     ++target_births_;
-    a.partner_id[mother] = 0;  // a dividing target leaves its (uncommitted) conjugate
+    if (a.nk_flags[mother] == 0) a.partner_id[mother] = 0;  // leaves an uncommitted conjugate
   }
 
   nlohmann::json readouts(const Simulation& sim) const override;
@@ -138,7 +138,7 @@ class NkRecognitionKill final : public Mechanism {
     a.granules[i] = deficient ? 0 : p.granules.granzyme_kills;
     a.potency[i] = 1.0;
     a.kills[i] = 0;
-    a.nk_flags[i] = kInitialised | (deficient ? kPerforinDeficient : 0);
+    a.nk_flags[i] = kNkInitialised | (deficient ? kNkPerforinDeficient : 0);
     tallies_[a.id[i]] = {a.type[i], a.kill_capacity[i], deficient, 0, 0, 0};
   }
 
@@ -148,21 +148,21 @@ class NkRecognitionKill final : public Mechanism {
       a.partner_id[j] = 0;
     }
     a.partner_id[i] = 0;
-    a.nk_flags[i] &= static_cast<std::uint8_t>(~kCommitted);
+    a.nk_flags[i] &= static_cast<std::uint8_t>(~kNkCommitted);
     a.contact_min[i] = p.refractory_min;
   }
 
   void effector(Simulation& sim, std::size_t i, const StepInfo& step) {
     AgentStore& a = sim.agents();
     const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
-    if (!(a.nk_flags[i] & kInitialised)) initialise(sim, i);
+    if (!(a.nk_flags[i] & kNkInitialised)) initialise(sim, i);
     recover(sim, i, p, step);
     if (a.partner_id[i] != 0) {
       const std::uint32_t j = a.index_of(a.partner_id[i]);
       const bool valid = j != AgentStore::kNoIndex && a.partner_id[j] == a.id[i] && live(a, j);
       if (!valid) {
         end_conjugate(a, i, p);
-      } else if (!(a.nk_flags[i] & kCommitted)) {
+      } else if (!(a.nk_flags[i] & kNkCommitted)) {
         a.contact_min[i] -= step.dt_min;
         if (a.contact_min[i] <= 1e-9) end_conjugate(a, i, p);
       }
@@ -186,7 +186,7 @@ class NkRecognitionKill final : public Mechanism {
     }
     a.potency[i] = nk::potency_step(a.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
                                     step.dt_min);
-    if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kPerforinDeficient) &&
+    if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kNkPerforinDeficient) &&
         a.granules[i] < p.granules.granzyme_kills) {
       const double rate =
           p.granules.restock_max_per_min *
@@ -240,7 +240,7 @@ class NkRecognitionKill final : public Mechanism {
     EffectorTally& tally = tallies_[a.id[i]];
     ++tally.contacts;
     const nk::KillPathway pathway =
-        nk::choose_pathway(a.granules[i], !(a.nk_flags[i] & kPerforinDeficient), a.kills[i],
+        nk::choose_pathway(a.granules[i], !(a.nk_flags[i] & kNkPerforinDeficient), a.kills[i],
                            a.kill_capacity[i], p.granules);
     const RandomDraw draw(sim.seed(), step.step, Purpose::kNkRecognition, a.id[i]);
     if (pathway == nk::KillPathway::kNone || !(draw.uniform(0) < commit_probability(a, i, j))) {
@@ -253,12 +253,13 @@ class NkRecognitionKill final : public Mechanism {
       u[2 * s] = d.uniform(0);
       u[2 * s + 1] = d.uniform(1);
     }
-    a.nk_flags[i] |= kCommitted;
+    a.nk_flags[i] |= kNkCommitted;
     ++a.kills[i];
     ++tally.hits;
     if (pathway == nk::KillPathway::kGranzyme) --a.granules[i];
     a.potency[i] = nk::potency_after_kill(a.potency[i], p.exhaustion);
     a.nk_flags[j] = static_cast<std::uint8_t>(pathway);
+    a.event[j] &= static_cast<std::uint8_t>(~kEventDivide);  // hit this step: no division
     a.doom_min[j] = step.time_min + nk::kill_delay(pathway, p.delay, u);
   }
 
