@@ -2,6 +2,7 @@
 // the NK cell arrests while conjugated; a failed contact ends after failed_contact_min; the
 // conjugate ends when the target dies of something else, divides, or the NK cell dies; a
 // committed kill happens at contact + sampled delay and is credited to the NK cell.
+#include <cmath>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -156,6 +157,33 @@ TEST(NkConjugate, DyingNkCellReleasesItsTarget) {
   const AgentStore& a = p.sim().agents();
   EXPECT_EQ(a.state[p.index(kNk)], static_cast<std::int32_t>(AgentState::kApoptotic));
   EXPECT_EQ(a.partner_id[p.index(kTarget)], 0u);
+}
+
+// Exhaustion and IL-2/IL-15 recovery: after one kill potency drops to 1 - delta and then
+// follows P(t) = 1 - delta e^{-r t}, r = r_max c/(K + c), whether the cytokine is a constant
+// or read from a (uniform, non-decaying) field.
+TEST(NkConjugate, PotencyDropsAtTheKillAndRecoversWithCytokine) {
+  const std::string kinetics = kAlwaysKill +
+                               "delay = { granzyme_mean_min = 10, granzyme_shape = 1 }\n"
+                               "exhaustion = { potency_loss_per_kill = 0.5, "
+                               "recovery_max_per_min = 0.01, cytokine_half_saturation = 1.0 }\n";
+  const std::string field = "[[field]]\nname = \"il2\"\ndiffusion_um2_per_min = 0\ninitial = 3.0\n";
+  for (const std::string& source :
+       {std::string("cytokine_level = 3.0\n"), std::string("cytokine_field = \"il2\"\n")}) {
+    const bool from_field = source.find("field") != std::string::npos;
+    Pair p = pair_sim(kinetics + source, from_field ? field : "");
+    p.sim().run_until(1.0);  // contact and hit at t = 0: potency 1 -> 0.5
+    const AgentStore& a = p.sim().agents();
+    const std::size_t nk = p.index(kNk);
+    EXPECT_DOUBLE_EQ(a.potency[nk], 0.5);
+    p.sim().run_until(61.0);  // recovery at t = 1 .. 60: 60 steps of 1 min
+    const double r = 0.01 * 3.0 / (1.0 + 3.0);
+    EXPECT_NEAR(a.potency[nk], 1.0 - 0.5 * std::exp(-r * 60.0), 1e-12) << source;
+  }
+  // Without cytokine there is no recovery.
+  Pair none = pair_sim(kinetics);
+  none.sim().run_until(61.0);
+  EXPECT_DOUBLE_EQ(none.sim().agents().potency[none.index(kNk)], 0.5);
 }
 
 }  // namespace
