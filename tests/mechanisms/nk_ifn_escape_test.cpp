@@ -145,5 +145,72 @@ TEST(LigandMutation, MeanPreservingHeritableVariationWithinClamps) {
   EXPECT_GT(std::sqrt(log_sum2 / n), 0.4);  // spread from about one division (0.6 / division)
 }
 
+// Shedding: the surface follows the exact solution of dL/dt = k_syn (L_0 - L) - k_shed L, and
+// the field gains exactly field_per_ligand times what was shed (closed domain, no decay).
+TEST(LigandShedding, SurfaceAndSolubleLigandBalance) {
+  const std::string text = R"(
+[simulation]
+engine = "spatial"
+dimension = 2
+domain_min_um = [0, 0]
+domain_max_um = [200, 200]
+end_time_min = 300
+dt_diffusion_min = 0.5
+dt_mechanics_min = 0.5
+dt_phenotype_min = 5
+voxel_um = 20
+seed = 1
+threads = 1
+[[cell_type]]
+name = "tumour"
+radius_um = 9
+properties = { nkg2d_ligand = 2.0, nkg2d_ligand_baseline = 1.0 }
+[[field]]
+name = "smica"
+diffusion_um2_per_min = 500
+[[population]]
+type = "tumour"
+shape = "uniform"
+count = 5
+[mechanisms.ligand_shedding]
+field = "smica"
+tumour = { shed_per_min = 0.004, synthesis_per_min = 0.002, field_per_ligand = 1000.0 }
+)";
+  SpatialModel m = load_text(text);
+  m.simulation->run_until(300.0);
+  const rules::nk::SheddingParams rates{0.002, 0.004};
+  const rules::nk::SheddingStep exact = rules::nk::shedding_step(2.0, 1.0, 300.0, rates);
+  const AgentStore& a = m.simulation->agents();
+  const auto& ligand = a.property[static_cast<std::size_t>(a.property_index("nkg2d_ligand"))];
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(ligand[i], exact.surface, 1e-12);
+  EXPECT_NEAR(m.simulation->fields().total(0), 5 * 1000.0 * exact.shed, 1e-9 * 5000 * exact.shed);
+  const Mechanism* shedding = testing::find_mechanism(*m.simulation, "ligand_shedding");
+  EXPECT_NEAR(shedding->readouts(*m.simulation)["ligand_shed_total"].get<double>(), 5 * exact.shed,
+              1e-12);
+}
+
+// Soluble ligand down-modulates NKG2D, and NK cells then kill a ligand-high, MHC-I-low line
+// that relies on NKG2D less often than the same line without shedding.
+TEST(LigandShedding, SolubleLigandLowersNkKilling) {
+  const auto run = [](double shed_per_min) {
+    return testing::run_kill_readouts(
+        with_parameter(TomlDocument::parse_file(testing::scenario_path("shedding.toml")),
+                       "mechanisms.ligand_shedding.tumour.shed_per_min", shed_per_min));
+  };
+  const nlohmann::json none = run(0.0);
+  const nlohmann::json shedding = run(0.01);
+  const int kills_none = none["targets"]["killed_by_effectors"].get<int>();
+  const int kills_shedding = shedding["targets"]["killed_by_effectors"].get<int>();
+  ASSERT_GT(kills_none, 20);
+  EXPECT_LT(kills_shedding, kills_none * 2 / 3);
+  // Part of the loss is NKG2D down-modulation on the NK cells: without internalisation (surface
+  // shedding only) they kill more.
+  const nlohmann::json surface_only = testing::run_kill_readouts(with_parameter(
+      with_parameter(TomlDocument::parse_file(testing::scenario_path("shedding.toml")),
+                     "mechanisms.ligand_shedding.tumour.shed_per_min", 0.01),
+      "mechanisms.nk_recognition_kill.nk.nkg2d.internalisation_per_min", 0.0));
+  EXPECT_GT(surface_only["targets"]["killed_by_effectors"].get<int>(), kills_shedding);
+}
+
 }  // namespace
 }  // namespace nksim

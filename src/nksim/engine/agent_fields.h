@@ -50,6 +50,7 @@ inline constexpr const char* kStateNames[kNumStates] = {"live", "apoptotic", "ly
   X(double, doom_min, kReset, "target: time left until the scheduled kill (min)")              \
   X(double, contact_start_min, kReset, "time the current conjugate formed (min)")              \
   X(double, potency, kReset, "effector: cytotoxic potency in [0, 1] (exhaustion)")             \
+  X(double, nkg2d_available, kReset, "effector: NKG2D left on the surface in [0, 1]")         \
   X(std::int32_t, kills, kReset, "effector: targets killed")                                   \
   X(std::int32_t, kill_capacity, kReset, "effector: most targets it can kill")                 \
   X(std::int32_t, granules, kReset, "effector: granzyme kills left")                           \

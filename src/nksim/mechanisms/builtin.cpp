@@ -23,6 +23,8 @@ std::span<const MechanismEntry> builtin_mechanisms() {
        make_nk_recognition_kill},
       {"ligand_mutation", "heritable lognormal ligand/MHC-I variation at division",
        make_ligand_mutation},
+      {"ligand_shedding", "NKG2D-ligand shedding into a soluble field (exchange)",
+       make_ligand_shedding},
       {"secretion", "secretion into and uptake from fields (exchange)", make_secretion},
   };
   return kEntries;

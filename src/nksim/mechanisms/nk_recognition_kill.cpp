@@ -23,10 +23,12 @@
 #include "nksim/core/rng.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_effector_params.h"
 #include "nksim/mechanisms/nk_kill_log.h"
 #include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/nk_capacity.h"
 #include "nksim/rules/nk_delay.h"
+#include "nksim/rules/nk_escape.h"
 #include "nksim/rules/nk_ifn_gamma.h"
 #include "nksim/rules/nk_recognition.h"
 
@@ -36,21 +38,6 @@ namespace {
 namespace nk = rules::nk;
 
 enum class Role { kNone, kTarget, kNk, kTCell };
-
-struct EffectorParams {
-  nk::RecognitionParams recognition;
-  nk::TCellKillParams t_cell;
-  nk::KillDelayParams delay;
-  nk::CapacityParams capacity;
-  nk::GranuleParams granules;
-  nk::ExhaustionParams exhaustion;
-  double perforin_deficient_fraction = 0;
-  double contact_distance_factor = 1.1;
-  double failed_contact_min = 6;
-  double refractory_min = 10;
-  int cytokine_field = -1;
-  double cytokine_level = 0;
-};
 
 // Property columns the recognition reads (-1 when the scenario defines no such property).
 struct DisplayColumns {
@@ -137,6 +124,7 @@ class NkRecognitionKill final : public Mechanism {
     a.kill_capacity[i] = nk::sample_capacity(p.capacity, draw.uniform(0), draw.uniform(1));
     a.granules[i] = deficient ? 0 : p.granules.granzyme_kills;
     a.potency[i] = 1.0;
+    a.nkg2d_available[i] = 1.0;
     a.kills[i] = 0;
     a.nk_flags[i] = kNkInitialised | (deficient ? kNkPerforinDeficient : 0);
     tallies_[a.id[i]] = {a.type[i], a.kill_capacity[i], deficient, 0, 0, 0};
@@ -186,6 +174,12 @@ class NkRecognitionKill final : public Mechanism {
     }
     a.potency[i] = nk::potency_step(a.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
                                     step.dt_min);
+    if (p.soluble_ligand_field >= 0) {
+      const double soluble = sim.fields().values(static_cast<std::size_t>(
+          p.soluble_ligand_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
+      a.nkg2d_available[i] =
+          nk::nkg2d_step(a.nkg2d_available[i], std::max(soluble, 0.0), step.dt_min, p.nkg2d);
+    }
     if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kNkPerforinDeficient) &&
         a.granules[i] < p.granules.granzyme_kills) {
       const double rate =
@@ -227,7 +221,8 @@ class NkRecognitionKill final : public Mechanism {
     const nk::TargetDisplay t{column(a, display_.nkg2d, j), column(a, display_.other, j),
                               column(a, display_.car, j), column(a, display_.opsonisation, j),
                               column(a, display_.mhc, j)};
-    return nk::commit_probability(nk::net_signal(t, p.recognition), p.recognition, a.potency[i]);
+    return nk::commit_probability(nk::net_signal(t, p.recognition, a.nkg2d_available[i]),
+                                  p.recognition, a.potency[i]);
   }
 
   void engage(Simulation& sim, std::size_t i, std::size_t j, const EffectorParams& p,
@@ -311,94 +306,10 @@ nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
   return j;
 }
 
-}  // namespace
-
-namespace {
-
 int property_column(const SetupContext& context, const std::string& name) {
   const auto& names = context.property_names;
   const auto it = std::find(names.begin(), names.end(), name);
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
-}
-
-void read_recognition(TableReader& sub, bool t_cell, EffectorParams& p) {
-  auto table = sub.optional_table("recognition");
-  if (!table) return;
-  TableReader& r = *table;
-  if (t_cell) {
-    p.t_cell.p_max = r.number_or("p_max", p.t_cell.p_max, Bound::kFraction);
-    p.t_cell.mhc_half = r.number_or("mhc_half", p.t_cell.mhc_half, Bound::kPositive);
-    p.t_cell.mhc_hill = r.number_or("mhc_hill", p.t_cell.mhc_hill, Bound::kPositive);
-    p.t_cell.antigen_half = r.number_or("antigen_half", p.t_cell.antigen_half, Bound::kPositive);
-  } else {
-    nk::RecognitionParams& q = p.recognition;
-    q.w_nkg2d = r.number_or("w_nkg2d", q.w_nkg2d, Bound::kNonNegative);
-    q.k_nkg2d = r.number_or("k_nkg2d", q.k_nkg2d, Bound::kPositive);
-    q.w_other = r.number_or("w_other", q.w_other, Bound::kNonNegative);
-    q.k_other = r.number_or("k_other", q.k_other, Bound::kPositive);
-    q.w_car = r.number_or("w_car", q.w_car, Bound::kNonNegative);
-    q.k_car = r.number_or("k_car", q.k_car, Bound::kPositive);
-    q.w_cd16 = r.number_or("w_cd16", q.w_cd16, Bound::kNonNegative);
-    q.k_cd16 = r.number_or("k_cd16", q.k_cd16, Bound::kPositive);
-    q.w_mhc = r.number_or("w_mhc", q.w_mhc, Bound::kNonNegative);
-    q.k_mhc = r.number_or("k_mhc", q.k_mhc, Bound::kPositive);
-    q.p_max = r.number_or("p_max", q.p_max, Bound::kFraction);
-    q.s_half = r.number_or("s_half", q.s_half);
-    q.s_width = r.number_or("s_width", q.s_width, Bound::kPositive);
-  }
-  r.finish();
-}
-
-void read_kinetics(TableReader& sub, EffectorParams& p) {
-  if (auto table = sub.optional_table("delay")) {
-    TableReader& r = *table;
-    nk::KillDelayParams& q = p.delay;
-    q.granzyme_mean_min = r.number_or("granzyme_mean_min", q.granzyme_mean_min, Bound::kPositive);
-    q.granzyme_shape = static_cast<int>(r.integer_or("granzyme_shape", q.granzyme_shape, 1));
-    q.death_receptor_mean_min =
-        r.number_or("death_receptor_mean_min", q.death_receptor_mean_min, Bound::kPositive);
-    q.death_receptor_shape =
-        static_cast<int>(r.integer_or("death_receptor_shape", q.death_receptor_shape, 1));
-    const std::string most = "must be <= " + std::to_string(nk::kMaxDelayShape);
-    if (q.granzyme_shape > nk::kMaxDelayShape) r.fail("granzyme_shape", most);
-    if (q.death_receptor_shape > nk::kMaxDelayShape) r.fail("death_receptor_shape", most);
-    r.finish();
-  }
-  if (auto table = sub.optional_table("capacity")) {
-    TableReader& r = *table;
-    nk::CapacityParams& q = p.capacity;
-    q.non_killer_fraction =
-        r.number_or("non_killer_fraction", q.non_killer_fraction, Bound::kFraction);
-    q.mean_if_killer = r.number_or("mean_kills_if_killer", q.mean_if_killer, Bound::kPositive);
-    q.max_kills = static_cast<int>(r.integer_or("max_kills", q.max_kills, 0));
-    const std::vector<std::string> kinds = {"geometric", "poisson"};
-    q.distribution = r.choice_or("distribution", kinds, "geometric") == "poisson"
-                         ? nk::CapacityDistribution::kPoisson
-                         : nk::CapacityDistribution::kGeometric;
-    p.granules.granzyme_kills =
-        static_cast<int>(r.integer_or("granzyme_kills", p.granules.granzyme_kills, 0));
-    p.granules.dr_kills_without_perforin = static_cast<int>(
-        r.integer_or("dr_kills_without_perforin", p.granules.dr_kills_without_perforin, 0));
-    p.perforin_deficient_fraction =
-        r.number_or("perforin_deficient_fraction", p.perforin_deficient_fraction, Bound::kFraction);
-    r.finish();
-  }
-  if (auto table = sub.optional_table("exhaustion")) {
-    TableReader& r = *table;
-    nk::ExhaustionParams& q = p.exhaustion;
-    q.potency_loss_per_kill =
-        r.number_or("potency_loss_per_kill", q.potency_loss_per_kill, Bound::kFraction);
-    q.recovery_basal_per_min =
-        r.number_or("recovery_basal_per_min", q.recovery_basal_per_min, Bound::kNonNegative);
-    q.recovery_max_per_min =
-        r.number_or("recovery_max_per_min", q.recovery_max_per_min, Bound::kNonNegative);
-    q.cytokine_half_saturation =
-        r.number_or("cytokine_half_saturation", q.cytokine_half_saturation, Bound::kPositive);
-    q.cytokine_hill = r.number_or("cytokine_hill", q.cytokine_hill, Bound::kPositive);
-    p.granules.restock_max_per_min = r.number_or(
-        "granule_restock_max_per_min", p.granules.restock_max_per_min, Bound::kNonNegative);
-    r.finish();
-  }
 }
 
 }  // namespace
@@ -419,18 +330,7 @@ std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
     }
     roles[static_cast<std::size_t>(t)] = role == "nk" ? Role::kNk : Role::kTCell;
     EffectorParams& p = params[static_cast<std::size_t>(t)];
-    p.contact_distance_factor =
-        sub.number_or("contact_distance_factor", p.contact_distance_factor, Bound::kPositive);
-    p.failed_contact_min =
-        sub.number_or("failed_contact_min", p.failed_contact_min, Bound::kNonNegative);
-    p.refractory_min = sub.number_or("refractory_min", p.refractory_min, Bound::kNonNegative);
-    if (sub.has("cytokine_field")) p.cytokine_field = read_field(sub, "cytokine_field", context);
-    p.cytokine_level = sub.number_or("cytokine_level", 0.0, Bound::kNonNegative);
-    if (p.cytokine_field >= 0 && sub.has("cytokine_level")) {
-      sub.fail("cytokine_level", "and 'cytokine_field' both given; give one of them");
-    }
-    read_recognition(sub, role == "t_cell", p);
-    read_kinetics(sub, p);
+    p = read_effector_params(sub, role == "t_cell", context);
     max_factor = std::max(max_factor, p.contact_distance_factor);
   });
   if (std::none_of(roles.begin(), roles.end(), [](Role r) { return r == Role::kTarget; })) {
