@@ -17,3 +17,5 @@ nksim_add_test(mechanism_nk_ifn_escape_test SOURCES mechanisms/nk_ifn_escape_tes
 # Whole scenarios against published behaviours (a few seconds each).
 nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_test.cpp
                LABELS validation)
+nksim_add_test(mechanism_nk_infusion_test SOURCES mechanisms/nk_infusion_test.cpp
+               LABELS mechanisms)
