@@ -131,6 +131,37 @@ radius_um = 30
   }
 }
 
+// Recruitment: arrivals are Poisson with mean n r (t - delay): 37 recruiting cells at r = 0.002
+// per min for 100 - 30 = 70 min give mean 5.18 per run; over 40 seeds the total is Poisson with
+// mean 207 (sd 14.4), accepted within 5 sd. None arrive before the delay, all on the boundary.
+TEST(TCellRecruitment, PoissonArrivalsAfterTheDelayOnTheBoundary) {
+  long total = 0;
+  for (int seed = 1; seed <= 40; ++seed) {
+    std::string text = scenario(2, R"(
+[mechanisms.t_cell_recruitment.tumour]
+recruits = "nk"
+rate_per_min = 0.002
+delay_min = 30
+)");
+    text.replace(text.find("seed = 3"), 8, "seed = " + std::to_string(seed));
+    SpatialModel m = load_text(text);
+    Simulation& sim = *m.simulation;
+    sim.run_until(29.0);
+    ASSERT_EQ(count_type(sim, 1), 0);
+    sim.run_until(100.0);
+    const AgentStore& a = sim.agents();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a.type[i] != 1) continue;
+      const bool on_wall =
+          a.x[i] < 1e-3 || a.x[i] > 300 - 1e-3 || a.y[i] < 1e-3 || a.y[i] > 200 - 1e-3;
+      EXPECT_TRUE(on_wall);  // no motility: still where they arrived
+    }
+    total += count_type(sim, 1);
+  }
+  const double mean = 40 * 37 * 0.002 * 70.0;
+  EXPECT_NEAR(static_cast<double>(total), mean, 5 * std::sqrt(mean));
+}
+
 TEST(NkInfusion, BadDosesAreInputErrors) {
   EXPECT_THROW(load_text(scenario(2, "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\n")),
                InputError);  // neither count nor ratio

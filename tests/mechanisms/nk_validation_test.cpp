@@ -9,7 +9,8 @@
 //  * lysis in a 4-h assay rises with E:T and saturates;
 //  * healthy cells (normal MHC-I, few ligands) are spared, MHC-I loss is attacked;
 //  * MHC-I-high targets are spared by NK cells but killed by CD8 T cells;
-//  * NK pressure on a varying tumour selects ligand-low / MHC-I-high cells (immune escape).
+//  * NK pressure on a varying tumour selects ligand-low / MHC-I-high cells (immune escape);
+//  * IFN-gamma raises MHC-I (less NK killing) and, through DC maturation, brings T cells.
 // Every number below comes out of a stochastic simulation (fixed seeds): nothing is imposed.
 #include <cmath>
 #include <vector>
@@ -151,6 +152,22 @@ TEST(NkValidation, IfnGammaRaisesMhcAndProtectsTheTumourFromNk) {
   EXPECT_LT(kills_with, kills_without / 2);
   EXPECT_NEAR(without["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.3, 1e-9);
   EXPECT_GT(with_response["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.6);
+}
+
+// IFN-gamma from activated NK cells matures dendritic cells, which bring CD8 T cells; these kill
+// the tumour cells whose MHC-I the same IFN-gamma raised. Without DC maturation no T cell comes.
+TEST(NkValidation, IfnGammaHandsTheTumourFromNkToTCells) {
+  const std::string file = "ifn_gamma_t_cells.toml";
+  const nlohmann::json r = run_kill_readouts(file);
+  EXPECT_GT(r["effectors"]["nk"]["kills_total"].get<int>(), 0);
+  EXPECT_GT(r["effectors"]["cd8"]["effectors"].get<int>(), 5);  // recruited T cells
+  EXPECT_GT(r["effectors"]["cd8"]["kills_total"].get<int>(), 10);
+  EXPECT_GT(r["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.6);  // from 0.2
+  expect_kills_credited(r);
+  const nlohmann::json no_dc =
+      run_kill_readouts(file, "mechanisms.ifn_gamma_response.dc_immature.max_rate_per_min", 0.0);
+  EXPECT_EQ(no_dc["effectors"]["cd8"]["effectors"].get<int>(), 0);
+  EXPECT_EQ(no_dc["effectors"]["cd8"]["kills_total"].get<int>(), 0);
 }
 
 TEST(NkValidation, SameSeedSameResult) {

@@ -57,6 +57,8 @@ std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
                                                    const SetupContext& context);
 std::unique_ptr<Mechanism> make_ligand_mutation(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_ligand_shedding(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_t_cell_recruitment(TableReader& table,
+                                                   const SetupContext& context);
 std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
                                                     const SetupContext& context);
 

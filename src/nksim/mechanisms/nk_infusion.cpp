@@ -16,6 +16,7 @@
 #include "nksim/core/rng.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_placement.h"
 
 namespace nksim {
 namespace {
@@ -106,30 +107,8 @@ class NkInfusion final : public Mechanism {
         return {dose.center_um[0] + r * ux, dose.center_um[1] + r * uy,
                 d.dim == 3 ? dose.center_um[2] + r * uz : 0.0};
       }
-      case Where::kBoundary: {
-        // A uniformly chosen point on the boundary (perimeter in 2-D, faces in 3-D): pick a wall
-        // with probability proportional to its size, then a uniform point on it.
-        std::array<double, 6> size{};
-        double total = 0;
-        for (int ax = 0; ax < d.dim; ++ax) {
-          double s = 1;
-          for (int other = 0; other < d.dim; ++other) {
-            if (other != ax) s *= d.extent(other);
-          }
-          size[2 * ax] = size[2 * ax + 1] = s;
-          total += 2 * s;
-        }
-        double pick = u[3] * total;
-        int wall = 0;
-        while (wall < 2 * d.dim - 1 && pick >= size[static_cast<std::size_t>(wall)]) {
-          pick -= size[static_cast<std::size_t>(wall)];
-          ++wall;
-        }
-        for (int ax = 0; ax < d.dim; ++ax) p[ax] = d.lo_um[ax] + d.extent(ax) * u[ax];
-        const int ax = wall / 2;
-        p[ax] = wall % 2 ? d.hi_um[ax] - 1e-6 : d.lo_um[ax];
-        return p;
-      }
+      case Where::kBoundary:
+        return boundary_point(d, u);
     }
     return p;
   }

@@ -61,4 +61,20 @@ inline double competing_event_probability(std::span<const double> rates_per_min,
   return rates_per_min[i] / total * probability_in_step(total, dt_min);
 }
 
+// Number of events of a Poisson process with the given mean in one step (arrivals of recruited
+// cells), by inverse CDF from one uniform: the smallest k with F(k) >= u, F the Poisson CDF.
+// Exact for any mean; the loop runs about mean + a few sqrt(mean) times (means here are small).
+inline int poisson_count(double mean, double u) {
+  if (mean <= 0.0) return 0;
+  double pmf = std::exp(-mean), cdf = pmf;
+  int k = 0;
+  while (cdf < u && k < 100000) {
+    ++k;
+    pmf *= mean / k;
+    cdf += pmf;
+    if (pmf == 0.0 && cdf < u) break;  // u beyond double resolution of the tail
+  }
+  return k;
+}
+
 }  // namespace nksim::rules::nk

@@ -106,5 +106,25 @@ TEST(NkEventProbability, CompetingEventWithNoHazardNeverFires) {
   for (double u : {1e-12, 0.5, 1 - 1e-12}) EXPECT_EQ(competing_event(rates, 1.0, u), -1);
 }
 
+// Inverse-CDF Poisson counts over a fine grid of uniforms reproduce the pmf e^{-m} m^k / k!.
+TEST(NkEventProbability, PoissonCountReproducesThePmf) {
+  for (double mean : {0.05, 1.0, 4.5}) {
+    const int n = 200000;
+    std::vector<int> counts(40, 0);
+    for (int i = 0; i < n; ++i) {
+      const int k = poisson_count(mean, (i + 0.5) / n);
+      ASSERT_LT(k, 40);
+      ++counts[static_cast<std::size_t>(k)];
+    }
+    for (int k = 0; k < 15; ++k) {
+      const double pmf = std::exp(-mean + k * std::log(mean) - std::lgamma(k + 1.0));
+      EXPECT_NEAR(static_cast<double>(counts[static_cast<std::size_t>(k)]) / n, pmf, 2.0 / n)
+          << "mean " << mean << ", k " << k;
+    }
+  }
+  EXPECT_EQ(poisson_count(0.0, 0.99), 0);
+  EXPECT_EQ(poisson_count(2.0, 1e-12), 0);
+}
+
 }  // namespace
 }  // namespace nksim::rules::nk
