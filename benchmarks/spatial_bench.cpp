@@ -20,8 +20,8 @@ std::string box_scenario(std::int64_t agents) {
   // r = 5 um; 30 % volume fraction: 4/3 pi 125 / 0.3 ~= 1745 um^3 per agent.
   const double side = std::cbrt(static_cast<double>(agents) * 1745.0);
   const std::string h = std::to_string(side / 2);
-  return "[simulation]\nengine = \"spatial\"\ndimension = 3\ndomain_min_um = [-" + h + ", -" +
-         h + ", -" + h + "]\ndomain_max_um = [" + h + ", " + h + ", " + h +
+  return "[simulation]\nengine = \"spatial\"\ndimension = 3\ndomain_min_um = [-" + h + ", -" + h +
+         ", -" + h + "]\ndomain_max_um = [" + h + ", " + h + ", " + h +
          "]\nboundary = \"periodic\"\nend_time_min = 1\ndt_mechanics_min = 0.1\n"
          "dt_diffusion_min = 0.1\ndt_phenotype_min = 600\n"
          "[[cell_type]]\nname = \"c\"\nradius_um = 5\n"
@@ -40,8 +40,8 @@ void BM_AgentSteps(benchmark::State& state) {
   sim.step();  // warm up: first grid build, first directions
   for (auto _ : state) sim.step();
   state.SetItemsProcessed(state.iterations() * agents);
-  state.counters["bytes_per_agent"] = static_cast<double>(
-      sim.agents().bytes_per_agent() + sim.grid().bytes_per_agent());
+  state.counters["bytes_per_agent"] =
+      static_cast<double>(sim.agents().bytes_per_agent() + sim.grid().bytes_per_agent());
 }
 BENCHMARK(BM_AgentSteps)
     ->ArgsProduct({{10000, 100000}, {1, 2}})
@@ -60,8 +60,8 @@ void BM_Diffusion(benchmark::State& state) {
   d.dim = 3;
   d.lo_um = {0, 0, 0};
   d.hi_um = {2000, 2000, 2000};
-  nksim::FieldGrid grid(d, 20.0, {nksim::FieldSpec{"o2", 1e5, 0.1, 38.0,
-                                                   nksim::FieldBoundary::kDirichlet, 38.0}});
+  nksim::FieldGrid grid(
+      d, 20.0, {nksim::FieldSpec{"o2", 1e5, 0.1, 38.0, nksim::FieldBoundary::kDirichlet, 38.0}});
   grid.values(0)[grid.num_voxels() / 2] = 1e3;
   auto solver = nksim::make_diffusion_solver(implicit ? "implicit_lod" : "explicit");
   const double dt = implicit ? 0.01 : 0.0006;  // explicit: below its bound 1/(6 D/h^2 + decay)
@@ -70,7 +70,10 @@ void BM_Diffusion(benchmark::State& state) {
   state.SetLabel(implicit ? "implicit_lod" : "explicit");
   state.counters["bytes_per_voxel_per_field"] = sizeof(double);
 }
-BENCHMARK(BM_Diffusion)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Diffusion)
+    ->ArgsProduct({{0, 1}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -1,12 +1,12 @@
 // Running the nksim binary from tests (NKSIM_BINARY and NKSIM_SOURCE_DIR come from CMake).
 #pragma once
 
+#include <sys/wait.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace nksim::test {
 

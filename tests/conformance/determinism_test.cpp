@@ -32,14 +32,17 @@ TEST(Determinism, SameSeedIdenticalAtOneAndTwoThreads) {
   const fs::path work = test::fresh_dir("determinism");
   test::write_file(work / "a.toml", scenario(3));
   test::write_file(work / "b.toml", scenario(4));
-  const auto r1 = test::run_cli("run " + (work / "a.toml").string() + " -q --threads 1 --out " +
-                                    (work / "t1").string(), work);
+  const auto r1 = test::run_cli(
+      "run " + (work / "a.toml").string() + " -q --threads 1 --out " + (work / "t1").string(),
+      work);
   ASSERT_EQ(r1.exit_code, 0) << r1.output;
-  const auto r2 = test::run_cli("run " + (work / "a.toml").string() + " -q --threads 2 --out " +
-                                    (work / "t2").string(), work);
+  const auto r2 = test::run_cli(
+      "run " + (work / "a.toml").string() + " -q --threads 2 --out " + (work / "t2").string(),
+      work);
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
-  const auto r3 = test::run_cli("run " + (work / "b.toml").string() + " -q --threads 2 --out " +
-                                    (work / "s4").string(), work);
+  const auto r3 = test::run_cli(
+      "run " + (work / "b.toml").string() + " -q --threads 2 --out " + (work / "s4").string(),
+      work);
   ASSERT_EQ(r3.exit_code, 0) << r3.output;
 
   const std::string counts1 = test::read_file(work / "t1/counts.csv");
@@ -53,7 +56,8 @@ TEST(Determinism, SameSeedIdenticalAtOneAndTwoThreads) {
     ++snapshots;
   }
   EXPECT_EQ(snapshots, 3);
-  EXPECT_EQ(test::read_file(work / "t1/snapshots.xdmf"), test::read_file(work / "t2/snapshots.xdmf"));
+  EXPECT_EQ(test::read_file(work / "t1/snapshots.xdmf"),
+            test::read_file(work / "t2/snapshots.xdmf"));
 
   // Another seed: other positions (the last snapshot differs) and other counts.
   EXPECT_NE(test::read_file(work / "t1/snapshots/snapshot_000002.h5"),

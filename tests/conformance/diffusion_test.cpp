@@ -81,7 +81,8 @@ dt_diffusion_min = 0.1
 dt_mechanics_min = 0.1
 dt_phenotype_min = 0.1
 voxel_um = 20
-diffusion_solver = ")" + GetParam() + R"("
+diffusion_solver = ")" + GetParam() +
+                           R"("
 [[cell_type]]
 name = "source"
 radius_um = 5

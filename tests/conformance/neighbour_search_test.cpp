@@ -80,8 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
     Configurations, NeighbourSearch,
     ::testing::Values(Case{2, false, 200, 12, 600}, Case{3, false, 200, 20, 1500},
                       Case{2, true, 200, 12, 600}, Case{3, true, 200, 20, 1500},
-                      Case{3, true, 50, 20, 200},  // periodic, two cells per axis
-                      Case{2, true, 30, 20, 50},   // periodic, one cell per axis
+                      Case{3, true, 50, 20, 200},       // periodic, two cells per axis
+                      Case{2, true, 30, 20, 50},        // periodic, one cell per axis
                       Case{3, false, 100, 300, 100}));  // cutoff larger than the box
 
 }  // namespace

@@ -45,7 +45,8 @@ speed_um_per_min = 0.5
   FieldGrid& f = sim.fields();
   const auto shape = f.shape();
   for (std::size_t j = 0; j < shape[1]; ++j) {
-    for (std::size_t i = 0; i < shape[0]; ++i) f.values(0)[j * shape[0] + i] = 0.01 * static_cast<double>(i);
+    for (std::size_t i = 0; i < shape[0]; ++i)
+      f.values(0)[j * shape[0] + i] = 0.01 * static_cast<double>(i);
   }
   const std::vector<double> x0 = sim.agents().x, y0 = sim.agents().y;
   sim.run_until(30);

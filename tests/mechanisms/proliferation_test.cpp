@@ -29,20 +29,22 @@ end_time_min = 1200
 dt_mechanics_min = 6
 dt_diffusion_min = 6
 dt_phenotype_min = 6
-seed = )" + std::to_string(seed) + R"(
+seed = )" +
+         std::to_string(seed) + R"(
 [[cell_type]]
 name = "t"
 radius_um = 5
 properties = { ligand = 2.0 }
-)" + population + extra;
+)" + population +
+         extra;
 }
 
 TEST(Proliferation, UnconstrainedGrowthIsExponential) {
   const double r = 1.0 / 600, dt = 6, t = 1200;
   const int n0 = 400;
-  SpatialModel model = test::spatial_from_text(growth(
-      "[[population]]\ntype = \"t\"\nshape = \"uniform\"\ncount = 400\n",
-      "[mechanisms.proliferation.t]\nrate_per_min = 0.0016666666666666668\n", 3));
+  SpatialModel model = test::spatial_from_text(
+      growth("[[population]]\ntype = \"t\"\nshape = \"uniform\"\ncount = 400\n",
+             "[mechanisms.proliferation.t]\nrate_per_min = 0.0016666666666666668\n", 3));
   Simulation& sim = *model.simulation;
   sim.run_until(t);
   const double n = static_cast<double>(sim.agents().size());

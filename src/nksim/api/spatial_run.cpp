@@ -69,9 +69,9 @@ RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
   report.engine = "spatial";
   report.out_dir = options.out_dir;
   std::ostringstream line;
-  line << "spatial " << sim.domain().dim << "-D: " << sim.agents().size() << " agents at t = "
-       << format_number(sim.time_min(), 6) << " min (" << sim.threads() << " threads, "
-       << format_number(wall, 3) << " s)";
+  line << "spatial " << sim.domain().dim << "-D: " << sim.agents().size()
+       << " agents at t = " << format_number(sim.time_min(), 6) << " min (" << sim.threads()
+       << " threads, " << format_number(wall, 3) << " s)";
   report.headline = line.str();
   return report;
 }

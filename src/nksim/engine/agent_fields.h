@@ -22,21 +22,21 @@ enum class AgentState : std::int32_t { kLive = 0, kApoptotic = 1, kLysed = 2 };
 inline constexpr int kNumStates = 3;
 inline constexpr const char* kStateNames[kNumStates] = {"live", "apoptotic", "lysed"};
 
-#define NKSIM_AGENT_COLUMNS(X)                                                       \
-  X(std::uint64_t, id, kReset, "stable id, never reused (assigned by the store)")    \
-  X(std::int32_t, type, kCopy, "cell type index")                                    \
-  X(std::int32_t, state, kReset, "AgentState")                                       \
-  X(double, x, kCopy, "position x (um)")                                             \
-  X(double, y, kCopy, "position y (um)")                                             \
-  X(double, z, kCopy, "position z (um)")                                             \
-  X(double, radius, kCopy, "radius (um)")                                            \
-  X(double, vx, kReset, "velocity x this mechanics step (um/min)")                   \
-  X(double, vy, kReset, "velocity y (um/min)")                                       \
-  X(double, vz, kReset, "velocity z (um/min)")                                       \
-  X(double, dir_x, kReset, "motility direction x (unit vector)")                     \
-  X(double, dir_y, kReset, "motility direction y")                                   \
-  X(double, dir_z, kReset, "motility direction z")                                   \
-  X(double, state_time_min, kReset, "time spent in the current state (min)")         \
+#define NKSIM_AGENT_COLUMNS(X)                                                        \
+  X(std::uint64_t, id, kReset, "stable id, never reused (assigned by the store)")     \
+  X(std::int32_t, type, kCopy, "cell type index")                                     \
+  X(std::int32_t, state, kReset, "AgentState")                                        \
+  X(double, x, kCopy, "position x (um)")                                              \
+  X(double, y, kCopy, "position y (um)")                                              \
+  X(double, z, kCopy, "position z (um)")                                              \
+  X(double, radius, kCopy, "radius (um)")                                             \
+  X(double, vx, kReset, "velocity x this mechanics step (um/min)")                    \
+  X(double, vy, kReset, "velocity y (um/min)")                                        \
+  X(double, vz, kReset, "velocity z (um/min)")                                        \
+  X(double, dir_x, kReset, "motility direction x (unit vector)")                      \
+  X(double, dir_y, kReset, "motility direction y")                                    \
+  X(double, dir_z, kReset, "motility direction z")                                    \
+  X(double, state_time_min, kReset, "time spent in the current state (min)")          \
   X(double, pressure, kReset, "dimensionless contact pressure (last mechanics step)") \
   X(std::uint8_t, event, kReset, "event queued this phenotype step (AgentEvent)")       \
   NKSIM_NK_COLUMNS(X)

@@ -23,8 +23,7 @@ void AgentStore::push_default() {
   for (auto& p : property) p.push_back(0.0);
 }
 
-std::size_t AgentStore::add(std::int32_t type_index, double px, double py, double pz,
-                            double r) {
+std::size_t AgentStore::add(std::int32_t type_index, double px, double py, double pz, double r) {
   const std::size_t i = size();
   push_default();
   const std::uint64_t new_id = next_id_++;

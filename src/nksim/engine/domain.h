@@ -9,7 +9,7 @@ namespace nksim {
 enum class AgentBoundary { kReflecting, kPeriodic };
 
 struct Domain {
-  int dim = 3;                                  // 2 or 3 (2-D: z is 0 everywhere)
+  int dim = 3;  // 2 or 3 (2-D: z is 0 everywhere)
   std::array<double, 3> lo_um = {0, 0, 0};
   std::array<double, 3> hi_um = {100, 100, 100};
   AgentBoundary boundary = AgentBoundary::kReflecting;
@@ -22,8 +22,10 @@ struct Domain {
     double d = a - b;
     if (periodic()) {
       const double l = extent(axis);
-      if (d > 0.5 * l) d -= l;
-      else if (d < -0.5 * l) d += l;
+      if (d > 0.5 * l)
+        d -= l;
+      else if (d < -0.5 * l)
+        d += l;
     }
     return d;
   }

@@ -42,8 +42,8 @@ void Simulation::add_mechanism(std::unique_ptr<Mechanism> mechanism) {
 std::size_t Simulation::add_agent(int type_index, double x, double y, double z) {
   const Domain& d = settings_.domain;
   const double zz = d.dim == 2 ? 0.0 : d.confine(2, z);
-  const std::size_t i = agents_.add(type_index, d.confine(0, x), d.confine(1, y), zz,
-                                    types_[type_index].radius_um);
+  const std::size_t i =
+      agents_.add(type_index, d.confine(0, x), d.confine(1, y), zz, types_[type_index].radius_um);
   const auto& defaults = types_[type_index].property_defaults;
   for (std::size_t k = 0; k < defaults.size() && k < agents_.property.size(); ++k) {
     agents_.property[k][i] = defaults[k];
@@ -90,8 +90,8 @@ void Simulation::step() {
   const Domain& d = settings_.domain;
   const double dt = settings_.dt_mechanics_min;
   AgentStore& a = agents_;
-#pragma omp parallel for schedule(static) num_threads(settings_.threads) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) \
+    num_threads(settings_.threads) if (n >= kMinParallelAgents)
   for (std::int64_t i = 0; i < n; ++i) {
     a.x[i] = d.confine(0, a.x[i] + dt * a.vx[i]);
     a.y[i] = d.confine(1, a.y[i] + dt * a.vy[i]);
@@ -112,8 +112,7 @@ void Simulation::step() {
   time_min_ = static_cast<double>(mechanics_step_) * settings_.dt_mechanics_min;
 }
 
-void Simulation::run_until(double t_min,
-                           const std::function<void(const Simulation&)>& after_step) {
+void Simulation::run_until(double t_min, const std::function<void(const Simulation&)>& after_step) {
   while (time_min_ < t_min - 1e-3 * settings_.dt_mechanics_min) {
     step();
     if (after_step) after_step(*this);
@@ -147,8 +146,8 @@ void Simulation::apply_events(const StepInfo& info) {
     if (event & kEventDivide) {
       const std::size_t j = a.add_daughter(i);
       double ux, uy, uz;
-      random_direction(RandomDraw(seed(), info.step, Purpose::kDivisionDirection, agent_id),
-                       d.dim, ux, uy, uz);
+      random_direction(RandomDraw(seed(), info.step, Purpose::kDivisionDirection, agent_id), d.dim,
+                       ux, uy, uz);
       const double offset = a.radius[i] + a.radius[j];  // daughter touches the mother
       a.x[j] = d.confine(0, a.x[i] + offset * ux);
       a.y[j] = d.confine(1, a.y[i] + offset * uy);

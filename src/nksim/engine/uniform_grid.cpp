@@ -14,15 +14,17 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
   for (int a = 0; a < 3; ++a) {
     const double extent = domain.extent(a);
     std::uint32_t n = 1;
-    if (a < domain.dim && cutoff > 0 && extent > cutoff) {
-      n = static_cast<std::uint32_t>(std::min(std::floor(extent / cutoff), 1.0e6));
+    const double width = cutoff / kReach;
+    if (a < domain.dim && width > 0 && extent > width) {
+      n = static_cast<std::uint32_t>(std::min(std::floor(extent / width), 1.0e6));
     }
     n_[a] = std::max<std::uint32_t>(n, 1);
   }
-  // Cap the number of cells at a few per agent (a sparse box would otherwise allocate a huge
-  // empty grid): widen the cells uniformly, which keeps them at least `cutoff` wide.
+  // Cap the number of cells (16 per agent, at least 4M = 16 MB of offsets) (a sparse box would
+  // otherwise allocate a huge empty grid): widen the cells uniformly, which keeps them at least
+  // `cutoff` wide.
   const std::size_t count = agents.size();
-  const double limit = std::max<double>(4.0 * static_cast<double>(count), 4096.0);
+  const double limit = std::max<double>(16.0 * static_cast<double>(count), 4194304.0);
   const double cells = static_cast<double>(n_[0]) * n_[1] * n_[2];
   if (cells > limit) {
     const double shrink = std::pow(cells / limit, 1.0 / domain.dim);
@@ -41,11 +43,10 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
     return static_cast<std::uint32_t>(std::clamp<std::int64_t>(k, 0, n_[a] - 1));
   };
   const std::int64_t n_agents = static_cast<std::int64_t>(count);
-#pragma omp parallel for schedule(static) num_threads(threads) \
-    if (n_agents >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(threads) if (n_agents >= kMinParallelAgents)
   for (std::int64_t i = 0; i < n_agents; ++i) {
-    cell_of_[i] = (index(2, agents.z[i]) * n_[1] + index(1, agents.y[i])) * n_[0] +
-                  index(0, agents.x[i]);
+    cell_of_[i] =
+        (index(2, agents.z[i]) * n_[1] + index(1, agents.y[i])) * n_[0] + index(0, agents.x[i]);
   }
   // Stable counting sort (serial: deterministic and memory-bound).
   const std::size_t n_cells = static_cast<std::size_t>(n_[0]) * n_[1] * n_[2];
@@ -54,7 +55,22 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
   for (std::size_t c = 0; c < n_cells; ++c) start_[c + 1] += start_[c];
   sorted_.resize(count);
   std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
-  for (std::size_t i = 0; i < count; ++i) sorted_[fill[cell_of_[i]]++] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < count; ++i)
+    sorted_[fill[cell_of_[i]]++] = static_cast<std::uint32_t>(i);
+  sx_.resize(count);
+  sy_.resize(count);
+  sz_.resize(count);
+  sr_.resize(count);
+  st_.resize(count);
+#pragma omp parallel for schedule(static) num_threads(threads) if (n_agents >= kMinParallelAgents)
+  for (std::int64_t s = 0; s < n_agents; ++s) {
+    const std::uint32_t i = sorted_[s];
+    sx_[s] = agents.x[i];
+    sy_[s] = agents.y[i];
+    sz_[s] = agents.z[i];
+    sr_[s] = agents.radius[i];
+    st_[s] = agents.type[i];
+  }
 }
 
 }  // namespace nksim

@@ -8,16 +8,15 @@
 
 namespace nksim {
 
-std::optional<std::string> ExplicitSolver::check_step(const FieldGrid& grid,
-                                                      double dt_min) const {
+std::optional<std::string> ExplicitSolver::check_step(const FieldGrid& grid, double dt_min) const {
   const double h2 = grid.spacing_um() * grid.spacing_um();
   for (std::size_t f = 0; f < grid.num_fields(); ++f) {
     const FieldSpec& s = grid.spec(f);
     const double limit = 1.0 / (2.0 * grid.dim() * s.diffusion_um2_per_min / h2 + s.decay_per_min);
     if (dt_min > limit) {
       return "the explicit diffusion solver is unstable for field '" + s.name + "' at dt " +
-             format_number(dt_min) + " min: it needs dt <= 1/(2 d D/h^2 + decay) = " +
-             format_number(limit, 4) +
+             format_number(dt_min) +
+             " min: it needs dt <= 1/(2 d D/h^2 + decay) = " + format_number(limit, 4) +
              " min; use a smaller dt_diffusion_min, a coarser voxel_um, or diffusion_solver = "
              "\"implicit_lod\"";
     }

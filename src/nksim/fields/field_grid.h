@@ -22,7 +22,7 @@ struct FieldSpec {
   double decay_per_min = 0.0;
   double initial = 0.0;
   FieldBoundary boundary = FieldBoundary::kNeumann;  // zero flux
-  double boundary_value = 0.0;                        // Dirichlet value
+  double boundary_value = 0.0;                       // Dirichlet value
 };
 
 class FieldGrid {

@@ -51,16 +51,15 @@ void Hdf5File::create_group(const std::string& path) {
   const std::string what = path_.string() + ": group " + path;
   Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, what);
   check(H5Pset_obj_track_times(gcpl.get(), 0), what);
-  Handle group(H5Gcreate2(id_, path.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
-               what);
+  Handle group(H5Gcreate2(id_, path.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, what);
 }
 
 void Hdf5File::attribute(const std::string& object, const std::string& name,
                          std::span<const double> v) {
   const std::string what = path_.string() + ": attribute " + object + "@" + name;
   const hsize_t dims[1] = {v.size()};
-  Handle space(v.size() == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr),
-               H5Sclose, what);
+  Handle space(v.size() == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), H5Sclose,
+               what);
   Handle attr(H5Acreate_by_name(id_, object.c_str(), name.c_str(), H5T_IEEE_F64LE, space.get(),
                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose, what);
@@ -92,15 +91,13 @@ void Hdf5File::write(const std::string& path, std::span<const std::uint64_t> dim
   Handle space(H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose, what);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what);
   check(H5Pset_obj_track_times(dcpl.get(), 0), what);
-  const hid_t file_type = type == 0   ? H5T_IEEE_F64LE
-                          : type == 1 ? H5T_STD_I32LE
-                                      : H5T_STD_U64LE;
+  const hid_t file_type = type == 0 ? H5T_IEEE_F64LE : type == 1 ? H5T_STD_I32LE : H5T_STD_U64LE;
   const hid_t memory_type = type == 0   ? H5T_NATIVE_DOUBLE
                             : type == 1 ? H5T_NATIVE_INT32
                                         : H5T_NATIVE_UINT64;
-  Handle set(H5Dcreate2(id_, path.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                        H5P_DEFAULT),
-             H5Dclose, what);
+  Handle set(
+      H5Dcreate2(id_, path.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose, what);
   std::uint64_t total = 1;
   for (auto v : dims) total *= v;
   if (total > 0) check(H5Dwrite(set.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);

@@ -148,10 +148,10 @@ void SpatialRecorder::finish(const Simulation& sim) {
       x << "  <Grid Name=\"fields\" GridType=\"Uniform\">\n"
         << "   <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"" << dims << "\"/>\n"
         << "   <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n"
-        << "    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(o[2] + 0.5 * h)
-        << " " << format_number(o[1] + 0.5 * h) << " " << format_number(o[0] + 0.5 * h)
-        << "</DataItem>\n    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(h)
-        << " " << format_number(h) << " " << format_number(h) << "</DataItem>\n   </Geometry>\n";
+        << "    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(o[2] + 0.5 * h) << " "
+        << format_number(o[1] + 0.5 * h) << " " << format_number(o[0] + 0.5 * h)
+        << "</DataItem>\n    <DataItem Dimensions=\"3\" Format=\"XML\">" << format_number(h) << " "
+        << format_number(h) << " " << format_number(h) << "</DataItem>\n   </Geometry>\n";
       for (std::size_t f = 0; f < g.num_fields(); ++f) {
         x << "   <Attribute Name=\"" << g.spec(f).name
           << "\" AttributeType=\"Scalar\" Center=\"Node\"><DataItem Dimensions=\"" << dims

@@ -1,6 +1,7 @@
 #include "nksim/io/spatial_scenario.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -27,8 +28,8 @@ std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim, 
   }
   const std::vector<double> v = t.number_array(key);
   if (static_cast<int>(v.size()) != dim) {
-    t.fail(key, "must have " + std::to_string(dim) + " numbers (dimension " +
-                    std::to_string(dim) + "), got " + std::to_string(v.size()));
+    t.fail(key, "must have " + std::to_string(dim) + " numbers (dimension " + std::to_string(dim) +
+                    "), got " + std::to_string(v.size()));
   }
   std::array<double, 3> p = {0, 0, 0};
   for (int a = 0; a < dim; ++a) p[a] = v[a];
@@ -96,8 +97,8 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
       double p[3] = {0, 0, 0};
       for (int a = 0; a < dim; ++a) {
         if (!(fields >> p[a])) {
-          pop.fail("file", file.string() + " line " + std::to_string(row) +
-                               ": expected " + std::to_string(dim) + " numbers");
+          pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
+                               std::to_string(dim) + " numbers");
         }
       }
       sim.add_agent(type, p[0], p[1], p[2]);
@@ -219,7 +220,18 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     }
     type.radius_um = t.number("radius_um", Bound::kPositive);
     if (auto props = t.optional_table("properties")) {
-      for (const auto& k : props->keys()) property_set.insert(k);
+      for (const auto& k : props->keys()) {
+        const bool plain = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+        });
+        if (!plain || k == "id" || k == "type" || k == "state" || k == "position" ||
+            k == "radius") {
+          props->fail(k,
+                      "must be a plain name (letters, digits, _) other than id, type, state, "
+                      "position and radius");
+        }
+        property_set.insert(k);
+      }
     }
     type_names.push_back(type.name);
     types.push_back(type);
@@ -266,8 +278,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
       const double q = domain.extent(a) / voxel_um;
       if (std::abs(q - std::round(q)) > 1e-6 * q) {
         sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
-                                       std::to_string(a) + ": " +
-                                       format_number(domain.extent(a)) + " um)");
+                                       std::to_string(a) + ": " + format_number(domain.extent(a)) +
+                                       " um)");
       }
     }
   }
@@ -288,8 +300,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     const std::vector<std::string> names = mechanism_names();
     for (const std::string& key : mechanisms->keys()) {
       if (std::find(names.begin(), names.end(), key) == names.end()) {
-        mechanisms->fail(key, "is not a mechanism (mechanisms: " + join(names) + ")" +
-                                  did_you_mean(key, names));
+        mechanisms->fail(
+            key, "is not a mechanism (mechanisms: " + join(names) + ")" + did_you_mean(key, names));
       }
     }
     for (const MechanismEntry& entry : builtin_mechanisms()) {

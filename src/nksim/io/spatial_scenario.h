@@ -15,7 +15,7 @@ struct SpatialOutputSettings {
   double output_interval_min = 6;    // counts.csv rows
   double snapshot_interval_min = 0;  // 0: no snapshots
   std::string diffusion_solver = "implicit_lod";
-  int scenario_threads = 0;          // 0: all cores
+  int scenario_threads = 0;  // 0: all cores
 };
 
 struct SpatialModel {

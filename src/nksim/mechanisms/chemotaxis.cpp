@@ -27,8 +27,7 @@ class Chemotaxis final : public Mechanism {
     AgentStore& a = sim.agents();
     const FieldGrid& fields = sim.fields();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const ChemotaxisParams& p = params_[a.type[i]];

@@ -17,7 +17,7 @@ struct DeathParams {
   double apoptosis_rate_per_min = 0;
   double apoptosis_removal_min = 516;  // PhysiCell apoptosis duration (8.6 h)
   double lysis_rate_per_min = 0;
-  double lysis_removal_min = 60;       // assumption
+  double lysis_removal_min = 60;  // assumption
 };
 
 class Death final : public Mechanism {
@@ -30,8 +30,7 @@ class Death final : public Mechanism {
     AgentStore& a = sim.agents();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const DeathParams& p = params_[a.type[i]];

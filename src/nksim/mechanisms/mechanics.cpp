@@ -28,29 +28,51 @@ class Mechanics final : public Mechanism {
   double interaction_distance_um() const override { return cutoff_; }
 
   void run(Phase, Simulation& sim, const StepInfo&) override {
+    const Domain& d = sim.domain();
+    if (d.periodic()) {
+      d.dim == 3 ? kernel<true, true>(sim) : kernel<true, false>(sim);
+    } else {
+      d.dim == 3 ? kernel<false, true>(sim) : kernel<false, false>(sim);
+    }
+  }
+
+ private:
+  template <bool kPeriodic, bool kThree>
+  void kernel(Simulation& sim) const {
     AgentStore& a = sim.agents();
     const Domain& d = sim.domain();
     const UniformGrid& grid = sim.grid();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
-    const bool three = d.dim == 3;
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
-    for (std::int64_t ii = 0; ii < n; ++ii) {
-      const std::size_t i = static_cast<std::size_t>(ii);
-      const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
-      const rules::PairForce* row = &pairs_[static_cast<std::size_t>(a.type[i]) * num_types_];
+    const auto delta = [&d](int axis, double p, double q) {
+      if constexpr (kPeriodic) {
+        return d.delta(axis, p, q);
+      } else {
+        return p - q;
+      }
+    };
+    const double* sx = grid.slot_x();
+    const double* sy = grid.slot_y();
+    const double* sz = grid.slot_z();
+    const double* sr = grid.slot_radius();
+    const std::int32_t* st = grid.slot_type();
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
+    for (std::int64_t slot = 0; slot < n; ++slot) {
+      // Visit agents in cell order so that consecutive agents share neighbour cells (cache).
+      const std::size_t i = grid.agent_at(static_cast<std::uint32_t>(slot));
+      const double xi = sx[slot], yi = sy[slot], zi = sz[slot], ri = sr[slot];
+      const rules::PairForce* row = &pairs_[static_cast<std::size_t>(st[slot]) * num_types_];
       double vx = 0, vy = 0, vz = 0, pressure = 0;
-      grid.for_each_candidate(i, [&](std::size_t j) {
-        if (j == i) return;
-        const double dx = d.delta(0, xi, a.x[j]);
-        const double dy = d.delta(1, yi, a.y[j]);
-        const double dz = three ? d.delta(2, zi, a.z[j]) : 0.0;
+      grid.for_each_candidate_slot(i, [&](std::uint32_t s) {
+        const double dx = delta(0, xi, sx[s]);
+        const double dy = delta(1, yi, sy[s]);
+        const double dz = kThree ? delta(2, zi, sz[s]) : 0.0;
         const double dist2 = dx * dx + dy * dy + dz * dz;
-        const rules::PairForce& p = row[a.type[j]];
-        const double contact = ri + a.radius[j];
+        const rules::PairForce& p = row[st[s]];
+        const double contact = ri + sr[s];
         const double reach = p.adhesion_range * contact;
-        if (dist2 >= reach * reach || dist2 <= 0.0) return;
+        if (dist2 >= reach * reach || grid.agent_at(s) == i) return;
         const double dist = std::sqrt(dist2);
+        if (!(dist > 0)) return;  // coincident centres: no defined direction
         const double speed = rules::pair_speed(p, dist, contact) / dist;
         vx += speed * dx;
         vy += speed * dy;
@@ -64,7 +86,6 @@ class Mechanics final : public Mechanism {
     }
   }
 
- private:
   std::vector<rules::PairForce> pairs_;
   std::size_t num_types_;
   double cutoff_;
@@ -118,8 +139,7 @@ std::unique_ptr<Mechanism> make_mechanics(TableReader& table, const SetupContext
   double max_radius = 0, max_range = 1.0;
   for (const auto& t : context.types) max_radius = std::max(max_radius, t.radius_um);
   for (const auto& p : matrix) max_range = std::max(max_range, p.adhesion_range);
-  return std::make_unique<Mechanics>(std::move(matrix), nt,
-                                     2.0 * max_radius * max_range);
+  return std::make_unique<Mechanics>(std::move(matrix), nt, 2.0 * max_radius * max_range);
 }
 
 }  // namespace nksim

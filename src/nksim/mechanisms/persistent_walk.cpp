@@ -34,8 +34,7 @@ class PersistentWalk final : public Mechanism {
     }
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const WalkParams& p = params_[a.type[i]];

@@ -15,8 +15,8 @@ namespace {
 
 struct ProliferationParams {
   double rate_per_min = 0;
-  double pressure_max = 0;           // 0: no contact inhibition
-  std::vector<double> mutation_sd;   // per property column
+  double pressure_max = 0;          // 0: no contact inhibition
+  std::vector<double> mutation_sd;  // per property column
 };
 
 class Proliferation final : public Mechanism {
@@ -29,8 +29,7 @@ class Proliferation final : public Mechanism {
     AgentStore& a = sim.agents();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const ProliferationParams& p = params_[a.type[i]];

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <numbers>
 
+#include "nksim/core/text.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
-#include "nksim/core/text.h"
 #include "nksim/rules/secretion.h"
 
 namespace nksim {

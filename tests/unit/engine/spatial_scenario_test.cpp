@@ -52,8 +52,8 @@ TEST(SpatialScenario, GoodScenarioRuns) {
   test::write_file(work / "s.toml", kBase);
   const auto v = test::run_cli("validate " + (work / "s.toml").string(), work);
   EXPECT_EQ(v.exit_code, 0) << v.output;
-  const auto r = test::run_cli("run " + (work / "s.toml").string() + " -q --out " +
-                                   (work / "out").string(), work);
+  const auto r = test::run_cli(
+      "run " + (work / "s.toml").string() + " -q --out " + (work / "out").string(), work);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string counts = test::read_file(work / "out/counts.csv");
   EXPECT_EQ(counts.substr(0, counts.find('\n')),
@@ -66,7 +66,8 @@ TEST(SpatialScenario, GoodScenarioRuns) {
 
 TEST(SpatialScenario, BadInputIsRefusedWithExitTwo) {
   const BadCase cases[] = {
-      {"duplicate type", "[[cell_type]]\nname = \"tumour\"\nradius_um = 5\n", "", "cell_type[2].name"},
+      {"duplicate type", "[[cell_type]]\nname = \"tumour\"\nradius_um = 5\n", "",
+       "cell_type[2].name"},
       {"duplicate field", "[[field]]\nname = \"oxygen\"\ndiffusion_um2_per_min = 1\n", "",
        "field[2].name"},
       {"unknown mechanism", "[mechanisms.mechanix.tumour]\n", "", "mechanisms.mechanix"},
@@ -87,8 +88,8 @@ TEST(SpatialScenario, BadInputIsRefusedWithExitTwo) {
     test::write_file(work / "bad.toml", build(c));
     const fs::path out = work / "out";
     fs::remove_all(out);
-    const auto r = test::run_cli("run " + (work / "bad.toml").string() + " -q --out " +
-                                     out.string(), work);
+    const auto r =
+        test::run_cli("run " + (work / "bad.toml").string() + " -q --out " + out.string(), work);
     EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find("bad.toml:"), std::string::npos) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find(c.expected_key), std::string::npos) << c.name << ": " << r.output;
