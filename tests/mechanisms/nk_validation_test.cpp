@@ -10,7 +10,8 @@
 //  * healthy cells (normal MHC-I, few ligands) are spared, MHC-I loss is attacked;
 //  * MHC-I-high targets are spared by NK cells but killed by CD8 T cells;
 //  * NK pressure on a varying tumour selects ligand-low / MHC-I-high cells (immune escape);
-//  * IFN-gamma raises MHC-I (less NK killing) and, through DC maturation, brings T cells.
+//  * IFN-gamma raises MHC-I (less NK killing) and, through DC maturation, brings T cells;
+//  * a CAR or an opsonising antibody (CD16) overrides MHC-I inhibition.
 // Every number below comes out of a stochastic simulation (fixed seeds): nothing is imposed.
 #include <cmath>
 #include <vector>
@@ -168,6 +169,18 @@ TEST(NkValidation, IfnGammaHandsTheTumourFromNkToTCells) {
       run_kill_readouts(file, "mechanisms.ifn_gamma_response.dc_immature.max_rate_per_min", 0.0);
   EXPECT_EQ(no_dc["effectors"]["cd8"]["effectors"].get<int>(), 0);
   EXPECT_EQ(no_dc["effectors"]["cd8"]["kills_total"].get<int>(), 0);
+}
+
+// A CD19+ line with normal MHC-I: spared by plain NK cells, killed by CAR-NK cells, and by
+// plain NK cells once antibody-coated (ADCC through CD16).
+TEST(NkValidation, CarAndAntibodyOverrideMhcInhibition) {
+  const nlohmann::json plain = run_kill_readouts("car_nk_adcc.toml");
+  EXPECT_LE(plain["effectors"]["nk"]["kills_total"].get<int>(), 2);
+  EXPECT_GT(plain["effectors"]["car_nk"]["kills_total"].get<int>(), 20);
+  const nlohmann::json coated =
+      run_kill_readouts("car_nk_adcc.toml", "cell_type[1].properties.opsonisation", 1.0);
+  EXPECT_GT(coated["effectors"]["nk"]["kills_total"].get<int>(), 10);
+  expect_kills_credited(coated);
 }
 
 TEST(NkValidation, SameSeedSameResult) {

@@ -91,6 +91,9 @@ void read_kinetics(TableReader& sub, EffectorParams& p) {
 
 EffectorParams read_effector_params(TableReader& sub, bool t_cell, const SetupContext& context) {
   EffectorParams p;
+  // A product without a CAR does not see CAR antigen: w_car is 0 unless the scenario sets it
+  // (CAR-NK: recognition = { w_car = 4 }).
+  p.recognition.w_car = 0.0;
   p.contact_distance_factor =
       sub.number_or("contact_distance_factor", p.contact_distance_factor, Bound::kPositive);
   p.failed_contact_min =
