@@ -1,5 +1,7 @@
 // Parameter sweeps (api/spatial_sweep.h): the override of one number, its errors, and the
 // specific-lysis formula 100 (dead - dead_0) / (1 - dead_0).
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "nksim/api/spatial_sweep.h"
@@ -38,6 +40,25 @@ TEST(SpatialSweep, ReplacesOneNumberAndDropsTheSweepTable) {
   EXPECT_TRUE(with_parameter(doc, "s.seed", 9).root().at_path("s.seed").is_integer());
   EXPECT_EQ(with_parameter(doc, "s.seed", 9).root().at_path("s.seed").value<std::int64_t>(), 9);
   EXPECT_TRUE(with_parameter(doc, "a.x", 0.5).root().at_path("a.x").is_floating_point());
+}
+
+// The override is spliced into the original text, so every key keeps its line (errors in a swept
+// scenario point at the user's file), and the [sweep] table is commented out, header or inline.
+TEST(SpatialSweep, LinesAreKeptForErrorMessages) {
+  const TomlDocument doc = TomlDocument::parse_string(kText, "s.toml");
+  const TomlDocument changed = with_parameter(doc, "a.b[2].c", 0.125);
+  EXPECT_EQ(changed.root().at_path("a.b[1].name").node()->source().begin.line,
+            doc.root().at_path("a.b[1].name").node()->source().begin.line);
+  EXPECT_EQ(changed.root().at_path("s.seed").node()->source().begin.line,
+            doc.root().at_path("s.seed").node()->source().begin.line);
+  EXPECT_EQ(std::count(changed.text().begin(), changed.text().end(), '\n'),
+            std::count(doc.text().begin(), doc.text().end(), '\n'));
+  const TomlDocument inline_sweep = TomlDocument::parse_string(
+      "sweep = { parameter = \"t.v\", values = [1] }\n[t]\nv = 2\n", "i.toml");
+  const TomlDocument spliced = with_parameter(inline_sweep, "t.v", 5);
+  EXPECT_FALSE(has_sweep(spliced));
+  EXPECT_EQ(spliced.root().at_path("t.v").value<std::int64_t>(), 5);
+  EXPECT_EQ(spliced.root().at_path("t.v").node()->source().begin.line, 3u);
 }
 
 TEST(SpatialSweep, BadPathsAreInputErrors) {
