@@ -186,5 +186,48 @@ TEST(NkConjugate, PotencyDropsAtTheKillAndRecoversWithCytokine) {
   EXPECT_DOUBLE_EQ(none.sim().agents().potency[none.index(kNk)], 0.5);
 }
 
+// Granule stock: with one granzyme kill in stock, later kills use death receptors, unless IL-2
+// restocks granules between kills. Three targets wait around it; every contact commits.
+TEST(NkConjugate, GranulesDepleteToDeathReceptorsUnlessRestocked) {
+  const std::string more_targets = R"(
+[[population]]
+type = "target"
+shape = "box"
+min_um = [90, 100]
+max_um = [90.001, 100.001]
+count = 1
+[[population]]
+type = "target"
+shape = "box"
+min_um = [100, 110]
+max_um = [100.001, 110.001]
+count = 1
+)";
+  const std::string base =
+      "recognition = { p_max = 1.0, s_half = -20.0 }\n"
+      "refractory_min = 0\n"
+      "delay = { granzyme_mean_min = 5, death_receptor_mean_min = 5 }\n"
+      "capacity = { non_killer_fraction = 0.0, max_kills = 6, "
+      "granzyme_kills = 1 }\ncytokine_level = 100.0\n";
+  const auto pathways = [&](double restock_per_min) {
+    Pair p = pair_sim(base +
+                          "exhaustion = { potency_loss_per_kill = 0.0, "
+                          "granule_restock_max_per_min = " +
+                          std::to_string(restock_per_min) + " }\n",
+                      more_targets);
+    p.sim().run_until(120.0);
+    const nlohmann::json nk = p.readouts()["effectors"]["nk"];
+    EXPECT_GE(nk["kills_total"].get<int>(), 2);  // it crawls between kills: 2 or 3 in reach
+    return std::pair{nk["latency_granzyme_min"]["count"].get<int>(),
+                     nk["latency_death_receptor_min"]["count"].get<int>()};
+  };
+  const auto [granzyme, death_receptor] = pathways(0.0);
+  EXPECT_EQ(granzyme, 1);
+  EXPECT_GE(death_receptor, 1);
+  const auto [granzyme_restocked, death_receptor_restocked] = pathways(5.0);
+  EXPECT_GE(granzyme_restocked, 2);  // restocked within a minute of each kill
+  EXPECT_EQ(death_receptor_restocked, 0);
+}
+
 }  // namespace
 }  // namespace nksim
