@@ -143,16 +143,24 @@ TEST(NkValidation, NkPressureSelectsLigandLowMhcHighCells) {
 // The IFN-gamma paradox in a tumour section: NK cells committed to kills release IFN-gamma,
 // MHC-I rises on the tumour and NK killing falls, compared with the same run without the MHC-I
 // response.
-TEST(NkValidation, IfnGammaRaisesMhcAndProtectsTheTumourFromNk) {
-  const nlohmann::json with_response = run_kill_readouts("spheroid_infusion.toml");
-  const nlohmann::json without = run_kill_readouts(
-      "spheroid_infusion.toml", "mechanisms.ifn_gamma_response.tumour.mhc_on_per_min", 0.0);
+void expect_ifn_gamma_protects(const std::string& file) {
+  const nlohmann::json with_response = run_kill_readouts(file);
+  const nlohmann::json without =
+      run_kill_readouts(file, "mechanisms.ifn_gamma_response.tumour.mhc_on_per_min", 0.0);
   const int kills_with = with_response["targets"]["killed_by_effectors"].get<int>();
   const int kills_without = without["targets"]["killed_by_effectors"].get<int>();
   ASSERT_GT(kills_without, 20);
   EXPECT_LT(kills_with, kills_without / 2);
   EXPECT_NEAR(without["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.3, 1e-9);
   EXPECT_GT(with_response["targets"]["mean_display_of_live"]["mhc_i"].get<double>(), 0.6);
+}
+
+TEST(NkValidation, IfnGammaRaisesMhcAndProtectsTheTumourFromNk) {
+  expect_ifn_gamma_protects("spheroid_infusion.toml");
+}
+
+TEST(NkValidation, IfnGammaRaisesMhcAndProtectsA3dSpheroidFromNk) {
+  expect_ifn_gamma_protects("spheroid_infusion_3d.toml");
 }
 
 // IFN-gamma from activated NK cells matures dendritic cells, which bring CD8 T cells; these kill
