@@ -19,3 +19,6 @@ nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_tes
                LABELS validation)
 nksim_add_test(mechanism_nk_infusion_test SOURCES mechanisms/nk_infusion_test.cpp
                LABELS mechanisms)
+# The same behaviours at seeds 1-8 (about a minute).
+nksim_add_test(mechanism_nk_robustness_test SOURCES mechanisms/nk_robustness_test.cpp
+               LABELS long)
