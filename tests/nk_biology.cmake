@@ -22,3 +22,4 @@ nksim_add_test(mechanism_nk_infusion_test SOURCES mechanisms/nk_infusion_test.cp
 # The same behaviours at seeds 1-8 (about a minute).
 nksim_add_test(mechanism_nk_robustness_test SOURCES mechanisms/nk_robustness_test.cpp
                LABELS long)
+nksim_add_test(mechanism_docs_test SOURCES mechanisms/mechanism_docs_test.cpp LABELS mechanisms)
