@@ -41,6 +41,8 @@ TEST(NkKillLog, HistogramSharesAndLatencies) {
   EXPECT_DOUBLE_EQ(j["latency_granzyme_min"]["median"].get<double>(), 30.0);
   EXPECT_EQ(j["latency_death_receptor_min"]["count"].get<int>(), 1);
   EXPECT_DOUBLE_EQ(j["latency_death_receptor_min"]["mean"].get<double>(), 90.0);
+  // Deaths at 20, 70 and 190 min: one each in hours 0, 1 and 3.
+  EXPECT_EQ(j["kills_per_hour"].get<std::vector<int>>(), (std::vector<int>{1, 1, 0, 1}));
 }
 
 TEST(NkKillLog, DescribeEmptyAndSmallSamples) {

@@ -54,6 +54,11 @@ TEST(NkValidation, SerialKillingOver16Hours) {
   EXPECT_GE(dr["mean"].get<double>(), 60.0);
   EXPECT_LE(dr["mean"].get<double>(), 130.0);
   EXPECT_GT(dr["mean"].get<double>(), 2.0 * gzm["mean"].get<double>());
+  // Killing slows with time (Bhat 2007 [P]: after about 6 h): exhausted capacity and granules.
+  const std::vector<int> per_hour = nk["kills_per_hour"].get<std::vector<int>>();
+  int early = 0, late = 0;
+  for (std::size_t h = 0; h < per_hour.size(); ++h) (h < 6 ? early : late) += per_hour[h];
+  EXPECT_GT(early, late);  // more in the first 6 h than in the last 10 h
   // Perforin-deficient subgroup (10 % of the cells): at most one kill each.
   EXPECT_GT(nk["perforin_deficient"]["effectors"].get<int>(), 0);
   EXPECT_LE(nk["perforin_deficient"]["max_kills"].get<int>(), 1);

@@ -81,6 +81,15 @@ nlohmann::json effector_readouts(int type, const std::map<std::uint64_t, Effecto
     if (k.pathway == rules::nk::KillPathway::kGranzyme) granzyme.push_back(latency);
     if (k.pathway == rules::nk::KillPathway::kDeathReceptor) death_receptor.push_back(latency);
   }
+  // Time course: kills (target deaths) per hour of the run.
+  std::vector<int> per_hour;
+  for (const KillRecord& k : kills) {
+    if (k.effector_type != type) continue;
+    const auto hour = static_cast<std::size_t>(std::max(0.0, k.death_min) / 60.0);
+    if (per_hour.size() <= hour) per_hour.resize(hour + 1, 0);
+    ++per_hour[hour];
+  }
+  j["kills_per_hour"] = per_hour;
   j["latency_granzyme_min"] = describe(granzyme);
   j["latency_death_receptor_min"] = describe(death_receptor);
   return j;
