@@ -162,6 +162,33 @@ delay_min = 30
   EXPECT_NEAR(static_cast<double>(total), mean, 5 * std::sqrt(mean));
 }
 
+// Injection points: cells shared round-robin, each within radius_um of its point.
+TEST(NkInfusion, InjectionPoints) {
+  SpatialModel m = load_text(scenario(2, R"(
+[[mechanisms.nk_infusion.dose]]
+type = "nk"
+count = 30
+where = "points"
+points_um = [50, 50, 250, 150, 150, 100]
+radius_um = 5
+)"));
+  m.simulation->run_until(1.0);
+  const AgentStore& a = m.simulation->agents();
+  const double px[3] = {50, 250, 150}, py[3] = {50, 150, 100};
+  int near[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.type[i] != 1) continue;
+    for (int k = 0; k < 3; ++k) near[k] += std::hypot(a.x[i] - px[k], a.y[i] - py[k]) <= 5 + 1e-9;
+  }
+  EXPECT_EQ(near[0], 10);
+  EXPECT_EQ(near[1], 10);
+  EXPECT_EQ(near[2], 10);
+  EXPECT_THROW(load_text(scenario(2,
+                                  "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\n"
+                                  "count = 3\nwhere = \"points\"\npoints_um = [1, 2, 3]\n")),
+               InputError);  // not a whole number of 2-D points
+}
+
 TEST(NkInfusion, BadDosesAreInputErrors) {
   EXPECT_THROW(load_text(scenario(2, "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\n")),
                InputError);  // neither count nor ratio

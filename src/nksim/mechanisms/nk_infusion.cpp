@@ -4,7 +4,8 @@
 // Each dose gives a cell type, a time, a number (absolute `count`, or `effector_to_target` times
 // the live cells of the type named by `relative_to` at that moment), where the cells appear
 // (`uniform` in the domain, on the domain `boundary` as cells arriving from outside, in a `sphere`
-// around an injection point, in a `box`) and optional repeats. Persistence (loss of infused cells)
+// around an injection point, shared round-robin between several injection `points`, in a `box`)
+// and optional repeats. Persistence (loss of infused cells)
 // is the death mechanism's apoptosis rate for the type; IL-2/IL-15 support is read by
 // nk_recognition_kill (cytokine_level or cytokine_field). Runs first in the decide phase, so the
 // cells it adds take part in the same step. Positions are counter-based draws keyed by
@@ -21,7 +22,7 @@
 namespace nksim {
 namespace {
 
-enum class Where { kUniform, kBoundary, kSphere, kBox };
+enum class Where { kUniform, kBoundary, kSphere, kBox, kPoints };
 
 struct Dose {
   int type = 0;
@@ -32,6 +33,7 @@ struct Dose {
   Where where = Where::kUniform;
   std::array<double, 3> center_um = {0, 0, 0};
   double radius_um = 0;
+  std::vector<std::array<double, 3>> points_um;  // kPoints: injection sites, cells round-robin
   std::array<double, 3> lo_um = {0, 0, 0}, hi_um = {0, 0, 0};
   double repeat_every_min = 0;
   int repeats = 1;
@@ -99,13 +101,17 @@ class NkInfusion final : public Mechanism {
         for (int ax = 0; ax < d.dim; ++ax) p[ax] = lo[ax] + (hi[ax] - lo[ax]) * u[ax];
         return p;
       }
-      case Where::kSphere: {
+      case Where::kSphere:
+      case Where::kPoints: {
         // Uniform in a disc/ball: radius R u^(1/dim), direction uniform.
+        const auto& c =
+            dose.where == Where::kSphere
+                ? dose.center_um
+                : dose.points_um[static_cast<std::size_t>(cell % dose.points_um.size())];
         double ux, uy, uz;
         random_direction(b, d.dim, ux, uy, uz);
         const double r = dose.radius_um * std::pow(u[0], 1.0 / d.dim);
-        return {dose.center_um[0] + r * ux, dose.center_um[1] + r * uy,
-                d.dim == 3 ? dose.center_um[2] + r * uz : 0.0};
+        return {c[0] + r * ux, c[1] + r * uy, d.dim == 3 ? c[2] + r * uz : 0.0};
       }
       case Where::kBoundary:
         return boundary_point(d, u);
@@ -154,13 +160,27 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
       d.effector_to_target = t.number("effector_to_target", Bound::kNonNegative);
       d.relative_to = type_index(t.choice("relative_to", type_names));
     }
-    const std::vector<std::string> wheres = {"uniform", "boundary", "sphere", "box"};
+    const std::vector<std::string> wheres = {"uniform", "boundary", "sphere", "box", "points"};
     const std::string where = t.choice_or("where", wheres, "uniform");
     if (where == "boundary") d.where = Where::kBoundary;
     if (where == "sphere") {
       d.where = Where::kSphere;
       d.center_um = read_point(t, "center_um", dim);
       d.radius_um = t.number("radius_um", Bound::kPositive);
+    }
+    if (where == "points") {
+      d.where = Where::kPoints;
+      const std::vector<double> flat = t.number_array("points_um");
+      if (flat.empty() || flat.size() % static_cast<std::size_t>(dim) != 0) {
+        t.fail("points_um", "must list " + std::to_string(dim) +
+                                " coordinates per point (a flat array: x1, y1, x2, y2, ...)");
+      }
+      for (std::size_t k = 0; k < flat.size(); k += static_cast<std::size_t>(dim)) {
+        std::array<double, 3> point = {0, 0, 0};
+        for (int a = 0; a < dim; ++a) point[a] = flat[k + static_cast<std::size_t>(a)];
+        d.points_um.push_back(point);
+      }
+      d.radius_um = t.number_or("radius_um", 10.0, Bound::kPositive);
     }
     if (where == "box") {
       d.where = Where::kBox;
