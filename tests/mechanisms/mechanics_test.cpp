@@ -48,6 +48,22 @@ adhesion_range = 1.25
   EXPECT_NEAR(d / expected, 1.0, 1e-6);
 }
 
+TEST(Mechanics, PeriodicPairInteractsAcrossTheBoundary) {
+  // Two cells 6 um apart through the periodic x boundary (and 194 um apart inside the box)
+  // relax to the same equilibrium distance, measured as a minimum image.
+  std::string text = box(2, "[mechanisms.mechanics.a]\n");
+  text.replace(text.find("[[cell_type]]"), 0, "boundary = \"periodic\"\n");
+  SpatialModel model = test::spatial_from_text(text);
+  Simulation& sim = *model.simulation;
+  sim.add_agent(0, -97, 0, 0);
+  sim.add_agent(0, 97, 0, 0);
+  for (int s = 0; s < 3000; ++s) sim.step();
+  const AgentStore& a = sim.agents();
+  const double d = std::abs(sim.domain().delta(0, a.x[0], a.x[1]));
+  EXPECT_NEAR(d / rules::equilibrium_distance(rules::PairForce{10, 0.4, 1.25}, 20.0), 1.0, 1e-6);
+  EXPECT_NEAR(a.y[0], 0.0, 1e-12);
+}
+
 TEST(Mechanics, NoCellLeavesAReflectingDomain) {
   for (int dim : {2, 3}) {
     SpatialModel model = test::spatial_from_text(box(dim, R"(
