@@ -2,12 +2,17 @@
 // the NK cell arrests while conjugated; a failed contact ends after failed_contact_min; the
 // conjugate ends when the target dies of something else, divides, or the NK cell dies; a
 // committed kill happens at contact + sampled delay and is credited to the NK cell.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "mechanisms/nk_test_support.h"
+#include "nksim/api/nksim.h"
+#include "nksim/io/hdf5_file.h"
 
 namespace nksim {
 namespace {
@@ -227,6 +232,31 @@ count = 1
   const auto [granzyme_restocked, death_receptor_restocked] = pathways(5.0);
   EXPECT_GE(granzyme_restocked, 2);  // restocked within a minute of each kill
   EXPECT_EQ(death_receptor_restocked, 0);
+}
+
+// Snapshots carry the effector state: potency 0.5 after one kill at potency_loss 0.5, no IL-2.
+TEST(NkConjugate, SnapshotsCarryEffectorState) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "nk_snapshot_test";
+  std::filesystem::remove_all(dir);
+  const std::filesystem::path file = dir.string() + ".toml";
+  std::filesystem::create_directories(file.parent_path());
+  {
+    std::string text =
+        pair_scenario(kAlwaysKill + "exhaustion = { potency_loss_per_kill = 0.5 }\n", "");
+    text.replace(text.find("seed = 5"), 8, "seed = 5\nsnapshot_interval_min = 60");
+    std::ofstream(file) << text;
+  }
+  RunOptions options;
+  options.out_dir = dir;
+  options.threads = 1;
+  options.progress = false;
+  run_scenario_file(file, options);
+  const std::vector<double> potency =
+      Hdf5File::read_doubles(dir / "snapshots" / "snapshot_000002.h5", "/agents/nk_potency");
+  ASSERT_EQ(potency.size(), 2u);
+  EXPECT_DOUBLE_EQ(std::max(potency[0], potency[1]), 0.5);  // the NK cell; the target has 0
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(file);
 }
 
 }  // namespace
