@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "mechanisms/nk_test_support.h"
@@ -236,7 +238,8 @@ count = 1
 
 // Snapshots carry the effector state: potency 0.5 after one kill at potency_loss 0.5, no IL-2.
 TEST(NkConjugate, SnapshotsCarryEffectorState) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "nk_snapshot_test";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nk_snapshot_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const std::filesystem::path file = dir.string() + ".toml";
   std::filesystem::create_directories(file.parent_path());

@@ -1,9 +1,16 @@
 // Parameter sweeps (api/spatial_sweep.h): the override of one number, its errors, and the
 // specific-lysis formula 100 (dead - dead_0) / (1 - dead_0).
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "nksim/api/nksim.h"
 #include "nksim/api/spatial_sweep.h"
 #include "nksim/core/error.h"
 
@@ -77,6 +84,37 @@ TEST(SpatialSweep, SpecificLysisSubtractsSpontaneousDeath) {
   EXPECT_DOUBLE_EQ(specific_lysis_percent(0.2, 0.2), 0.0);
   EXPECT_DOUBLE_EQ(specific_lysis_percent(1.0, 0.3), 100.0);
   EXPECT_LT(specific_lysis_percent(0.1, 0.2), 0.0);  // below control: reported, not hidden
+}
+
+// The whole path through the facade: the killing assay writes one directory per E:T and a
+// summary with the specific lysis per E:T (values checked in nk_validation_test).
+TEST(SpatialSweep, KillingAssayWritesConditionsAndSpecificLysis) {
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / ("nk_sweep_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(out);
+  RunOptions options;
+  options.out_dir = out;
+  options.threads = 1;
+  options.progress = false;
+  const RunReport report = run_scenario_file(
+      std::filesystem::path(NKSIM_SOURCE_DIR) / "scenarios" / "killing_assay.toml", options);
+  EXPECT_NE(report.headline.find("specific lysis"), std::string::npos);
+  std::ifstream in(out / "summary.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["conditions"].size(), 6u);
+  for (const auto& c : j["conditions"]) {
+    EXPECT_TRUE(std::filesystem::exists(out / c["out_dir"].get<std::string>() / "counts.csv"));
+  }
+  const auto& by_value = j["specific_lysis"]["by_value"];
+  ASSERT_EQ(by_value.size(), 5u);
+  EXPECT_EQ(by_value[0]["value"].get<double>(), 0.5);
+  EXPECT_EQ(by_value[4]["value"].get<double>(), 10.0);
+  const double control = j["specific_lysis"]["control_dead_fraction"].get<double>();
+  for (const auto& v : by_value) {
+    EXPECT_DOUBLE_EQ(v["specific_lysis_percent"].get<double>(),
+                     specific_lysis_percent(v["dead_fraction"].get<double>(), control));
+  }
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace
