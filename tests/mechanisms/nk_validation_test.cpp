@@ -1,5 +1,5 @@
 // Validation of the NK mechanisms against the published behaviours collected in
-// /work/shared/design/BIOLOGY.md Part 2 c (single-cell imaging of NK serial killing):
+// BIOLOGY.md (the project design notes) Part 2 c (single-cell imaging of NK serial killing):
 //  * IL-2-activated NK cells over 16 h: about half kill nothing (Vanherberghen 2013, Blood
 //    121:1326 [V]; accepted 0.35-0.65), a minority does most of the killing, some kill >= 3
 //    (Guldevall 2016 [V]);
