@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "nksim/api/spatial_sweep.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/output_dir.h"
@@ -17,6 +18,7 @@
 namespace nksim {
 
 RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
+  if (has_sweep(document)) return run_spatial_sweep(document, options);
   SpatialModel model = load_spatial(document, options.threads);
   OutputDirectory::check_target(options.out_dir);
   Simulation& sim = *model.simulation;
@@ -75,6 +77,7 @@ RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
 }
 
 std::string validate_spatial(const TomlDocument& document) {
+  if (has_sweep(document)) return validate_spatial_sweep(document);
   SpatialModel model = load_spatial(document, 1);
   const Simulation& sim = *model.simulation;
   return document.file() + ": valid spatial scenario (" + std::to_string(sim.domain().dim) +

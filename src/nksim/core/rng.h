@@ -23,6 +23,12 @@ enum class Purpose : std::uint32_t {
   kMutation = 5,
   kApoptosis = 6,
   kLysis = 7,
+  // NK-cell biology (mechanisms nk_*, ifn_gamma_response, ligand_mutation).
+  kNkCapacity = 20,
+  kNkRecognition = 21,
+  kNkDelay = 22,
+  kNkInfusion = 23,
+  kIfnResponse = 24,
   kTest = 100,
 };
 

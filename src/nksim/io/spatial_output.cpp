@@ -92,6 +92,10 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   for (std::size_t k = 0; k < a.property.size(); ++k) {
     h5.dataset("/agents/" + a.property_names()[k], dims1, std::span<const double>(a.property[k]));
   }
+  // Effector state (nk_recognition_kill): kills, conjugate partner id (0 = none), potency.
+  h5.dataset("/agents/nk_kills", dims1, std::span<const std::int32_t>(a.kills));
+  h5.dataset("/agents/nk_partner_id", dims1, std::span<const std::uint64_t>(a.partner_id));
+  h5.dataset("/agents/nk_potency", dims1, std::span<const double>(a.potency));
   h5.create_group("/fields");
   const FieldGrid& g = sim.fields();
   const auto shape = g.shape();
@@ -139,6 +143,8 @@ void SpatialRecorder::finish(const Simulation& sim) {
       attribute("state", "Int", 4);
       attribute("radius", "Float", 8);
       for (const auto& p : sim.agents().property_names()) attribute(p, "Float", 8);
+      attribute("nk_kills", "Int", 4);
+      attribute("nk_potency", "Float", 8);
       x << "  </Grid>\n";
     }
     if (g.num_fields() > 0) {
@@ -185,6 +191,12 @@ nlohmann::json spatial_summary(const Simulation& sim, const SpatialRecorder& rec
   nlohmann::json mechanisms = nlohmann::json::array();
   for (const auto& m : sim.mechanisms()) mechanisms.push_back(m->name());
   j["mechanisms"] = mechanisms;
+  nlohmann::json readouts = nlohmann::json::object();
+  for (const auto& m : sim.mechanisms()) {
+    nlohmann::json r = m->readouts(sim);
+    if (!r.is_null()) readouts[m->name()] = std::move(r);
+  }
+  if (!readouts.empty()) j["readouts"] = readouts;
   nlohmann::json counts = nlohmann::json::object();
   for (std::size_t c = 0; c < recorder.columns().size(); ++c) {
     counts[recorder.columns()[c]] = recorder.last_row()[c];

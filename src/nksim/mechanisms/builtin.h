@@ -52,5 +52,14 @@ std::unique_ptr<Mechanism> make_chemotaxis(TableReader& table, const SetupContex
 std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_death(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_secretion(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
+                                                   const SetupContext& context);
+std::unique_ptr<Mechanism> make_ligand_mutation(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_ligand_shedding(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_t_cell_recruitment(TableReader& table,
+                                                   const SetupContext& context);
+std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
+                                                    const SetupContext& context);
 
 }  // namespace nksim

@@ -32,6 +32,7 @@ class Chemotaxis final : public Mechanism {
       const std::size_t i = static_cast<std::size_t>(ii);
       const ChemotaxisParams& p = params_[a.type[i]];
       if (p.field < 0 || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      if (a.partner_id[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
       const auto g = fields.gradient(static_cast<std::size_t>(p.field),
                                      fields.voxel_of(a.x[i], a.y[i], a.z[i]));
       const double norm = std::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);

@@ -39,6 +39,7 @@ class PersistentWalk final : public Mechanism {
       const std::size_t i = static_cast<std::size_t>(ii);
       const WalkParams& p = params_[a.type[i]];
       if (!p.enabled || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      if (a.partner_id[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
       const RandomDraw draw(seed, step.step, Purpose::kMotility, a.id[i]);
       const bool unset = a.dir_x[i] == 0 && a.dir_y[i] == 0 && a.dir_z[i] == 0;
       if (unset || draw.uniform(0) < turn[a.type[i]]) {

@@ -1,0 +1,201 @@
+// nk_infusion: doses of effector cells (NK, CAR-NK, T cells) added during a run.
+// Docs: docs/mechanisms/nk_infusion.md.
+//
+// Each dose gives a cell type, a time, a number (absolute `count`, or `effector_to_target` times
+// the live cells of the type named by `relative_to` at that moment), where the cells appear
+// (`uniform` in the domain, on the domain `boundary` as cells arriving from outside, in a `sphere`
+// around an injection point, shared round-robin between several injection `points`, in a `box`)
+// and optional repeats. Persistence (loss of infused cells)
+// is the death mechanism's apoptosis rate for the type; IL-2/IL-15 support is read by
+// nk_recognition_kill (cytokine_level or cytokine_field). Runs first in the decide phase, so the
+// cells it adds take part in the same step. Positions are counter-based draws keyed by
+// (dose, repeat, cell), so they do not depend on anything else in the run.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "nksim/core/rng.h"
+#include "nksim/engine/simulation.h"
+#include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_placement.h"
+
+namespace nksim {
+namespace {
+
+enum class Where { kUniform, kBoundary, kSphere, kBox, kPoints };
+
+struct Dose {
+  int type = 0;
+  double time_min = 0;
+  std::int64_t count = 0;
+  double effector_to_target = 0;
+  int relative_to = -1;
+  Where where = Where::kUniform;
+  std::array<double, 3> center_um = {0, 0, 0};
+  double radius_um = 0;
+  std::vector<std::array<double, 3>> points_um;  // kPoints: injection sites, cells round-robin
+  std::array<double, 3> lo_um = {0, 0, 0}, hi_um = {0, 0, 0};
+  double repeat_every_min = 0;
+  int repeats = 1;
+  int given = 0;
+};
+
+class NkInfusion final : public Mechanism {
+ public:
+  explicit NkInfusion(std::vector<Dose> doses) : doses_(std::move(doses)) {}
+  const char* name() const override { return "nk_infusion"; }
+  unsigned phases() const override { return phase_bit(Phase::kDecide); }
+
+  void run(Phase, Simulation& sim, const StepInfo& step) override {
+    for (std::size_t k = 0; k < doses_.size(); ++k) {
+      Dose& dose = doses_[k];
+      while (dose.given < dose.repeats &&
+             dose.time_min + dose.given * dose.repeat_every_min <= step.time_min + 1e-9) {
+        give(sim, dose, static_cast<std::uint32_t>(k));
+        ++dose.given;
+      }
+    }
+  }
+
+  nlohmann::json readouts(const Simulation&) const override {
+    nlohmann::json doses = nlohmann::json::array();
+    for (std::size_t k = 0; k < doses_.size(); ++k) {
+      doses.push_back({{"doses_given", doses_[k].given}, {"cells", infused_[k]}});
+    }
+    return {{"doses", doses}};
+  }
+
+ private:
+  void give(Simulation& sim, const Dose& dose, std::uint32_t k) {
+    std::int64_t n = dose.count;
+    if (dose.relative_to >= 0) {
+      const AgentStore& a = sim.agents();
+      std::int64_t targets = 0;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        targets += a.type[i] == dose.relative_to &&
+                   a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+      }
+      n = std::llround(dose.effector_to_target * static_cast<double>(targets));
+    }
+    if (infused_.size() < doses_.size()) infused_.assign(doses_.size(), 0);
+    infused_[k] += n;
+    const Domain& d = sim.domain();
+    const std::uint32_t sub = k * 4096u + static_cast<std::uint32_t>(dose.given);
+    for (std::int64_t c = 0; c < n; ++c) {
+      const auto p = position(d, dose, sim.seed(), sub, static_cast<std::uint64_t>(c));
+      sim.add_agent(dose.type, p[0], p[1], p[2]);
+    }
+  }
+
+  static std::array<double, 3> position(const Domain& d, const Dose& dose, std::uint64_t seed,
+                                        std::uint32_t sub, std::uint64_t cell) {
+    const RandomDraw a(seed, 0, Purpose::kNkInfusion, cell, 2 * sub);
+    const RandomDraw b(seed, 0, Purpose::kNkInfusion, cell, 2 * sub + 1);
+    const double u[4] = {a.uniform(0), a.uniform(1), b.uniform(0), b.uniform(1)};
+    std::array<double, 3> p = {0, 0, 0};
+    switch (dose.where) {
+      case Where::kUniform:
+      case Where::kBox: {
+        const auto& lo = dose.where == Where::kBox ? dose.lo_um : d.lo_um;
+        const auto& hi = dose.where == Where::kBox ? dose.hi_um : d.hi_um;
+        for (int ax = 0; ax < d.dim; ++ax) p[ax] = lo[ax] + (hi[ax] - lo[ax]) * u[ax];
+        return p;
+      }
+      case Where::kSphere:
+      case Where::kPoints: {
+        // Uniform in a disc/ball: radius R u^(1/dim), direction uniform.
+        const auto& c =
+            dose.where == Where::kSphere
+                ? dose.center_um
+                : dose.points_um[static_cast<std::size_t>(cell % dose.points_um.size())];
+        double ux, uy, uz;
+        random_direction(b, d.dim, ux, uy, uz);
+        const double r = dose.radius_um * std::pow(u[0], 1.0 / d.dim);
+        return {c[0] + r * ux, c[1] + r * uy, d.dim == 3 ? c[2] + r * uz : 0.0};
+      }
+      case Where::kBoundary:
+        return boundary_point(d, u);
+    }
+    return p;
+  }
+
+  std::vector<Dose> doses_;
+  std::vector<std::int64_t> infused_;
+};
+
+std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim) {
+  const std::vector<double> v = t.number_array(key);
+  if (static_cast<int>(v.size()) != dim) {
+    t.fail(key, "must have " + std::to_string(dim) + " numbers (the dimension)");
+  }
+  std::array<double, 3> p = {0, 0, 0};
+  for (int a = 0; a < dim; ++a) p[a] = v[static_cast<std::size_t>(a)];
+  return p;
+}
+
+}  // namespace
+
+std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupContext& context) {
+  std::vector<std::string> type_names;
+  for (const auto& t : context.types) type_names.push_back(t.name);
+  const auto type_index = [&](const std::string& name) {
+    return static_cast<int>(std::find(type_names.begin(), type_names.end(), name) -
+                            type_names.begin());
+  };
+  const int dim = context.settings.domain.dim;
+  std::vector<Dose> doses;
+  std::vector<TableReader> tables = table.tables("dose");
+  if (tables.empty())
+    table.fail("dose", "is required: at least one [[mechanisms.nk_infusion.dose]]");
+  for (TableReader& t : tables) {
+    Dose d;
+    d.type = type_index(t.choice("type", type_names));
+    d.time_min = t.number_or("time_min", 0.0, Bound::kNonNegative);
+    const bool has_count = t.has("count"), has_ratio = t.has("effector_to_target");
+    if (has_count == has_ratio) {
+      t.fail("count", "give exactly one of 'count' and 'effector_to_target'");
+    }
+    if (has_count) d.count = t.integer("count", 0);
+    if (has_ratio) {
+      d.effector_to_target = t.number("effector_to_target", Bound::kNonNegative);
+      d.relative_to = type_index(t.choice("relative_to", type_names));
+    }
+    const std::vector<std::string> wheres = {"uniform", "boundary", "sphere", "box", "points"};
+    const std::string where = t.choice_or("where", wheres, "uniform");
+    if (where == "boundary") d.where = Where::kBoundary;
+    if (where == "sphere") {
+      d.where = Where::kSphere;
+      d.center_um = read_point(t, "center_um", dim);
+      d.radius_um = t.number("radius_um", Bound::kPositive);
+    }
+    if (where == "points") {
+      d.where = Where::kPoints;
+      const std::vector<double> flat = t.number_array("points_um");
+      if (flat.empty() || flat.size() % static_cast<std::size_t>(dim) != 0) {
+        t.fail("points_um", "must list " + std::to_string(dim) +
+                                " coordinates per point (a flat array: x1, y1, x2, y2, ...)");
+      }
+      for (std::size_t k = 0; k < flat.size(); k += static_cast<std::size_t>(dim)) {
+        std::array<double, 3> point = {0, 0, 0};
+        for (int a = 0; a < dim; ++a) point[a] = flat[k + static_cast<std::size_t>(a)];
+        d.points_um.push_back(point);
+      }
+      d.radius_um = t.number_or("radius_um", 10.0, Bound::kPositive);
+    }
+    if (where == "box") {
+      d.where = Where::kBox;
+      d.lo_um = read_point(t, "min_um", dim);
+      d.hi_um = read_point(t, "max_um", dim);
+    }
+    d.repeats = static_cast<int>(t.integer_or("repeats", 1, 1));
+    d.repeat_every_min = t.number_or("repeat_every_min", 0.0, Bound::kNonNegative);
+    if (d.repeats > 1 && d.repeat_every_min <= 0) {
+      t.fail("repeat_every_min", "must be > 0 when repeats > 1");
+    }
+    t.finish();
+    doses.push_back(d);
+  }
+  return std::make_unique<NkInfusion>(std::move(doses));
+}
+
+}  // namespace nksim

@@ -1,0 +1,347 @@
+// nk_recognition_kill: effector cells (NK or CD8 T) touch targets, recognise them, form a
+// conjugate and kill. Docs: docs/mechanisms/nk_recognition_kill.md.
+//
+// Each phenotype step (decide phase, serially in dense order, which is deterministic):
+//  1. Targets whose scheduled kill time has come die: lysis (granzyme) or apoptosis (death
+//     receptor). A doomed target does not divide (the lethal hit has been delivered).
+//  2. Each live effector: first visit -> kill capacity, granules, perforin status (counter-based
+//     draw keyed by its id, so independent of when it is first seen). Potency recovers and granules
+//     restock under IL-2/IL-15 (rules/nk_capacity.h). A conjugate stays valid only while both
+//     partners name each other and the target lives; a committed conjugate lasts until the
+//     target dies, a failed one `failed_contact_min`; afterwards the effector ignores targets for
+//     `refractory_min`. A free effector touches the nearest free, undoomed target within
+//     contact_distance_factor (r_i + r_j), arrests (persistent_walk skips conjugated cells) and
+//     decides once: commit with probability p_commit (rules/nk_recognition.h for NK cells,
+//     t_cell_commit_probability for T cells), pathway from rules/nk_capacity.h, delay from
+//     rules/nk_delay.h.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "nksim/core/rng.h"
+#include "nksim/engine/simulation.h"
+#include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_effector_params.h"
+#include "nksim/mechanisms/nk_kill_log.h"
+#include "nksim/mechanisms/nk_state.h"
+#include "nksim/rules/nk_capacity.h"
+#include "nksim/rules/nk_delay.h"
+#include "nksim/rules/nk_escape.h"
+#include "nksim/rules/nk_ifn_gamma.h"
+#include "nksim/rules/nk_recognition.h"
+
+namespace nksim {
+namespace {
+
+namespace nk = rules::nk;
+
+enum class Role { kNone, kTarget, kNk, kTCell };
+
+// Property columns the recognition reads (-1 when the scenario defines no such property).
+struct DisplayColumns {
+  int nkg2d = -1, other = -1, car = -1, opsonisation = -1, mhc = -1, antigen = -1;
+};
+
+double column(const AgentStore& a, int k, std::size_t i) {
+  return k < 0 ? 0.0 : a.property[static_cast<std::size_t>(k)][i];
+}
+
+class NkRecognitionKill final : public Mechanism {
+ public:
+  NkRecognitionKill(std::vector<Role> roles, std::vector<EffectorParams> params,
+                    DisplayColumns display, double reach_um)
+      : roles_(std::move(roles)),
+        params_(std::move(params)),
+        display_(display),
+        reach_um_(reach_um) {}
+  const char* name() const override { return "nk_recognition_kill"; }
+  unsigned phases() const override { return phase_bit(Phase::kDecide); }
+  double interaction_distance_um() const override { return reach_um_; }
+
+  void run(Phase, Simulation& sim, const StepInfo& step) override {
+    AgentStore& a = sim.agents();
+    if (!started_) {
+      for (std::size_t i = 0; i < a.size(); ++i) targets_initial_ += is_target(a, i) ? 1 : 0;
+      started_ = true;
+    }
+    sim.rebuild_grid();  // agents may have been added (infusion) since the move phase
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!is_target(a, i) || !live(a, i)) continue;
+      if (a.nk_flags[i] != 0) {
+        doom(a, i, step);
+      } else if (a.partner_id[i] != 0) {
+        // An uncommitted conjugate whose effector died, left or was removed ends here.
+        const std::uint32_t j = a.index_of(a.partner_id[i]);
+        if (j == AgentStore::kNoIndex || a.partner_id[j] != a.id[i] || !live(a, j)) {
+          a.partner_id[i] = 0;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const Role r = roles_[static_cast<std::size_t>(a.type[i])];
+      if ((r == Role::kNk || r == Role::kTCell) && live(a, i)) effector(sim, i, step);
+    }
+  }
+
+  void on_divide(Simulation& sim, std::size_t mother, std::size_t, const StepInfo&) override {
+    AgentStore& a = sim.agents();
+    if (!is_target(a, mother)) return;
+    ++target_births_;
+    if (a.nk_flags[mother] == 0) a.partner_id[mother] = 0;  // leaves an uncommitted conjugate
+  }
+
+  nlohmann::json readouts(const Simulation& sim) const override;
+
+ private:
+  static bool live(const AgentStore& a, std::size_t i) {
+    return a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+  }
+  bool is_target(const AgentStore& a, std::size_t i) const {
+    return roles_[static_cast<std::size_t>(a.type[i])] == Role::kTarget;
+  }
+
+  void doom(AgentStore& a, std::size_t i, const StepInfo& step) {
+    a.event[i] &= static_cast<std::uint8_t>(~kEventDivide);
+    if (step.time_min + 1e-9 < a.doom_min[i]) return;
+    const auto pathway = static_cast<nk::KillPathway>(a.nk_flags[i]);
+    a.event[i] |= pathway == nk::KillPathway::kGranzyme ? kEventLysis : kEventApoptosis;
+    const std::uint64_t killer = a.partner_id[i];
+    const auto it = tallies_.find(killer);
+    if (it != tallies_.end()) ++it->second.confirmed_kills;
+    kills_.push_back({killer, a.id[i], it != tallies_.end() ? it->second.type : -1, a.type[i],
+                      pathway, a.contact_start_min[i], step.time_min});
+    a.nk_flags[i] = 0;
+  }
+
+  void initialise(Simulation& sim, std::size_t i) {
+    AgentStore& a = sim.agents();
+    const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
+    const RandomDraw draw(sim.seed(), 0, Purpose::kNkCapacity, a.id[i]);
+    const RandomDraw extra(sim.seed(), 0, Purpose::kNkCapacity, a.id[i], 1);
+    const bool deficient = extra.uniform(0) < p.perforin_deficient_fraction;
+    a.kill_capacity[i] = nk::sample_capacity(p.capacity, draw.uniform(0), draw.uniform(1));
+    a.granules[i] = deficient ? 0 : p.granules.granzyme_kills;
+    a.potency[i] = 1.0;
+    a.nkg2d_available[i] = 1.0;
+    a.kills[i] = 0;
+    a.nk_flags[i] = kNkInitialised | (deficient ? kNkPerforinDeficient : 0);
+    tallies_[a.id[i]] = {a.type[i], a.kill_capacity[i], deficient, 0, 0, 0};
+  }
+
+  void end_conjugate(AgentStore& a, std::size_t i, const EffectorParams& p) {
+    const std::uint32_t j = a.index_of(a.partner_id[i]);
+    if (j != AgentStore::kNoIndex && a.partner_id[j] == a.id[i] && a.nk_flags[j] == 0) {
+      a.partner_id[j] = 0;
+    }
+    a.partner_id[i] = 0;
+    a.nk_flags[i] &= static_cast<std::uint8_t>(~kNkCommitted);
+    a.contact_min[i] = p.refractory_min;
+  }
+
+  void effector(Simulation& sim, std::size_t i, const StepInfo& step) {
+    AgentStore& a = sim.agents();
+    const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
+    if (!(a.nk_flags[i] & kNkInitialised)) initialise(sim, i);
+    recover(sim, i, p, step);
+    if (a.partner_id[i] != 0) {
+      const std::uint32_t j = a.index_of(a.partner_id[i]);
+      const bool valid = j != AgentStore::kNoIndex && a.partner_id[j] == a.id[i] && live(a, j);
+      if (!valid) {
+        end_conjugate(a, i, p);
+      } else if (!(a.nk_flags[i] & kNkCommitted)) {
+        a.contact_min[i] -= step.dt_min;
+        if (a.contact_min[i] <= 1e-9) end_conjugate(a, i, p);
+      }
+      return;
+    }
+    if (a.contact_min[i] > 1e-9) {
+      a.contact_min[i] -= step.dt_min;
+      return;
+    }
+    const std::size_t j = nearest_free_target(sim, i, p);
+    if (j == AgentStore::kNoIndex) return;
+    engage(sim, i, j, p, step);
+  }
+
+  void recover(Simulation& sim, std::size_t i, const EffectorParams& p, const StepInfo& step) {
+    AgentStore& a = sim.agents();
+    double cytokine = p.cytokine_level;
+    if (p.cytokine_field >= 0) {
+      cytokine = sim.fields().values(static_cast<std::size_t>(
+          p.cytokine_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
+    }
+    a.potency[i] = nk::potency_step(a.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
+                                    step.dt_min);
+    if (p.soluble_ligand_field >= 0) {
+      const double soluble = sim.fields().values(static_cast<std::size_t>(
+          p.soluble_ligand_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
+      a.nkg2d_available[i] =
+          nk::nkg2d_step(a.nkg2d_available[i], std::max(soluble, 0.0), step.dt_min, p.nkg2d);
+    }
+    if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kNkPerforinDeficient) &&
+        a.granules[i] < p.granules.granzyme_kills) {
+      const double rate =
+          p.granules.restock_max_per_min *
+          nk::hill(cytokine, p.exhaustion.cytokine_half_saturation, p.exhaustion.cytokine_hill);
+      const RandomDraw draw(sim.seed(), step.step, Purpose::kNkCapacity, a.id[i], 2);
+      if (draw.uniform(0) < nk::probability_in_step(rate, step.dt_min)) ++a.granules[i];
+    }
+  }
+
+  std::size_t nearest_free_target(const Simulation& sim, std::size_t i,
+                                  const EffectorParams& p) const {
+    const AgentStore& a = sim.agents();
+    const Domain& d = sim.domain();
+    std::size_t best = AgentStore::kNoIndex;
+    double best_d2 = 0;
+    sim.grid().for_each_candidate(i, [&](std::size_t j) {
+      if (j == i || !is_target(a, j) || !live(a, j) || a.partner_id[j] != 0) return;
+      if (a.nk_flags[j] != 0) return;  // already doomed
+      const double dx = d.delta(0, a.x[i], a.x[j]), dy = d.delta(1, a.y[i], a.y[j]);
+      const double dz = d.dim == 3 ? d.delta(2, a.z[i], a.z[j]) : 0.0;
+      const double d2 = dx * dx + dy * dy + dz * dz;
+      const double reach = p.contact_distance_factor * (a.radius[i] + a.radius[j]);
+      if (d2 > reach * reach) return;
+      if (best == AgentStore::kNoIndex || d2 < best_d2 || (d2 == best_d2 && a.id[j] < a.id[best])) {
+        best = j;
+        best_d2 = d2;
+      }
+    });
+    return best;
+  }
+
+  double commit_probability(const AgentStore& a, std::size_t i, std::size_t j) const {
+    const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
+    if (roles_[static_cast<std::size_t>(a.type[i])] == Role::kTCell) {
+      return a.potency[i] * nk::t_cell_commit_probability(column(a, display_.mhc, j),
+                                                          column(a, display_.antigen, j), p.t_cell);
+    }
+    const nk::TargetDisplay t{column(a, display_.nkg2d, j), column(a, display_.other, j),
+                              column(a, display_.car, j), column(a, display_.opsonisation, j),
+                              column(a, display_.mhc, j)};
+    return nk::commit_probability(nk::net_signal(t, p.recognition, a.nkg2d_available[i]),
+                                  p.recognition, a.potency[i]);
+  }
+
+  void engage(Simulation& sim, std::size_t i, std::size_t j, const EffectorParams& p,
+              const StepInfo& step) {
+    AgentStore& a = sim.agents();
+    a.partner_id[i] = a.id[j];
+    a.partner_id[j] = a.id[i];
+    a.contact_start_min[i] = step.time_min;
+    a.contact_start_min[j] = step.time_min;
+    EffectorTally& tally = tallies_[a.id[i]];
+    ++tally.contacts;
+    const nk::KillPathway pathway =
+        nk::choose_pathway(a.granules[i], !(a.nk_flags[i] & kNkPerforinDeficient), a.kills[i],
+                           a.kill_capacity[i], p.granules);
+    const RandomDraw draw(sim.seed(), step.step, Purpose::kNkRecognition, a.id[i]);
+    if (pathway == nk::KillPathway::kNone || !(draw.uniform(0) < commit_probability(a, i, j))) {
+      a.contact_min[i] = p.failed_contact_min;
+      return;
+    }
+    std::array<double, nk::kMaxDelayShape> u{};
+    for (std::uint32_t s = 0; s < nk::kMaxDelayShape / 2; ++s) {
+      const RandomDraw d(sim.seed(), step.step, Purpose::kNkDelay, a.id[i], s);
+      u[2 * s] = d.uniform(0);
+      u[2 * s + 1] = d.uniform(1);
+    }
+    a.nk_flags[i] |= kNkCommitted;
+    ++a.kills[i];
+    ++tally.hits;
+    if (pathway == nk::KillPathway::kGranzyme) --a.granules[i];
+    a.potency[i] = nk::potency_after_kill(a.potency[i], p.exhaustion);
+    a.nk_flags[j] = static_cast<std::uint8_t>(pathway);
+    a.event[j] &= static_cast<std::uint8_t>(~kEventDivide);  // hit this step: no division
+    a.doom_min[j] = step.time_min + nk::kill_delay(pathway, p.delay, u);
+  }
+
+  std::vector<Role> roles_;
+  std::vector<EffectorParams> params_;
+  DisplayColumns display_;
+  double reach_um_;
+  bool started_ = false;
+  long targets_initial_ = 0;
+  long target_births_ = 0;
+  std::map<std::uint64_t, EffectorTally> tallies_;
+  std::vector<KillRecord> kills_;
+};
+
+nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
+  const AgentStore& a = sim.agents();
+  long live_targets = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) live_targets += is_target(a, i) && live(a, i);
+  nlohmann::json j;
+  const long total = targets_initial_ + target_births_;
+  j["targets"] = {
+      {"initial", targets_initial_},
+      {"births", target_births_},
+      {"live_at_end", live_targets},
+      {"killed_by_effectors", static_cast<long>(kills_.size())},
+      {"dead_fraction",
+       total ? 1.0 - static_cast<double>(live_targets) / static_cast<double>(total) : 0.0}};
+  // Mean display of the live targets (immune escape: selection of ligand-low / MHC-I-high).
+  nlohmann::json display = nlohmann::json::object();
+  const std::pair<const char*, int> columns[] = {
+      {"nkg2d_ligand", display_.nkg2d}, {"other_ligand", display_.other},
+      {"car_antigen", display_.car},    {"opsonisation", display_.opsonisation},
+      {"mhc_i", display_.mhc},          {"antigen", display_.antigen}};
+  for (const auto& [key, k] : columns) {
+    if (k < 0 || live_targets == 0) continue;
+    double sum = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (is_target(a, i) && live(a, i)) sum += column(a, k, i);
+    }
+    display[key] = sum / static_cast<double>(live_targets);
+  }
+  j["targets"]["mean_display_of_live"] = display;
+  nlohmann::json effectors = nlohmann::json::object();
+  for (std::size_t t = 0; t < roles_.size(); ++t) {
+    if (roles_[t] != Role::kNk && roles_[t] != Role::kTCell) continue;
+    effectors[sim.types()[t].name] = effector_readouts(static_cast<int>(t), tallies_, kills_);
+  }
+  j["effectors"] = effectors;
+  return j;
+}
+
+int property_column(const SetupContext& context, const std::string& name) {
+  const auto& names = context.property_names;
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+}  // namespace
+
+std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
+                                                    const SetupContext& context) {
+  const std::size_t nt = context.types.size();
+  std::vector<Role> roles(nt, Role::kNone);
+  std::vector<EffectorParams> params(nt);
+  const std::vector<std::string> role_names = {"target", "nk", "t_cell"};
+  double max_factor = 1.0, max_radius = 0.0;
+  for (const auto& t : context.types) max_radius = std::max(max_radius, t.radius_um);
+  for_each_type_table(table, context, {}, [&](int t, TableReader& sub) {
+    const std::string role = sub.choice("role", role_names);
+    if (role == "target") {
+      roles[static_cast<std::size_t>(t)] = Role::kTarget;
+      return;
+    }
+    roles[static_cast<std::size_t>(t)] = role == "nk" ? Role::kNk : Role::kTCell;
+    EffectorParams& p = params[static_cast<std::size_t>(t)];
+    p = read_effector_params(sub, role == "t_cell", context);
+    max_factor = std::max(max_factor, p.contact_distance_factor);
+  });
+  if (std::none_of(roles.begin(), roles.end(), [](Role r) { return r == Role::kTarget; })) {
+    table.fail("", "needs at least one cell type with role = \"target\"");
+  }
+  const DisplayColumns display{
+      property_column(context, "nkg2d_ligand"), property_column(context, "other_ligand"),
+      property_column(context, "car_antigen"),  property_column(context, "opsonisation"),
+      property_column(context, "mhc_i"),        property_column(context, "antigen")};
+  return std::make_unique<NkRecognitionKill>(std::move(roles), std::move(params), display,
+                                             2.0 * max_radius * max_factor);
+}
+
+}  // namespace nksim
