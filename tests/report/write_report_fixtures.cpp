@@ -81,7 +81,7 @@ void write_spatial(const fs::path& dir, json& expected) {
                    {"scenario_file", "scenarios/spatial_fixture.toml"},
                    {"seed", 42},
                    {"end_time_min", 90},
-                   {"mechanisms", {"recognition", "contact_killing", "ifn_gamma"}}})
+                   {"mechanisms", {"nk_infusion", "nk_recognition_kill", "ifn_gamma_response"}}})
                  .dump(2));
   expected["snapshot_0"] = write_snapshot(dir / "snapshots/snapshot_000000.h5", 0.0, 0);
   expected["snapshot_1"] = write_snapshot(dir / "snapshots/snapshot_000001.h5", 90.0, 1);

@@ -18,14 +18,22 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"nk_infusion", "NK-cell infusion", "blood cancers: clinical; solid tumours: early-phase",
        "Blood cancers: clinical responses (CAR-NK, haploidentical NK cells in AML). Solid tumours "
        "(lung, breast, liver, gastric): mostly early-phase trials with modest responses."},
-      {"recognition", "missing-self / induced-self recognition", "strong",
-       "Textbook: activating ligands (NKG2D ligands) against inhibitory MHC-I (KIR, NKG2A)."},
-      {"contact_killing", "perforin/granzyme killing after contact", "strong",
-       "Single-cell imaging of NK-target conjugates, granule depletion and exhaustion."},
-      {"ifn_gamma", "IFN-gamma secretion", "strong",
-       "IFN-gamma activates macrophages and dendritic cells and raises MHC-I on targets."},
-      {"immune_escape", "immune escape", "strong",
-       "Heritable ligand/MHC-I variation, NKG2D-ligand shedding, IFN-gamma-driven MHC-I rise."},
+      {"nk_recognition_kill", "missing-self / induced-self recognition and contact killing",
+       "strong",
+       "Textbook recognition: activating ligands (NKG2D ligands) against inhibitory MHC-I (KIR, "
+       "NKG2A). Perforin/granzyme then death-receptor killing, granule depletion and exhaustion: "
+       "single-cell imaging of NK-target conjugates. The recognition weights are assumptions."},
+      {"ifn_gamma_response", "IFN-gamma secretion and its effects", "strong",
+       "IFN-gamma activates macrophages and dendritic cells and raises MHC-I on targets; the "
+       "rates used here are order-of-magnitude values."},
+      {"t_cell_recruitment", "dendritic-cell maturation bringing CD8 T cells", "strong",
+       "IFN-gamma-matured dendritic cells prime T cells; the recruitment rate is an assumption."},
+      {"ligand_mutation", "immune escape by heritable ligand/MHC-I variation", "strong",
+       "Selection of ligand-low or MHC-I-high variants under NK pressure; mutation sizes are "
+       "assumptions."},
+      {"ligand_shedding", "immune escape by NKG2D-ligand shedding", "strong",
+       "Soluble MICA in patients' serum down-modulates NKG2D (Groh 2002); shedding rates are "
+       "assumptions."},
       {"metastasis", "killing of circulating tumour cells", "preclinical, good",
        "In-vivo imaging of NK cells killing tumour cells arriving in lung capillaries."},
       {"antiviral", "NK control of virus-infected cells", "role strong; infusion experimental",

@@ -396,7 +396,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
         "\n");
   }
 
-  std::vector<std::string> evidence_keys = {"nk_infusion"};
+  // Evidence notes for the mechanisms this run used (keys are registered mechanism names).
+  std::vector<std::string> evidence_keys;
   if (summary.contains("mechanisms") && summary["mechanisms"].is_array()) {
     for (const auto& m : summary["mechanisms"]) {
       if (m.is_string()) evidence_keys.push_back(m.get<std::string>());
