@@ -1,5 +1,8 @@
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "commands.h"
 #include "nksim/api/nksim.h"
@@ -45,8 +48,22 @@ void add_run_command(CLI::App& app, Action& action) {
         std::cout << report.headline << "\nResults in " << report.out_dir.string() << "/\n";
       }
       if (options->report) {
-        const auto file = nksim::report::write_report(report.out_dir);
-        if (!options->quiet) std::cout << "Report: " << file.string() << "\n";
+        // A sweep ([sweep] in a spatial scenario) writes one run per value under conditions/;
+        // each gets its own report.
+        std::vector<std::filesystem::path> run_dirs;
+        const auto conditions = report.out_dir / "conditions";
+        if (std::filesystem::is_directory(conditions)) {
+          for (const auto& entry : std::filesystem::directory_iterator(conditions)) {
+            if (entry.is_directory()) run_dirs.push_back(entry.path());
+          }
+          std::sort(run_dirs.begin(), run_dirs.end());
+        } else {
+          run_dirs.push_back(report.out_dir);
+        }
+        for (const auto& dir : run_dirs) {
+          const auto file = nksim::report::write_report(dir);
+          if (!options->quiet) std::cout << "Report: " << file.string() << "\n";
+        }
       }
       return 0;
     };
