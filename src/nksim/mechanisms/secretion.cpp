@@ -1,11 +1,17 @@
 // secretion: per cell type and field, secretion towards a target concentration, uptake, and a
 // net export, integrated implicitly per diffusion step (rules/secretion.h, BioFVM's scheme).
-// Runs serially in agent order, so several agents in one voxel are applied in a fixed order.
-// Docs: docs/mechanisms/secretion.md.
+//
+// One agent's exchange over dt is an affine map of its voxel's value, c -> (c + a) d. Agents
+// only move or change between mechanics steps, so once per mechanics step the maps of all agents
+// in a voxel are composed, in agent order, into one map c -> alpha c + beta per voxel and field;
+// each diffusion step then applies that map to the touched voxels only (in parallel: voxels are
+// independent). Same arithmetic as applying the agents one by one, up to rounding; independent
+// of threads. Docs: docs/mechanisms/secretion.md.
 #include <cstdint>
 #include <numbers>
 
 #include "nksim/core/text.h"
+#include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/rules/secretion.h"
@@ -23,30 +29,79 @@ struct Exchange {
 
 class Secretion final : public Mechanism {
  public:
-  explicit Secretion(std::vector<std::vector<Exchange>> by_type) : by_type_(std::move(by_type)) {}
+  Secretion(std::vector<std::vector<Exchange>> by_type, std::size_t num_fields)
+      : by_type_(std::move(by_type)), num_fields_(num_fields) {}
   const char* name() const override { return "secretion"; }
   unsigned phases() const override { return phase_bit(Phase::kExchange); }
 
   void run(Phase, Simulation& sim, const StepInfo& step) override {
-    AgentStore& a = sim.agents();
+    if (sim.mechanics_steps() != built_step_ || step.dt_min != built_dt_) compose(sim, step.dt_min);
     FieldGrid& fields = sim.fields();
-    const double voxel_volume = fields.voxel_volume_um3();
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const auto& list = by_type_[a.type[i]];
-      if (list.empty() || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
-      const std::size_t v = fields.voxel_of(a.x[i], a.y[i], a.z[i]);
-      const double r = a.radius[i];
-      const double ratio = 4.0 / 3.0 * std::numbers::pi * r * r * r / voxel_volume;
-      for (const Exchange& e : list) {
-        double& c = fields.values(static_cast<std::size_t>(e.field))[v];
-        c = rules::secrete_uptake(c, step.dt_min, ratio, e.secretion_per_min, e.target,
-                                  e.uptake_per_min, e.export_per_min / voxel_volume);
+    const std::int64_t n = static_cast<std::int64_t>(voxels_.size());
+    for (std::size_t f = 0; f < num_fields_; ++f) {
+      if (!field_used_[f]) continue;
+      double* c = fields.values(f).data();
+      const double* alpha = &alpha_[f];
+      const double* beta = &beta_[f];
+      const std::size_t stride = num_fields_;
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
+      for (std::int64_t k = 0; k < n; ++k) {
+        const std::size_t at = static_cast<std::size_t>(k) * stride;
+        double& v = c[voxels_[static_cast<std::size_t>(k)]];
+        v = alpha[at] * v + beta[at];
       }
     }
   }
 
  private:
+  // Composes every live agent's map into per-voxel maps (serial, agent order).
+  void compose(const Simulation& sim, double dt) {
+    const AgentStore& a = sim.agents();
+    const FieldGrid& fields = sim.fields();
+    const double voxel_volume = fields.voxel_volume_um3();
+    for (std::uint32_t v : voxels_) slot_of_voxel_[v] = kNone;
+    slot_of_voxel_.resize(fields.num_voxels(), kNone);
+    voxels_.clear();
+    alpha_.clear();
+    beta_.clear();
+    field_used_.assign(num_fields_, false);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto& list = by_type_[a.type[i]];
+      if (list.empty() || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      const std::size_t v = fields.voxel_of(a.x[i], a.y[i], a.z[i]);
+      if (slot_of_voxel_[v] == kNone) {
+        slot_of_voxel_[v] = static_cast<std::uint32_t>(voxels_.size());
+        voxels_.push_back(static_cast<std::uint32_t>(v));
+        alpha_.resize(alpha_.size() + num_fields_, 1.0);
+        beta_.resize(beta_.size() + num_fields_, 0.0);
+      }
+      const std::size_t at = static_cast<std::size_t>(slot_of_voxel_[v]) * num_fields_;
+      const double r = a.radius[i];
+      const double ratio = 4.0 / 3.0 * std::numbers::pi * r * r * r / voxel_volume;
+      for (const Exchange& e : list) {
+        const rules::AffineExchange m =
+            rules::secrete_uptake_map(dt, ratio, e.secretion_per_min, e.target, e.uptake_per_min,
+                                      e.export_per_min / voxel_volume);
+        const std::size_t k = at + static_cast<std::size_t>(e.field);
+        // (alpha c + beta) -> ((alpha c + beta) + add) * scale
+        alpha_[k] *= m.scale;
+        beta_[k] = (beta_[k] + m.add) * m.scale;
+        field_used_[static_cast<std::size_t>(e.field)] = true;
+      }
+    }
+    built_step_ = sim.mechanics_steps();
+    built_dt_ = dt;
+  }
+
+  static constexpr std::uint32_t kNone = 0xffffffffu;
   std::vector<std::vector<Exchange>> by_type_;
+  std::size_t num_fields_;
+  std::uint64_t built_step_ = ~std::uint64_t{0};
+  double built_dt_ = -1.0;
+  std::vector<std::uint32_t> slot_of_voxel_;  // per voxel: index into voxels_, or kNone
+  std::vector<std::uint32_t> voxels_;         // touched voxels
+  std::vector<double> alpha_, beta_;          // per touched voxel, per field
+  std::vector<bool> field_used_;
 };
 
 }  // namespace
@@ -72,7 +127,7 @@ std::unique_ptr<Mechanism> make_secretion(TableReader& table, const SetupContext
       by_type[t].push_back(x);
     }
   });
-  return std::make_unique<Secretion>(std::move(by_type));
+  return std::make_unique<Secretion>(std::move(by_type), context.fields.num_fields());
 }
 
 }  // namespace nksim

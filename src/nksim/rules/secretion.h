@@ -10,6 +10,19 @@
 
 namespace nksim::rules {
 
+// The same step as an affine map c' = (c + add) * scale.
+struct AffineExchange {
+  double add = 0.0;
+  double scale = 1.0;
+};
+
+inline AffineExchange secrete_uptake_map(double dt, double volume_ratio, double secretion_per_min,
+                                         double target, double uptake_per_min,
+                                         double export_per_voxel) {
+  return {dt * (volume_ratio * secretion_per_min * target + export_per_voxel),
+          1.0 / (1.0 + dt * volume_ratio * (secretion_per_min + uptake_per_min))};
+}
+
 inline double secrete_uptake(double c, double dt, double volume_ratio, double secretion_per_min,
                              double target, double uptake_per_min, double export_per_voxel) {
   return (c + dt * (volume_ratio * secretion_per_min * target + export_per_voxel)) /
