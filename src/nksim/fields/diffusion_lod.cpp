@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "nksim/engine/parallel.h"
 
@@ -37,118 +38,203 @@ void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
   factor_dt_ = dt_min;
 }
 
+namespace {
+
+// The hot loops are compiled twice, for baseline x86-64 and for x86-64-v3 (AVX2), and picked at
+// load time. The project builds with -ffp-contract=off, so both clones do the same IEEE
+// operations in the same order and give bit-identical results.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define NKSIM_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NKSIM_SIMD_CLONES
+#endif
+
+// Thomas sweep along `lines` lines spaced `stride` apart, each a contiguous run of `width`
+// independent values (one value per grid line across the sweep direction): the recurrence runs
+// across lines and vectorises along them. `bc` is r times the Dirichlet value (0 for Neumann),
+// added at the first and the last line.
+NKSIM_SIMD_CLONES void sweep_lines(double* __restrict base, std::size_t lines, std::size_t stride,
+                                   std::size_t width, const double* __restrict m,
+                                   const double* __restrict e, double r, double bc) {
+  const std::size_t last = lines - 1;
+  {
+    const double add = lines == 1 ? 2.0 * bc : bc;
+    for (std::size_t i = 0; i < width; ++i) base[i] = (base[i] + add) * m[0];
+  }
+  for (std::size_t l = 1; l < lines; ++l) {
+    double* __restrict cur = base + l * stride;
+    const double* __restrict prev = cur - stride;
+    const double add = l == last ? bc : 0.0;
+    const double ml = m[l];
+    for (std::size_t i = 0; i < width; ++i) cur[i] = (cur[i] + add + r * prev[i]) * ml;
+  }
+  for (std::size_t l = last; l-- > 0;) {
+    double* __restrict cur = base + l * stride;
+    const double* __restrict next = cur + stride;
+    const double el = e[l];
+    for (std::size_t i = 0; i < width; ++i) cur[i] += el * next[i];
+  }
+}
+
+// Four doubles; GCC lowers it to one AVX register in the x86-64-v3 clone, two SSE2 registers in
+// the default one, with the same lane-wise IEEE operations.
+// The helpers below are always inlined, so passing these vectors by value never crosses an ABI.
+#pragma GCC diagnostic ignored "-Wpsabi"
+using V4 = double __attribute__((vector_size(32)));
+using V4Mask = long long __attribute__((vector_size(32)));
+
+[[gnu::always_inline]] inline V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+[[gnu::always_inline]] inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+[[gnu::always_inline]] inline V4 splat(double x) { return V4{x, x, x, x}; }
+
+// 4x4 transpose: rows a..d become columns.
+[[gnu::always_inline]] inline void transpose4(V4& a, V4& b, V4& c, V4& d) {
+  const V4 t0 = __builtin_shuffle(a, b, V4Mask{0, 4, 2, 6});
+  const V4 t1 = __builtin_shuffle(a, b, V4Mask{1, 5, 3, 7});
+  const V4 t2 = __builtin_shuffle(c, d, V4Mask{0, 4, 2, 6});
+  const V4 t3 = __builtin_shuffle(c, d, V4Mask{1, 5, 3, 7});
+  a = __builtin_shuffle(t0, t2, V4Mask{0, 1, 4, 5});
+  b = __builtin_shuffle(t1, t3, V4Mask{0, 1, 4, 5});
+  c = __builtin_shuffle(t0, t2, V4Mask{2, 3, 6, 7});
+  d = __builtin_shuffle(t1, t3, V4Mask{2, 3, 6, 7});
+}
+
+// Thomas sweep along `count` consecutive contiguous lines of length n (the x direction), with
+// the arithmetic of sweep_lines per value. The recurrence runs along the contiguous axis, so
+// kGroups groups of 4 lines are swept together: 4x4 blocks are transposed in registers so that a
+// vector holds one x position of 4 lines, and the groups' chains overlap.
+NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size_t count,
+                               const double* __restrict m, const double* __restrict e, double r,
+                               double bc) {
+  constexpr std::size_t kGroups = 2, kLines = 4 * kGroups;
+  const std::size_t last = n - 1;
+  const double first_add = n == 1 ? 2.0 * bc : bc;
+  const auto add_at = [&](std::size_t i) { return i == 0 ? first_add : (i == last ? bc : 0.0); };
+  const std::size_t full = n / 4 * 4;          // forward: blocks cover [0, full)
+  const std::size_t back_full = last / 4 * 4;  // backward: blocks cover [0, back_full)
+  std::size_t l0 = 0;
+  for (; l0 + kLines <= count; l0 += kLines) {
+    double* __restrict v = base + l0 * n;
+    // Forward elimination.
+    V4 prev[kGroups] = {};
+    for (std::size_t i = 0; i < full; i += 4) {
+      for (std::size_t g = 0; g < kGroups; ++g) {
+        double* row = v + 4 * g * n + i;
+        V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
+        transpose4(a, b, c, d);
+        a = (a + splat(add_at(i)) + splat(r) * prev[g]) * splat(m[i]);
+        b = (b + splat(add_at(i + 1)) + splat(r) * a) * splat(m[i + 1]);
+        c = (c + splat(add_at(i + 2)) + splat(r) * b) * splat(m[i + 2]);
+        d = (d + splat(add_at(i + 3)) + splat(r) * c) * splat(m[i + 3]);
+        prev[g] = d;
+        transpose4(a, b, c, d);
+        store4(row, a);
+        store4(row + n, b);
+        store4(row + 2 * n, c);
+        store4(row + 3 * n, d);
+      }
+    }
+    for (std::size_t l = 0; l < kLines; ++l) {
+      double* line = v + l * n;
+      for (std::size_t i = full; i < n; ++i) {
+        line[i] = (line[i] + add_at(i) + r * (i == 0 ? 0.0 : line[i - 1])) * m[i];
+      }
+    }
+    // Back substitution: scalar tail [back_full, last), then blocks downwards.
+    for (std::size_t l = 0; l < kLines; ++l) {
+      double* line = v + l * n;
+      for (std::size_t i = last; i-- > back_full;) line[i] += e[i] * line[i + 1];
+    }
+    if (back_full == 0) continue;
+    V4 next[kGroups];
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      const double* col = v + 4 * g * n + back_full;
+      const double column[4] = {col[0], col[n], col[2 * n], col[3 * n]};
+      next[g] = load4(column);
+    }
+    for (std::size_t i = back_full; i > 0;) {
+      i -= 4;
+      for (std::size_t g = 0; g < kGroups; ++g) {
+        double* row = v + 4 * g * n + i;
+        V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
+        transpose4(a, b, c, d);
+        d += splat(e[i + 3]) * next[g];
+        c += splat(e[i + 2]) * d;
+        b += splat(e[i + 1]) * c;
+        a += splat(e[i]) * b;
+        next[g] = a;
+        transpose4(a, b, c, d);
+        store4(row, a);
+        store4(row + n, b);
+        store4(row + 2 * n, c);
+        store4(row + 3 * n, d);
+      }
+    }
+  }
+  for (; l0 < count; ++l0) {
+    double* __restrict v = base + l0 * n;
+    v[0] = (v[0] + first_add) * m[0];
+    for (std::size_t i = 1; i < n; ++i) v[i] = (v[i] + add_at(i) + r * v[i - 1]) * m[i];
+    for (std::size_t i = last; i-- > 0;) v[i] += e[i] * v[i + 1];
+  }
+}
+
+}  // namespace
+
 void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
   if (factor_dt_ != dt_min || factors_.size() != grid.num_fields() * 3) factorise(grid, dt_min);
   const auto n = grid.shape();
   const std::size_t nx = n[0], ny = n[1], nz = n[2];
   const bool big = static_cast<std::int64_t>(grid.num_voxels()) >= kMinParallelVoxels;
   const std::size_t plane = nx * ny;
+  const bool three = grid.dim() == 3;
   for (std::size_t f = 0; f < grid.num_fields(); ++f) {
     double* c = grid.values(f).data();
     const FieldSpec& s = grid.spec(f);
-    const bool dirichlet = s.boundary == FieldBoundary::kDirichlet;
-    // x: the recurrence along a line is latency-bound, so kLines lines (same slab, consecutive
-    // j) are swept together: independent chains the CPU overlaps. Arithmetic per value is
-    // unchanged, so results do not depend on the grouping.
-    {
-      const Factor& fac = factors_[f * 3 + 0];
-      const double* m = fac.m.data();
-      const double* e = fac.e.data();
-      const double r = fac.r;
-      const double bc = dirichlet ? r * s.boundary_value : 0.0;
-      constexpr std::size_t kLines = 8;
-      const std::size_t groups_per_slab = (ny + kLines - 1) / kLines;
-      const std::int64_t groups = static_cast<std::int64_t>(groups_per_slab * nz);
-#pragma omp parallel for schedule(static) num_threads(threads) if (big)
-      for (std::int64_t group = 0; group < groups; ++group) {
-        const std::size_t k = static_cast<std::size_t>(group) / groups_per_slab;
-        const std::size_t j0 = (static_cast<std::size_t>(group) % groups_per_slab) * kLines;
-        const std::size_t count = std::min(kLines, ny - j0);
-        double* base = c + k * plane + j0 * nx;
-        if (count == kLines) {
-          for (std::size_t l = 0; l < kLines; ++l) base[l * nx] = (base[l * nx] + bc) * m[0];
-          for (std::size_t i = 1; i < nx; ++i) {
-            for (std::size_t l = 0; l < kLines; ++l) {
-              double* v = base + l * nx;
-              v[i] = (v[i] + r * v[i - 1]) * m[i];
-            }
-          }
-          for (std::size_t l = 0; l < kLines; ++l) base[l * nx + nx - 1] += bc * m[nx - 1];
-          for (std::size_t i = nx - 1; i-- > 0;) {
-            for (std::size_t l = 0; l < kLines; ++l) {
-              double* v = base + l * nx;
-              v[i] += e[i] * v[i + 1];
-            }
-          }
-          continue;
-        }
-        for (std::size_t l = 0; l < count; ++l) {
-          double* v = base + l * nx;
-          v[0] = (v[0] + bc) * m[0];
-          for (std::size_t i = 1; i < nx; ++i) v[i] = (v[i] + r * v[i - 1]) * m[i];
-          v[nx - 1] += bc * m[nx - 1];
-          for (std::size_t i = nx - 1; i-- > 0;) v[i] += e[i] * v[i + 1];
-        }
-      }
-    }
-    // y: rows of nx values, slab by slab.
-    if (grid.dim() >= 2) {
-      const Factor& fac = factors_[f * 3 + 1];
-      const double* m = fac.m.data();
-      const double* e = fac.e.data();
-      const double r = fac.r;
-      const double bc = dirichlet ? r * s.boundary_value : 0.0;
+    const double value = s.boundary == FieldBoundary::kDirichlet ? s.boundary_value : 0.0;
+    const Factor& fx = factors_[f * 3 + 0];
+    const Factor& fy = factors_[f * 3 + 1];
+    const Factor& fz = factors_[f * 3 + 2];
+    if (three) {
+      // x then y, slab by slab while the slab is in cache; then z on column chunks.
       const std::int64_t slabs = static_cast<std::int64_t>(nz);
-#pragma omp parallel for schedule(static) num_threads(threads) if (nz > 1 && big)
+#pragma omp parallel for schedule(static) num_threads(threads) if (big)
       for (std::int64_t k = 0; k < slabs; ++k) {
         double* slab = c + static_cast<std::size_t>(k) * plane;
-        for (std::size_t i = 0; i < nx; ++i) slab[i] = (slab[i] + bc) * m[0];
-        for (std::size_t j = 1; j < ny; ++j) {
-          double* row = slab + j * nx;
-          const double* prev = row - nx;
-          const double last_bc = j + 1 == ny ? bc : 0.0;
-          for (std::size_t i = 0; i < nx; ++i) row[i] = (row[i] + last_bc + r * prev[i]) * m[j];
-        }
-        if (ny == 1) {
-          for (std::size_t i = 0; i < nx; ++i) slab[i] += bc * m[0];
-        }
-        for (std::size_t j = ny - 1; j-- > 0;) {
-          double* row = slab + j * nx;
-          const double* next = row + nx;
-          for (std::size_t i = 0; i < nx; ++i) row[i] += e[j] * next[i];
-        }
+        sweep_x(slab, nx, ny, fx.m.data(), fx.e.data(), fx.r, fx.r * value);
+        sweep_lines(slab, ny, nx, nx, fy.m.data(), fy.e.data(), fy.r, fy.r * value);
       }
-    }
-    // z: planes, in chunks of one plane so that each chunk's column stays in cache.
-    if (grid.dim() == 3) {
-      const Factor& fac = factors_[f * 3 + 2];
-      const double* m = fac.m.data();
-      const double* e = fac.e.data();
-      const double r = fac.r;
-      const double bc = dirichlet ? r * s.boundary_value : 0.0;
-      constexpr std::size_t kChunk = 512;
-      const std::int64_t chunks = static_cast<std::int64_t>((plane + kChunk - 1) / kChunk);
+      sweep_columns(c, nz, plane, fz, value, threads, big);
+    } else {
+      // 2-D: x on groups of lines, y on column chunks.
+      constexpr std::size_t kGroup = 32;
+      const std::int64_t groups = static_cast<std::int64_t>((ny + kGroup - 1) / kGroup);
 #pragma omp parallel for schedule(static) num_threads(threads) if (big)
-      for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-        const std::size_t p0 = static_cast<std::size_t>(chunk) * kChunk;
-        const std::size_t p1 = std::min(plane, p0 + kChunk);
-        for (std::size_t p = p0; p < p1; ++p) c[p] = (c[p] + bc) * m[0];
-        for (std::size_t k = 1; k < nz; ++k) {
-          double* cur = c + k * plane;
-          const double* prev = cur - plane;
-          const double last_bc = k + 1 == nz ? bc : 0.0;
-          for (std::size_t p = p0; p < p1; ++p) cur[p] = (cur[p] + last_bc + r * prev[p]) * m[k];
-        }
-        if (nz == 1) {
-          for (std::size_t p = p0; p < p1; ++p) c[p] += bc * m[0];
-        }
-        for (std::size_t k = nz - 1; k-- > 0;) {
-          double* cur = c + k * plane;
-          const double* next = cur + plane;
-          for (std::size_t p = p0; p < p1; ++p) cur[p] += e[k] * next[p];
-        }
+      for (std::int64_t g = 0; g < groups; ++g) {
+        const std::size_t j0 = static_cast<std::size_t>(g) * kGroup;
+        sweep_x(c + j0 * nx, nx, std::min(kGroup, ny - j0), fx.m.data(), fx.e.data(), fx.r,
+                fx.r * value);
       }
+      sweep_columns(c, ny, nx, fy, value, threads, big);
     }
+  }
+}
+
+// Sweeps along the slowest axis (`lines` lines `stride` apart), in chunks of columns small
+// enough that a chunk's lines stay in cache between the forward and the backward pass.
+void ImplicitLodSolver::sweep_columns(double* c, std::size_t lines, std::size_t stride,
+                                      const Factor& fac, double value, int threads, bool big) {
+  constexpr std::size_t kChunk = 256;
+  const std::int64_t chunks = static_cast<std::int64_t>((stride + kChunk - 1) / kChunk);
+#pragma omp parallel for schedule(static) num_threads(threads) if (big)
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const std::size_t p0 = static_cast<std::size_t>(chunk) * kChunk;
+    sweep_lines(c + p0, lines, stride, std::min(kChunk, stride - p0), fac.m.data(), fac.e.data(),
+                fac.r, fac.r * value);
   }
 }
 
