@@ -55,7 +55,7 @@ namespace {
 // added at the first and the last line.
 NKSIM_SIMD_CLONES void sweep_lines(double* __restrict base, std::size_t lines, std::size_t stride,
                                    std::size_t width, const double* __restrict m,
-                                   const double* __restrict e, double r, double bc) {
+                                   const double* __restrict e, double bc) {
   const std::size_t last = lines - 1;
   {
     const double add = lines == 1 ? 2.0 * bc : bc;
@@ -65,8 +65,8 @@ NKSIM_SIMD_CLONES void sweep_lines(double* __restrict base, std::size_t lines, s
     double* __restrict cur = base + l * stride;
     const double* __restrict prev = cur - stride;
     const double add = l == last ? bc : 0.0;
-    const double ml = m[l];
-    for (std::size_t i = 0; i < width; ++i) cur[i] = (cur[i] + add + r * prev[i]) * ml;
+    const double ml = m[l], el = e[l];
+    for (std::size_t i = 0; i < width; ++i) cur[i] = (cur[i] + add) * ml + el * prev[i];
   }
   for (std::size_t l = last; l-- > 0;) {
     double* __restrict cur = base + l * stride;
@@ -103,82 +103,93 @@ using V4Mask = long long __attribute__((vector_size(32)));
   d = __builtin_shuffle(t1, t3, V4Mask{2, 3, 6, 7});
 }
 
-// Thomas sweep along `count` consecutive contiguous lines of length n (the x direction), with
-// the arithmetic of sweep_lines per value. The recurrence runs along the contiguous axis, so
-// kGroups groups of 4 lines are swept together: 4x4 blocks are transposed in registers so that a
-// vector holds one x position of 4 lines, and the groups' chains overlap.
-NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size_t count,
-                               const double* __restrict m, const double* __restrict e, double r,
-                               double bc) {
-  constexpr std::size_t kGroups = 2, kLines = 4 * kGroups;
+// Sweeps 4 * kGroups consecutive contiguous lines of length n (the x direction) with the
+// arithmetic of sweep_lines per value. The recurrence runs along the contiguous axis, so 4x4
+// blocks are transposed in registers (a vector then holds one x position of 4 lines) and the
+// groups' dependency chains overlap.
+template <std::size_t kGroups>
+[[gnu::always_inline]] inline void sweep_x_block(double* __restrict v, std::size_t n,
+                                                 const double* __restrict m,
+                                                 const double* __restrict e, double bc) {
   const std::size_t last = n - 1;
   const double first_add = n == 1 ? 2.0 * bc : bc;
   const auto add_at = [&](std::size_t i) { return i == 0 ? first_add : (i == last ? bc : 0.0); };
   const std::size_t full = n / 4 * 4;          // forward: blocks cover [0, full)
   const std::size_t back_full = last / 4 * 4;  // backward: blocks cover [0, back_full)
-  std::size_t l0 = 0;
-  for (; l0 + kLines <= count; l0 += kLines) {
-    double* __restrict v = base + l0 * n;
-    // Forward elimination.
-    V4 prev[kGroups] = {};
-    for (std::size_t i = 0; i < full; i += 4) {
-      for (std::size_t g = 0; g < kGroups; ++g) {
-        double* row = v + 4 * g * n + i;
-        V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
-        transpose4(a, b, c, d);
-        a = (a + splat(add_at(i)) + splat(r) * prev[g]) * splat(m[i]);
-        b = (b + splat(add_at(i + 1)) + splat(r) * a) * splat(m[i + 1]);
-        c = (c + splat(add_at(i + 2)) + splat(r) * b) * splat(m[i + 2]);
-        d = (d + splat(add_at(i + 3)) + splat(r) * c) * splat(m[i + 3]);
-        prev[g] = d;
-        transpose4(a, b, c, d);
-        store4(row, a);
-        store4(row + n, b);
-        store4(row + 2 * n, c);
-        store4(row + 3 * n, d);
-      }
-    }
-    for (std::size_t l = 0; l < kLines; ++l) {
-      double* line = v + l * n;
-      for (std::size_t i = full; i < n; ++i) {
-        line[i] = (line[i] + add_at(i) + r * (i == 0 ? 0.0 : line[i - 1])) * m[i];
-      }
-    }
-    // Back substitution: scalar tail [back_full, last), then blocks downwards.
-    for (std::size_t l = 0; l < kLines; ++l) {
-      double* line = v + l * n;
-      for (std::size_t i = last; i-- > back_full;) line[i] += e[i] * line[i + 1];
-    }
-    if (back_full == 0) continue;
-    V4 next[kGroups];
+  constexpr std::size_t kLines = 4 * kGroups;
+  // Forward elimination: v_i = (c_i + add_i) m_i + e_i v_{i-1}.
+  V4 prev[kGroups] = {};
+  for (std::size_t i = 0; i < full; i += 4) {
     for (std::size_t g = 0; g < kGroups; ++g) {
-      const double* col = v + 4 * g * n + back_full;
-      const double column[4] = {col[0], col[n], col[2 * n], col[3 * n]};
-      next[g] = load4(column);
-    }
-    for (std::size_t i = back_full; i > 0;) {
-      i -= 4;
-      for (std::size_t g = 0; g < kGroups; ++g) {
-        double* row = v + 4 * g * n + i;
-        V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
-        transpose4(a, b, c, d);
-        d += splat(e[i + 3]) * next[g];
-        c += splat(e[i + 2]) * d;
-        b += splat(e[i + 1]) * c;
-        a += splat(e[i]) * b;
-        next[g] = a;
-        transpose4(a, b, c, d);
-        store4(row, a);
-        store4(row + n, b);
-        store4(row + 2 * n, c);
-        store4(row + 3 * n, d);
-      }
+      double* row = v + 4 * g * n + i;
+      V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
+      transpose4(a, b, c, d);
+      a = (a + splat(add_at(i))) * splat(m[i]) + splat(e[i]) * prev[g];
+      b = (b + splat(add_at(i + 1))) * splat(m[i + 1]) + splat(e[i + 1]) * a;
+      c = (c + splat(add_at(i + 2))) * splat(m[i + 2]) + splat(e[i + 2]) * b;
+      d = (d + splat(add_at(i + 3))) * splat(m[i + 3]) + splat(e[i + 3]) * c;
+      prev[g] = d;
+      transpose4(a, b, c, d);
+      store4(row, a);
+      store4(row + n, b);
+      store4(row + 2 * n, c);
+      store4(row + 3 * n, d);
     }
   }
+  for (std::size_t l = 0; l < kLines; ++l) {
+    double* line = v + l * n;
+    for (std::size_t i = full; i < n; ++i) {
+      line[i] = (line[i] + add_at(i)) * m[i] + e[i] * (i == 0 ? 0.0 : line[i - 1]);
+    }
+  }
+  // Back substitution v_i += e_i v_{i+1}: scalar tail [back_full, last), then blocks downwards.
+  for (std::size_t l = 0; l < kLines; ++l) {
+    double* line = v + l * n;
+    for (std::size_t i = last; i-- > back_full;) line[i] += e[i] * line[i + 1];
+  }
+  if (back_full == 0) return;
+  V4 next[kGroups];
+  for (std::size_t g = 0; g < kGroups; ++g) {
+    const double* col = v + 4 * g * n + back_full;
+    const double column[4] = {col[0], col[n], col[2 * n], col[3 * n]};
+    next[g] = load4(column);
+  }
+  for (std::size_t i = back_full; i > 0;) {
+    i -= 4;
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      double* row = v + 4 * g * n + i;
+      V4 a = load4(row), b = load4(row + n), c = load4(row + 2 * n), d = load4(row + 3 * n);
+      transpose4(a, b, c, d);
+      d += splat(e[i + 3]) * next[g];
+      c += splat(e[i + 2]) * d;
+      b += splat(e[i + 1]) * c;
+      a += splat(e[i]) * b;
+      next[g] = a;
+      transpose4(a, b, c, d);
+      store4(row, a);
+      store4(row + n, b);
+      store4(row + 2 * n, c);
+      store4(row + 3 * n, d);
+    }
+  }
+}
+
+// Sweeps `count` consecutive contiguous lines of length n: 16 lines at a time, then 4, then one
+// by one (same arithmetic everywhere, so the grouping never changes a result).
+NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size_t count,
+                               const double* __restrict m, const double* __restrict e,
+                               double bc) {
+  std::size_t l0 = 0;
+  for (; l0 + 16 <= count; l0 += 16) sweep_x_block<4>(base + l0 * n, n, m, e, bc);
+  for (; l0 + 4 <= count; l0 += 4) sweep_x_block<1>(base + l0 * n, n, m, e, bc);
+  const std::size_t last = n - 1;
+  const double first_add = n == 1 ? 2.0 * bc : bc;
   for (; l0 < count; ++l0) {
     double* __restrict v = base + l0 * n;
     v[0] = (v[0] + first_add) * m[0];
-    for (std::size_t i = 1; i < n; ++i) v[i] = (v[i] + add_at(i) + r * v[i - 1]) * m[i];
+    for (std::size_t i = 1; i < n; ++i) {
+      v[i] = (v[i] + (i == last ? bc : 0.0)) * m[i] + e[i] * v[i - 1];
+    }
     for (std::size_t i = last; i-- > 0;) v[i] += e[i] * v[i + 1];
   }
 }
@@ -205,8 +216,8 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
 #pragma omp parallel for schedule(static) num_threads(threads) if (big)
       for (std::int64_t k = 0; k < slabs; ++k) {
         double* slab = c + static_cast<std::size_t>(k) * plane;
-        sweep_x(slab, nx, ny, fx.m.data(), fx.e.data(), fx.r, fx.r * value);
-        sweep_lines(slab, ny, nx, nx, fy.m.data(), fy.e.data(), fy.r, fy.r * value);
+        sweep_x(slab, nx, ny, fx.m.data(), fx.e.data(), fx.r * value);
+        sweep_lines(slab, ny, nx, nx, fy.m.data(), fy.e.data(), fy.r * value);
       }
       sweep_columns(c, nz, plane, fz, value, threads, big);
     } else {
@@ -216,7 +227,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
 #pragma omp parallel for schedule(static) num_threads(threads) if (big)
       for (std::int64_t g = 0; g < groups; ++g) {
         const std::size_t j0 = static_cast<std::size_t>(g) * kGroup;
-        sweep_x(c + j0 * nx, nx, std::min(kGroup, ny - j0), fx.m.data(), fx.e.data(), fx.r,
+        sweep_x(c + j0 * nx, nx, std::min(kGroup, ny - j0), fx.m.data(), fx.e.data(),
                 fx.r * value);
       }
       sweep_columns(c, ny, nx, fy, value, threads, big);
@@ -234,7 +245,7 @@ void ImplicitLodSolver::sweep_columns(double* c, std::size_t lines, std::size_t 
   for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
     const std::size_t p0 = static_cast<std::size_t>(chunk) * kChunk;
     sweep_lines(c + p0, lines, stride, std::min(kChunk, stride - p0), fac.m.data(), fac.e.data(),
-                fac.r, fac.r * value);
+                fac.r * value);
   }
 }
 
