@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "nksim/engine/parallel.h"
 
@@ -174,24 +175,22 @@ template <std::size_t kGroups>
   }
 }
 
-// Sweeps `count` consecutive contiguous lines of length n: 16 lines at a time, then 4, then one
-// by one (same arithmetic everywhere, so the grouping never changes a result).
+// Sweeps `count` consecutive contiguous lines of length n: 16 lines at a time, then 4; the last
+// 1-3 lines are copied into a block of 4 padded with zero lines (lines are independent, and the
+// arithmetic is the same in every path, so the grouping never changes a result).
 NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size_t count,
                                const double* __restrict m, const double* __restrict e,
                                double bc) {
   std::size_t l0 = 0;
   for (; l0 + 16 <= count; l0 += 16) sweep_x_block<4>(base + l0 * n, n, m, e, bc);
   for (; l0 + 4 <= count; l0 += 4) sweep_x_block<1>(base + l0 * n, n, m, e, bc);
-  const std::size_t last = n - 1;
-  const double first_add = n == 1 ? 2.0 * bc : bc;
-  for (; l0 < count; ++l0) {
-    double* __restrict v = base + l0 * n;
-    v[0] = (v[0] + first_add) * m[0];
-    for (std::size_t i = 1; i < n; ++i) {
-      v[i] = (v[i] + (i == last ? bc : 0.0)) * m[i] + e[i] * v[i - 1];
-    }
-    for (std::size_t i = last; i-- > 0;) v[i] += e[i] * v[i + 1];
-  }
+  if (l0 == count) return;
+  thread_local std::vector<double> pad;
+  pad.assign(4 * n, 0.0);
+  const std::size_t rest = (count - l0) * n;
+  std::copy(base + l0 * n, base + l0 * n + rest, pad.begin());
+  sweep_x_block<1>(pad.data(), n, m, e, bc);
+  std::copy(pad.begin(), pad.begin() + static_cast<std::ptrdiff_t>(rest), base + l0 * n);
 }
 
 }  // namespace
