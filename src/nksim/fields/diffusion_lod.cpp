@@ -200,51 +200,58 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
   const auto n = grid.shape();
   const std::size_t nx = n[0], ny = n[1], nz = n[2];
   const bool big = static_cast<std::int64_t>(grid.num_voxels()) >= kMinParallelVoxels;
-  const std::size_t plane = nx * ny;
   const bool three = grid.dim() == 3;
-  for (std::size_t f = 0; f < grid.num_fields(); ++f) {
-    double* c = grid.values(f).data();
+  const std::size_t num_fields = grid.num_fields();
+  struct Job {
+    double* c;
+    double value;  // Dirichlet value, 0 for Neumann
+    const Factor* fac;  // x, y, z
+  };
+  std::vector<Job> jobs;
+  for (std::size_t f = 0; f < num_fields; ++f) {
     const FieldSpec& s = grid.spec(f);
-    const double value = s.boundary == FieldBoundary::kDirichlet ? s.boundary_value : 0.0;
-    const Factor& fx = factors_[f * 3 + 0];
-    const Factor& fy = factors_[f * 3 + 1];
-    const Factor& fz = factors_[f * 3 + 2];
-    if (three) {
-      // x then y, slab by slab while the slab is in cache; then z on column chunks.
-      const std::int64_t slabs = static_cast<std::int64_t>(nz);
-#pragma omp parallel for schedule(static) num_threads(threads) if (big)
-      for (std::int64_t k = 0; k < slabs; ++k) {
-        double* slab = c + static_cast<std::size_t>(k) * plane;
-        sweep_x(slab, nx, ny, fx.m.data(), fx.e.data(), fx.r * value);
-        sweep_lines(slab, ny, nx, nx, fy.m.data(), fy.e.data(), fy.r * value);
-      }
-      sweep_columns(c, nz, plane, fz, value, threads, big);
-    } else {
-      // 2-D: x on groups of lines, y on column chunks.
-      constexpr std::size_t kGroup = 32;
-      const std::int64_t groups = static_cast<std::int64_t>((ny + kGroup - 1) / kGroup);
-#pragma omp parallel for schedule(static) num_threads(threads) if (big)
-      for (std::int64_t g = 0; g < groups; ++g) {
-        const std::size_t j0 = static_cast<std::size_t>(g) * kGroup;
-        sweep_x(c + j0 * nx, nx, std::min(kGroup, ny - j0), fx.m.data(), fx.e.data(),
-                fx.r * value);
-      }
-      sweep_columns(c, ny, nx, fy, value, threads, big);
-    }
+    jobs.push_back({grid.values(f).data(),
+                    s.boundary == FieldBoundary::kDirichlet ? s.boundary_value : 0.0,
+                    &factors_[f * 3]});
   }
-}
-
-// Sweeps along the slowest axis (`lines` lines `stride` apart), in chunks of columns small
-// enough that a chunk's lines stay in cache between the forward and the backward pass.
-void ImplicitLodSolver::sweep_columns(double* c, std::size_t lines, std::size_t stride,
-                                      const Factor& fac, double value, int threads, bool big) {
-  constexpr std::size_t kChunk = 256;
-  const std::int64_t chunks = static_cast<std::int64_t>((stride + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(static) num_threads(threads) if (big)
-  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    const std::size_t p0 = static_cast<std::size_t>(chunk) * kChunk;
-    sweep_lines(c + p0, lines, stride, std::min(kChunk, stride - p0), fac.m.data(), fac.e.data(),
-                fac.r * value);
+  // Stage 1, per field: 3-D: x then y slab by slab, while the slab is in cache; 2-D: x on
+  // groups of lines. Stage 2, per field: the last axis on column chunks small enough that a
+  // chunk's lines stay in cache between the forward and the backward pass. One parallel region
+  // and one barrier per step for all fields (fields are independent).
+  constexpr std::size_t kGroup = 32, kChunk = 256;
+  const std::size_t plane = nx * ny;
+  const std::size_t stage1_per_field = three ? nz : (ny + kGroup - 1) / kGroup;
+  const std::size_t lines = three ? nz : ny;      // stage 2: lines along the last axis
+  const std::size_t stride = three ? plane : nx;  // and the distance between them
+  const std::size_t stage2_per_field = (stride + kChunk - 1) / kChunk;
+  const std::int64_t stage1 = static_cast<std::int64_t>(stage1_per_field * num_fields);
+  const std::int64_t stage2 = static_cast<std::int64_t>(stage2_per_field * num_fields);
+#pragma omp parallel num_threads(threads) if (big)
+  {
+#pragma omp for schedule(static)
+    for (std::int64_t t = 0; t < stage1; ++t) {
+      const Job& job = jobs[static_cast<std::size_t>(t) / stage1_per_field];
+      const std::size_t k = static_cast<std::size_t>(t) % stage1_per_field;
+      const Factor& fx = job.fac[0];
+      if (three) {
+        const Factor& fy = job.fac[1];
+        double* slab = job.c + k * plane;
+        sweep_x(slab, nx, ny, fx.m.data(), fx.e.data(), fx.r * job.value);
+        sweep_lines(slab, ny, nx, nx, fy.m.data(), fy.e.data(), fy.r * job.value);
+      } else {
+        const std::size_t j0 = k * kGroup;
+        sweep_x(job.c + j0 * nx, nx, std::min(kGroup, ny - j0), fx.m.data(), fx.e.data(),
+                fx.r * job.value);
+      }
+    }
+#pragma omp for schedule(static)
+    for (std::int64_t t = 0; t < stage2; ++t) {
+      const Job& job = jobs[static_cast<std::size_t>(t) / stage2_per_field];
+      const std::size_t p0 = static_cast<std::size_t>(t) % stage2_per_field * kChunk;
+      const Factor& fac = job.fac[three ? 2 : 1];
+      sweep_lines(job.c + p0, lines, stride, std::min(kChunk, stride - p0), fac.m.data(),
+                  fac.e.data(), fac.r * job.value);
+    }
   }
 }
 

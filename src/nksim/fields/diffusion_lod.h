@@ -32,8 +32,6 @@ class ImplicitLodSolver final : public DiffusionSolver {
     std::vector<double> e;  // r / pivot (back substitution)
   };
   void factorise(const FieldGrid& grid, double dt_min);
-  static void sweep_columns(double* c, std::size_t lines, std::size_t stride, const Factor& fac,
-                            double value, int threads, bool big);
   double factor_dt_ = -1;
   std::vector<Factor> factors_;  // field * 3 + axis
 };
