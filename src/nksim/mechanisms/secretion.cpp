@@ -38,13 +38,16 @@ class Secretion final : public Mechanism {
     if (sim.mechanics_steps() != built_step_ || step.dt_min != built_dt_) compose(sim, step.dt_min);
     FieldGrid& fields = sim.fields();
     const std::int64_t n = static_cast<std::int64_t>(voxels_.size());
+    // A few ns per voxel: below ~10^5 voxels a parallel region costs more than it saves.
+    const bool parallel = n * static_cast<std::int64_t>(num_fields_) >= kMinParallelExchange;
+#pragma omp parallel num_threads(sim.threads()) if (parallel)
     for (std::size_t f = 0; f < num_fields_; ++f) {
       if (!field_used_[f]) continue;
       double* c = fields.values(f).data();
       const double* alpha = &alpha_[f];
       const double* beta = &beta_[f];
       const std::size_t stride = num_fields_;
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
+#pragma omp for schedule(static) nowait
       for (std::int64_t k = 0; k < n; ++k) {
         const std::size_t at = static_cast<std::size_t>(k) * stride;
         double& v = c[voxels_[static_cast<std::size_t>(k)]];
@@ -94,6 +97,7 @@ class Secretion final : public Mechanism {
   }
 
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  static constexpr std::int64_t kMinParallelExchange = 131072;
   std::vector<std::vector<Exchange>> by_type_;
   std::size_t num_fields_;
   std::uint64_t built_step_ = ~std::uint64_t{0};
