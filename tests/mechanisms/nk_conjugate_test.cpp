@@ -255,7 +255,7 @@ TEST(NkConjugate, SnapshotsCarryEffectorState) {
   options.progress = false;
   run_scenario_file(file, options);
   const std::vector<double> potency =
-      Hdf5File::read_doubles(dir / "snapshots" / "snapshot_000002.h5", "/agents/nk_potency");
+      Hdf5File::open(dir / "snapshots" / "snapshot_000002.h5").read_double("/agents/nk_potency");
   ASSERT_EQ(potency.size(), 2u);
   EXPECT_DOUBLE_EQ(std::max(potency[0], potency[1]), 0.5);  // the NK cell; the target has 0
   std::filesystem::remove_all(dir);

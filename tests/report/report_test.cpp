@@ -3,6 +3,7 @@
 // charting library, so these run without npm; the real library is tested in the browser test).
 #include <cstdlib>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -10,8 +11,8 @@
 #include <unistd.h>
 
 #include "nksim/core/error.h"
+#include "nksim/io/hdf5_file.h"
 #include "nksim/report/evidence.h"
-#include "nksim/report/hdf5_file.h"
 #include "nksim/report/html_page.h"
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report.h"
@@ -77,12 +78,18 @@ TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
   const fs::path file = fresh_dir("hdf5") / "snapshot.h5";
   {
     Hdf5File h5 = Hdf5File::create(file);
-    h5.write_double_attribute("time_min", 12.5);
-    h5.write_string_attribute("type_names", "tumour,nk");
-    h5.write_string_attribute("state_names", "alive,dead", /*variable_length=*/true);
+    h5.attribute("/", "time_min", 12.5);
+    h5.attribute("/", "type_names", "tumour,nk");
+    h5.attribute("/", "state_names", "alive,dead", /*variable_length=*/true);
     h5.create_group("/agents");
-    h5.write_int32("/agents/type", {0, 1, 1}, {3});
-    h5.write_double("/agents/position", {1, 2, 3, 4, 5, 6}, {2, 3});
+    const std::vector<std::int32_t> type{0, 1, 1};
+    const std::vector<double> position{1, 2, 3, 4, 5, 6};
+    h5.dataset("/agents/type", std::vector<std::uint64_t>{3}, std::span<const std::int32_t>(type));
+    h5.dataset("/agents/position", std::vector<std::uint64_t>{2, 3},
+               std::span<const double>(position));
+    EXPECT_THROW(h5.dataset("/agents/radius", std::vector<std::uint64_t>{4},
+                            std::span<const double>(position)),
+                 Error);
   }
   const Hdf5File h5 = Hdf5File::open(file);
   EXPECT_DOUBLE_EQ(h5.read_double_attribute("time_min"), 12.5);

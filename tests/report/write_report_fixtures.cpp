@@ -9,12 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "nksim/report/hdf5_file.h"
+#include "nksim/io/hdf5_file.h"
 
 namespace {
 
@@ -53,16 +54,16 @@ json write_snapshot(const fs::path& file, double time_min, int step) {
                      {"type", types[t]},
                      {"state", states[s]}});
   }
-  nksim::report::Hdf5File h5 = nksim::report::Hdf5File::create(file);
-  h5.write_double_attribute("time_min", time_min);
-  h5.write_string_attribute("type_names", "tumour,nk");
-  h5.write_string_attribute("state_names", "alive,conjugated,dead", /*variable_length=*/true);
+  nksim::Hdf5File h5 = nksim::Hdf5File::create(file);
+  h5.attribute("/", "time_min", time_min);
+  h5.attribute("/", "type_names", "tumour,nk");
+  h5.attribute("/", "state_names", "alive,conjugated,dead", /*variable_length=*/true);
   h5.create_group("/agents");
-  const auto n = static_cast<std::uint64_t>(type.size());
-  h5.write_int32("/agents/type", type, {n});
-  h5.write_int32("/agents/state", state, {n});
-  h5.write_double("/agents/position", position, {n, 3});
-  h5.write_double("/agents/radius", radius, {n});
+  const std::vector<std::uint64_t> dims1{type.size()}, dims3{type.size(), 3};
+  h5.dataset("/agents/type", dims1, std::span<const std::int32_t>(type));
+  h5.dataset("/agents/state", dims1, std::span<const std::int32_t>(state));
+  h5.dataset("/agents/position", dims3, std::span<const double>(position));
+  h5.dataset("/agents/radius", dims1, std::span<const double>(radius));
   return cells;
 }
 

@@ -7,7 +7,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
-#include "nksim/report/hdf5_file.h"
+#include "nksim/io/hdf5_file.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
 
