@@ -51,24 +51,63 @@ std::set<std::pair<std::size_t, std::size_t>> pairs(const AgentStore& a, const D
 
 class NeighbourSearch : public ::testing::TestWithParam<Case> {};
 
-TEST_P(NeighbourSearch, GridMatchesBruteForce) {
-  const Case c = GetParam();
+AgentStore random_agents(const Case& c, const Domain& d, std::uint64_t seed) {
+  AgentStore a;
+  for (int n = 0; n < c.agents; ++n) {
+    const RandomDraw r(seed, 0, Purpose::kTest, static_cast<std::uint64_t>(n));
+    const RandomDraw s(seed, 1, Purpose::kTest, static_cast<std::uint64_t>(n));
+    a.add(0, d.lo_um[0] + c.size_um * r.uniform(0), d.lo_um[1] + c.size_um * r.uniform(1),
+          c.dim == 3 ? d.lo_um[2] + c.size_um * s.uniform(0) : 0.0, 5.0);
+  }
+  // Agents exactly on the walls too.
+  a.add(0, d.lo_um[0], d.lo_um[1], d.lo_um[2], 5.0);
+  a.add(0, d.hi_um[0], d.hi_um[1], d.hi_um[2], 5.0);
+  return a;
+}
+
+Domain domain_of(const Case& c) {
   Domain d;
   d.dim = c.dim;
   d.boundary = c.periodic ? AgentBoundary::kPeriodic : AgentBoundary::kReflecting;
   d.lo_um = {-c.size_um / 2, -c.size_um / 2, c.dim == 3 ? -c.size_um / 2 : 0};
   d.hi_um = {c.size_um / 2, c.size_um / 2, c.dim == 3 ? c.size_um / 2 : 0};
+  return d;
+}
+
+// The cell-by-cell runs (used by the mechanics kernel) list, for every agent of a cell, exactly
+// the slots that the per-agent query visits, in the same order; every agent is in one cell.
+TEST_P(NeighbourSearch, CellRunsMatchThePerAgentQuery) {
+  const Case c = GetParam();
+  const Domain d = domain_of(c);
+  const AgentStore a = random_agents(c, d, 7);
+  UniformGrid grid;
+  grid.build(a, d, c.cutoff_um, 2);
+  std::vector<int> seen(a.size(), 0);
+  for (std::size_t row = 0; row < grid.num_rows(); ++row) {
+    grid.for_each_cell_in_row(row, [&](std::uint32_t first, std::uint32_t end,
+                                       const CandidateRun* runs, std::size_t num_runs) {
+      std::vector<std::uint32_t> from_runs;
+      for (std::size_t r = 0; r < num_runs; ++r) {
+        EXPECT_LT(runs[r].begin, runs[r].end);
+        for (std::uint32_t s = runs[r].begin; s < runs[r].end; ++s) from_runs.push_back(s);
+      }
+      for (std::uint32_t slot = first; slot < end; ++slot) {
+        const std::size_t i = grid.agent_at(slot);
+        ++seen[i];
+        std::vector<std::uint32_t> from_query;
+        grid.for_each_candidate_slot(i, [&](std::uint32_t s) { from_query.push_back(s); });
+        EXPECT_EQ(from_runs, from_query) << "agent " << i;
+      }
+    });
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(seen[i], 1) << "agent " << i;
+}
+
+TEST_P(NeighbourSearch, GridMatchesBruteForce) {
+  const Case c = GetParam();
+  const Domain d = domain_of(c);
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-    AgentStore a;
-    for (int n = 0; n < c.agents; ++n) {
-      const RandomDraw r(seed, 0, Purpose::kTest, static_cast<std::uint64_t>(n));
-      const RandomDraw s(seed, 1, Purpose::kTest, static_cast<std::uint64_t>(n));
-      a.add(0, d.lo_um[0] + c.size_um * r.uniform(0), d.lo_um[1] + c.size_um * r.uniform(1),
-            c.dim == 3 ? d.lo_um[2] + c.size_um * s.uniform(0) : 0.0, 5.0);
-    }
-    // Agents exactly on the walls too.
-    a.add(0, d.lo_um[0], d.lo_um[1], d.lo_um[2], 5.0);
-    a.add(0, d.hi_um[0], d.hi_um[1], d.hi_um[2], 5.0);
+    const AgentStore a = random_agents(c, d, seed);
     const auto grid = pairs<UniformGrid>(a, d, c.cutoff_um);
     const auto brute = pairs<BruteForceSearch>(a, d, c.cutoff_um);
     EXPECT_EQ(grid, brute) << "seed " << seed;

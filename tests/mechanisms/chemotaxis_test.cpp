@@ -48,12 +48,15 @@ speed_um_per_min = 0.5
     for (std::size_t i = 0; i < shape[0]; ++i)
       f.values(0)[j * shape[0] + i] = 0.01 * static_cast<double>(i);
   }
+  // The engine renumbers agents (cell order), so start and end positions are matched by id.
+  const std::vector<std::uint64_t> ids = sim.agents().id;
   const std::vector<double> x0 = sim.agents().x, y0 = sim.agents().y;
   sim.run_until(30);
   const AgentStore& a = sim.agents();
   double sx = 0, sx2 = 0, sy = 0, sy2 = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const double dx = a.x[i] - x0[i], dy = a.y[i] - y0[i];
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::size_t i = a.index_of(ids[k]);
+    const double dx = a.x[i] - x0[k], dy = a.y[i] - y0[k];
     sx += dx;
     sx2 += dx * dx;
     sy += dy;

@@ -29,6 +29,8 @@ void check_msd(int dim) {
       2);
   Simulation& sim = *model.simulation;
   const AgentStore& a = sim.agents();
+  // The engine renumbers agents (cell order), so start and end positions are matched by id.
+  const std::vector<std::uint64_t> ids = a.id;
   const std::vector<double> x0 = a.x, y0 = a.y, z0 = a.z;
   int steps = 0;
   for (double t : {5.0, 20.0, 60.0}) {
@@ -37,9 +39,10 @@ void check_msd(int dim) {
       ++steps;
     }
     double sum = 0, sum2 = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const double r2 = (a.x[i] - x0[i]) * (a.x[i] - x0[i]) + (a.y[i] - y0[i]) * (a.y[i] - y0[i]) +
-                        (a.z[i] - z0[i]) * (a.z[i] - z0[i]);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      const std::size_t i = a.index_of(ids[k]);
+      const double r2 = (a.x[i] - x0[k]) * (a.x[i] - x0[k]) + (a.y[i] - y0[k]) * (a.y[i] - y0[k]) +
+                        (a.z[i] - z0[k]) * (a.z[i] - z0[k]);
       sum += r2;
       sum2 += r2 * r2;
     }

@@ -1,6 +1,9 @@
 #include "nksim/engine/agent_store.h"
 
+#include <type_traits>
 #include <utility>
+
+#include "nksim/engine/parallel.h"
 
 namespace nksim {
 
@@ -67,6 +70,21 @@ void AgentStore::remove(std::size_t i) {
   NKSIM_AGENT_COLUMNS(NKSIM_POP_COLUMN)
 #undef NKSIM_POP_COLUMN
   for (auto& p : property) p.pop_back();
+}
+
+void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
+  const std::int64_t n = static_cast<std::int64_t>(size());
+  const auto reorder = [&](auto& column) {
+    std::remove_reference_t<decltype(column)> moved(column.size());
+#pragma omp parallel for schedule(static) num_threads(threads) if (n >= kMinParallelAgents)
+    for (std::int64_t k = 0; k < n; ++k) moved[k] = column[order[k]];
+    column.swap(moved);
+  };
+#define NKSIM_PERMUTE_COLUMN(type, name, on_divide, doc) reorder(name);
+  NKSIM_AGENT_COLUMNS(NKSIM_PERMUTE_COLUMN)
+#undef NKSIM_PERMUTE_COLUMN
+  for (auto& p : property) reorder(p);
+  for (std::int64_t k = 0; k < n; ++k) index_of_id_[id[k]] = static_cast<std::uint32_t>(k);
 }
 
 std::size_t AgentStore::bytes_per_agent() const {

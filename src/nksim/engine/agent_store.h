@@ -37,6 +37,9 @@ class AgentStore {
   std::size_t add_daughter(std::size_t mother);
   // Removes the agent at dense index i (swap-and-pop).
   void remove(std::size_t i);
+  // Reorders the agents: the agent at dense index order[k] moves to index k. `order` must be a
+  // permutation of 0..size()-1. Ids are unchanged (index_of follows).
+  void permute(const std::vector<std::uint32_t>& order, int threads = 1);
 
   std::uint32_t index_of(std::uint64_t agent_id) const {
     return agent_id < index_of_id_.size() ? index_of_id_[agent_id] : kNoIndex;

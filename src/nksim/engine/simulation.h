@@ -70,6 +70,9 @@ class Simulation {
   void run_phase(Phase phase, const StepInfo& info);
   void apply_events(const StepInfo& info);
 
+  // Agents are renumbered in cell order every this many mechanics steps (see step()).
+  static constexpr std::uint64_t kSortInterval = 10;
+
   SimulationSettings settings_;
   std::vector<CellType> types_;
   AgentStore agents_;

@@ -57,11 +57,12 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
   std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
   for (std::size_t i = 0; i < count; ++i)
     sorted_[fill[cell_of_[i]]++] = static_cast<std::uint32_t>(i);
-  sx_.resize(count);
-  sy_.resize(count);
-  sz_.resize(count);
-  sr_.resize(count);
-  st_.resize(count);
+  for (auto* column : {&sx_, &sy_, &sz_, &sr_}) {
+    column->resize(count + kSlotPadding);
+    std::fill(column->begin() + static_cast<std::ptrdiff_t>(count), column->end(), 0.0);
+  }
+  st_.resize(count + kSlotPadding);
+  std::fill(st_.begin() + static_cast<std::ptrdiff_t>(count), st_.end(), 0);
 #pragma omp parallel for schedule(static) num_threads(threads) if (n_agents >= kMinParallelAgents)
   for (std::int64_t s = 0; s < n_agents; ++s) {
     const std::uint32_t i = sorted_[s];
@@ -71,6 +72,15 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
     sr_[s] = agents.radius[i];
     st_[s] = agents.type[i];
   }
+}
+
+void UniformGrid::renumber_in_slot_order() {
+  std::vector<std::uint32_t> cell_of_slot(cell_of_.size());
+  for (std::size_t s = 0; s < sorted_.size(); ++s) {
+    cell_of_slot[s] = cell_of_[sorted_[s]];
+    sorted_[s] = static_cast<std::uint32_t>(s);
+  }
+  cell_of_.swap(cell_of_slot);
 }
 
 }  // namespace nksim

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "nksim/core/simd.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
@@ -18,6 +19,120 @@ namespace {
 // 12 (1 - 0.9526)^2 ~= 0.027, PhysiCell's normalisation of "simple pressure". A packed tissue
 // thus has pressure ~1.
 constexpr double kPressureScale = 0.027;
+
+// Where the candidates' copies live (UniformGrid's slot columns), and the box.
+struct SlotView {
+  const double* x;
+  const double* y;
+  const double* z;
+  const double* radius;
+  const std::int32_t* type;
+  double length[3];  // periodic box lengths (unused when not periodic)
+};
+
+// The running sums of one agent's pair terms.
+struct Sums {
+  double vx = 0, vy = 0, vz = 0, pressure = 0;
+};
+
+// The agent whose velocity is being summed, and its sums.
+struct Focus {
+  std::uint32_t slot;
+  double p[3];
+  double radius;
+  const rules::PairForce* row;  // pair parameters against each type
+  double filter2;               // no pair interacts beyond sqrt(filter2)
+  Sums sums;
+};
+
+using simd::V4;
+using Run = CandidateRun;
+using simd::V4Mask;
+
+// Domain::delta for four lanes: the same comparisons, and the same subtraction or addition of
+// the box length, lane-wise.
+template <bool kPeriodic>
+[[gnu::always_inline]] inline V4 delta4(V4 p, V4 q, double l) {
+  const V4 d = p - q;
+  if constexpr (!kPeriodic) {
+    return d;
+  } else {
+    const V4 half = simd::splat(0.5 * l), lv = simd::splat(l);
+    return d - simd::select(d > half, lv) + simd::select(d < -half, lv);
+  }
+}
+
+// The pair terms of every candidate in the runs, added to f in slot order, four consecutive
+// slots at a time: contiguous loads, no gathers, no branches but one per four candidates (most
+// candidates of a cell-list query lie beyond the interaction distance, and four of them often
+// all do). Branch-free form of rules::pair_speed and rules::pair_pressure: every term is
+// computed and the ones whose condition fails are zeroed, which gives the same IEEE results as
+// skipping them (0 + x = x; the sums start at +0 and never become -0, so adding +0 changes
+// nothing). Lanes are added to the sums one by one, in slot order, so the sums do not depend on
+// how candidates fall into groups of four.
+template <bool kPeriodic, bool kThree>
+[[gnu::always_inline]] inline void interact_impl(const SlotView& v, const Run* runs,
+                                                 std::size_t num_runs, Focus& f) {
+  using simd::select;
+  using simd::splat;
+  Sums sums = f.sums;  // a local copy: it stays in registers, as nothing else can alias it
+  const V4 px = splat(f.p[0]), py = splat(f.p[1]), pz = splat(f.p[2]);
+  const V4 limit = splat(f.filter2), ri = splat(f.radius);
+  const V4 lane{0, 1, 2, 3};
+  for (std::size_t r = 0; r < num_runs; ++r) {
+    const std::uint32_t end = runs[r].end;
+    for (std::uint32_t s = runs[r].begin; s < end; s += 4) {  // may read 3 padding slots
+      const V4 dx = delta4<kPeriodic>(px, simd::load4(v.x + s), v.length[0]);
+      const V4 dy = delta4<kPeriodic>(py, simd::load4(v.y + s), v.length[1]);
+      const V4 dz = kThree ? delta4<kPeriodic>(pz, simd::load4(v.z + s), v.length[2]) : splat(0.0);
+      const V4 dist2 = dx * dx + dy * dy + dz * dz;
+      const V4Mask near = (dist2 < limit) & (lane < splat(static_cast<double>(end - s)));
+      bool any = false;
+      for (std::uint32_t k = 0; k < 4; ++k) any |= near[k] != 0;
+      if (!any) continue;
+      double rep[4], adh[4], range[4];
+      for (std::uint32_t k = 0; k < 4; ++k) {
+        const rules::PairForce& p = f.row[v.type[s + k]];
+        rep[k] = p.repulsion_um_per_min;
+        adh[k] = p.adhesion_um_per_min;
+        range[k] = p.adhesion_range;
+      }
+      const V4 contact = ri + simd::load4(v.radius + s);
+      const V4 adhesion_distance = simd::load4(range) * contact;
+      V4 root;  // correctly rounded, as std::sqrt (one vsqrtpd where the compiler sees it)
+      for (std::uint32_t k = 0; k < 4; ++k) root[k] = __builtin_sqrt(dist2[k]);
+      V4Mask ok = near & (dist2 < adhesion_distance * adhesion_distance) & (root > splat(0.0));
+      if (f.slot - s < 4) ok[f.slot - s] = 0;  // not with itself
+      const V4 a = splat(1.0) - root / contact;
+      const V4 b = splat(1.0) - root / adhesion_distance;
+      const V4Mask overlap = root < contact;
+      const V4 speed = (splat(0.0) + select(overlap, simd::load4(rep) * a * a) -
+                        select(root < adhesion_distance, simd::load4(adh) * b * b)) /
+                       root;
+      const V4 cx = select(ok, speed * dx), cy = select(ok, speed * dy);
+      const V4 cz = select(ok, speed * dz), cp = select(ok & overlap, a * a);
+      for (std::uint32_t k = 0; k < 4; ++k) {
+        sums.vx += cx[k];
+        sums.vy += cy[k];
+        sums.vz += cz[k];
+        sums.pressure += cp[k];
+      }
+    }
+  }
+  f.sums = sums;
+}
+
+// One entry point, compiled for AVX2 and for baseline x86-64 (core/simd.h).
+NKSIM_SIMD_CLONES void interact(const SlotView& v, bool periodic, bool three, const Run* runs,
+                                std::size_t num_runs, Focus& f) {
+  if (periodic) {
+    three ? interact_impl<true, true>(v, runs, num_runs, f)
+          : interact_impl<true, false>(v, runs, num_runs, f);
+  } else {
+    three ? interact_impl<false, true>(v, runs, num_runs, f)
+          : interact_impl<false, false>(v, runs, num_runs, f);
+  }
+}
 
 class Mechanics final : public Mechanism {
  public:
@@ -43,46 +158,39 @@ class Mechanics final : public Mechanism {
     const Domain& d = sim.domain();
     const UniformGrid& grid = sim.grid();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
-    const auto delta = [&d](int axis, double p, double q) {
-      if constexpr (kPeriodic) {
-        return d.delta(axis, p, q);
-      } else {
-        return p - q;
-      }
-    };
-    const double* sx = grid.slot_x();
-    const double* sy = grid.slot_y();
-    const double* sz = grid.slot_z();
-    const double* sr = grid.slot_radius();
-    const std::int32_t* st = grid.slot_type();
-#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
-    for (std::int64_t slot = 0; slot < n; ++slot) {
-      // Visit agents in cell order so that consecutive agents share neighbour cells (cache).
-      const std::size_t i = grid.agent_at(static_cast<std::uint32_t>(slot));
-      const double xi = sx[slot], yi = sy[slot], zi = sz[slot], ri = sr[slot];
-      const rules::PairForce* row = &pairs_[static_cast<std::size_t>(st[slot]) * num_types_];
-      double vx = 0, vy = 0, vz = 0, pressure = 0;
-      grid.for_each_candidate_slot(i, [&](std::uint32_t s) {
-        const double dx = delta(0, xi, sx[s]);
-        const double dy = delta(1, yi, sy[s]);
-        const double dz = kThree ? delta(2, zi, sz[s]) : 0.0;
-        const double dist2 = dx * dx + dy * dy + dz * dz;
-        const rules::PairForce& p = row[st[s]];
-        const double contact = ri + sr[s];
-        const double reach = p.adhesion_range * contact;
-        if (dist2 >= reach * reach || grid.agent_at(s) == i) return;
-        const double dist = std::sqrt(dist2);
-        if (!(dist > 0)) return;  // coincident centres: no defined direction
-        const double speed = rules::pair_speed(p, dist, contact) / dist;
-        vx += speed * dx;
-        vy += speed * dy;
-        vz += speed * dz;
-        pressure += rules::pair_pressure(dist, contact);
+    const SlotView view{grid.slot_x(),
+                        grid.slot_y(),
+                        grid.slot_z(),
+                        grid.slot_radius(),
+                        grid.slot_type(),
+                        {d.extent(0), d.extent(1), d.extent(2)}};
+    // No pair interacts beyond cutoff_; the filter keeps a hair more to be safe from rounding.
+    const double filter2 = cutoff_ * cutoff_ * (1.0 + 1e-9);
+    // Cell by cell (the runs of neighbouring slots are the same for every agent of a cell), row
+    // by row in parallel. Each agent's sums depend only on the grid, never on the thread or the
+    // schedule; dynamic scheduling balances rows through dense tissue against empty ones.
+    const std::int64_t rows = static_cast<std::int64_t>(grid.num_rows());
+#pragma omp parallel for schedule(dynamic, 4) num_threads(sim.threads()) if (n >= kMinParallelAgents)
+    for (std::int64_t row = 0; row < rows; ++row) {
+      grid.for_each_cell_in_row(static_cast<std::size_t>(row), [&](std::uint32_t first,
+                                                                   std::uint32_t end,
+                                                                   const Run* runs,
+                                                                   std::size_t num_runs) {
+        for (std::uint32_t slot = first; slot < end; ++slot) {
+          const std::size_t i = grid.agent_at(slot);
+          Focus f{slot,
+                  {view.x[slot], view.y[slot], view.z[slot]},
+                  view.radius[slot],
+                  &pairs_[static_cast<std::size_t>(view.type[slot]) * num_types_],
+                  filter2,
+                  {}};
+          interact(view, kPeriodic, kThree, runs, num_runs, f);
+          a.vx[i] += f.sums.vx;
+          a.vy[i] += f.sums.vy;
+          a.vz[i] += f.sums.vz;
+          a.pressure[i] = f.sums.pressure / kPressureScale;
+        }
       });
-      a.vx[i] += vx;
-      a.vy[i] += vy;
-      a.vz[i] += vz;
-      a.pressure[i] = pressure / kPressureScale;
     }
   }
 

@@ -1,4 +1,5 @@
-// AgentStore: stable ids vs dense indices under swap-and-pop; division copies exactly the
+// AgentStore: stable ids vs dense indices under swap-and-pop and renumbering (permute);
+// division copies exactly the
 // columns marked kCopy in the field table and every heritable property. The counter-based RNG
 // is a pure function of its key.
 #include <gtest/gtest.h>
@@ -24,6 +25,37 @@ TEST(AgentStore, IdsSurviveSwapAndPop) {
     EXPECT_DOUBLE_EQ(a.y[i], 2.0 * static_cast<double>(a.id[i] - 1));
   }
   EXPECT_EQ(a.next_id(), 11u);  // ids are never reused
+}
+
+TEST(AgentStore, PermuteMovesEveryColumnAndKeepsIds) {
+  AgentStore a;
+  a.set_property_names({"ligand"});
+  for (int i = 0; i < 6; ++i) {
+    a.add(i % 3, i, 10.0 * i, -i, 1.0 + i);
+    a.property[0][static_cast<std::size_t>(i)] = 100.0 + i;
+    a.potency[static_cast<std::size_t>(i)] = 0.5 * i;
+  }
+  const std::vector<std::uint32_t> order = {4, 0, 5, 2, 1, 3};
+  a.permute(order, 2);
+  ASSERT_EQ(a.size(), 6u);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const double was = order[k];  // the agent now at k was added as number order[k]
+    EXPECT_EQ(a.id[k], order[k] + 1u);
+    EXPECT_EQ(a.index_of(a.id[k]), k);
+    EXPECT_EQ(a.type[k], static_cast<std::int32_t>(order[k] % 3));
+    EXPECT_EQ(a.x[k], was);
+    EXPECT_EQ(a.y[k], 10.0 * was);
+    EXPECT_EQ(a.z[k], -was);
+    EXPECT_EQ(a.radius[k], 1.0 + was);
+    EXPECT_EQ(a.property[0][k], 100.0 + was);
+    EXPECT_EQ(a.potency[k], 0.5 * was);
+  }
+  // Still consistent afterwards: swap-and-pop and new ids.
+  a.remove(a.index_of(5));
+  EXPECT_EQ(a.index_of(5), AgentStore::kNoIndex);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.index_of(a.id[i]), i);
+  EXPECT_EQ(a.add(0, 0, 0, 0, 1), 5u);
+  EXPECT_EQ(a.id[5], 7u);
 }
 
 TEST(AgentStore, DivisionCopiesHeritableColumns) {
