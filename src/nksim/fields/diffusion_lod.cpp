@@ -208,30 +208,35 @@ NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size
 // ---------------------------------------------------------------------------------------------
 // 3-D: one pass per slab for x, y and the z forward elimination.
 //
-// The old scheme swept x with 4x4 register transposes there and back and scalar tails when nx
-// is not a multiple of 4, then y with width-nx loops and scalar epilogues, then z over the whole
-// field in a second and a third pass through memory, and ran one Thomas recurrence per register
-// block, so it waited on the 6-cycle (mul, add) latency of each step. Per-value arithmetic is
-// unchanged here; only where values live between operations, and the loop order, change:
+// Sweeping axis after axis in place (sweep_x, then sweep_lines for y and z, as 2-D still does)
+// needs 4x4 register transposes there and back for every x value, scalar tails when nx is not a
+// multiple of 4 and width-nx loops with scalar epilogues for y, passes over the whole field three
+// times per step (x/y, z forward, z backward), and runs one Thomas recurrence per register block,
+// so it mostly waits on the 6-cycle (mul, add) latency of each elimination step. Here the
+// per-value arithmetic is the same (bit-identical results); only where values live between
+// operations, and the loop order, differ:
 //
 //  1. x forward: the slab is transposed block by block (4x4 in registers) into a scratch slab
 //     t[x][y] (y contiguous, padded to a multiple of 4), and the forward elimination is applied
 //     on the way: t[x] = (c + add_x) m_x + e_x t[x-1]. The outer loop runs over blocks of 4 x,
 //     the inner one over blocks of 4 y lines, so t[x-1] comes from the previous outer iteration
-//     (in memory, long done) and the inner iterations are independent: throughput, not latency.
+//     (in memory, long done) and the inner iterations are independent: the loop is bound by
+//     throughput, not by the latency of the recurrence.
 //  2. x back substitution on whole rows of t: t[x] += e_x t[x+1], 4 y lines per vector.
 //  3. y forward: t is transposed back block by block into a second scratch slab s[y][x] (x
 //     contiguous, padded), applying s[y] = (t + add_y) m_y + e_y s[y-1] on the way; same loop
 //     structure as 1 with the axes swapped.
 //  4. y back substitution on whole rows of s, and, while each value is in a register anyway,
 //     the z forward elimination step of this slab (it needs only this value and the same voxel
-//     of the slab below, already done), stored into the field once.
+//     of the slab below, already done), stored into the field once. The next slab is prefetched
+//     here (stage 1 reads it column-wise, which the hardware prefetchers do not follow).
 //  5. After all slabs, one z back-substitution pass over the field.
 //
 // So a step reads and writes the field twice (1-4, 5) instead of three times, transposes each
 // value twice instead of four times, has no scalar tails (odd sizes use padding lanes with zero
 // inputs and zero coefficients -- Factor arrays are zero-padded -- which stay finite and are
-// never stored), and every inner loop has independent iterations. Scratch (t, s) stays in L2.
+// never stored), and every inner loop has independent iterations. Scratch (t, s: two slabs)
+// stays in L2 with the slab, the slab below and the next slab.
 
 struct Coeffs {  // one axis of one field, all padded (padded_length)
   const double* m;
@@ -455,9 +460,7 @@ template <ZMode kZ>
       y_forward_row<false>(t, tw, xw, j, k, s);
     }
   }
-  // 4. y back substitution (+ z forward step) from s into the slab. Stage 1 reads the slab
-  // column-wise, which the hardware prefetchers do not follow from L3, so the next slab is
-  // prefetched here, row by row.
+  // 4. y back substitution (+ z forward step) from s into the slab; prefetch the next slab.
   const ZVec zv{splat(z.add), splat(z.m), splat(z.e)};
   for (std::size_t j = ny; j-- > 0;) {
     y_backward_row<kZ>(s + j * xw, xw, j + 1 == ny, cy.e[j], slab + j * nx, nx, zv,
