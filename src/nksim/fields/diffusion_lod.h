@@ -28,12 +28,15 @@ class ImplicitLodSolver final : public DiffusionSolver {
  private:
   struct Factor {  // Thomas factorisation along one axis of one field
     double r = 0;
+    // Both padded with zeros to a multiple of 4 plus 4, so vector code may read whole blocks of
+    // 4 past the end of a line (the padding lanes then compute zeros that are never stored).
     std::vector<double> m;  // 1 / pivot
     std::vector<double> e;  // r / pivot (back substitution)
   };
   void factorise(const FieldGrid& grid, double dt_min);
   double factor_dt_ = -1;
   std::vector<Factor> factors_;  // field * 3 + axis
+  std::vector<std::vector<double>> adds_;  // field * 3 + axis: Dirichlet terms, set each step
 };
 
 }  // namespace nksim
