@@ -504,10 +504,11 @@ struct FieldJob {
 // 3-D step. Fields are independent: with F fields and a team of T threads, the first F / T * T
 // fields are swept one field per thread in one go (slabs bottom up, each slab's z forward step
 // fused into its x/y pass, then the z back substitution), with no barrier at all. The remaining
-// fields (all of them when F < T) are split by slabs (x/y, plus the z forward step only when
-// fused; here it cannot be, the slabs run in parallel), then, after a barrier, by column chunks
-// for z. Every value sees the same operations in the same order in both ways, so results do not
-// depend on the thread count.
+// fields (all of them when F < T) are split by slabs for x/y (the z forward step cannot be fused
+// there: the slabs run in parallel), then, after a barrier, by column chunks for z, each chunk's
+// lines staying in cache between its forward and backward pass. Every value sees the same
+// operations in the same order in both ways, so results do not depend on the thread count (nor
+// on the F / T split).
 void step_3d(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::size_t ny,
              std::size_t nz, int threads) {
   const std::size_t plane = nx * ny;
