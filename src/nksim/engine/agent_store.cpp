@@ -20,6 +20,7 @@ int AgentStore::property_index(const std::string& name) const {
 }
 
 void AgentStore::push_default() {
+  ++layout_version_;
 #define NKSIM_PUSH_COLUMN(type, name, on_divide, doc) name.push_back(type{});
   NKSIM_AGENT_COLUMNS(NKSIM_PUSH_COLUMN)
 #undef NKSIM_PUSH_COLUMN
@@ -57,6 +58,7 @@ std::size_t AgentStore::add_daughter(std::size_t mother) {
 }
 
 void AgentStore::remove(std::size_t i) {
+  ++layout_version_;
   const std::size_t last = size() - 1;
   index_of_id_[id[i]] = kNoIndex;
   if (i != last) {
@@ -73,6 +75,7 @@ void AgentStore::remove(std::size_t i) {
 }
 
 void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
+  ++layout_version_;
   const std::int64_t n = static_cast<std::int64_t>(size());
   const auto reorder = [&](auto& column) {
     std::remove_reference_t<decltype(column)> moved(column.size());

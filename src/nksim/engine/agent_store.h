@@ -45,6 +45,9 @@ class AgentStore {
     return agent_id < index_of_id_.size() ? index_of_id_[agent_id] : kNoIndex;
   }
   std::uint64_t next_id() const { return next_id_; }
+  // Changes whenever an agent is added or removed or the agents are renumbered: dense indices
+  // kept from before (e.g. neighbour lists) are stale once it differs.
+  std::uint64_t layout_version() const { return layout_version_; }
 
   // Bytes held per agent by the columns (excluding vector slack).
   std::size_t bytes_per_agent() const;
@@ -54,6 +57,7 @@ class AgentStore {
   std::vector<std::string> property_names_;
   std::vector<std::uint32_t> index_of_id_;
   std::uint64_t next_id_ = 1;  // 0 is reserved for "no agent"
+  std::uint64_t layout_version_ = 0;
 };
 
 }  // namespace nksim

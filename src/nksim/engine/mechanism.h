@@ -41,6 +41,8 @@ class Mechanism {
                          const StepInfo&) {}
   // Largest distance (um) at which two agents interact; the neighbour grid uses the maximum.
   virtual double interaction_distance_um() const { return 0.0; }
+  // Memory this mechanism keeps per agent (bytes), for the bytes-per-agent figure.
+  virtual std::size_t bytes_per_agent() const { return 0; }
   // Read-outs of this mechanism for summary.json (under "readouts": {name: ...}); null for none.
   virtual nlohmann::json readouts(const Simulation&) const { return nullptr; }
 };

@@ -68,6 +68,18 @@ void Simulation::rebuild_grid() {
   grid_.build(agents_, settings_.domain, grid_cutoff_um_, settings_.threads);
 }
 
+std::size_t Simulation::bytes_per_agent() const {
+  std::size_t bytes = agents_.bytes_per_agent() + grid_.bytes_per_agent();
+  for (const auto& m : mechanisms_) bytes += m->bytes_per_agent();
+  return bytes;
+}
+
+void Simulation::renumber_agents_in_cell_order() {
+  rebuild_grid();
+  agents_.permute(grid_.order(), settings_.threads);
+  grid_.renumber_in_slot_order();
+}
+
 void Simulation::step() {
   const bool phenotype_due = mechanics_step_ % mechanics_per_phenotype_ == 0;
   const StepInfo phenotype{time_min_, settings_.dt_phenotype_min,
@@ -85,14 +97,6 @@ void Simulation::step() {
   std::fill(agents_.vx.begin(), agents_.vx.end(), 0.0);
   std::fill(agents_.vy.begin(), agents_.vy.end(), 0.0);
   std::fill(agents_.vz.begin(), agents_.vz.end(), 0.0);
-  rebuild_grid();
-  if (mechanics_step_ % kSortInterval == 0) {
-    // Keep neighbours near each other in memory: the agents are renumbered in the grid's cell
-    // order, so the loops over agents and over their neighbours stream instead of jumping about.
-    // Renumbering changes no id and depends only on positions: results stay thread-independent.
-    agents_.permute(grid_.order(), settings_.threads);
-    grid_.renumber_in_slot_order();
-  }
   run_phase(Phase::kMove, mechanics);
   const Domain& d = settings_.domain;
   const double dt = settings_.dt_mechanics_min;

@@ -62,16 +62,21 @@ class Simulation {
   // Steps until time_min() >= t (to within a thousandth of a mechanics step).
   void run_until(double t_min, const std::function<void(const Simulation&)>& after_step = {});
 
-  // Rebuilds the neighbour grid (done before the move phase; tests may call it).
+  // Rebuilds the neighbour grid from the current positions. Mechanisms that query it call this
+  // first (the engine does not rebuild it every step).
   void rebuild_grid();
+  // Rebuilds the grid and renumbers the agents in its cell order, so that neighbours are near
+  // each other in memory (ids never change; the order depends only on positions, never on
+  // threads). Afterwards grid slot s holds agent s. Used by mechanics when it rebuilds its
+  // neighbour lists.
+  void renumber_agents_in_cell_order();
   double grid_cutoff_um() const { return grid_cutoff_um_; }
+  // Memory per agent: the agent columns, the neighbour grid and what mechanisms keep per agent.
+  std::size_t bytes_per_agent() const;
 
  private:
   void run_phase(Phase phase, const StepInfo& info);
   void apply_events(const StepInfo& info);
-
-  // Agents are renumbered in cell order every this many mechanics steps (see step()).
-  static constexpr std::uint64_t kSortInterval = 10;
 
   SimulationSettings settings_;
   std::vector<CellType> types_;

@@ -187,7 +187,7 @@ nlohmann::json spatial_summary(const Simulation& sim, const SpatialRecorder& rec
   j["mechanics_steps"] = sim.mechanics_steps();
   j["wall_seconds"] = wall_seconds;
   j["agents"] = sim.agents().size();
-  j["bytes_per_agent"] = sim.agents().bytes_per_agent() + sim.grid().bytes_per_agent();
+  j["bytes_per_agent"] = sim.bytes_per_agent();
   nlohmann::json mechanisms = nlohmann::json::array();
   for (const auto& m : sim.mechanisms()) mechanisms.push_back(m->name());
   j["mechanisms"] = mechanisms;
