@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "nksim/core/simd.h"
 #include "nksim/engine/parallel.h"
 
 #ifdef _OPENMP
@@ -53,14 +54,8 @@ void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
 
 namespace {
 
-// The hot loops are compiled twice, for baseline x86-64 and for x86-64-v3 (AVX2), and picked at
-// load time. The project builds with -ffp-contract=off, so both clones do the same IEEE
-// operations in the same order and give bit-identical results.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define NKSIM_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define NKSIM_SIMD_CLONES
-#endif
+// The hot loops are compiled twice, for baseline x86-64 and for x86-64-v3 (AVX2), with the same
+// IEEE operations in the same order (core/simd.h).
 
 // Thomas sweep along `lines` lines spaced `stride` apart, each a contiguous run of `width`
 // independent values (one value per grid line across the sweep direction): the recurrence runs
@@ -89,20 +84,11 @@ NKSIM_SIMD_CLONES void sweep_lines(double* __restrict base, std::size_t lines, s
   }
 }
 
-// Four doubles; GCC lowers it to one AVX register in the x86-64-v3 clone, two SSE2 registers in
-// the default one, with the same lane-wise IEEE operations.
-// The helpers below are always inlined, so passing these vectors by value never crosses an ABI.
-#pragma GCC diagnostic ignored "-Wpsabi"
-using V4 = double __attribute__((vector_size(32)));
-using V4Mask = long long __attribute__((vector_size(32)));
-
-[[gnu::always_inline]] inline V4 load4(const double* p) {
-  V4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-[[gnu::always_inline]] inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
-[[gnu::always_inline]] inline V4 splat(double x) { return V4{x, x, x, x}; }
+using simd::load4;
+using simd::splat;
+using simd::store4;
+using simd::V4;
+using simd::V4Mask;
 
 // 4x4 transpose: rows a..d become columns.
 [[gnu::always_inline]] inline void transpose4(V4& a, V4& b, V4& c, V4& d) {
