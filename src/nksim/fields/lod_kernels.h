@@ -1,0 +1,55 @@
+// Kernels of the implicit LOD diffusion solver (diffusion_lod.cpp): Thomas sweeps along grid
+// lines, for 2-D fields and the z axis (lod_line_sweeps.cpp), and the fused per-slab pass of 3-D
+// fields (lod_slab_sweep.cpp). Internal to the solver.
+//
+// Every kernel is compiled for baseline x86-64 and for x86-64-v3 (AVX2) with the same IEEE
+// operations per value in the same order (core/simd.h), so results are bit-identical. The
+// multiversioning attribute sits on the definitions only: callers call the load-time resolver.
+#pragma once
+
+#include <cstddef>
+
+#include "nksim/core/simd.h"
+
+namespace nksim::lod {
+
+constexpr std::size_t round_up4(std::size_t n) { return (n + 3) / 4 * 4; }
+// Length of the per-axis coefficient arrays: whole blocks of 4, and one spare block.
+constexpr std::size_t padded_length(std::size_t n) { return round_up4(n) + 4; }
+
+struct Coeffs {  // one axis of one field, all padded (padded_length)
+  const double* m;
+  const double* e;
+  const double* add;  // r * Dirichlet value at both ends (2x on a single-voxel axis), else 0
+};
+
+// The z step fused into stage 4, for slab k: v <- (v + add) m + e * below (below: slab k - 1,
+// already eliminated; the first slab has no e * below term, as in sweep_lines).
+struct ZStep {
+  double m = 0, e = 0, add = 0;
+  const double* below = nullptr;
+};
+
+// Thomas sweep along `lines` lines spaced `stride` apart, each a contiguous run of `width`
+// independent values: the recurrence runs across lines and vectorises along them. `bc` is r
+// times the Dirichlet value (0 for Neumann), added at the first and the last line.
+void sweep_lines(double* __restrict base, std::size_t lines, std::size_t stride, std::size_t width,
+                 const double* __restrict m, const double* __restrict e, double bc);
+
+// Sweeps `count` consecutive contiguous lines of length n along the contiguous (x) axis.
+void sweep_x(double* __restrict base, std::size_t n, std::size_t count, const double* __restrict m,
+             const double* __restrict e, double bc);
+
+// Stage 5 of the 3-D step: z back substitution c_k += e_k c_{k+1} over whole slabs, top down.
+void z_backward(double* __restrict c, std::size_t plane, std::size_t nz,
+                const double* __restrict e);
+
+// Scratch one thread needs for sweep_slab, in doubles.
+std::size_t slab_scratch_size(std::size_t nx, std::size_t ny);
+
+// x and y sweeps of one slab of a 3-D field, and, unless z is null, the z forward elimination
+// step of this slab. `prefetch`: the slab to be swept next, or null.
+void sweep_slab(double* __restrict slab, std::size_t nx, std::size_t ny, Coeffs cx, Coeffs cy,
+                const ZStep* z, double* scratch, const double* prefetch);
+
+}  // namespace nksim::lod
