@@ -17,7 +17,8 @@
 
 namespace nksim {
 
-// Consecutive slots [begin, end) of a neighbour query (UniformGrid::for_each_cell_in_row).
+// Consecutive slots [begin, end) of a neighbour query: the cells of one x row are adjacent in
+// slot order, so a 3-D query is 9 runs (more only where a periodic row wraps).
 struct CandidateRun {
   std::uint32_t begin, end;
 };
@@ -37,24 +38,17 @@ class UniformGrid {
   }
 
   // As for_each_candidate, but passes the slot in cell order: the copies below hold each
-  // candidate's data contiguously, so hot loops stream memory instead of gathering.
+  // candidate's position contiguously, so hot loops stream memory instead of gathering.
   template <class F>
   void for_each_candidate_slot(std::size_t i, F&& f) const {
     const std::uint32_t c = cell_of_[i];
-    const int cx = static_cast<int>(c % n_[0]);
-    const int cy = static_cast<int>((c / n_[0]) % n_[1]);
-    const int cz = static_cast<int>(c / (n_[0] * n_[1]));
-    int ix[2 * kReach + 1], iy[2 * kReach + 1], iz[2 * kReach + 1];
-    const int nx = neighbours(0, cx, ix), ny = neighbours(1, cy, iy), nz = neighbours(2, cz, iz);
-    for (int a = 0; a < nz; ++a) {
-      for (int b = 0; b < ny; ++b) {
-        const std::uint32_t row =
-            (static_cast<std::uint32_t>(iz[a]) * n_[1] + static_cast<std::uint32_t>(iy[b])) * n_[0];
-        for (int k = 0; k < nx; ++k) {
-          const std::uint32_t cell = row + static_cast<std::uint32_t>(ix[k]);
-          for (std::uint32_t s = start_[cell]; s < start_[cell + 1]; ++s) f(s);
-        }
-      }
+    const std::size_t row = c / n_[0];
+    std::uint32_t bases[kMaxRows];
+    CandidateRun runs[kMaxRuns];
+    const int num_bases = row_bases(row, bases);
+    const std::size_t num_runs = cell_runs(static_cast<int>(c % n_[0]), bases, num_bases, runs);
+    for (std::size_t r = 0; r < num_runs; ++r) {
+      for (std::uint32_t s = runs[r].begin; s < runs[r].end; ++s) f(s);
     }
   }
 
@@ -64,49 +58,25 @@ class UniformGrid {
   // For each non-empty cell of a row, in x order: f(first, end, runs, num_runs), where the cell's
   // agents are the slots [first, end) and runs[0..num_runs) are runs of consecutive slots that
   // hold exactly the candidates for_each_candidate_slot visits for any agent of the cell, in the
-  // same order (the cells of one x row are adjacent in slot order, so a 3-D query is 9 runs,
-  // more only where a periodic row wraps). Cheaper than a query per agent, and lets a hot loop
-  // read candidates with vectors: the neighbouring rows are found once per row, the runs once
-  // per cell.
+  // same order. Cheaper than a query per agent, and lets a hot loop read candidates with vectors:
+  // the neighbouring rows are found once per row, the runs once per cell.
   template <class F>
   void for_each_cell_in_row(std::size_t row, F&& f) const {
-    const int cy = static_cast<int>(row % n_[1]);
-    const int cz = static_cast<int>(row / n_[1]);
-    int iy[2 * kReach + 1], iz[2 * kReach + 1];
-    const int ny = neighbours(1, cy, iy), nz = neighbours(2, cz, iz);
-    std::uint32_t bases[(2 * kReach + 1) * (2 * kReach + 1)];
-    int num_bases = 0;
-    for (int a = 0; a < nz; ++a) {
-      for (int b = 0; b < ny; ++b) {
-        bases[num_bases++] =
-            (static_cast<std::uint32_t>(iz[a]) * n_[1] + static_cast<std::uint32_t>(iy[b])) * n_[0];
-      }
-    }
+    std::uint32_t bases[kMaxRows];
+    CandidateRun runs[kMaxRuns];
+    const int num_bases = row_bases(row, bases);
     const std::uint32_t own = static_cast<std::uint32_t>(row) * n_[0];
-    CandidateRun runs[(2 * kReach + 1) * (2 * kReach + 1) * (2 * kReach + 1)];
     for (int cx = 0; cx < static_cast<int>(n_[0]); ++cx) {
       const std::uint32_t first = start_[own + static_cast<std::uint32_t>(cx)];
       const std::uint32_t end = start_[own + static_cast<std::uint32_t>(cx) + 1];
       if (first == end) continue;
-      int ix[2 * kReach + 1];
-      const int nx = neighbours(0, cx, ix);
-      std::size_t num_runs = 0;
-      for (int r = 0; r < num_bases; ++r) {
-        for (int k = 0; k < nx;) {
-          int m = k + 1;
-          while (m < nx && ix[m] == ix[m - 1] + 1) ++m;
-          const std::uint32_t b = start_[bases[r] + static_cast<std::uint32_t>(ix[k])];
-          const std::uint32_t e = start_[bases[r] + static_cast<std::uint32_t>(ix[m - 1]) + 1];
-          if (b < e) runs[num_runs++] = {b, e};
-          k = m;
-        }
-      }
-      f(first, end, runs, num_runs);
+      const std::size_t num_runs = cell_runs(cx, bases, num_bases, runs);
+      f(first, end, static_cast<const CandidateRun*>(runs), num_runs);
     }
   }
 
-  // The slot copies below are followed by kSlotPadding readable elements (copies of the last
-  // slot, or zeros when empty), so a vector loop may read up to 3 slots past a run's end.
+  // The slot copies below are followed by kSlotPadding zeros, so a vector loop may read up to 3
+  // slots past a run's end.
   static constexpr std::size_t kSlotPadding = 4;
 
   // Agents in slot order (cell by cell), for AgentStore::permute.
@@ -116,18 +86,52 @@ class UniformGrid {
   void renumber_in_slot_order();
 
   std::array<std::uint32_t, 3> cells() const { return n_; }
-  std::size_t bytes_per_agent() const {
-    return 2 * sizeof(std::uint32_t) + 4 * sizeof(double) + sizeof(std::int32_t);
-  }
-  // Per slot (agents in cell order): agent index and copies of position, radius and type.
+  std::size_t bytes_per_agent() const { return 2 * sizeof(std::uint32_t) + 3 * sizeof(double); }
+  // Per slot (agents in cell order): agent index and a copy of its position.
   std::uint32_t agent_at(std::uint32_t slot) const { return sorted_[slot]; }
   const double* slot_x() const { return sx_.data(); }
   const double* slot_y() const { return sy_.data(); }
   const double* slot_z() const { return sz_.data(); }
-  const double* slot_radius() const { return sr_.data(); }
-  const std::int32_t* slot_type() const { return st_.data(); }
 
  private:
+  static constexpr int kMaxRows = (2 * kReach + 1) * (2 * kReach + 1);
+  static constexpr int kMaxRuns = kMaxRows * (2 * kReach + 1);
+
+  // Index of the first cell of each x row of cells a query from `row` visits (z, then y order).
+  int row_bases(std::size_t row, std::uint32_t* bases) const {
+    int iy[2 * kReach + 1], iz[2 * kReach + 1];
+    const int ny = neighbours(1, static_cast<int>(row % n_[1]), iy);
+    const int nz = neighbours(2, static_cast<int>(row / n_[1]), iz);
+    int count = 0;
+    for (int a = 0; a < nz; ++a) {
+      for (int b = 0; b < ny; ++b) {
+        bases[count++] =
+            (static_cast<std::uint32_t>(iz[a]) * n_[1] + static_cast<std::uint32_t>(iy[b])) * n_[0];
+      }
+    }
+    return count;
+  }
+
+  // The non-empty runs of candidate slots of a query from cell x index cx in rows `bases`:
+  // per row, the neighbouring cells in neighbours() order, consecutive ones merged into one run.
+  std::size_t cell_runs(int cx, const std::uint32_t* bases, int num_bases,
+                        CandidateRun* runs) const {
+    int ix[2 * kReach + 1];
+    const int nx = neighbours(0, cx, ix);
+    std::size_t num_runs = 0;
+    for (int r = 0; r < num_bases; ++r) {
+      for (int k = 0; k < nx;) {
+        int m = k + 1;
+        while (m < nx && ix[m] == ix[m - 1] + 1) ++m;
+        const std::uint32_t b = start_[bases[r] + static_cast<std::uint32_t>(ix[k])];
+        const std::uint32_t e = start_[bases[r] + static_cast<std::uint32_t>(ix[m - 1]) + 1];
+        if (b < e) runs[num_runs++] = {b, e};
+        k = m;
+      }
+    }
+    return num_runs;
+  }
+
   // Indices of the neighbouring cells along one axis (wrapped when periodic, no duplicates).
   int neighbours(int axis, int c, int* out) const {
     const int n = static_cast<int>(n_[axis]);
@@ -150,8 +154,7 @@ class UniformGrid {
   std::vector<std::uint32_t> cell_of_;  // per agent
   std::vector<std::uint32_t> start_;    // per cell + 1: first slot in sorted_
   std::vector<std::uint32_t> sorted_;   // agent indices grouped by cell, in index order
-  std::vector<double> sx_, sy_, sz_, sr_;
-  std::vector<std::int32_t> st_;
+  std::vector<double> sx_, sy_, sz_;
 };
 
 class BruteForceSearch {

@@ -30,7 +30,8 @@ constexpr double kSkinFraction = 0.2;
 // Agents are renumbered in cell order at a list rebuild at most once per this many steps.
 constexpr std::uint64_t kSortSteps = 10;
 
-// Coordinates, radii and types, and the box (AgentStore columns, or the grid's slot copies).
+// Coordinates, radii and types, and the box (AgentStore columns; for the list build's candidate
+// filter, the grid's slot copies of the positions alone).
 struct Columns {
   const double* x;
   const double* y;
@@ -68,9 +69,8 @@ template <bool kPeriodic>
 // nothing).
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline void add_pairs(const Columns& c, std::size_t i,
-                                             const rules::PairForce* row,
-                                             const std::uint32_t* nb, std::uint32_t count,
-                                             Sums& sums) {
+                                             const rules::PairForce* row, const std::uint32_t* nb,
+                                             std::uint32_t count, Sums& sums) {
   using simd::select;
   using simd::splat;
   std::uint32_t t[4];  // lanes past `count` repeat the first neighbour; their terms are zeroed
@@ -80,8 +80,8 @@ template <bool kPeriodic, bool kThree>
   const V4 gx{c.x[t[0]], c.x[t[1]], c.x[t[2]], c.x[t[3]]};
   const V4 gy{c.y[t[0]], c.y[t[1]], c.y[t[2]], c.y[t[3]]};
   const V4 gr{c.radius[t[0]], c.radius[t[1]], c.radius[t[2]], c.radius[t[3]]};
-  const V4 rep{p[0]->repulsion_um_per_min, p[1]->repulsion_um_per_min,
-               p[2]->repulsion_um_per_min, p[3]->repulsion_um_per_min};
+  const V4 rep{p[0]->repulsion_um_per_min, p[1]->repulsion_um_per_min, p[2]->repulsion_um_per_min,
+               p[3]->repulsion_um_per_min};
   const V4 adh{p[0]->adhesion_um_per_min, p[1]->adhesion_um_per_min, p[2]->adhesion_um_per_min,
                p[3]->adhesion_um_per_min};
   const V4 range{p[0]->adhesion_range, p[1]->adhesion_range, p[2]->adhesion_range,
@@ -156,8 +156,8 @@ constexpr std::uint32_t kChunk = 64;
 
 // Writes to out the slots s != self of the runs whose squared distance to slot `self` is below
 // r2, in run order, four candidates at a time with branch-free compaction; returns how many.
-// With out == nullptr it only counts (the same number, cheaper). The grid's slot copies are padded, so reading up to 3
-// slots past a run's end is safe.
+// With out == nullptr it only counts (the same number, cheaper). The grid's slot copies are padded,
+// so reading up to 3 slots past a run's end is safe.
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline std::uint32_t near_impl(const Columns& c, const CandidateRun* runs,
                                                       std::size_t num_runs, std::uint32_t self,
@@ -173,8 +173,8 @@ template <bool kPeriodic, bool kThree>
       for (std::uint32_t s = b; s < e; s += 4) {
         const V4 dx = delta4<kPeriodic>(px, simd::load4(c.x + s), c.length[0]);
         const V4 dy = delta4<kPeriodic>(py, simd::load4(c.y + s), c.length[1]);
-        const V4 dz = kThree ? delta4<kPeriodic>(pz, simd::load4(c.z + s), c.length[2])
-                             : simd::splat(0.0);
+        const V4 dz =
+            kThree ? delta4<kPeriodic>(pz, simd::load4(c.z + s), c.length[2]) : simd::splat(0.0);
         const V4Mask in = dx * dx + dy * dy + dz * dz < limit;
         if (out == nullptr) {  // counting only: lanes past the run's end are not counted
           for (std::uint32_t k = 0; k < 4; ++k) {
@@ -214,7 +214,9 @@ NKSIM_SIMD_CLONES std::uint32_t near_slots(const Columns& c, bool periodic, bool
 class Mechanics final : public Mechanism {
  public:
   Mechanics(std::vector<rules::PairForce> pairs, std::size_t num_types, double cutoff)
-      : pairs_(std::move(pairs)), num_types_(num_types), cutoff_(cutoff),
+      : pairs_(std::move(pairs)),
+        num_types_(num_types),
+        cutoff_(cutoff),
         skin_(kSkinFraction * cutoff) {}
   const char* name() const override { return "mechanics"; }
   unsigned phases() const override { return phase_bit(Phase::kMove); }
@@ -231,13 +233,13 @@ class Mechanics final : public Mechanism {
     if (!lists_fresh(sim)) build_lists(sim, step.step);
     AgentStore& a = sim.agents();
     const Domain& d = sim.domain();
-    const Columns c{a.x.data(),    a.y.data(),
-                    a.z.data(),    a.radius.data(),
-                    a.type.data(), {d.extent(0), d.extent(1), d.extent(2)}};
+    const Columns c{a.x.data(),      a.y.data(),    a.z.data(),
+                    a.radius.data(), a.type.data(), {d.extent(0), d.extent(1), d.extent(2)}};
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     constexpr std::int64_t kBlock = 256;
     const std::int64_t blocks = (n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(sim.threads()) if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(dynamic, 8) \
+    num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
       const std::size_t first = static_cast<std::size_t>(blk * kBlock);
       const std::size_t end = static_cast<std::size_t>(std::min(n, (blk + 1) * kBlock));
@@ -254,8 +256,9 @@ class Mechanics final : public Mechanism {
     const double limit = 0.25 * skin_ * skin_;
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     bool moved = false;
-#pragma omp parallel for schedule(static) reduction(|| : moved) num_threads(sim.threads()) \
-    if (n >= kMinParallelAgents)
+#pragma omp parallel for schedule(static) reduction(||       \
+                                                    : moved) \
+    num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t i = 0; i < n; ++i) {
       const double dx = d.delta(0, a.x[i], x0_[i]), dy = d.delta(1, a.y[i], y0_[i]);
       const double dz = d.delta(2, a.z[i], z0_[i]);
@@ -276,9 +279,9 @@ class Mechanics final : public Mechanism {
     const AgentStore& a = sim.agents();
     const Domain& d = sim.domain();
     const UniformGrid& grid = sim.grid();
-    const Columns c{grid.slot_x(),    grid.slot_y(),
-                    grid.slot_z(),    grid.slot_radius(),
-                    grid.slot_type(), {d.extent(0), d.extent(1), d.extent(2)}};
+    // The candidate filter reads positions only: the grid's slot copies, contiguous per run.
+    const Columns c{grid.slot_x(), grid.slot_y(), grid.slot_z(),
+                    nullptr,       nullptr,       {d.extent(0), d.extent(1), d.extent(2)}};
     const std::size_t n = a.size();
     const double reach = cutoff_ + skin_;
     const double r2 = reach * reach * (1.0 + 1e-9);  // a hair more: safe from rounding
@@ -299,7 +302,8 @@ class Mechanics final : public Mechanism {
                   offsets_[i + 1] = near_slots(c, periodic, three, runs, num_runs, s, r2, nullptr);
                 } else {
                   std::uint32_t* out = list_.data() + offsets_[i];
-                  const std::uint32_t m = near_slots(c, periodic, three, runs, num_runs, s, r2, out);
+                  const std::uint32_t m =
+                      near_slots(c, periodic, three, runs, num_runs, s, r2, out);
                   for (std::uint32_t k = 0; k < m; ++k) out[k] = grid.agent_at(out[k]);
                 }
               }
