@@ -13,6 +13,14 @@
 
 namespace nksim::lod {
 
+// The kernels are written with the four-lane vectors of core/simd.h.
+using simd::load4;
+using simd::splat;
+using simd::store4;
+using simd::transpose4;
+using simd::V4;
+using simd::V4Mask;
+
 constexpr std::size_t round_up4(std::size_t n) { return (n + 3) / 4 * 4; }
 // Length of the per-axis coefficient arrays: whole blocks of 4, and one spare block.
 constexpr std::size_t padded_length(std::size_t n) { return round_up4(n) + 4; }

@@ -6,13 +6,6 @@
 
 namespace nksim::lod {
 
-using simd::load4;
-using simd::splat;
-using simd::store4;
-using simd::transpose4;
-using simd::V4;
-using simd::V4Mask;
-
 // Thomas sweep along `lines` lines spaced `stride` apart, each a contiguous run of `width`
 // independent values (one value per grid line across the sweep direction): the recurrence runs
 // across lines and vectorises along them. `bc` is r times the Dirichlet value (0 for Neumann),

@@ -6,13 +6,6 @@
 
 namespace nksim::lod {
 
-using simd::load4;
-using simd::splat;
-using simd::store4;
-using simd::transpose4;
-using simd::V4;
-using simd::V4Mask;
-
 // ---------------------------------------------------------------------------------------------
 // 3-D: one pass per slab for x, y and the z forward elimination.
 //
