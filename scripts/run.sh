@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+# Only the command-line program: the tests and benchmarks are built by scripts/test.sh.
+cmake --build --preset release --target nksim_cli
 scenario=${1:-scenarios/default.toml}
 shift || true
 name=$(basename "$scenario" .toml)

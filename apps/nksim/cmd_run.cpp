@@ -29,7 +29,7 @@ void add_run_command(CLI::App& app, Action& action) {
                   "output directory (default: results/<scenario name>)");
   run->add_option("-t,--threads", options->threads,
                   "worker threads for spatial runs (0: the scenario's choice or all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   run->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   run->add_flag("--report", options->report,
                 "also write report.html (plots and a plain-language summary; see nksim report)");

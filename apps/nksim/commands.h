@@ -10,6 +10,9 @@ namespace nksim::cli {
 // What a subcommand does once the command line is parsed; returns the exit code.
 using Action = std::function<int()>;
 
+// --threads: 0 (automatic) to this many; the error names the range in plain numbers.
+inline constexpr int kMaxThreads = 1024;
+
 void add_run_command(CLI::App& app, Action& action);
 void add_validate_command(CLI::App& app, Action& action);
 void add_describe_command(CLI::App& app, Action& action);

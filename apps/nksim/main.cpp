@@ -3,7 +3,9 @@
 
 #include "commands.h"
 #include "nksim/core/error.h"
+#include "nksim/core/interrupt.h"
 #include "nksim/core/version.h"
+#include "nksim/io/limits.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,9 +17,17 @@ int main(int argc, char** argv) {
       "  nksim validate my_scenario.toml\n"
       "  nksim describe depillis2005\n"
       "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial\n\n"
-      "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
+      "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure,\n"
+      "130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."};
   app.set_version_flag("--version", std::string("nksim ") + nksim::kVersion);
   app.require_subcommand(1);
+  // Accepted after the subcommand too (nksim run x.toml --allow-large-run).
+  app.fallthrough();
+  bool allow_large_run = false;
+  app.add_flag("--allow-large-run", allow_large_run,
+               "lift the size limits on output rows, snapshot bytes and agents "
+               "(docs/scenarios.md, \"Limits\"); physiological bounds and the machine's "
+               "memory still apply");
 
   nksim::cli::Action action;
   nksim::cli::add_run_command(app, action);
@@ -40,6 +50,8 @@ int main(int argc, char** argv) {
     return static_cast<int>(nksim::ExitCode::kBadInput);
   }
 
+  nksim::limits::set_size_limits_enforced(!allow_large_run);
+  nksim::install_interrupt_handlers();
   try {
     return action();
   } catch (const nksim::Error& e) {

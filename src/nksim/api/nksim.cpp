@@ -1,5 +1,6 @@
 #include "nksim/api/nksim.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "nksim/api/spatial_run.h"
@@ -39,7 +40,8 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
   if (result.escape_time_days) {
     line << ", escaped at day " << format_number(*result.escape_time_days, 4);
   }
-  line << "; tumour min " << format_number(result.tumour_min, 4) << " (day "
+  // The solver may dip a hair below zero on the way to elimination; nobody has -1e-7 cells.
+  line << "; tumour min " << format_number(std::max(0.0, result.tumour_min), 4) << " (day "
        << format_number(result.tumour_min_time_days, 4) << "), max "
        << format_number(result.tumour_max, 4) << " (day "
        << format_number(result.tumour_max_time_days, 4) << ")";
@@ -75,8 +77,8 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
   if (is_trial_file(document)) {
     const TrialSpec spec = parse_trial_file(scenario);
     return scenario.string() + ": valid trial '" + spec.name + "' (" +
-           std::to_string(spec.patients) + " patients x " + std::to_string(spec.arms.size()) +
-           " arms, base " + spec.base_file.string() + ")";
+           count_of(static_cast<std::size_t>(spec.patients), "patient") + " x " +
+           count_of(spec.arms.size(), "arm") + ", base " + spec.base_file.string() + ")";
   }
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") {
@@ -84,7 +86,8 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
     return scenario.string() + ": valid well_mixed scenario (" +
            std::string(problem.model->name()) + "/" + problem.parameter_set + ", " +
            format_number(problem.end_time_days) + " days, " +
-           std::to_string(problem.doses.size()) + " doses)";
+           count_of(problem.doses.size(), "dose") + ", " +
+           count_of(problem.output_times_days.size(), "output row") + ")";
   }
   if (engine == "spatial") return validate_spatial(document);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");

@@ -9,6 +9,7 @@
 
 #include "nksim/api/spatial_sweep.h"
 #include "nksim/core/error.h"
+#include "nksim/core/interrupt.h"
 #include "nksim/core/text.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/spatial_output.h"
@@ -20,6 +21,7 @@ namespace nksim {
 RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
   if (has_sweep(document)) return run_spatial_sweep(document, options);
   SpatialModel model = load_spatial(document, options.threads);
+  for (const auto& w : model.warnings) std::fprintf(stderr, "nksim: warning: %s\n", w.c_str());
   OutputDirectory::check_target(options.out_dir);
   Simulation& sim = *model.simulation;
   const SpatialOutputSettings& out_settings = model.output;
@@ -38,6 +40,7 @@ RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
   if (snapshot_every) recorder.snapshot(sim);
   std::uint64_t last_counts = 0;
   while (sim.time_min() < out_settings.end_time_min - 1e-3 * dt) {
+    throw_if_interrupted("spatial run");
     sim.step();
     const std::uint64_t s = sim.mechanics_steps();
     if (s % counts_every == 0) {
@@ -70,8 +73,8 @@ RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
   report.out_dir = options.out_dir;
   std::ostringstream line;
   line << "spatial " << sim.domain().dim << "-D: " << sim.agents().size()
-       << " agents at t = " << format_number(sim.time_min(), 6) << " min (" << sim.threads()
-       << " threads, " << format_number(wall, 3) << " s)";
+       << " agents at t = " << format_number(sim.time_min(), 6) << " min ("
+       << count_of(sim.threads(), "thread") << ", " << format_number(wall, 3) << " s)";
   report.headline = line.str();
   return report;
 }
@@ -80,12 +83,20 @@ std::string validate_spatial(const TomlDocument& document) {
   if (has_sweep(document)) return validate_spatial_sweep(document);
   SpatialModel model = load_spatial(document, 1);
   const Simulation& sim = *model.simulation;
-  return document.file() + ": valid spatial scenario (" + std::to_string(sim.domain().dim) +
-         "-D, " + std::to_string(sim.types().size()) + " cell types, " +
-         std::to_string(sim.agents().size()) + " initial agents, " +
-         std::to_string(sim.fields().num_fields()) + " fields, " +
-         std::to_string(sim.mechanisms().size()) + " mechanisms, " +
-         format_number(model.output.end_time_min) + " min)";
+  std::string text = document.file() + ": valid spatial scenario (" +
+                     std::to_string(sim.domain().dim) + "-D, " +
+                     count_of(sim.types().size(), "cell type") + ", " +
+                     count_of(sim.agents().size(), "initial agent") + ", " +
+                     count_of(sim.fields().num_fields(), "field") + ", " +
+                     count_of(sim.mechanisms().size(), "mechanism") + ", " +
+                     format_number(model.output.end_time_min) + " min, about " +
+                     format_number(std::ceil(model.estimated_rows), 6) + " rows of counts.csv" +
+                     (model.estimated_snapshot_bytes > 0
+                          ? ", about " + format_number(model.estimated_snapshot_bytes / 1e6, 3) +
+                                " MB of snapshots)"
+                          : ", no snapshots)");
+  for (const auto& w : model.warnings) text += "\nwarning: " + w;
+  return text;
 }
 
 }  // namespace nksim

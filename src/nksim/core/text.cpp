@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 namespace nksim {
 
@@ -36,9 +37,59 @@ std::string nearest(std::string_view word, std::span<const std::string> candidat
   return best;
 }
 
+namespace {
+
+// Words that make up unit suffixes of key names (docs/scenarios.md, "Units in key names").
+bool is_unit_word(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "s",     "sec",   "seconds", "min",  "mins", "minutes", "h",    "hr",   "hrs",
+      "hour",  "hours", "d",       "day",  "days", "week",    "weeks", "um",  "um2",
+      "um3",   "mm",    "mm2",     "mm3",  "cm",   "m",       "per",  "ml",   "l",
+      "ng",    "pg",    "ug",      "mg",   "iu",   "nm",      "pm",   "um2s", "cells"};
+  for (std::string_view k : kWords) {
+    if (w == k) return true;
+  }
+  return false;
+}
+
+// Splits "diffusion_um2_per_min" into its stem "diffusion" and the unit suffix "um2_per_min":
+// the longest run of unit words at the end. The stem keeps at least one word.
+std::pair<std::string_view, std::string_view> split_unit(std::string_view key) {
+  std::size_t cut = key.size();
+  for (;;) {
+    const std::size_t underscore = key.rfind('_', cut == 0 ? 0 : cut - 1);
+    if (underscore == std::string_view::npos || underscore == 0) break;
+    if (!is_unit_word(key.substr(underscore + 1, cut - underscore - 1))) break;
+    cut = underscore;
+  }
+  if (cut == key.size()) return {key, {}};
+  return {key.substr(0, cut), key.substr(cut + 1)};
+}
+
+}  // namespace
+
+bool same_quantity_other_unit(std::string_view a, std::string_view b) {
+  const auto [stem_a, unit_a] = split_unit(a);
+  const auto [stem_b, unit_b] = split_unit(b);
+  return !unit_a.empty() && !unit_b.empty() && stem_a == stem_b && unit_a != unit_b;
+}
+
+std::string nearest_key(std::string_view word, std::span<const std::string> candidates) {
+  std::string best = nearest(word, candidates);
+  if (!best.empty()) return best;
+  for (const auto& c : candidates) {
+    if (same_quantity_other_unit(word, c)) return c;
+  }
+  return {};
+}
+
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
-  const std::string n = nearest(word, candidates);
+  const std::string n = nearest_key(word, candidates);
   return n.empty() ? std::string() : ", did you mean '" + n + "'?";
+}
+
+std::string count_of(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 std::string join(std::span<const std::string> items, std::string_view separator) {

@@ -15,8 +15,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word`, or "" when none is close enough to be a plausible typo.
 std::string nearest(std::string_view word, std::span<const std::string> candidates);
 
+// True when `a` and `b` name the same quantity in different units: the same stem followed by
+// different unit suffixes ("time_min" and "time_days", "diffusion_um2_per_s" and
+// "diffusion_um2_per_min", "cycle_duration_h" and "cycle_duration_min").
+bool same_quantity_other_unit(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` as a key name: a plausible typo (nearest) or, failing that,
+// the same quantity in another unit. "" when none.
+std::string nearest_key(std::string_view word, std::span<const std::string> candidates);
+
 // ", did you mean 'x'?" or "" (for appending to an error message).
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+
+// "1 dose", "2 doses": a count with its noun, plural by appending "s".
+std::string count_of(std::size_t n, std::string_view noun);
 
 // "a, b, c"
 std::string join(std::span<const std::string> items, std::string_view separator = ", ");

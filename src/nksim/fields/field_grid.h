@@ -23,6 +23,7 @@ struct FieldSpec {
   double initial = 0.0;
   FieldBoundary boundary = FieldBoundary::kNeumann;  // zero flux
   double boundary_value = 0.0;                       // Dirichlet value
+  std::string unit = "a.u.";                         // of the value in a voxel (a concentration)
 };
 
 class FieldGrid {

@@ -6,6 +6,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
+#include "nksim/io/csv_metadata.h"
 #include "nksim/io/hdf5_file.h"
 
 namespace nksim {
@@ -113,6 +114,20 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
 
 void SpatialRecorder::finish(const Simulation& sim) {
   write_text(dir_ / "counts.csv", csv_.str());
+  std::vector<CsvColumn> columns = {{"time_min", "min", "time since the start of the run"}};
+  for (const auto& t : sim.types()) {
+    for (int s = 0; s < kNumStates; ++s) {
+      columns.push_back({t.name + "_" + kStateNames[s], "cells",
+                         std::string("number of ") + t.name + " agents that are " + kStateNames[s]});
+    }
+  }
+  for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
+    const FieldSpec& spec = sim.fields().spec(f);
+    columns.push_back({spec.name + "_total", spec.unit + " x um^3",
+                       "amount of " + spec.name + " in the domain (value summed over voxels "
+                       "times the voxel volume)"});
+  }
+  write_csv_metadata(dir_ / "counts.csv", columns);
   if (snapshot_times_.empty()) return;
   // XDMF 3: a temporal collection; each time holds the agents (polyvertex) and the fields
   // (3DCoRectMesh, node-centred at voxel centres; ZYX order for origin and spacing).

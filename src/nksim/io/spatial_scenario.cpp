@@ -14,6 +14,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/rng.h"
 #include "nksim/core/text.h"
+#include "nksim/io/limits.h"
 #include "nksim/mechanisms/builtin.h"
 
 namespace nksim {
@@ -22,7 +23,7 @@ namespace {
 std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim, bool required,
                                  std::array<double, 3> fallback = {0, 0, 0}) {
   if (!t.has(key)) {
-    if (required) t.fail(key, "is required (an array of " + std::to_string(dim) + " numbers)");
+    if (required) t.fail_missing(key, "an array of " + std::to_string(dim) + " numbers");
     t.mark_known(key);
     return fallback;
   }
@@ -58,6 +59,29 @@ Domain read_domain(TableReader& sim) {
   return d;
 }
 
+// Fails at `key` unless the box [lo, hi] lies inside the domain: agents placed outside would be
+// silently clamped or wrapped onto its faces.
+void require_inside(const TableReader& t, std::string_view key, const Domain& d,
+                    const std::array<double, 3>& lo, const std::array<double, 3>& hi,
+                    const std::string& what) {
+  static constexpr const char* kAxis[] = {"x", "y", "z"};
+  for (int a = 0; a < d.dim; ++a) {
+    const double slack = 1e-9 * d.extent(a);
+    if (lo[a] < d.lo_um[a] - slack || hi[a] > d.hi_um[a] + slack) {
+      t.fail(key, "places " + what + " outside the domain: on " + kAxis[a] + " it spans [" +
+                      format_number(lo[a], 6) + ", " + format_number(hi[a], 6) +
+                      "] um, the domain [" + format_number(d.lo_um[a], 6) + ", " +
+                      format_number(d.hi_um[a], 6) + "] um");
+    }
+  }
+}
+
+// Running total of agents placed, checked against the size limit before anything is allocated.
+void add_to_agent_budget(const TableReader& t, std::string_view key, double& total, double n) {
+  total += n;
+  limits::check_size(t, key, total, limits::kMaxAgents, "agents", total * 200);
+}
+
 // Uniform point in a ball or shell (rejection sampling, deterministic in `counter`).
 std::array<double, 3> point_in_shell(std::uint64_t seed, std::uint32_t population,
                                      std::uint64_t& counter, int dim, double r_in, double r_out) {
@@ -73,7 +97,8 @@ std::array<double, 3> point_in_shell(std::uint64_t seed, std::uint32_t populatio
 }
 
 void place_population(TableReader& pop, Simulation& sim, const std::vector<std::string>& types,
-                      const std::filesystem::path& scenario_dir, std::uint32_t index) {
+                      const std::filesystem::path& scenario_dir, std::uint32_t index,
+                      double& agent_budget) {
   const int type = static_cast<int>(
       std::find(types.begin(), types.end(), pop.choice("type", types)) - types.begin());
   const std::vector<std::string> shapes = {"sphere", "box", "uniform", "csv"};
@@ -81,6 +106,7 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
   const Domain& d = sim.domain();
   const int dim = d.dim;
   const std::uint64_t seed = sim.seed();
+  const std::size_t before = sim.agents().size();
   std::uint64_t counter = 0;
   if (shape == "csv") {
     const std::filesystem::path file = scenario_dir / pop.string("file");
@@ -96,11 +122,15 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
       std::istringstream fields(line);
       double p[3] = {0, 0, 0};
       for (int a = 0; a < dim; ++a) {
-        if (!(fields >> p[a])) {
+        if (!(fields >> p[a]) || !std::isfinite(p[a])) {
           pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
-                               std::to_string(dim) + " numbers");
+                               std::to_string(dim) + " finite numbers");
         }
       }
+      const std::array<double, 3> at = {p[0], p[1], p[2]};
+      require_inside(pop, "file", d, at, at, "the agent of " + file.string() + " line " +
+                                                 std::to_string(row));
+      add_to_agent_budget(pop, "file", agent_budget, 1);
       sim.add_agent(type, p[0], p[1], p[2]);
     }
     return;
@@ -110,9 +140,20 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
     const double r_out = pop.number("radius_um", Bound::kPositive);
     const double r_in = pop.number_or("inner_radius_um", 0.0, Bound::kNonNegative);
     if (r_in >= r_out) pop.fail("inner_radius_um", "must be < radius_um");
+    std::array<double, 3> lo = c, hi = c;
+    for (int a = 0; a < dim; ++a) {
+      lo[a] -= r_out;
+      hi[a] += r_out;
+    }
+    require_inside(pop, "radius_um", d, lo, hi, "the sphere");
     if (pop.boolean_or("packed", false)) {
       // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
       const double s = 2.0 * sim.types()[type].radius_um;
+      // Close packing fills 74 % (3-D) or 91 % (2-D) of the shell with cells of radius s/2.
+      const double shell = dim == 3 ? 4.0 / 3.0 * M_PI * (std::pow(r_out, 3) - std::pow(r_in, 3))
+                                    : M_PI * (r_out * r_out - r_in * r_in);
+      const double cell = dim == 3 ? M_PI / 6.0 * s * s * s : M_PI / 4.0 * s * s;
+      add_to_agent_budget(pop, "radius_um", agent_budget, shell / cell);
       const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
       const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
       const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
@@ -131,9 +172,14 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
       }
       pop.mark_known("count");
       if (pop.has("count")) pop.fail("count", "cannot be combined with packed = true");
+      if (sim.agents().size() == before) {
+        pop.fail("radius_um", "packs no cell: the shell is thinner than one cell diameter (" +
+                                  format_number(s) + " um)");
+      }
       return;
     }
     const std::int64_t count = pop.integer("count", 0);
+    add_to_agent_budget(pop, "count", agent_budget, static_cast<double>(count));
     for (std::int64_t n = 0; n < count; ++n) {
       const auto p = point_in_shell(seed, index, counter, dim, r_in, r_out);
       sim.add_agent(type, c[0] + p[0], c[1] + p[1], c[2] + p[2]);
@@ -147,8 +193,10 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
     for (int a = 0; a < dim; ++a) {
       if (!(hi[a] > lo[a])) pop.fail("max_um", "must exceed min_um on every axis");
     }
+    require_inside(pop, "max_um", d, lo, hi, "the box");
   }
   const std::int64_t count = pop.integer("count", 0);
+  add_to_agent_budget(pop, "count", agent_budget, static_cast<double>(count));
   for (std::int64_t n = 0; n < count; ++n) {
     const RandomDraw a(seed, 0, Purpose::kPlacement, counter, index * 2);
     const RandomDraw b(seed, 0, Purpose::kPlacement, counter, index * 2 + 1);
@@ -157,6 +205,40 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
                   lo[1] + (hi[1] - lo[1]) * a.uniform(1),
                   dim == 3 ? lo[2] + (hi[2] - lo[2]) * b.uniform(0) : 0.0);
   }
+}
+
+// Refuses initial agents whose total volume (area in 2-D) exceeds the domain's: they cannot fit,
+// and mechanics would push them apart with huge forces.
+void check_crowding(const TableReader& sim_table, const Simulation& sim) {
+  const Domain& d = sim.domain();
+  double domain = 1, cells = 0;
+  for (int a = 0; a < d.dim; ++a) domain *= d.extent(a);
+  const AgentStore& agents = sim.agents();
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const double r = sim.types()[static_cast<std::size_t>(agents.type[i])].radius_um;
+    cells += d.dim == 3 ? 4.0 / 3.0 * M_PI * r * r * r : M_PI * r * r;
+  }
+  if (cells > domain) {
+    sim_table.fail("domain_max_um",
+                   "holds " + std::to_string(agents.size()) + " initial cells whose " +
+                       (d.dim == 3 ? "volume" : "area") + " (" + format_number(cells, 3) +
+                       ") exceeds the domain's (" + format_number(domain, 3) +
+                       "): they cannot fit; enlarge the domain or place fewer cells");
+  }
+}
+
+// Estimated bytes of all snapshots: agent columns (about 64 bytes an agent) and fields (8 bytes
+// a voxel), once per snapshot.
+double check_snapshot_size(const TableReader& sim_table, const Simulation& sim,
+                           const SpatialOutputSettings& output) {
+  if (output.snapshot_interval_min <= 0) return 0;
+  const double snapshots = output.end_time_min / output.snapshot_interval_min + 1;
+  const double per = 64.0 * static_cast<double>(sim.agents().size()) +
+                     8.0 * static_cast<double>(sim.fields().num_voxels()) *
+                         static_cast<double>(sim.fields().num_fields());
+  limits::check_size(sim_table, "snapshot_interval_min", snapshots * per,
+                     limits::kMaxSnapshotBytes, "bytes of snapshots");
+  return snapshots * per;
 }
 
 }  // namespace
@@ -169,6 +251,7 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   SimulationSettings settings;
   settings.domain = read_domain(sim_table);
   model.output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
+  limits::check_duration_days(sim_table, "end_time_min", model.output.end_time_min / 1440);
   settings.dt_mechanics_min = sim_table.number_or("dt_mechanics_min", 0.1, Bound::kPositive);
   settings.dt_diffusion_min = sim_table.number_or("dt_diffusion_min", 0.01, Bound::kPositive);
   settings.dt_phenotype_min = sim_table.number_or("dt_phenotype_min", 6.0, Bound::kPositive);
@@ -193,6 +276,12 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   model.output.snapshot_interval_min =
       sim_table.number_or("snapshot_interval_min", 0.0, Bound::kNonNegative);
   whole("output_interval_min", model.output.output_interval_min, settings.dt_mechanics_min);
+  {
+    const double rows = model.output.end_time_min / model.output.output_interval_min + 1;
+    limits::check_size(sim_table, "output_interval_min", rows, limits::kMaxOutputRows,
+                       "output rows", rows * 64);
+    model.estimated_rows = rows;
+  }
   if (model.output.snapshot_interval_min > 0) {
     whole("snapshot_interval_min", model.output.snapshot_interval_min, settings.dt_mechanics_min);
   }
@@ -269,6 +358,7 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
                      ? FieldBoundary::kDirichlet
                      : FieldBoundary::kNeumann;
     s.boundary_value = f.number_or("boundary_value", s.initial, Bound::kAny);
+    s.unit = f.string_or("unit", s.unit);
     f.finish();
     specs.push_back(s);
   }
@@ -293,7 +383,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
 
   auto simulation = std::make_unique<Simulation>(settings, types);
   simulation->agents().set_property_names(property_names);
-  const SetupContext context{types, fields, property_names, settings};
+  const SetupContext context{types,    fields, property_names, settings, model.output.end_time_min,
+                             model.warnings};
 
   // Mechanisms, in registration order whatever the order in the file.
   if (auto mechanisms = root.optional_table("mechanisms")) {
@@ -316,11 +407,14 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
 
   const std::filesystem::path dir = std::filesystem::path(document.file()).parent_path();
   std::uint32_t index = 0;
+  double agent_budget = 0;
   for (TableReader& pop : root.tables("population")) {
-    place_population(pop, *simulation, type_names, dir, index++);
+    place_population(pop, *simulation, type_names, dir, index++, agent_budget);
     pop.finish();
   }
   root.finish();
+  check_crowding(sim_table, *simulation);
+  model.estimated_snapshot_bytes = check_snapshot_size(sim_table, *simulation, model.output);
   model.simulation = std::move(simulation);
   return model;
 }

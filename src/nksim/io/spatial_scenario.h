@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nksim/engine/simulation.h"
 #include "nksim/io/toml_reader.h"
@@ -21,6 +22,9 @@ struct SpatialOutputSettings {
 struct SpatialModel {
   std::unique_ptr<Simulation> simulation;
   SpatialOutputSettings output;
+  std::vector<std::string> warnings;  // "file:line: ..." for inputs that will have no effect
+  double estimated_rows = 0;            // of counts.csv
+  double estimated_snapshot_bytes = 0;  // all snapshots, at the initial agent count
 };
 
 // Parses, validates and builds (initial populations placed). threads_override > 0 replaces the

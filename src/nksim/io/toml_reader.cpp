@@ -1,5 +1,6 @@
 #include "nksim/io/toml_reader.h"
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -35,11 +36,62 @@ std::string source_position(const std::string& file, const toml::source_region& 
   return file + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
 }
 
+// Rejects text whose nesting (dotted-key segments, or [ and { inside values) exceeds
+// kMaxTomlNesting, before the recursive parser sees it. A lexical scan that skips strings and
+// comments; it only has to be exact for valid TOML, and conservative for anything else.
+void check_nesting(std::string_view text, const std::string& file) {
+  int depth = 0, dots = 0;
+  std::size_t line = 1;
+  const auto too_deep = [&](const std::string& what) {
+    throw InputError(file + ":" + std::to_string(line) + ": not valid TOML for nksim: " + what +
+                     " nested deeper than " + std::to_string(kMaxTomlNesting) + " levels");
+  };
+  const auto bare = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      // A string is one key segment; skip it (multi-line forms too), counting lines.
+      const bool triple = text.substr(i, 3) == std::string(3, c);
+      const std::string close = triple ? std::string(3, c) : std::string(1, c);
+      std::size_t j = i + close.size();
+      while (j < text.size() && text.compare(j, close.size(), close) != 0) {
+        if (text[j] == '\n') ++line;
+        if (c == '"' && text[j] == '\\') ++j;
+        ++j;
+      }
+      i = std::min(text.size(), j + close.size()) - 1;
+    } else if (c == '.') {
+      if (++dots > kMaxTomlNesting) too_deep("a dotted key");
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxTomlNesting) too_deep("arrays or tables");
+      dots = 0;
+    } else if (c == ']' || c == '}') {
+      depth = std::max(0, depth - 1);
+      dots = 0;
+    } else if (!bare(c) && c != ' ' && c != '\t') {
+      dots = 0;  // '=' or ',' ends a key; numbers have at most one or two dots
+    }
+  }
+}
+
 }  // namespace
 
 TomlDocument TomlDocument::parse_string(std::string_view text, std::string name) {
   TomlDocument doc;
   doc.file_ = std::make_shared<const std::string>(std::move(name));
+  if (text.size() > kMaxScenarioBytes) {
+    throw InputError(*doc.file_ + ": " + std::to_string(text.size()) +
+                     " bytes, more than a scenario may hold (" +
+                     std::to_string(kMaxScenarioBytes) + "); positions belong in a CSV file");
+  }
+  check_nesting(text, *doc.file_);
   doc.text_ = std::string(text);
   try {
     doc.root_ = std::make_shared<toml::table>(toml::parse(doc.text_, *doc.file_));
@@ -60,6 +112,12 @@ TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot be read");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes) {
+    throw InputError(path.string() + ": " + std::to_string(size) +
+                     " bytes, more than a scenario may hold (" +
+                     std::to_string(kMaxScenarioBytes) + "); positions belong in a CSV file");
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(path.string() + ": cannot be read");
@@ -87,6 +145,25 @@ std::string TableReader::location(std::string_view key) const {
 
 void TableReader::fail(std::string_view key, const std::string& message) const {
   throw InputError(location(key) + ": '" + key_path(key) + "' " + message);
+}
+
+void TableReader::fail_missing(std::string_view key, const std::string& expected) const {
+  const std::vector<std::string> wanted = {std::string(key)};
+  for (const auto& [k, v] : *table_) {
+    const std::string name(k.str());
+    if (name == key || known_.count(name) != 0) continue;
+    const std::string prefix = source_position(*file_, k.source()) + ": '" + key_path(key) +
+                               "' is required (" + expected + "), but this table has '" + name +
+                               "'";
+    if (same_quantity_other_unit(name, key)) {
+      throw InputError(prefix + ", the same quantity in another unit: write it as '" +
+                       std::string(key) + "'");
+    }
+    if (!nearest(name, wanted).empty()) {
+      throw InputError(prefix + ": did you mean '" + std::string(key) + "'?");
+    }
+  }
+  fail(key, "is required (" + expected + ")");
 }
 
 void TableReader::check_bound(std::string_view key, double value, Bound bound) const {
@@ -125,7 +202,7 @@ std::optional<double> TableReader::optional_number(std::string_view key, Bound b
 
 double TableReader::number(std::string_view key, Bound bound) {
   auto value = optional_number(key, bound);
-  if (!value) fail(key, "is required (a number " + bound_text(bound) + ")");
+  if (!value) fail_missing(key, "a number " + bound_text(bound));
   return *value;
 }
 
@@ -164,7 +241,7 @@ std::vector<double> TableReader::number_array(std::string_view key, Bound bound)
 
 std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value) {
   const toml::node* n = node(key);
-  if (!n) fail(key, "is required (an integer >= " + std::to_string(min_value) + ")");
+  if (!n) fail_missing(key, "an integer >= " + std::to_string(min_value));
   auto i = n->as_integer();
   if (!i) fail(key, "must be an integer, got " + type_name(*n));
   if (i->get() < min_value) {
@@ -192,7 +269,7 @@ std::optional<std::string> TableReader::optional_string(std::string_view key) {
 
 std::string TableReader::string(std::string_view key) {
   auto value = optional_string(key);
-  if (!value) fail(key, "is required (a string)");
+  if (!value) fail_missing(key, "a string");
   return *value;
 }
 
@@ -236,7 +313,7 @@ std::optional<TableReader> TableReader::optional_table(std::string_view key) {
 
 TableReader TableReader::table(std::string_view key) {
   auto t = optional_table(key);
-  if (!t) fail(key, "is required (a table [" + key_path(key) + "])");
+  if (!t) fail_missing(key, "a table [" + key_path(key) + "]");
   return *t;
 }
 

@@ -31,6 +31,12 @@ enum class Bound {
 
 class TableReader;
 
+// Limits on a scenario's text, checked before parsing (docs/scenarios.md, "Limits"): toml++ parses
+// nested tables, arrays and dotted keys recursively, so unbounded nesting would overflow the
+// stack; no scenario needs more than a handful of levels.
+inline constexpr std::size_t kMaxScenarioBytes = 16u << 20;
+inline constexpr int kMaxTomlNesting = 64;
+
 // A parsed TOML file (or string) with its name, kept alive for the readers made from it.
 class TomlDocument {
  public:
@@ -97,6 +103,10 @@ class TableReader {
   std::string key_path(std::string_view key) const;
   std::string location(std::string_view key) const;
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+  // "'key' is required (expected)". When the table holds a key not read so far that looks like
+  // a typo of `key`, or `key` in another unit ("time_min" for "time_days"), the error names it
+  // at its own line instead.
+  [[noreturn]] void fail_missing(std::string_view key, const std::string& expected) const;
 
   // Checks a number against a bound; `what` names it in the message.
   void check_bound(std::string_view key, double value, Bound bound) const;

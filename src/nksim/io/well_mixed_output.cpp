@@ -1,10 +1,12 @@
 #include "nksim/io/well_mixed_output.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
+#include "nksim/io/csv_metadata.h"
 
 namespace nksim {
 namespace {
@@ -24,17 +26,27 @@ std::ofstream open_for_writing(const std::filesystem::path& file) {
 void write_timeseries_csv(const std::filesystem::path& file, const OdeModel& model,
                           const WellMixedResult& result) {
   std::ofstream out = open_for_writing(file);
+  std::vector<CsvColumn> columns = {{"time_days", "days", "time since the start of the run"}};
+  std::vector<bool> cells;
   out << "time_days";
-  for (const auto& s : model.states()) out << ',' << s.name;
+  for (const auto& s : model.states()) {
+    out << ',' << s.name;
+    columns.push_back({std::string(s.name), std::string(s.unit), std::string(s.description)});
+    cells.push_back(s.unit == std::string_view("cells"));
+  }
   out << '\n';
   for (std::size_t row = 0; row < result.times_days.size(); ++row) {
     out << format_number(result.times_days[row]);
     for (std::size_t s = 0; s < result.num_states; ++s) {
-      out << ',' << format_number(result.value(row, s));
+      // The solver may dip a hair below zero as a population dies out (within its tolerance);
+      // nobody has -1e-7 cells, so counts are written clipped at 0.
+      const double v = result.value(row, s);
+      out << ',' << format_number(cells[s] ? std::max(0.0, v) : v);
     }
     out << '\n';
   }
   if (!out) throw Error("error while writing " + file.string());
+  write_csv_metadata(file, columns);
 }
 
 nlohmann::json well_mixed_summary(const WellMixedScenario& scenario,
@@ -89,7 +101,7 @@ nlohmann::json well_mixed_summary(const WellMixedScenario& scenario,
   j["escape_time_days"] = optional_value(result.escape_time_days);
   const std::string tumour(model.states()[model.tumour_state()].name);
   j["tumour"] = {{"state", tumour},
-                 {"min", result.tumour_min},
+                 {"min", std::max(0.0, result.tumour_min)},
                  {"min_time_days", result.tumour_min_time_days},
                  {"max", result.tumour_max},
                  {"max_time_days", result.tumour_max_time_days}};

@@ -5,6 +5,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/limits.h"
 
 namespace nksim {
 namespace {
@@ -37,9 +38,16 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
                        "(start_days, stop_days, rate_per_day), not " +
                            std::string(bolus ? "both" : "neither"));
   }
+  const bool cells = model.states()[static_cast<std::size_t>(model.state_index(spec.state))].unit ==
+                     std::string_view("cells");
   if (bolus) {
     spec.time_days = dose.number("time_days", Bound::kNonNegative);
     spec.amount = dose.number("amount", Bound::kNonNegative);
+    if (cells && spec.amount > limits::kMaxCells) {
+      dose.fail("amount", "is " + format_number(spec.amount, 3) +
+                              " cells, more than a human body holds (" +
+                              format_number(limits::kMaxCells, 3) + ", docs/scenarios.md)");
+    }
     if (spec.time_days >= end_time) {
       dose.fail("time_days", "is " + format_number(spec.time_days) +
                                  ", outside the run [0, end_time_days = " +
@@ -53,6 +61,12 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
     if (spec.stop_days <= spec.start_days) {
       dose.fail("stop_days", "must be after start_days (" + format_number(spec.start_days) +
                                  "), got " + format_number(spec.stop_days));
+    }
+    const double total = spec.rate_per_day * (std::min(spec.stop_days, end_time) - spec.start_days);
+    if (cells && total > limits::kMaxCells) {
+      dose.fail("rate_per_day", "infuses " + format_number(total, 3) +
+                                    " cells in all, more than a human body holds (" +
+                                    format_number(limits::kMaxCells, 3) + ", docs/scenarios.md)");
     }
     if (spec.start_days >= end_time) {
       dose.fail("start_days", "is " + format_number(spec.start_days) +
@@ -82,12 +96,18 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     s.parameter_set = *set;
   }
   s.end_time_days = simulation.number("end_time_days", Bound::kPositive);
+  limits::check_duration_days(simulation, "end_time_days", s.end_time_days);
   const bool has_times = simulation.has("output_times_days");
   if (has_times && simulation.has("output_interval_days")) {
     simulation.fail("output_interval_days", "cannot be given together with output_times_days");
   }
   s.output_times_days = simulation.number_array("output_times_days", Bound::kNonNegative);
   s.output_interval_days = simulation.optional_number("output_interval_days", Bound::kPositive);
+  if (s.output_interval_days) {
+    const double rows = s.end_time_days / *s.output_interval_days + 1;
+    limits::check_size(simulation, "output_interval_days", rows, limits::kMaxOutputRows,
+                       "output rows", rows * static_cast<double>(model.num_states() + 1) * 16);
+  }
   if (has_times) {
     if (s.output_times_days.empty()) {
       simulation.fail("output_times_days", "must list at least one time");
@@ -138,6 +158,13 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
                                did_you_mean(key, known));
       }
       s.initial[key] = initial->number(key, Bound::kNonNegative);
+      const auto& state = model.states()[static_cast<std::size_t>(model.state_index(key))];
+      if (state.unit == std::string_view("cells") && s.initial[key] > limits::kMaxCells) {
+        initial->fail(key, "is " + format_number(s.initial[key], 3) +
+                               " cells, more than a human body holds (" +
+                               format_number(limits::kMaxCells, 3) +
+                               ", Bianconi et al. 2013; docs/scenarios.md)");
+      }
     }
     initial->finish();
   }
@@ -160,7 +187,13 @@ std::vector<double> output_times(const WellMixedScenario& s) {
   if (!s.output_times_days.empty()) return s.output_times_days;
   const double dt = s.output_interval_days.value_or(1.0);
   std::vector<double> times;
-  const auto count = static_cast<std::size_t>(std::floor(s.end_time_days / dt + 1e-9));
+  const double rows = std::floor(s.end_time_days / dt + 1e-9);
+  if (!(rows <= 1e9)) {
+    throw InputError("output_interval_days = " + format_number(dt) + " over " +
+                     format_number(s.end_time_days) + " days asks for " + format_number(rows, 3) +
+                     " output rows; refusing");
+  }
+  const auto count = static_cast<std::size_t>(rows);
   for (std::size_t i = 0; i <= count; ++i) times.push_back(static_cast<double>(i) * dt);
   if (s.end_time_days - times.back() > 1e-9 * s.end_time_days) times.push_back(s.end_time_days);
   times.back() = std::min(times.back(), s.end_time_days);

@@ -23,6 +23,8 @@ struct SetupContext {
   const FieldGrid& fields;
   const std::vector<std::string>& property_names;
   const SimulationSettings& settings;
+  double end_time_min;                 // when the run ends (for inputs that would never act)
+  std::vector<std::string>& warnings;  // printed by `run` and `validate` before anything runs
 };
 
 using MechanismFactory =

@@ -15,6 +15,8 @@
 #include <cmath>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/text.h"
+#include "nksim/io/limits.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/nk_placement.h"
@@ -42,7 +44,8 @@ struct Dose {
 
 class NkInfusion final : public Mechanism {
  public:
-  explicit NkInfusion(std::vector<Dose> doses) : doses_(std::move(doses)) {}
+  explicit NkInfusion(std::vector<Dose> doses)
+      : doses_(std::move(doses)), infused_(doses_.size(), 0) {}
   const char* name() const override { return "nk_infusion"; }
   unsigned phases() const override { return phase_bit(Phase::kDecide); }
 
@@ -77,7 +80,6 @@ class NkInfusion final : public Mechanism {
       }
       n = std::llround(dose.effector_to_target * static_cast<double>(targets));
     }
-    if (infused_.size() < doses_.size()) infused_.assign(doses_.size(), 0);
     infused_[k] += n;
     const Domain& d = sim.domain();
     const std::uint32_t sub = k * 4096u + static_cast<std::uint32_t>(dose.given);
@@ -131,6 +133,54 @@ std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim) 
   std::array<double, 3> p = {0, 0, 0};
   for (int a = 0; a < dim; ++a) p[a] = v[static_cast<std::size_t>(a)];
   return p;
+}
+
+// The region a dose places cells in must lie in the domain, its cells must fit, and a dose after
+// the end of the run is reported (it is legal: runs are often shortened for a quick look).
+void check_dose(TableReader& t, const Dose& d, const SetupContext& context) {
+  const Domain& domain = context.settings.domain;
+  const auto inside = [&](std::string_view key, const std::array<double, 3>& c, double r) {
+    for (int a = 0; a < domain.dim; ++a) {
+      if (c[a] - r < domain.lo_um[a] || c[a] + r > domain.hi_um[a]) {
+        t.fail(key, "places cells outside the domain (axis " + std::to_string(a) + ": [" +
+                        format_number(c[a] - r, 6) + ", " + format_number(c[a] + r, 6) +
+                        "] um, domain [" + format_number(domain.lo_um[a], 6) + ", " +
+                        format_number(domain.hi_um[a], 6) + "] um)");
+      }
+    }
+  };
+  if (d.where == Where::kSphere) inside("radius_um", d.center_um, d.radius_um);
+  for (const auto& p : d.points_um) inside("points_um", p, d.radius_um);
+  if (d.where == Where::kBox) {
+    for (int a = 0; a < domain.dim; ++a) {
+      if (!(d.hi_um[a] > d.lo_um[a])) t.fail("max_um", "must exceed min_um on every axis");
+    }
+    inside("min_um", d.lo_um, 0);
+    inside("max_um", d.hi_um, 0);
+  }
+  if (d.relative_to >= 0 && d.effector_to_target > limits::kMaxEffectorToTarget) {
+    t.fail("effector_to_target", "is " + format_number(d.effector_to_target) +
+                                     "; no protocol uses more than " +
+                                     format_number(limits::kMaxEffectorToTarget) + ":1");
+  }
+  const double total = static_cast<double>(d.count) * d.repeats;
+  limits::check_size(t, "count", total, limits::kMaxAgents, "infused agents", total * 200);
+  double volume = 1;
+  for (int a = 0; a < domain.dim; ++a) volume *= domain.extent(a);
+  const double r = context.types[static_cast<std::size_t>(d.type)].radius_um;
+  const double cell = domain.dim == 3 ? 4.0 / 3.0 * M_PI * r * r * r : M_PI * r * r;
+  if (total * cell > volume) {
+    t.fail("count", "infuses " + format_number(total) + " cells whose " +
+                        (domain.dim == 3 ? "volume" : "area") + " (" +
+                        format_number(total * cell, 3) + ") exceeds the domain's (" +
+                        format_number(volume, 3) + "): they cannot fit");
+  }
+  if (d.time_min >= context.end_time_min) {
+    context.warnings.push_back(t.location("time_min") + ": '" + t.key_path("time_min") + "' = " +
+                               format_number(d.time_min) + " min is after the end of the run (" +
+                               format_number(context.end_time_min) +
+                               " min): this dose is never given");
+  }
 }
 
 }  // namespace
@@ -192,6 +242,7 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
     if (d.repeats > 1 && d.repeat_every_min <= 0) {
       t.fail("repeat_every_min", "must be > 0 when repeats > 1");
     }
+    check_dose(t, d, context);
     t.finish();
     doses.push_back(d);
   }

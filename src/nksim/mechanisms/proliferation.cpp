@@ -76,7 +76,7 @@ std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupCon
       sub.fail("cycle_duration_min", "and 'rate_per_min' both given; give one of them");
     }
     if (!rate && !duration) {
-      sub.fail("rate_per_min", "is required (or 'cycle_duration_min')");
+      sub.fail_missing("cycle_duration_min", "a number > 0, or 'rate_per_min'");
     }
     p.rate_per_min = rate ? *rate : 1.0 / *duration;
     p.pressure_max = sub.number_or("pressure_max", 0.0, Bound::kNonNegative);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nksim/core/interrupt.h"
+
 namespace nksim {
 
 const char* outcome_name(Outcome outcome) {
@@ -101,6 +103,9 @@ WellMixedResult simulate(const WellMixedProblem& problem) {
 
   const std::vector<double> breaks = breakpoints(problem);
   std::vector<double> y = problem.initial;
+  // A threshold already met at the start counts at day 0: root finding sees crossings only.
+  if (problem.elimination_below && y[tumour] < *problem.elimination_below) recorder.eliminated(0);
+  if (problem.escape_above && y[tumour] > *problem.escape_above) recorder.escaped(0);
   std::vector<double> rates(n, 0.0);
   std::vector<double> out(n);
   std::size_t next_output = 0;
@@ -129,6 +134,7 @@ WellMixedResult simulate(const WellMixedProblem& problem) {
     solver.restart(t0, y, rates);
     double t = t0;
     while (t < t1) {
+      throw_if_interrupted("well-mixed run");
       const CvodeSolver::StepResult step = solver.step(t1);
       t = solver.time();
       // Rows strictly inside (previous t, t]; the row at t1 itself is written after the

@@ -1,0 +1,42 @@
+#include "nksim/core/interrupt.h"
+
+#include <atomic>
+#include <csignal>
+
+namespace nksim {
+namespace {
+
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the handler needs a lock-free flag");
+
+extern "C" void on_interrupt(int signal_number) {
+  int expected = 0;
+  if (!g_signal.compare_exchange_strong(expected, signal_number)) {
+    // Second signal: the user insists. Restore the default action and re-raise it.
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+  }
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
+
+void throw_if_interrupted(const char* what, const char* consequence) {
+  const int s = interrupt_signal();
+  if (s == 0) return;
+  throw InterruptedError(std::string(what) + " interrupted by " +
+                             (s == SIGINT ? "SIGINT (Ctrl-C)" : s == SIGTERM ? "SIGTERM"
+                                                                             : "a signal") +
+                             "; " + consequence,
+                         s);
+}
+
+void set_interrupt_signal_for_testing(int signal_number) { g_signal.store(signal_number); }
+
+}  // namespace nksim
