@@ -157,6 +157,21 @@ TEST(FirstHour, AbsurdValuesAndRunawaySizesAreRefusedBeforeRunning) {
        {"'mechanisms.nk_infusion.dose[1].count' infuses 2000000 cells", "cannot fit"}},
       {"agents_over_limit", replace(kSpatial, "count = 200", "count = 100000000000"),
        {"'population[1].count' asks for about 1e+11 agents", "over the limit"}},
+      // Integers that would wrap when narrowed to int.
+      {"dimension_wraps", replace(kSpatial, "dimension = 2", "dimension = 4294967298"),
+       {"'simulation.dimension' must be <= 3, got 4294967298"}},
+      {"repeats_huge", replace(kSpatial, "where = \"boundary\"",
+                               "where = \"boundary\"\nrepeats = 100000\nrepeat_every_min = 1"),
+       {"'mechanisms.nk_infusion.dose[1].repeats' must be <= 4096"}},
+      // Nine dose tables would share random numbers (core/rng.h keys); refused, not silent.
+      {"nine_doses", [] {
+         std::string text = kSpatial;
+         for (int k = 0; k < 8; ++k) {
+           text += "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\ncount = 1\n";
+         }
+         return text;
+       }(),
+       {"'mechanisms.nk_infusion.dose[9].type' is dose 9; at most 8 doses"}},
       {"effector_ratio", replace(kSpatial, "count = 50", "effector_to_target = 1e6\nrelative_to = \"tumour\""),
        {"'mechanisms.nk_infusion.dose[1].effector_to_target' is 1000000"}},
   };

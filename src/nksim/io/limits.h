@@ -24,6 +24,11 @@ inline constexpr double kMaxCells = 3.72e13;
 // far beyond any protocol).
 inline constexpr double kMaxEffectorToTarget = 100;
 
+// Agents are soft spheres and may overlap, so a crowded start is legal (mechanics pushes the
+// cells apart); beyond this many times the domain's volume (area in 2-D), each cell would have
+// less than a quarter of its own volume: the cells cannot fit.
+inline constexpr double kMaxCrowding = 4;
+
 // Size limits (overridable).
 inline constexpr double kMaxOutputRows = 1e6;       // per output table
 inline constexpr double kMaxAgents = 5e6;           // initial agents plus doses

@@ -39,8 +39,7 @@ std::array<double, 3> read_point(TableReader& t, std::string_view key, int dim, 
 
 Domain read_domain(TableReader& sim) {
   Domain d;
-  d.dim = static_cast<int>(sim.integer("dimension", 2));
-  if (d.dim != 2 && d.dim != 3) sim.fail("dimension", "must be 2 or 3");
+  d.dim = static_cast<int>(sim.integer("dimension", 2, 3));
   d.lo_um = read_point(sim, "domain_min_um", d.dim, true);
   d.hi_um = read_point(sim, "domain_max_um", d.dim, true);
   for (int a = 0; a < d.dim; ++a) {
@@ -207,8 +206,8 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
   }
 }
 
-// Refuses initial agents whose total volume (area in 2-D) exceeds the domain's: they cannot fit,
-// and mechanics would push them apart with huge forces.
+// Refuses initial agents whose total volume (area in 2-D) exceeds kMaxCrowding times the
+// domain's: they cannot fit, and mechanics would push them apart with huge forces.
 void check_crowding(const TableReader& sim_table, const Simulation& sim) {
   const Domain& d = sim.domain();
   double domain = 1, cells = 0;
@@ -218,11 +217,12 @@ void check_crowding(const TableReader& sim_table, const Simulation& sim) {
     const double r = sim.types()[static_cast<std::size_t>(agents.type[i])].radius_um;
     cells += d.dim == 3 ? 4.0 / 3.0 * M_PI * r * r * r : M_PI * r * r;
   }
-  if (cells > domain) {
+  if (cells > limits::kMaxCrowding * domain) {
     sim_table.fail("domain_max_um",
                    "holds " + std::to_string(agents.size()) + " initial cells whose " +
                        (d.dim == 3 ? "volume" : "area") + " (" + format_number(cells, 3) +
-                       ") exceeds the domain's (" + format_number(domain, 3) +
+                       ") is over " + format_number(limits::kMaxCrowding) + " times the domain's (" +
+                       format_number(domain, 3) +
                        "): they cannot fit; enlarge the domain or place fewer cells");
   }
 }
@@ -270,7 +270,7 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   whole("dt_mechanics_min", settings.dt_mechanics_min, settings.dt_diffusion_min);
   whole("dt_phenotype_min", settings.dt_phenotype_min, settings.dt_mechanics_min);
   settings.seed = static_cast<std::uint64_t>(sim_table.integer_or("seed", 1, 0));
-  model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0));
+  model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0, 1024));
   model.output.output_interval_min =
       sim_table.number_or("output_interval_min", settings.dt_phenotype_min, Bound::kPositive);
   model.output.snapshot_interval_min =

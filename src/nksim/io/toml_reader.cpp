@@ -239,7 +239,8 @@ std::vector<double> TableReader::number_array(std::string_view key, Bound bound)
   return values;
 }
 
-std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value) {
+std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value,
+                                  std::int64_t max_value) {
   const toml::node* n = node(key);
   if (!n) fail_missing(key, "an integer >= " + std::to_string(min_value));
   auto i = n->as_integer();
@@ -247,16 +248,19 @@ std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value) 
   if (i->get() < min_value) {
     fail(key, "must be >= " + std::to_string(min_value) + ", got " + std::to_string(i->get()));
   }
+  if (i->get() > max_value) {
+    fail(key, "must be <= " + std::to_string(max_value) + ", got " + std::to_string(i->get()));
+  }
   return i->get();
 }
 
 std::int64_t TableReader::integer_or(std::string_view key, std::int64_t fallback,
-                                     std::int64_t min_value) {
+                                     std::int64_t min_value, std::int64_t max_value) {
   if (!has(key)) {
     known_.emplace(key);
     return fallback;
   }
-  return integer(key, min_value);
+  return integer(key, min_value, max_value);
 }
 
 std::optional<std::string> TableReader::optional_string(std::string_view key) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -73,8 +74,12 @@ class TableReader {
   // An array of strings; empty when absent.
   std::vector<std::string> string_array(std::string_view key);
 
-  std::int64_t integer(std::string_view key, std::int64_t min_value);
-  std::int64_t integer_or(std::string_view key, std::int64_t fallback, std::int64_t min_value);
+  // Integers in [min_value, max_value]; callers storing an int pass a max that fits, so a huge
+  // value is an error rather than a silent narrowing.
+  std::int64_t integer(std::string_view key, std::int64_t min_value,
+                       std::int64_t max_value = std::numeric_limits<std::int64_t>::max());
+  std::int64_t integer_or(std::string_view key, std::int64_t fallback, std::int64_t min_value,
+                          std::int64_t max_value = std::numeric_limits<std::int64_t>::max());
 
   std::string string(std::string_view key);
   std::string string_or(std::string_view key, std::string fallback);

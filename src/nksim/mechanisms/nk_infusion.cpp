@@ -26,6 +26,9 @@ namespace {
 
 enum class Where { kUniform, kBoundary, kSphere, kBox, kPoints };
 
+constexpr std::size_t kMaxDoses = 8;
+constexpr int kMaxRepeats = 4096;
+
 struct Dose {
   int type = 0;
   double time_min = 0;
@@ -169,10 +172,11 @@ void check_dose(TableReader& t, const Dose& d, const SetupContext& context) {
   for (int a = 0; a < domain.dim; ++a) volume *= domain.extent(a);
   const double r = context.types[static_cast<std::size_t>(d.type)].radius_um;
   const double cell = domain.dim == 3 ? 4.0 / 3.0 * M_PI * r * r * r : M_PI * r * r;
-  if (total * cell > volume) {
+  if (total * cell > limits::kMaxCrowding * volume) {
     t.fail("count", "infuses " + format_number(total) + " cells whose " +
                         (domain.dim == 3 ? "volume" : "area") + " (" +
-                        format_number(total * cell, 3) + ") exceeds the domain's (" +
+                        format_number(total * cell, 3) + ") is over " +
+                        format_number(limits::kMaxCrowding) + " times the domain's (" +
                         format_number(volume, 3) + "): they cannot fit");
   }
   if (d.time_min >= context.end_time_min) {
@@ -197,6 +201,14 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
   std::vector<TableReader> tables = table.tables("dose");
   if (tables.empty())
     table.fail("dose", "is required: at least one [[mechanisms.nk_infusion.dose]]");
+  // Placement draws are keyed by 2 * (dose * 4096 + repeat) + {0, 1} in the 16 bits of the RNG
+  // counter word below the purpose (core/rng.h); beyond 8 doses of 4096 repeats two doses, or
+  // this purpose and the next, would share random numbers.
+  if (tables.size() > kMaxDoses) {
+    tables[kMaxDoses].fail("type", "is dose " + std::to_string(kMaxDoses + 1) + "; at most " +
+                                       std::to_string(kMaxDoses) +
+                                       " doses per scenario (use 'repeats' for a schedule)");
+  }
   for (TableReader& t : tables) {
     Dose d;
     d.type = type_index(t.choice("type", type_names));
@@ -237,7 +249,12 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
       d.lo_um = read_point(t, "min_um", dim);
       d.hi_um = read_point(t, "max_um", dim);
     }
-    d.repeats = static_cast<int>(t.integer_or("repeats", 1, 1));
+    const std::int64_t repeats = t.integer_or("repeats", 1, 1);
+    if (repeats > kMaxRepeats) {
+      t.fail("repeats", "must be <= " + std::to_string(kMaxRepeats) + ", got " +
+                            std::to_string(repeats));
+    }
+    d.repeats = static_cast<int>(repeats);
     d.repeat_every_min = t.number_or("repeat_every_min", 0.0, Bound::kNonNegative);
     if (d.repeats > 1 && d.repeat_every_min <= 0) {
       t.fail("repeat_every_min", "must be > 0 when repeats > 1");
