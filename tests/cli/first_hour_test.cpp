@@ -150,6 +150,12 @@ TEST(FirstHour, AbsurdValuesAndRunawaySizesAreRefusedBeforeRunning) {
        {"s.toml:7:", "'initial.T' is 1e+300 cells, more than a human body holds"}},
       {"dose_1e300", replace(kWellMixed, "amount = 1e7", "amount = 1e300"),
        {"'dose[1].amount' is 1e+300 cells"}},
+      {"diffusion_step_tiny",
+       replace(kSpatial, "dt_diffusion_min = 0.1", "dt_diffusion_min = 1e-300"),
+       {"'simulation.dt_diffusion_min' gives more than 10000 diffusion steps"}},
+      {"spatial_steps_over_limit",
+       replace(kSpatial, "end_time_min = 60", "end_time_min = 30000000"),
+       {"'simulation.dt_mechanics_min' asks for about 3e+08 mechanics steps", "over the limit"}},
       {"spatial_end_1e300", replace(kSpatial, "end_time_min = 60", "end_time_min = 1e300"),
        {"'simulation.end_time_min' is", "100 years"}},
       // 2e6 NK cells (radius 5 um) need 1.6e8 um^2; the box has 3.6e5.

@@ -33,6 +33,10 @@ inline constexpr double kMaxCrowding = 4;
 inline constexpr double kMaxOutputRows = 1e6;       // per output table
 inline constexpr double kMaxAgents = 5e6;           // initial agents plus doses
 inline constexpr double kMaxSnapshotBytes = 20e9;   // all snapshots of one run
+inline constexpr double kMaxSteps = 1e8;            // mechanics steps of one spatial run
+// Sub-steps of one step (diffusion per mechanics, mechanics per phenotype step). Not
+// overridable: the shipped scenarios use 1-100.
+inline constexpr double kMaxSubsteps = 1e4;
 
 // --allow-large-run sets this to false for the whole process.
 void set_size_limits_enforced(bool enforced);

@@ -269,6 +269,19 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   };
   whole("dt_mechanics_min", settings.dt_mechanics_min, settings.dt_diffusion_min);
   whole("dt_phenotype_min", settings.dt_phenotype_min, settings.dt_mechanics_min);
+  // Sub-steps per step and steps per run, before a run could spin for ever between progress
+  // lines (dt_diffusion_min = 1e-300 would pass every other check).
+  if (settings.dt_mechanics_min / settings.dt_diffusion_min > limits::kMaxSubsteps) {
+    sim_table.fail("dt_diffusion_min", "gives more than " + format_number(limits::kMaxSubsteps) +
+                                           " diffusion steps per mechanics step");
+  }
+  if (settings.dt_phenotype_min / settings.dt_mechanics_min > limits::kMaxSubsteps) {
+    sim_table.fail("dt_mechanics_min", "gives more than " + format_number(limits::kMaxSubsteps) +
+                                           " mechanics steps per phenotype step");
+  }
+  limits::check_size(sim_table, "dt_mechanics_min",
+                     model.output.end_time_min / settings.dt_mechanics_min, limits::kMaxSteps,
+                     "mechanics steps");
   settings.seed = static_cast<std::uint64_t>(sim_table.integer_or("seed", 1, 0));
   model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0, 1024));
   model.output.output_interval_min =
