@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/trial/analysis_report.h"
 #include "nksim/trial/thread_runner.h"
@@ -18,6 +19,7 @@ void add_trial_command(CLI::App& app, Action& action) {
     std::string dir;
     int threads = 0;
     bool quiet = false;
+    bool allow_failures = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* trial = app.add_subcommand(
@@ -36,6 +38,8 @@ void add_trial_command(CLI::App& app, Action& action) {
   run->add_option("-t,--threads", options->threads, "worker threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   run->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
+  run->add_flag("--allow-failures", options->allow_failures,
+                "exit 0 even when plans failed numerically (default: exit 3)");
   run->callback([&action, options] {
     action = [options] {
       const std::filesystem::path out =
@@ -52,6 +56,10 @@ void add_trial_command(CLI::App& app, Action& action) {
         std::cout << " in " << format_number(s.seconds, 3) << " s";
         if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
         std::cout << "\nResults in " << s.database.string() << "\n";
+      }
+      if (s.failed_total > 0 && !options->allow_failures) {
+        std::cerr << "nksim: error: " << failures_message(s) << "\n";
+        return static_cast<int>(ExitCode::kNumerical);
       }
       return 0;
     };
@@ -77,10 +85,30 @@ void add_trial_command(CLI::App& app, Action& action) {
       "analyse", "Response rates, Kaplan-Meier, log-rank, PRCC; writes DIR/analysis.json");
   analyse->alias("analyze");
   analyse->add_option("dir", options->dir, "trial output directory")->required();
+  analyse->add_flag("--allow-failures", options->allow_failures,
+                    "exit 0 even when plans failed numerically (default: exit 3)");
   analyse->callback([&action, options] {
     action = [options] {
       const AnalysisReport report = analyse_trial(options->dir);
-      std::cout << report.table << "Written " << report.json.string() << "\n";
+      std::cout << report.table;
+      if (!report.json.empty()) std::cout << "Written " << report.json.string() << "\n";
+      if (report.ok == 0 && report.failed == 0) {
+        std::cerr << "nksim: error: no plan of the trial in " << options->dir
+                  << " has finished yet; 'nksim trial run' resumes it\n";
+        return static_cast<int>(ExitCode::kBadInput);
+      }
+      if (report.ok == 0) {
+        std::cerr << "nksim: error: no plan of the trial in " << options->dir << " succeeded ("
+                  << report.failed << " failed numerically, " << report.missing
+                  << " not run): nothing to analyse\n";
+        return static_cast<int>(ExitCode::kNumerical);
+      }
+      if (report.failed > 0 && !options->allow_failures) {
+        std::cerr << "nksim: error: " << report.failed
+                  << " plans failed numerically and are left out of the analysis; "
+                     "--allow-failures accepts that\n";
+        return static_cast<int>(ExitCode::kNumerical);
+      }
       return 0;
     };
   });

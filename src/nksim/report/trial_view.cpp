@@ -19,6 +19,9 @@ std::string interval(const json& ci) {
   return " (95% CI " + percent(ci[0].get<double>()) + "–" + percent(ci[1].get<double>()) + ")";
 }
 
+// True when none of the arm's plans succeeded (analysis.json then holds nulls, not rates).
+bool no_results(const json& arm) { return arm.value("n", 0) == 0; }
+
 json arm_domain(const json& analysis) {
   json domain = json::array();
   for (const auto& arm : analysis["arms"]) domain.push_back(arm.value("name", std::string()));
@@ -72,6 +75,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                          " simulated patients";
   const json* best = nullptr;
   for (const auto& arm : analysis["arms"]) {
+    if (no_results(arm)) continue;
     if (!best || arm["response"].value("orr", 0.0) > (*best)["response"].value("orr", 0.0)) {
       best = &arm;
     }
@@ -100,6 +104,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   page.heading("Response rates");
   json rates = json::array();
   for (const auto& arm : analysis["arms"]) {
+    if (no_results(arm)) continue;
     const json& r = arm["response"];
     rates.push_back({{"arm", arm["name"]},
                      {"measure", "objective response (CR+PR)"},
@@ -140,6 +145,11 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                                                      "objective response", "eliminated",
                                                      "median time to progression"}};
   for (const auto& arm : analysis["arms"]) {
+    if (no_results(arm)) {
+      arm_rows.push_back({arm.value("name", std::string()), "0", "", "", "", "",
+                          "no plan of this arm succeeded", "", ""});
+      continue;
+    }
     const json& r = arm["response"];
     const json& ttp = arm["ttp_median_days"];
     arm_rows.push_back(

@@ -139,6 +139,18 @@ std::size_t TrialStore::count_failed() {
   return static_cast<std::size_t>(stmt.column_int(0));
 }
 
+void TrialStore::summarise_failures(TrialRunSummary& summary, std::size_t failed_before) {
+  summary.failed_total = count_failed();
+  summary.failed = summary.failed_total - std::min(failed_before, summary.failed_total);
+  auto stmt = db_.prepare(
+      "SELECT e.patient, a.name, e.message FROM endpoints e JOIN arms a ON a.arm = e.arm "
+      "WHERE e.status <> 'ok' ORDER BY e.patient, e.arm LIMIT 1");
+  if (stmt.step()) {
+    summary.first_failure = "patient " + stmt.column_text(0) + " in arm " + stmt.column_text(1) +
+                            ": " + stmt.column_text(2);
+  }
+}
+
 void TrialStore::write(const PlanResult& r, std::uint64_t seed) {
   SqliteTransaction tx(db_);
   auto stmt = db_.prepare(
@@ -190,6 +202,26 @@ void TrialStore::merge_part(const std::filesystem::path& part) {
   std::filesystem::remove(part);
   std::filesystem::remove(part.string() + "-wal");
   std::filesystem::remove(part.string() + "-shm");
+}
+
+void write_file_atomically(const std::filesystem::path& file, const std::string& text) {
+  const std::filesystem::path staging =
+      file.parent_path() / ("." + file.filename().string() + ".partial");
+  {
+    std::ofstream out(staging, std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      std::error_code ignored;
+      std::filesystem::remove(staging, ignored);
+      throw Error("cannot write " + file.string());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(staging, file, ec);
+  if (ec) {
+    std::filesystem::remove(staging, ec);
+    throw Error("cannot write " + file.string() + ": " + ec.message());
+  }
 }
 
 TrialData load_trial(const std::filesystem::path& dir) {

@@ -12,6 +12,7 @@
 
 #include "nksim/io/sqlite_db.h"
 #include "nksim/trial/run_plan.h"
+#include "nksim/trial/thread_runner.h"
 
 namespace nksim {
 
@@ -30,6 +31,8 @@ class TrialStore {
   void merge_part(const std::filesystem::path& part);
   std::size_t count_rows();
   std::size_t count_failed();
+  // Sets failed_total, failed (those beyond `failed_before`) and first_failure.
+  void summarise_failures(TrialRunSummary& summary, std::size_t failed_before);
 
   static std::filesystem::path database_path(const std::filesystem::path& dir) {
     return dir / "trial.sqlite";
@@ -67,6 +70,10 @@ TrialData load_trial(const std::filesystem::path& dir);
 std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
                                                                     std::size_t patient,
                                                                     std::size_t arm);
+
+// Writes `text` to a hidden sibling first and renames it into place, so `file` is whole or
+// absent (never half-written). Throws Error.
+void write_file_atomically(const std::filesystem::path& file, const std::string& text);
 
 // Writes DIR/patients.csv, DIR/endpoints.csv and DIR/timeseries.csv (when stored).
 std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path& dir);
