@@ -28,19 +28,16 @@ std::string optional_text(const std::optional<double>& value, const std::string&
   return value ? format_number(*value, 4) : none;
 }
 
-// Numeric sampled parameters (labels such as parameter_set are categorical: no PRCC).
+// Numeric sampled parameters that vary (labels such as parameter_set are categorical: no PRCC).
 std::vector<std::size_t> numeric_parameters(const TrialData& data) {
   std::vector<std::size_t> columns;
   for (std::size_t k = 0; k < data.parameters.size(); ++k) {
-    bool numeric = true;
+    if (data.parameters[k].label) continue;
     bool varies = false;
-    for (std::size_t p = 0; p < data.patients && numeric; ++p) {
-      char* end = nullptr;
-      std::strtod(data.values[p][k].c_str(), &end);
-      numeric = end && *end == '\0' && !data.values[p][k].empty();
-      if (p > 0 && data.values[p][k] != data.values[0][k]) varies = true;
+    for (std::size_t p = 1; p < data.patients && !varies; ++p) {
+      varies = data.values[p][k] != data.values[0][k];
     }
-    if (numeric && varies) columns.push_back(k);
+    if (varies) columns.push_back(k);
   }
   return columns;
 }
@@ -201,7 +198,7 @@ Json analyse_prcc(const TrialData& data, std::ostream& table) {
       if (row.arm == a && row.ok) rows.push_back(&row);
     std::vector<double> x;
     for (const auto* row : rows)
-      for (std::size_t k : columns) x.push_back(std::stod(data.values[row->patient][k]));
+      for (std::size_t k : columns) x.push_back(data.values[row->patient][k]);
     const std::vector<
         std::pair<std::string, std::function<std::optional<double>(const Endpoints&)>>>
         endpoints = {
@@ -228,13 +225,14 @@ Json analyse_prcc(const TrialData& data, std::ostream& table) {
         if (!result[c].valid) continue;
         const std::string endpoint = data.arms[a] + ":" + name;
         prcc_json.push_back({{"endpoint", endpoint},
-                             {"parameter", data.parameters[columns[c]]},
+                             {"parameter", data.parameters[columns[c]].name},
                              {"prcc", result[c].prcc},
                              {"p_value", result[c].p_value}});
         if (result[c].p_value < 0.05) {
           ++significant;
           std::snprintf(line, sizeof line, "  %-32s %-14s %+7.3f  p = %.3g\n", endpoint.c_str(),
-                        data.parameters[columns[c]].c_str(), result[c].prcc, result[c].p_value);
+                        data.parameters[columns[c]].name.c_str(), result[c].prcc,
+                        result[c].p_value);
           prcc_lines << line;
         }
       }
@@ -272,7 +270,7 @@ Json trajectory_rows(const TrialData& data, SqliteDb& db) {
     std::size_t count = 0;
     for (const auto& row : data.rows) {
       if (row.arm != a || !row.ok || count >= kTrajectoriesPerArm) continue;
-      auto [t, y] = load_timeseries(db, row.patient, a);
+      auto [t, y] = load_timeseries(db, row.patient, a, data.tumour_state);
       if (t.empty()) continue;
       trajectories.push_back(
           {{"patient", row.patient}, {"arm", data.arms[a]}, {"time_days", t}, {"tumour", y}});
@@ -316,8 +314,7 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
   root["logrank"] = analyse_logrank(data, survival, table);
   root["prcc"] = analyse_prcc(data, table);
   root["patients"] = patient_rows(data);
-  SqliteDb db(TrialStore::database_path(dir), SqliteDb::Mode::kReadOnly);
-  root["trajectories"] = trajectory_rows(data, db);
+  root["trajectories"] = trajectory_rows(data, *open_trial_database(dir));
 
   report.json = dir / "analysis.json";
   write_file_atomically(report.json, root.dump(1) + "\n");

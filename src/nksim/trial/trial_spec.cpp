@@ -272,6 +272,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
     trial.fail("base", "must be a well_mixed scenario (virtual trials run the ODE engine)");
   }
   spec.base = parse_well_mixed(base_document);
+  spec.base_text = base_document.text();
   spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
   const OdeModel& model = *find_model(spec.base.model);
 
