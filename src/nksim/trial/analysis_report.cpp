@@ -1,5 +1,6 @@
 #include "nksim/trial/analysis_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -53,6 +54,8 @@ struct ArmCounts {
   std::size_t n = 0, failed = 0, cr = 0, pr = 0, sd = 0, pd = 0, eliminated = 0;
   std::vector<double> ttp_time;
   std::vector<bool> ttp_event;
+  std::vector<double> pfs_time;  // progression or death, whichever comes first
+  std::vector<bool> pfs_event;
 };
 
 ArmCounts count_arm(const TrialData& data, std::size_t a, Survival& survival) {
@@ -74,8 +77,27 @@ ArmCounts count_arm(const TrialData& data, std::size_t a, Survival& survival) {
     survival.event[a].push_back(e.death);
     c.ttp_time.push_back(e.ttp_days.value_or(data.follow_up_days));
     c.ttp_event.push_back(e.ttp_days.has_value());
+    double pfs = e.ttp_days.value_or(data.follow_up_days);
+    if (e.death) pfs = std::min(pfs, e.survival_days);
+    c.pfs_time.push_back(pfs);
+    c.pfs_event.push_back(e.ttp_days.has_value() || e.death);
   }
   return c;
+}
+
+// A Kaplan-Meier curve in analysis.json, named by its endpoint.
+Json km_json(const KaplanMeier& km, const std::string& endpoint) {
+  return {{"endpoint", endpoint},
+          {"time_days", km.time},
+          {"survival", km.survival},
+          {"lower", km.lower},
+          {"upper", km.upper},
+          {"at_risk", km.at_risk},
+          {"events", km.events},
+          {"censored",
+           {{"time_days", km.censor_time},
+            {"survival", km.censor_survival},
+            {"count", km.censor_count}}}};
 }
 
 std::string rate_text(std::size_t k, std::size_t n, const Interval& ci) {
@@ -127,7 +149,9 @@ Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival
     const Interval orr = wilson_interval(c.cr + c.pr, c.n);
     const Interval elim = wilson_interval(c.eliminated, c.n);
     const KaplanMeier ttp_km = kaplan_meier(c.ttp_time, c.ttp_event);
-    const KaplanMeier km = kaplan_meier(survival.time[a], survival.event[a]);
+    const KaplanMeier km =
+        kaplan_meier(survival.time[a], survival.event[a], kZ95, data.follow_up_days);
+    const KaplanMeier pfs_km = kaplan_meier(c.pfs_time, c.pfs_event, kZ95, data.follow_up_days);
     const auto ttp_median = km_median(ttp_km);
     const auto os_median = km_median(km);
     arms.push_back(
@@ -144,13 +168,9 @@ Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival
          {"elimination",
           {{"rate", static_cast<double>(c.eliminated) / nn}, {"ci", {elim.lower, elim.upper}}}},
          {"ttp_median_days", optional_json(ttp_median)},
-         {"km",
-          {{"time_days", km.time},
-           {"survival", km.survival},
-           {"lower", km.lower},
-           {"upper", km.upper},
-           {"at_risk", km.at_risk},
-           {"events", km.events}}}});
+         {"pfs_median_days", optional_json(km_median(pfs_km))},
+         {"km", km_json(km, "overall_survival")},
+         {"pfs_km", km_json(pfs_km, "progression_free_survival")}});
     std::snprintf(line, sizeof line, "%-16s %5zu %6zu %4zu %4zu %4zu %4zu  %-22s %-22s %10s %10s\n",
                   data.arms[a].c_str(), c.n, c.failed, c.cr, c.pr, c.sd, c.pd,
                   rate_text(c.cr + c.pr, c.n, orr).c_str(),
