@@ -128,6 +128,19 @@ TEST(TrialStoreSchema, ResumeRefusesAStoreOfAnotherVersion) {
   EXPECT_EQ(mpi.exit_code, 2) << mpi.output;
   EXPECT_NE(mpi.output.find("was written by nksim 0.0.1"), std::string::npos) << mpi.output;
   expect_one_file(out, "a refused resume");
+  // Reading is fine across versions of the same store format, not across formats.
+  const auto analysis = run_command(kNksim + " trial analyse " + quoted(out));
+  EXPECT_EQ(analysis.exit_code, 0) << analysis.output;
+  {
+    SqliteDb db(out / "trial.sqlite", SqliteDb::Mode::kReadWrite);
+    db.exec("UPDATE meta SET value = '1' WHERE key = 'store_format'");
+    db.exec("PRAGMA journal_mode=DELETE");
+  }
+  const auto old_format = run_command(kNksim + " trial analyse " + quoted(out));
+  EXPECT_EQ(old_format.exit_code, 2) << old_format.output;
+  EXPECT_NE(old_format.output.find("in store format 1; this is nksim"), std::string::npos)
+      << old_format.output;
+  expect_one_file(out, "a refused analysis");
 }
 
 }  // namespace

@@ -78,16 +78,22 @@ std::string target_unit(const OdeModel& model, const std::string& target) {
   return "";
 }
 
-// A store of another nksim version or format is refused: results of two versions must not be
-// mixed in one trial.
-void check_compatible(SqliteDb& db, const std::filesystem::path& file) {
+// A store of another format cannot be read; one of another nksim version is not resumed,
+// since results of two versions must not be mixed in one trial.
+void check_compatible(SqliteDb& db, const std::filesystem::path& file, bool resume) {
   auto format = db.prepare("SELECT value FROM meta WHERE key = 'store_format'");
   const std::string found = format.step() ? format.column_text(0) : "1";
   const std::string version = meta_value(db, "nksim_version");
-  if (version != kVersion || found != kStoreFormat) {
-    throw InputError(file.string() + " was written by nksim " + version + " (store format " +
-                     found + "); this is nksim " + kVersion + " (store format " + kStoreFormat +
-                     "), which does not resume another version's trial: finish it with nksim " +
+  if (found != kStoreFormat) {
+    throw InputError(file.string() + " was written by nksim " + version + " in store format " +
+                     found + "; this is nksim " + kVersion + " (store format " + kStoreFormat +
+                     "), which cannot read it: use nksim " + version +
+                     (resume ? ", or choose another --out directory to start again" : ""));
+  }
+  if (resume && version != kVersion) {
+    throw InputError(file.string() + " was written by nksim " + version + "; this is nksim " +
+                     kVersion +
+                     ", which does not resume another version's trial: finish it with nksim " +
                      version + ", or choose another --out directory to start again");
   }
 }
@@ -200,7 +206,7 @@ TrialStore::TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
                        const std::vector<Patient>& patients)
     : db_(prepare_database(dir), SqliteDb::Mode::kCreate) {
   if (has_meta(db_)) {
-    check_compatible(db_, database_path(dir));
+    check_compatible(db_, database_path(dir), true);
     const std::string hash = meta_value(db_, "file_hash");
     if (hash != spec.file_hash) {
       throw InputError(database_path(dir).string() + " belongs to another trial file (hash " +
@@ -345,11 +351,15 @@ std::unique_ptr<SqliteDb> open_trial_database(const std::filesystem::path& dir) 
                      "'nksim trial run' first");
   }
   if (in_wal_mode(path)) {
-    SqliteDb writable(path, SqliteDb::Mode::kReadWrite);
-    leave_wal_mode(writable);
+    try {
+      SqliteDb writable(path, SqliteDb::Mode::kReadWrite);
+      leave_wal_mode(writable);
+    } catch (const Error&) {
+      // A store we may not write (shared results) is still read, through its log.
+    }
   }
   auto db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::kReadOnly);
-  check_compatible(*db, path);
+  check_compatible(*db, path, false);
   return db;
 }
 
