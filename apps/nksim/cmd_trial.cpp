@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "commands.h"
+#include "nksim/core/error.h"
+#include "nksim/core/interrupt.h"
 #include "nksim/core/text.h"
 #include "nksim/trial/analysis_report.h"
 #include "nksim/trial/thread_runner.h"
@@ -10,6 +12,25 @@
 #include "nksim/trial/trial_store.h"
 
 namespace nksim::cli {
+namespace {
+
+// Ctrl-C or SIGTERM stops the workers after their current plan; the plans finished so far stay
+// in the store, and the message says how to go on.
+TrialRunSummary run_resumable(const std::string& file, const std::filesystem::path& out,
+                              const TrialRunOptions& options) {
+  try {
+    return run_trial_threads(file, out, options);
+  } catch (const InterruptedError&) {
+    throw InterruptedError("trial interrupted by " + interrupt_name() +
+                               "; the plans finished so far are kept in " +
+                               TrialStore::database_path(out).string() +
+                               "; resume with: nksim trial run " + file + " --out " +
+                               out.string(),
+                           interrupt_signal());
+  }
+}
+
+}  // namespace
 
 void add_trial_command(CLI::App& app, Action& action) {
   struct Options {
@@ -18,6 +39,7 @@ void add_trial_command(CLI::App& app, Action& action) {
     std::string dir;
     int threads = 0;
     bool quiet = false;
+    bool allow_failures = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* trial = app.add_subcommand(
@@ -34,8 +56,10 @@ void add_trial_command(CLI::App& app, Action& action) {
   run->add_option("trial", options->file, "trial file (TOML)")->required();
   run->add_option("-o,--out", options->out, "output directory (default: results/<trial name>)");
   run->add_option("-t,--threads", options->threads, "worker threads (0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   run->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
+  run->add_flag("--allow-failures", options->allow_failures,
+                "exit 0 even when plans failed numerically (default: exit 3)");
   run->callback([&action, options] {
     action = [options] {
       const std::filesystem::path out =
@@ -45,13 +69,17 @@ void add_trial_command(CLI::App& app, Action& action) {
       TrialRunOptions run_options;
       run_options.threads = options->threads;
       run_options.progress = !options->quiet;
-      const TrialRunSummary s = run_trial_threads(options->file, out, run_options);
+      const TrialRunSummary s = run_resumable(options->file, out, run_options);
       if (!options->quiet) {
         std::cout << "Ran " << s.ran << " of " << s.plans << " plans";
         if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
         std::cout << " in " << format_number(s.seconds, 3) << " s";
         if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
         std::cout << "\nResults in " << s.database.string() << "\n";
+      }
+      if (s.failed_total > 0 && !options->allow_failures) {
+        std::cerr << "nksim: error: " << failures_message(s) << "\n";
+        return static_cast<int>(ExitCode::kNumerical);
       }
       return 0;
     };
@@ -77,10 +105,30 @@ void add_trial_command(CLI::App& app, Action& action) {
       "analyse", "Response rates, Kaplan-Meier, log-rank, PRCC; writes DIR/analysis.json");
   analyse->alias("analyze");
   analyse->add_option("dir", options->dir, "trial output directory")->required();
+  analyse->add_flag("--allow-failures", options->allow_failures,
+                    "exit 0 even when plans failed numerically (default: exit 3)");
   analyse->callback([&action, options] {
     action = [options] {
       const AnalysisReport report = analyse_trial(options->dir);
-      std::cout << report.table << "Written " << report.json.string() << "\n";
+      std::cout << report.table;
+      if (!report.json.empty()) std::cout << "Written " << report.json.string() << "\n";
+      if (report.ok == 0 && report.failed == 0) {
+        std::cerr << "nksim: error: no plan of the trial in " << options->dir
+                  << " has finished yet; 'nksim trial run' resumes it\n";
+        return static_cast<int>(ExitCode::kBadInput);
+      }
+      if (report.ok == 0) {
+        std::cerr << "nksim: error: no plan of the trial in " << options->dir << " succeeded ("
+                  << report.failed << " failed numerically, " << report.missing
+                  << " not run): nothing to analyse\n";
+        return static_cast<int>(ExitCode::kNumerical);
+      }
+      if (report.failed > 0 && !options->allow_failures) {
+        std::cerr << "nksim: error: " << report.failed
+                  << " plans failed numerically and are left out of the analysis; "
+                     "--allow-failures accepts that\n";
+        return static_cast<int>(ExitCode::kNumerical);
+      }
       return 0;
     };
   });

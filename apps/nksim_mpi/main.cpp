@@ -17,9 +17,12 @@ int main(int argc, char** argv) {
                "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
   std::string file, out;
   bool quiet = false;
+  bool allow_failures = false;
   app.add_option("trial", file, "trial file (TOML)")->required();
   app.add_option("-o,--out", out, "output directory")->required();
   app.add_flag("-q,--quiet", quiet, "print nothing but errors");
+  app.add_flag("--allow-failures", allow_failures,
+               "exit 0 even when plans failed numerically (default: exit 3)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -34,6 +37,10 @@ int main(int argc, char** argv) {
       std::cout << " in " << nksim::format_number(s.seconds, 3) << " s";
       if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
       std::cout << "\nResults in " << s.database.string() << "\n";
+    }
+    if (s.failed_total > 0 && !allow_failures) {
+      if (mpi.rank() == 0) std::cerr << "nksim-mpi: error: " << nksim::failures_message(s) << "\n";
+      return static_cast<int>(nksim::ExitCode::kNumerical);
     }
     return 0;
   } catch (const nksim::InputError& e) {

@@ -339,22 +339,28 @@ TEST(FirstHour, CommandLineNumbersAndPluralsReadWell) {
   EXPECT_NE(v.output.find("30 days, 1 dose, 31 output rows)"), std::string::npos) << v.output;
 }
 
-// Starts nksim in the background, waits until its staging folder exists, sends `signal_number`
-// and returns the exit status.
-int run_and_signal(const std::filesystem::path& dir, const std::string& scenario,
-                   int signal_number) {
+// Starts `nksim <command> <file> --out DIR/out --quiet --threads 1` in the background, waits
+// until a directory entry starting with `marker` exists in DIR, sends `signal_number` and
+// returns the exit status.
+int run_and_signal(const std::filesystem::path& dir, const std::string& command,
+                   const std::string& file, const std::string& marker, int signal_number) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const std::string out = (dir / "out").string();
-    ::execl(NKSIM_BINARY, NKSIM_BINARY, "run", scenario.c_str(), "--out", out.c_str(), "--quiet",
-            "--threads", "1", static_cast<char*>(nullptr));
+    if (command == "trial") {
+      ::execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file.c_str(), "--out", out.c_str(),
+              "--quiet", "--threads", "1", static_cast<char*>(nullptr));
+    } else {
+      ::execl(NKSIM_BINARY, NKSIM_BINARY, "run", file.c_str(), "--out", out.c_str(), "--quiet",
+              "--threads", "1", static_cast<char*>(nullptr));
+    }
     ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool staging = false;
   while (!staging && std::chrono::steady_clock::now() < deadline) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      staging |= e.path().filename().string().find(".out.partial-") == 0;
+      staging |= e.path().filename().string().find(marker) == 0;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -372,10 +378,30 @@ TEST(FirstHour, InterruptedRunsLeaveNothingBehind) {
     // About a simulated month of a 2-D tissue: minutes of work, interrupted after a fraction
     // of a second.
     write_file(dir / "s.toml", replace(kSpatial, "end_time_min = 60", "end_time_min = 40000"));
-    const int code = run_and_signal(dir, (dir / "s.toml").string(), signal_number);
+    const int code =
+        run_and_signal(dir, "run", (dir / "s.toml").string(), ".out.partial-", signal_number);
     EXPECT_EQ(code, 128 + signal_number);
     EXPECT_EQ(leftovers(dir, "s.toml"), 0) << "signal " << signal_number;
   }
+}
+
+TEST(FirstHour, InterruptedTrialKeepsItsStoreAndResumes) {
+  const auto dir = fresh_directory("first-hour-trial-signal");
+  const std::string source = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
+  std::filesystem::copy_file(source + "trial_nk_dose_base.toml", dir / "trial_nk_dose_base.toml");
+  // 2000 patients x 2 arms: seconds of work, interrupted after a fraction of one.
+  write_file(dir / "t.toml",
+             replace(replace(read_file(source + "trial_nk_dose.toml"), "patients = 200",
+                             "patients = 2000"),
+                     "store_timeseries = true", "store_timeseries = false"));
+  const int code = run_and_signal(dir, "trial", (dir / "t.toml").string(), "out", SIGINT);
+  EXPECT_EQ(code, 130);
+  ASSERT_TRUE(std::filesystem::exists(dir / "out" / "trial.sqlite"));
+  const auto r = run_cli("trial run " + (dir / "t.toml").string() + " --out " +
+                         (dir / "out").string() + " --threads 2");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("already done"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("of 4000 plans"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "nksim/core/text.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
@@ -215,6 +216,64 @@ TEST(DoseFindCli, PrintsTheBracketForAScenarioAndACohort) {
       << cohort.output;
   const auto bad = run_command(kNksim + " dose-find " + scenario + " --state Q");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
+// --out writes the search and its bracket to disk: the JSON bracket is the printed one, the
+// amounts are the scales times the reference dose, and a directory that is not an nksim output
+// is refused before any run.
+TEST(DoseFindCli, OutWritesTheBracketAsJsonAndCsv) {
+  const std::string scenario = std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml";
+  TempDir dir("dosefind-out");
+  const auto out = dir.path() / "one";
+  const auto one = run_command(kNksim + " dose-find " + scenario + " --state N --rel-tol 0.05" +
+                               " --out " + quoted(out));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  std::ifstream in(out / "summary.json");
+  const auto json = nlohmann::json::parse(in);
+  EXPECT_EQ(json["search"], "minimal_dose");
+  EXPECT_EQ(json["state"], "N");
+  EXPECT_EQ(json["outcome"], "eliminated");
+  ASSERT_EQ(json["results"].size(), 1u);
+  const auto& r = json["results"][0];
+  EXPECT_EQ(r["result"], "found");
+  const double lower = r["lower"], upper = r["upper"], reference = r["reference"];
+  EXPECT_LT(lower, upper);
+  EXPECT_LE(upper / lower, 1.05);
+  EXPECT_EQ(reference, 1e8);
+  EXPECT_DOUBLE_EQ(r["lower_amount"].get<double>(), lower * reference);
+  EXPECT_DOUBLE_EQ(r["upper_amount"].get<double>(), upper * reference);
+  const std::string printed = "[" + format_number(lower, 6) + ", " + format_number(upper, 6) + "]";
+  EXPECT_NE(one.output.find(printed), std::string::npos) << printed << "\n" << one.output;
+  std::ifstream csv(out / "dose_find.csv");
+  std::string header, row, extra;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_EQ(header, "patient,result,lower_scale,upper_scale,reference,lower,upper,simulations");
+  EXPECT_EQ(row.rfind(",found," + format_number(lower, 17) + ",", 0), 0u) << row;
+  EXPECT_FALSE(std::getline(csv, extra));
+
+  const auto file = write_trial(dir.path(), "t.toml", small_trial_body(3, "lhs"));
+  const auto cohort =
+      run_command(kNksim + " dose-find --trial " + quoted(file) +
+                  " --arm high --state N --rel-tol 0.1 --out " + quoted(dir.path() / "cohort"));
+  ASSERT_EQ(cohort.exit_code, 0) << cohort.output;
+  std::ifstream cohort_in(dir.path() / "cohort" / "summary.json");
+  const auto cohort_json = nlohmann::json::parse(cohort_in);
+  EXPECT_EQ(cohort_json["arm"], "high");
+  ASSERT_EQ(cohort_json["results"].size(), 3u);
+  for (int p = 0; p < 3; ++p) EXPECT_EQ(cohort_json["results"][p]["patient"], p);
+
+  const auto foreign = dir.path() / "foreign";
+  std::filesystem::create_directories(foreign);
+  std::ofstream(foreign / "notes.txt") << "mine\n";
+  const auto refused =
+      run_command(kNksim + " dose-find " + scenario + " --state N --out " + quoted(foreign));
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_EQ(refused.output.find("minimal dose scale"), std::string::npos) << refused.output;
+  EXPECT_FALSE(std::filesystem::exists(foreign / "summary.json"));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ std::filesystem::path write_trial(const std::filesystem::path& dir, const std::s
                                   const std::string& body) {
   const auto file = dir / name;
   std::ofstream out(file);
-  out << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR << "/scenarios/trial_nk_dose_base.toml\"\n" << body;
+  out << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR << "/scenarios/trial_nk_dose_base.toml\"\n"
+      << body;
   return file;
 }
 
@@ -90,8 +91,10 @@ std::vector<std::string> endpoint_rows(const std::filesystem::path& dir) {
   auto stmt = db.prepare(
       "SELECT e.patient, e.arm, e.seed, e.status, e.category, e.best_pct_change, e.ttp_days, "
       "e.survival_days, e.death, e.elimination_time_days, e.escape_time_days, e.peak, "
-      "e.final_tumour, hex(s.time_days), hex(s.tumour) FROM endpoints e LEFT JOIN timeseries s "
-      "ON e.patient = s.patient AND e.arm = s.arm ORDER BY e.patient, e.arm");
+      "e.final_tumour, (SELECT group_concat(s.state || '@' || printf('%!.17g', s.time_days) || "
+      "'=' || printf('%!.17g', s.value), ';') FROM (SELECT * FROM series s WHERE s.patient = "
+      "e.patient AND s.arm = e.arm ORDER BY s.state, s.time_days) s) FROM endpoints e "
+      "ORDER BY e.patient, e.arm");
   std::vector<std::string> rows;
   while (stmt.step()) {
     std::string row = stmt.column_text(0) + "," + stmt.column_text(1) + "," + stmt.column_text(2) +
@@ -100,7 +103,7 @@ std::vector<std::string> endpoint_rows(const std::filesystem::path& dir) {
       const auto v = stmt.column_optional(c);
       row += "," + (v ? format_number(*v, 17) : std::string("NULL"));
     }
-    row += "," + stmt.column_text(13) + "," + stmt.column_text(14);
+    row += "," + stmt.column_text(13);
     rows.push_back(row);
   }
   return rows;

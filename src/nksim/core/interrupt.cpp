@@ -27,13 +27,16 @@ void install_interrupt_handlers() {
 
 int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
 
+std::string interrupt_name() {
+  const int s = interrupt_signal();
+  return s == SIGINT ? "SIGINT (Ctrl-C)" : s == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 void throw_if_interrupted(const char* what, const char* consequence) {
   const int s = interrupt_signal();
   if (s == 0) return;
-  throw InterruptedError(std::string(what) + " interrupted by " +
-                             (s == SIGINT ? "SIGINT (Ctrl-C)" : s == SIGTERM ? "SIGTERM"
-                                                                             : "a signal") +
-                             "; " + consequence,
+  throw InterruptedError(std::string(what) + " interrupted by " + interrupt_name() + "; " +
+                             consequence,
                          s);
 }
 

@@ -25,6 +25,9 @@ void install_interrupt_handlers();
 // The signal received so far, or 0.
 int interrupt_signal();
 
+// "SIGINT (Ctrl-C)", "SIGTERM" or "a signal": the signal received, for messages.
+std::string interrupt_name();
+
 // Throws InterruptedError ("<what> interrupted by SIGINT (Ctrl-C); <consequence>") when a
 // signal has been received.
 void throw_if_interrupted(const char* what, const char* consequence = "no output was written");

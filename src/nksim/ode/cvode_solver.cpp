@@ -134,6 +134,7 @@ void CvodeSolver::restart(double t0, std::span<const double> y0,
   double* y = N_VGetArrayPointer(h.y);
   for (std::size_t i = 0; i < y0.size(); ++i) y[i] = y0[i];
   input_rates_.assign(input_rates.begin(), input_rates.end());
+  accepted_.assign(y0.begin(), y0.end());
   t_ = t0;
   const int flag = CVodeReInit(h.cvode, t0, h.y);
   if (flag != CV_SUCCESS) fail("CVodeReInit", flag);
@@ -153,6 +154,7 @@ CvodeSolver::StepResult CvodeSolver::step(double t_stop) {
   if (flag < 0) fail("CVode", flag);
   t_ = t_reached;
   const double* y = N_VGetArrayPointer(h.y);
+  accepted_.assign(y, y + model_.num_states());
   for (std::size_t i = 0; i < model_.num_states(); ++i) {
     if (!std::isfinite(y[i]) || std::fabs(y[i]) > 1e100) {
       fail("state '" + std::string(model_.states()[i].name) + "' blew up (|value| > 1e100)", 0);
@@ -191,11 +193,11 @@ void CvodeSolver::fail(const std::string& what, int flag) const {
                         format_number(t_, 8) + " days: " + what;
   if (flag != 0) message += " returned " + std::to_string(flag);
   if (!last_message_.empty()) message += " (" + last_message_ + ")";
-  if (handles_ && handles_->y) {
+  if (accepted_.size() == model_.num_states()) {
     message += "; state:";
-    const double* y = N_VGetArrayPointer(handles_->y);
-    for (std::size_t i = 0; i < model_.num_states(); ++i) {
-      message += " " + std::string(model_.states()[i].name) + " = " + format_number(y[i], 6);
+    for (std::size_t i = 0; i < accepted_.size(); ++i) {
+      message +=
+          " " + std::string(model_.states()[i].name) + " = " + format_number(accepted_[i], 6);
     }
   }
   throw NumericalError(message);

@@ -63,6 +63,9 @@ class CvodeSolver {
   std::vector<double> input_rates_;
   std::vector<RootSpec> roots_;
   std::string last_message_;
+  // The state CVODE last accepted, at t_. CVODE works in the output vector (Newton iterates,
+  // step-size trials), so after a failure that vector holds no state the model ever had.
+  std::vector<double> accepted_;
   double t_ = 0;
   long steps_before_restart_ = 0;
   long max_steps_ = 0;

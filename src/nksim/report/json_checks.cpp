@@ -98,15 +98,19 @@ void check_trial_analysis(const json& analysis, const std::string& file) {
   for (std::size_t i = 0; i < arms.size(); ++i) {
     const std::string path = at("arms", i);
     c.need(arms[i], path, "name", Kind::kString);
-    c.need(arms[i], path, "n", Kind::kNumber);
+    // An arm none of whose plans succeeded (n = 0) has null rates and intervals.
+    const bool empty = c.need(arms[i], path, "n", Kind::kNumber).get<double>() == 0;
     const json& response = c.need(arms[i], path, "response", Kind::kObject);
-    for (const char* key : {"CR", "PR", "SD", "PD", "orr"}) {
+    for (const char* key : {"CR", "PR", "SD", "PD"}) {
       c.need(response, path + ".response", key, Kind::kNumber);
     }
-    c.need_pair(response, path + ".response", "orr_ci");
+    c.need(response, path + ".response", "orr", empty ? Kind::kNumberOrNull : Kind::kNumber);
     const json& elimination = c.need(arms[i], path, "elimination", Kind::kObject);
-    c.need(elimination, path + ".elimination", "rate", Kind::kNumber);
-    c.need_pair(elimination, path + ".elimination", "ci");
+    c.need(elimination, path + ".elimination", "rate", empty ? Kind::kNumberOrNull : Kind::kNumber);
+    if (!empty) {
+      c.need_pair(response, path + ".response", "orr_ci");
+      c.need_pair(elimination, path + ".elimination", "ci");
+    }
     c.need(arms[i], path, "ttp_median_days", Kind::kNumberOrNull);
     const json& km = c.need(arms[i], path, "km", Kind::kObject);
     const std::size_t n = c.need(km, path + ".km", "time_days", Kind::kArrayOfNumbers).size();

@@ -1,5 +1,7 @@
 // The report of a virtual trial: analysis.json (schema in docs/report.md).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -19,6 +21,9 @@ std::string interval(const json& ci) {
   return " (95% CI " + percent(ci[0].get<double>()) + "–" + percent(ci[1].get<double>()) + ")";
 }
 
+// True when none of the arm's plans succeeded (analysis.json then holds nulls, not rates).
+bool no_results(const json& arm) { return arm.value("n", 0) == 0; }
+
 json arm_domain(const json& analysis) {
   json domain = json::array();
   for (const auto& arm : analysis["arms"]) domain.push_back(arm.value("name", std::string()));
@@ -29,15 +34,16 @@ json arm_colour(const json& domain) {
   return {{"field", "arm"}, {"type", "nominal"}, {"title", "Arm"}, {"scale", {{"domain", domain}}}};
 }
 
-json km_records(const json& analysis) {
+json km_records(const json& analysis, const std::string& key) {
   json rows = json::array();
   for (const auto& arm : analysis["arms"]) {
-    const json& km = arm["km"];
+    if (!arm.contains(key)) continue;
+    const json& km = arm[key];
     const auto& t = km["time_days"];
     for (std::size_t i = 0; i < t.size(); ++i) {
       json row = {{"arm", arm["name"]}};
-      for (const char* key : {"time_days", "survival", "lower", "upper", "at_risk", "events"}) {
-        row[key] = km.contains(key) && i < km[key].size() ? km[key][i] : json(nullptr);
+      for (const char* k : {"time_days", "survival", "lower", "upper", "at_risk", "events"}) {
+        row[k] = km.contains(k) && i < km[k].size() ? km[k][i] : json(nullptr);
       }
       rows.push_back(row);
     }
@@ -45,61 +51,115 @@ json km_records(const json& analysis) {
   return rows;
 }
 
-json trajectory_records(const json& analysis) {
+// One row per censoring time of each arm: where the curve's tick goes and how many left.
+json censor_records(const json& analysis, const std::string& key) {
   json rows = json::array();
-  for (const auto& p : analysis.value("trajectories", json::array())) {
-    const auto& t = p["time_days"];
-    const auto& v = p["tumour"];
-    for (std::size_t i = 0; i < t.size() && i < v.size(); ++i) {
-      rows.push_back(
-          {{"patient", p["patient"]}, {"arm", p["arm"]}, {"time_days", t[i]}, {"tumour", v[i]}});
+  for (const auto& arm : analysis["arms"]) {
+    if (!arm.contains(key) || !arm[key].contains("censored")) continue;
+    const json& c = arm[key]["censored"];
+    for (std::size_t i = 0; i < c.value("time_days", json::array()).size(); ++i) {
+      rows.push_back({{"arm", arm["name"]},
+                      {"time_days", c["time_days"][i]},
+                      {"survival", c["survival"][i]},
+                      {"censored", c["count"][i]}});
     }
   }
   return rows;
 }
 
-}  // namespace
-
-HtmlPage trial_page(const std::filesystem::path& dir) {
-  const json analysis = read_json_file(dir / "analysis.json");
-  check_trial_analysis(analysis, (dir / "analysis.json").string());
-  const json& trial = analysis["trial"];
-  const json domain = arm_domain(analysis);
-  HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
-
-  // Headline: the best arm by objective response.
-  std::string headline = "In this virtual trial of " + std::to_string(trial.value("patients", 0)) +
-                         " simulated patients";
-  const json* best = nullptr;
-  for (const auto& arm : analysis["arms"]) {
-    if (!best || arm["response"].value("orr", 0.0) > (*best)["response"].value("orr", 0.0)) {
-      best = &arm;
+// Change of the tumour from its first stored value, in %; values below zero (solver
+// undershoot after elimination) count as 0 cells, so the change is never below -100 %.
+json trajectory_records(const json& analysis, double& largest_change) {
+  json rows = json::array();
+  largest_change = 100;
+  for (const auto& p : analysis.value("trajectories", json::array())) {
+    const auto& t = p["time_days"];
+    const auto& v = p["tumour"];
+    const double baseline = v.empty() ? 0.0 : std::max(0.0, v[0].get<double>());
+    for (std::size_t i = 0; i < t.size() && i < v.size(); ++i) {
+      json row = {{"patient", p["patient"]},
+                  {"arm", p["arm"]},
+                  {"time_days", t[i]},
+                  {"tumour", v[i]},
+                  {"pct_change", nullptr}};
+      if (baseline > 0) {
+        const double change = 100 * (std::max(0.0, v[i].get<double>()) / baseline - 1);
+        largest_change = std::max(largest_change, change);
+        row["pct_change"] = change;
+      }
+      rows.push_back(row);
     }
   }
-  if (!best || (*best)["response"].value("orr", 0.0) <= 0) {
-    headline += ", no arm had responders: no patient's tumour shrank by 30% or more.";
-  } else {
-    headline += ", the arm with the most responders was \"" + best->value("name", std::string()) +
-                "\": " + percent((*best)["response"].value("orr", 0.0)) +
-                " of its patients' tumours shrank by at least 30%" +
-                interval((*best)["response"].value("orr_ci", json())) + ".";
-  }
-  page.headline(headline + " Virtual patients are model runs, not people.");
-  page.paragraph(
-      "Each virtual patient is one simulation with its own parameters drawn from the "
-      "cohort's distributions; arms differ in dose, schedule or product. Response "
-      "categories follow RECIST-like rules on the tumour size: CR complete response "
-      "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
-      "disease (at least 20% larger), SD stable disease (in between).");
-  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
-  if (trial.contains("model") && trial["model"].is_string()) {
-    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
-  }
-  evidence_section(page, evidence_keys);
+  return rows;
+}
 
+// Ticks of a symmetric-log percent axis: -100, -30, 0, +20, then powers of ten up to `top`.
+json percent_ticks(double top) {
+  json ticks = {-100, -30, 0, 20};
+  for (double v = 100; v <= top * 1.0001; v *= 10) ticks.push_back(v);
+  return ticks;
+}
+
+// The RECIST lines (+20 % progression, -30 % partial response) as a dashed rule layer.
+json recist_layer() {
+  return json::parse(R"json({
+    "data": {"values": [{"y": 20, "label": "+20% (progression)"},
+                        {"y": -30, "label": "-30% (partial response)"}]},
+    "layer": [
+      {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
+       "encoding": {"y": {"field": "y", "type": "quantitative"}}},
+      {"mark": {"type": "text", "align": "right", "dx": -4, "dy": -6, "color": "#555",
+                "fontSize": 10},
+       "encoding": {"y": {"field": "y", "type": "quantitative"},
+                    "x": {"value": "width"}, "text": {"field": "label"}}}]})json");
+}
+
+json symlog_percent_scale(double top) {
+  return {{"type", "symlog"}, {"constant", 10}, {"domain", {-100, top}}, {"nice", false}};
+}
+
+// Patients sorted by arm (in the analysis order) and then numerically: "#2" before "#10".
+json swimmer_order(const json& patients, const json& domain) {
+  std::vector<std::pair<std::size_t, std::int64_t>> keys;
+  for (const auto& p : patients) {
+    std::size_t arm = 0;
+    while (arm < domain.size() && domain[arm] != p["arm"]) ++arm;
+    keys.emplace_back(arm, p["patient"].get<std::int64_t>());
+  }
+  std::sort(keys.begin(), keys.end());
+  json order = json::array();
+  for (const auto& [arm, patient] : keys) {
+    order.push_back(domain[arm].get<std::string>() + " #" + std::to_string(patient));
+  }
+  return order;
+}
+
+const char* endpoint_words(const std::string& endpoint) {
+  if (endpoint == "best_pct_change") return "best % change";
+  if (endpoint == "survival_days") return "survival";
+  if (endpoint == "ttp_days") return "time to progression";
+  if (endpoint == "final_tumour") return "final tumour";
+  if (endpoint == "peak") return "peak";
+  return nullptr;
+}
+
+// "nk_1e6:best_pct_change" + "c" -> "nk_1e6 · best % change · c".
+std::string prcc_label(const json& row) {
+  std::string endpoint = row.value("endpoint", std::string());
+  std::string arm;
+  if (const auto colon = endpoint.find(':'); colon != std::string::npos) {
+    arm = endpoint.substr(0, colon) + " \u00b7 ";
+    endpoint = endpoint.substr(colon + 1);
+  }
+  const char* words = endpoint_words(endpoint);
+  return arm + (words ? words : endpoint) + " \u00b7 " + row.value("parameter", std::string());
+}
+
+void response_section(HtmlPage& page, const json& analysis, const json& domain) {
   page.heading("Response rates");
   json rates = json::array();
   for (const auto& arm : analysis["arms"]) {
+    if (no_results(arm)) continue;
     const json& r = arm["response"];
     rates.push_back({{"arm", arm["name"]},
                      {"measure", "objective response (CR+PR)"},
@@ -136,25 +196,34 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   page.chart("response_rates", spec,
              "Share of each arm's patients who responded (CR or PR) and whose tumour was "
              "eliminated; black lines are 95% confidence intervals.");
-  std::vector<std::vector<std::string>> arm_rows = {{"arm", "patients", "CR", "PR", "SD", "PD",
-                                                     "objective response", "eliminated",
-                                                     "median time to progression"}};
+  std::vector<std::vector<std::string>> rows = {{"arm", "patients", "failed numerically", "CR",
+                                                 "PR", "SD", "PD", "objective response",
+                                                 "eliminated", "median time to progression"}};
   for (const auto& arm : analysis["arms"]) {
+    const std::string failed = std::to_string(arm.value("failed", 0));
+    if (no_results(arm)) {
+      rows.push_back({arm.value("name", std::string()), "0", failed, "", "", "", "",
+                      "no plan of this arm succeeded", "", ""});
+      continue;
+    }
     const json& r = arm["response"];
     const json& ttp = arm["ttp_median_days"];
-    arm_rows.push_back(
-        {arm.value("name", std::string()), std::to_string(arm.value("n", 0)),
+    rows.push_back(
+        {arm.value("name", std::string()), std::to_string(arm.value("n", 0)), failed,
          std::to_string(r.value("CR", 0)), std::to_string(r.value("PR", 0)),
          std::to_string(r.value("SD", 0)), std::to_string(r.value("PD", 0)),
          percent(r.value("orr", 0.0)) + interval(r["orr_ci"]),
          percent(arm["elimination"].value("rate", 0.0)) + interval(arm["elimination"]["ci"]),
          ttp.is_number() ? format_number(ttp.get<double>(), 4) + " days" : "not reached"});
   }
-  page.table(arm_rows, "Arms");
+  page.table(rows, "Arms");
+}
 
+void waterfall_section(HtmlPage& page, const json& patients, const json& domain) {
   page.heading("Best change in tumour size (waterfall)");
-  const json patients = analysis["patients"];
-  spec = json::parse(R"json({
+  double top = 100;
+  for (const auto& p : patients) top = std::max(top, p.value("best_pct_change", 0.0));
+  json spec = json::parse(R"json({
     "facet": {"column": {"field": "arm", "type": "nominal", "title": "Arm"}},
     "resolve": {"scale": {"x": "independent"}},
     "spec": {
@@ -167,7 +236,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                  "axis": {"labels": false, "ticks": false,
                           "title": "Patients, ordered by change"}},
            "y": {"field": "best_pct_change", "type": "quantitative",
-                 "title": "Best change from baseline (%)"},
+                 "title": "Best change from baseline (%, symmetric log scale)"},
            "color": {"field": "category", "type": "nominal", "title": "Response",
                      "scale": {"domain": ["CR", "PR", "SD", "PD"],
                                "range": ["#009E73", "#56B4E9", "#E69F00", "#D55E00"]}},
@@ -179,32 +248,70 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
          "encoding": {"y": {"field": "y", "type": "quantitative"}}}]}})json");
   spec["data"] = {{"name", "patients"}, {"values", patients}};
   spec["facet"]["column"]["sort"] = domain;
+  json& y = spec["spec"]["layer"][0]["encoding"]["y"];
+  y["scale"] = symlog_percent_scale(top);
+  y["axis"] = {{"values", percent_ticks(top)}};
   page.chart("waterfall", spec,
              "One bar per patient: the largest shrinkage (negative) or growth of the tumour "
-             "relative to the start. Dashed lines at +20% (progression) and -30% (partial "
-             "response).");
+             "relative to the start, on a symmetric log scale (linear near 0, logarithmic "
+             "beyond ±10%). Dashed lines at +20% (progression) and -30% (partial response).");
+}
 
-  page.heading("Time to event (Kaplan–Meier)");
-  spec = json::parse(R"json({
+// Kaplan-Meier curves of one endpoint, carried to the end of follow-up, with a tick where
+// patients were censored. The y title and caption name the endpoint the curves estimate.
+void km_chart(HtmlPage& page, const json& analysis, const json& domain, const std::string& key,
+              const std::string& id) {
+  json first_km;
+  for (const auto& arm : analysis["arms"])
+    if (arm.contains(key) && first_km.is_null()) first_km = arm[key];
+  if (first_km.is_null()) return;
+  const bool pfs =
+      first_km.value("endpoint", std::string("overall_survival")) == "progression_free_survival";
+  const std::string follow_up =
+      format_number(analysis["trial"].value("follow_up_days", 0.0), 4) + " days";
+  json spec = json::parse(R"json({
     "width": 700, "height": 340,
-    "encoding": {"x": {"field": "time_days", "type": "quantitative", "title": "Time (days)"}},
+    "encoding": {"x": {"field": "time_days", "type": "quantitative",
+                       "title": "Time since the start of treatment (days)"}},
     "layer": [
       {"mark": {"type": "area", "interpolate": "step-after", "opacity": 0.18},
        "encoding": {"y": {"field": "lower", "type": "quantitative"},
                     "y2": {"field": "upper"}}},
       {"mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
        "encoding": {
-         "y": {"field": "survival", "type": "quantitative",
-               "title": "Patients still event-free", "axis": {"format": ".0%"},
+         "y": {"field": "survival", "type": "quantitative", "axis": {"format": ".0%"},
                "scale": {"domain": [0, 1]}},
          "tooltip": [{"field": "arm"}, {"field": "time_days"},
                      {"field": "survival", "format": ".1%"}, {"field": "at_risk"},
-                     {"field": "events"}]}}]})json");
-  spec["data"] = {{"name", "km"}, {"values", km_records(analysis)}};
+                     {"field": "events"}]}},
+      {"mark": {"type": "tick", "orient": "vertical", "thickness": 2.5, "size": 16},
+       "encoding": {
+         "y": {"field": "survival", "type": "quantitative"},
+         "tooltip": [{"field": "arm"}, {"field": "time_days", "title": "censored at (days)"},
+                     {"field": "censored", "title": "patients censored"}]}}]})json");
+  spec["data"] = {{"name", id == "kaplan_meier" ? "km" : id},
+                  {"values", km_records(analysis, key)}};
+  spec["layer"][2]["data"] = {{"name", id + "_censored"},
+                              {"values", censor_records(analysis, key)}};
+  spec["layer"][1]["encoding"]["y"]["title"] =
+      pfs ? "Patients alive without progression (%)" : "Patients alive (%)";
   spec["encoding"]["color"] = arm_colour(domain);
-  page.chart("kaplan_meier", spec,
-             "Kaplan–Meier estimate of the share of patients still free of the event "
-             "(progression or death) over time, with 95% confidence bands.");
+  page.chart(id, spec,
+             std::string(pfs ? "Progression-free survival: the share of patients alive and "
+                               "free of progression (tumour at least 20% above its smallest "
+                               "size)"
+                             : "Overall survival: the share of patients alive (death is the "
+                               "tumour reaching the trial's death threshold)") +
+                 ", Kaplan–Meier estimate with 95% confidence bands. Curves run to the end "
+                 "of follow-up (" +
+                 follow_up +
+                 "); ticks mark patients censored there, alive and event-free when follow-up "
+                 "ended.");
+}
+
+void survival_section(HtmlPage& page, const json& analysis, const json& domain) {
+  page.heading("Overall survival (Kaplan–Meier)");
+  km_chart(page, analysis, domain, "km", "kaplan_meier");
   if (analysis.contains("logrank") && !analysis["logrank"].empty()) {
     std::vector<std::vector<std::string>> rows = {{"arms compared", "chi-squared", "p-value"}};
     for (const auto& t : analysis["logrank"]) {
@@ -212,19 +319,30 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                       format_number(t.value("chi2", 0.0), 4),
                       format_number(t.value("p_value", 1.0), 3)});
     }
-    page.table(rows, "Log-rank tests");
+    page.table(rows, "Log-rank tests of overall survival");
   }
+  bool has_pfs = false;
+  for (const auto& arm : analysis["arms"]) has_pfs = has_pfs || arm.contains("pfs_km");
+  if (has_pfs) {
+    page.heading("Progression-free survival (Kaplan–Meier)");
+    km_chart(page, analysis, domain, "pfs_km", "kaplan_meier_pfs");
+  }
+}
 
+void swimmer_section(HtmlPage& page, json patients, const json& domain) {
   page.heading("Each patient over time (swimmer plot)");
-  spec = json::parse(R"json({
+  for (auto& p : patients) {
+    p["who"] = p.value("arm", std::string()) + " #" + std::to_string(p.value("patient", 0));
+  }
+  json spec = json::parse(R"json({
     "width": 700, "height": {"step": 14},
-    "transform": [{"calculate": "datum.arm + ' #' + datum.patient", "as": "who"}],
-    "encoding": {"y": {"field": "who", "type": "nominal", "title": "Patient",
-                       "sort": {"field": "survival_days", "order": "descending"}}},
+    "encoding": {"y": {"field": "who", "type": "nominal",
+                       "title": "Patient (arm #number)"}},
     "layer": [
       {"mark": {"type": "bar", "height": 10},
        "encoding": {
-         "x": {"field": "survival_days", "type": "quantitative", "title": "Follow-up (days)"},
+         "x": {"field": "survival_days", "type": "quantitative",
+               "title": "Follow-up (days)"},
          "tooltip": [{"field": "patient"}, {"field": "arm"}, {"field": "category"},
                      {"field": "survival_days"}, {"field": "ttp_days"},
                      {"field": "elimination_time_days"}]}},
@@ -240,61 +358,138 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
        "mark": {"type": "point", "shape": "cross", "angle": 45, "filled": true,
                 "color": "#000", "stroke": "#fff", "strokeWidth": 0.8, "size": 130},
        "encoding": {"x": {"field": "survival_days", "type": "quantitative"}}}]})json");
+  spec["encoding"]["y"]["sort"] = swimmer_order(patients, domain);
   spec["data"] = {{"name", "patients"}, {"values", patients}};
   spec["layer"][0]["encoding"]["color"] = arm_colour(domain);
   page.chart("swimmer", spec,
-             "One bar per patient, as long as their follow-up. Black triangle: progression; "
-             "green diamond: tumour eliminated; black X: death.");
+             "One bar per patient, as long as their follow-up, arm by arm in patient order. "
+             "Black triangle: progression; green diamond: tumour eliminated; black X: death.");
+}
 
-  if (analysis.contains("trajectories") && !analysis["trajectories"].empty()) {
-    page.heading("Tumour size over time (spider plot)");
-    spec = json::parse(R"json({
-      "width": 700, "height": 340,
-      "transform": [
-        {"window": [{"op": "first_value", "field": "tumour", "as": "baseline"}],
-         "groupby": ["patient"], "sort": [{"field": "time_days"}], "frame": [null, null]},
-        {"calculate": "100 * (datum.tumour / datum.baseline - 1)", "as": "pct_change"}],
-      "mark": {"type": "line", "strokeWidth": 1.5, "opacity": 0.8},
-      "encoding": {
-        "x": {"field": "time_days", "type": "quantitative", "title": "Time (days)"},
-        "y": {"field": "pct_change", "type": "quantitative",
-              "title": "Tumour change from baseline (%)"},
-        "detail": {"field": "patient"},
-        "tooltip": [{"field": "patient"}, {"field": "arm"}, {"field": "time_days"},
-                    {"field": "pct_change", "format": ".1f"}]}})json");
-    spec["data"] = {{"name", "trajectories"}, {"values", trajectory_records(analysis)}};
-    spec["encoding"]["color"] = arm_colour(domain);
-    page.chart("spider", spec,
-               "One line per patient: the tumour's size relative to its size at the start.");
+void spider_section(HtmlPage& page, const json& analysis, const json& domain) {
+  if (!analysis.contains("trajectories") || analysis["trajectories"].empty()) return;
+  page.heading("Tumour size over time (spider plot)");
+  double top = 100;
+  const json rows = trajectory_records(analysis, top);
+  json spec = json::parse(R"json({
+    "width": 700, "height": 340,
+    "layer": [
+      {"mark": {"type": "line", "strokeWidth": 1.5, "opacity": 0.8},
+       "encoding": {
+         "x": {"field": "time_days", "type": "quantitative",
+               "title": "Time since the start of treatment (days)"},
+         "y": {"field": "pct_change", "type": "quantitative",
+               "title": "Tumour change from baseline (%, symmetric log scale)"},
+         "detail": {"field": "patient"},
+         "tooltip": [{"field": "patient"}, {"field": "arm"}, {"field": "time_days"},
+                     {"field": "tumour", "title": "tumour (cells)"},
+                     {"field": "pct_change", "format": ".1f"}]}}]})json");
+  spec["data"] = {{"name", "trajectories"}, {"values", rows}};
+  json& y = spec["layer"][0]["encoding"]["y"];
+  y["scale"] = symlog_percent_scale(top);
+  y["axis"] = {{"values", percent_ticks(top)}};
+  spec["layer"][0]["encoding"]["color"] = arm_colour(domain);
+  spec["layer"].push_back(recist_layer());
+  page.chart("spider", spec,
+             "One line per patient: the tumour's size relative to its size at the start, on a "
+             "symmetric log scale (linear near 0, logarithmic beyond ±10%), so that both "
+             "shrinkage to -100% and growth by orders of magnitude stay readable. Dashed lines: "
+             "RECIST thresholds, +20% (progression) and -30% (partial response).");
+}
+
+void prcc_section(HtmlPage& page, const json& analysis) {
+  if (!analysis.contains("prcc") || analysis["prcc"].empty()) return;
+  page.heading("Which patient features drive the outcome (PRCC)");
+  json rows = analysis["prcc"];
+  // Grouped by arm and endpoint in analysis order, strongest first within a group.
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const std::string ea = rows[a].value("endpoint", std::string());
+    const std::string eb = rows[b].value("endpoint", std::string());
+    if (ea != eb) {
+      std::size_t fa = 0, fb = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].value("endpoint", std::string()) == ea && fa == 0) fa = i + 1;
+        if (rows[i].value("endpoint", std::string()) == eb && fb == 0) fb = i + 1;
+      }
+      return fa < fb;
+    }
+    return std::abs(rows[a].value("prcc", 0.0)) > std::abs(rows[b].value("prcc", 0.0));
+  });
+  json sort = json::array();
+  for (auto& row : rows) row["label"] = prcc_label(row);
+  for (const std::size_t i : order) sort.push_back(rows[i]["label"]);
+  json spec = json::parse(R"json({
+    "width": 520, "height": {"step": 20},
+    "transform": [{"calculate": "datum.p_value < 0.05 ? 'p < 0.05' : 'not significant'",
+                   "as": "significance"}],
+    "mark": "bar",
+    "encoding": {
+      "y": {"field": "label", "type": "nominal", "title": "Arm · endpoint · parameter",
+            "axis": {"labelLimit": 360, "titleAngle": 0, "titleAlign": "right",
+                     "titleBaseline": "bottom", "titleX": -5, "titleY": -6}},
+      "x": {"field": "prcc", "type": "quantitative", "scale": {"domain": [-1, 1]},
+            "title": "Partial rank correlation with the endpoint (unitless, -1 to 1)"},
+      "color": {"field": "significance", "type": "nominal", "title": "Significance",
+                "scale": {"domain": ["p < 0.05", "not significant"],
+                          "range": ["#0072B2", "#BBBBBB"]}},
+      "tooltip": [{"field": "endpoint"}, {"field": "parameter"},
+                  {"field": "prcc", "format": ".3f"}, {"field": "p_value", "format": ".3g"}]}})json");
+  spec["encoding"]["y"]["sort"] = sort;
+  spec["data"] = {{"name", "prcc"}, {"values", rows}};
+  page.chart("prcc", spec,
+             "Tornado plot, one horizontal bar per arm, endpoint and parameter: bars to the "
+             "right mean a larger parameter goes with a larger endpoint. Grey bars are not "
+             "statistically significant (p >= 0.05).");
+}
+
+}  // namespace
+
+HtmlPage trial_page(const std::filesystem::path& dir) {
+  const json analysis = read_json_file(dir / "analysis.json");
+  check_trial_analysis(analysis, (dir / "analysis.json").string());
+  const json& trial = analysis["trial"];
+  const json domain = arm_domain(analysis);
+  HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
+
+  // Headline: the best arm by objective response.
+  std::string headline = "In this virtual trial of " + std::to_string(trial.value("patients", 0)) +
+                         " simulated patients";
+  const json* best = nullptr;
+  for (const auto& arm : analysis["arms"]) {
+    if (no_results(arm)) continue;
+    if (!best || arm["response"].value("orr", 0.0) > (*best)["response"].value("orr", 0.0)) {
+      best = &arm;
+    }
   }
-
-  if (analysis.contains("prcc") && !analysis["prcc"].empty()) {
-    page.heading("Which patient features drive the outcome (PRCC)");
-    spec = json::parse(R"json({
-      "transform": [{"calculate": "datum.p_value < 0.05 ? 'p < 0.05' : 'not significant'",
-                     "as": "significance"},
-                    {"calculate": "abs(datum.prcc)", "as": "strength"}],
-      "facet": {"row": {"field": "endpoint", "type": "nominal", "title": "Endpoint"}},
-      "resolve": {"scale": {"y": "independent"}},
-      "spec": {
-        "width": 560, "height": {"step": 18},
-        "mark": "bar",
-        "encoding": {
-          "y": {"field": "parameter", "type": "nominal", "title": "Parameter",
-                "sort": {"field": "strength", "op": "max", "order": "descending"}},
-          "x": {"field": "prcc", "type": "quantitative", "scale": {"domain": [-1, 1]},
-                "title": "Partial rank correlation with the endpoint"},
-          "color": {"field": "significance", "type": "nominal", "title": "",
-                    "scale": {"domain": ["p < 0.05", "not significant"],
-                              "range": ["#0072B2", "#BBBBBB"]}},
-          "tooltip": [{"field": "parameter"}, {"field": "prcc", "format": ".3f"},
-                      {"field": "p_value", "format": ".3g"}]}}})json");
-    spec["data"] = {{"name", "prcc"}, {"values", analysis["prcc"]}};
-    page.chart("prcc", spec,
-               "Tornado plot: bars to the right mean a larger parameter goes with a larger "
-               "endpoint. Grey bars are not statistically significant (p >= 0.05).");
+  if (!best || (*best)["response"].value("orr", 0.0) <= 0) {
+    headline += ", no arm had responders: no patient's tumour shrank by 30% or more.";
+  } else {
+    headline += ", the arm with the most responders was \"" + best->value("name", std::string()) +
+                "\": " + percent((*best)["response"].value("orr", 0.0)) +
+                " of its patients' tumours shrank by at least 30%" +
+                interval((*best)["response"].value("orr_ci", json())) + ".";
   }
+  page.headline(headline + " Virtual patients are model runs, not people.");
+  page.paragraph(
+      "Each virtual patient is one simulation with its own parameters drawn from the "
+      "cohort's distributions; arms differ in dose, schedule or product. Response "
+      "categories follow RECIST-like rules on the tumour size: CR complete response "
+      "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
+      "disease (at least 20% larger), SD stable disease (in between).");
+  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
+  if (trial.contains("model") && trial["model"].is_string()) {
+    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
+  }
+  evidence_section(page, evidence_keys);
 
+  response_section(page, analysis, domain);
+  waterfall_section(page, analysis["patients"], domain);
+  survival_section(page, analysis, domain);
+  swimmer_section(page, analysis["patients"], domain);
+  spider_section(page, analysis, domain);
+  prcc_section(page, analysis);
   glossary_section(page, ReportKind::kTrial);
 
   page.heading("Trial");

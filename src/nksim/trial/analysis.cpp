@@ -19,7 +19,8 @@ Interval wilson_interval(std::size_t k, std::size_t n, double z) {
           std::min(1.0, (centre + half) / denominator)};
 }
 
-KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& event, double z) {
+KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& event, double z,
+                         std::optional<double> end_time) {
   KaplanMeier km;
   const std::size_t n = time.size();
   std::vector<std::size_t> order(n);
@@ -63,7 +64,22 @@ KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& 
         km.upper.push_back(s);
       }
     }
+    if (removed > deaths) {
+      km.censor_time.push_back(t);
+      km.censor_survival.push_back(s);
+      km.censor_count.push_back(removed - deaths);
+    }
     at_risk -= removed;
+  }
+  if (end_time && *end_time > km.time.back()) {
+    std::size_t still = 0;
+    for (const double t : time) still += t >= *end_time;
+    km.time.push_back(*end_time);
+    km.survival.push_back(s);
+    km.lower.push_back(km.lower.back());
+    km.upper.push_back(km.upper.back());
+    km.at_risk.push_back(still);
+    km.events.push_back(0);
   }
   return km;
 }

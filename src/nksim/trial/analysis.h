@@ -29,12 +29,18 @@ struct KaplanMeier {
   std::vector<double> upper;
   std::vector<std::size_t> at_risk;  // at risk just before the time
   std::vector<std::size_t> events;   // events at the time
+  // Censoring marks: each distinct censoring time, the curve's value there and how many.
+  std::vector<double> censor_time;
+  std::vector<double> censor_survival;
+  std::vector<std::size_t> censor_count;
 };
 
 // Product-limit estimate; event[i] false = censored at time[i]. Censoring at an event time
-// counts the censored subject as at risk at that time.
+// counts the censored subject as at risk at that time. With `end_time` after the last event,
+// one more point (no events) carries the curve to the end of follow-up, so a plot does not
+// stop at the last event.
 KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& event,
-                         double z = kZ95);
+                         double z = kZ95, std::optional<double> end_time = std::nullopt);
 
 // The first time where S <= 0.5, or nothing when the curve stays above one half.
 std::optional<double> km_median(const KaplanMeier& km);

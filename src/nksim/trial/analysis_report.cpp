@@ -1,5 +1,6 @@
 #include "nksim/trial/analysis_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -28,19 +29,16 @@ std::string optional_text(const std::optional<double>& value, const std::string&
   return value ? format_number(*value, 4) : none;
 }
 
-// Numeric sampled parameters (labels such as parameter_set are categorical: no PRCC).
+// Numeric sampled parameters that vary (labels such as parameter_set are categorical: no PRCC).
 std::vector<std::size_t> numeric_parameters(const TrialData& data) {
   std::vector<std::size_t> columns;
   for (std::size_t k = 0; k < data.parameters.size(); ++k) {
-    bool numeric = true;
+    if (data.parameters[k].label) continue;
     bool varies = false;
-    for (std::size_t p = 0; p < data.patients && numeric; ++p) {
-      char* end = nullptr;
-      std::strtod(data.values[p][k].c_str(), &end);
-      numeric = end && *end == '\0' && !data.values[p][k].empty();
-      if (p > 0 && data.values[p][k] != data.values[0][k]) varies = true;
+    for (std::size_t p = 1; p < data.patients && !varies; ++p) {
+      varies = data.values[p][k] != data.values[0][k];
     }
-    if (numeric && varies) columns.push_back(k);
+    if (varies) columns.push_back(k);
   }
   return columns;
 }
@@ -51,81 +49,136 @@ struct Survival {
   std::vector<std::vector<bool>> event;
 };
 
+// Counts of one arm's analysed (ok) and failed runs, with the survival data of the ok ones.
+struct ArmCounts {
+  std::size_t n = 0, failed = 0, cr = 0, pr = 0, sd = 0, pd = 0, eliminated = 0;
+  std::vector<double> ttp_time;
+  std::vector<bool> ttp_event;
+  std::vector<double> pfs_time;  // progression or death, whichever comes first
+  std::vector<bool> pfs_event;
+};
+
+ArmCounts count_arm(const TrialData& data, std::size_t a, Survival& survival) {
+  ArmCounts c;
+  for (const auto& row : data.rows) {
+    if (row.arm != a) continue;
+    if (!row.ok) {
+      ++c.failed;
+      continue;
+    }
+    const Endpoints& e = row.endpoints;
+    ++c.n;
+    c.cr += e.category == "CR";
+    c.pr += e.category == "PR";
+    c.sd += e.category == "SD";
+    c.pd += e.category == "PD";
+    c.eliminated += e.elimination_time_days.has_value();
+    survival.time[a].push_back(e.survival_days);
+    survival.event[a].push_back(e.death);
+    c.ttp_time.push_back(e.ttp_days.value_or(data.follow_up_days));
+    c.ttp_event.push_back(e.ttp_days.has_value());
+    double pfs = e.ttp_days.value_or(data.follow_up_days);
+    if (e.death) pfs = std::min(pfs, e.survival_days);
+    c.pfs_time.push_back(pfs);
+    c.pfs_event.push_back(e.ttp_days.has_value() || e.death);
+  }
+  return c;
+}
+
+// A Kaplan-Meier curve in analysis.json, named by its endpoint.
+Json km_json(const KaplanMeier& km, const std::string& endpoint) {
+  return {{"endpoint", endpoint},
+          {"time_days", km.time},
+          {"survival", km.survival},
+          {"lower", km.lower},
+          {"upper", km.upper},
+          {"at_risk", km.at_risk},
+          {"events", km.events},
+          {"censored",
+           {{"time_days", km.censor_time},
+            {"survival", km.censor_survival},
+            {"count", km.censor_count}}}};
+}
+
+std::string rate_text(std::size_t k, std::size_t n, const Interval& ci) {
+  return format_number(100 * static_cast<double>(k) / static_cast<double>(n), 3) + "% (" +
+         format_number(100 * ci.lower, 3) + "-" + format_number(100 * ci.upper, 3) + ")";
+}
+
+// An arm none of whose runs succeeded has no rates, intervals or curves: nulls, never the
+// "0 % (0-100)" of an empty sample.
+Json empty_arm_json(const std::string& name, const ArmCounts& c) {
+  const Json empty = Json::array();
+  return {{"name", name},
+          {"n", 0},
+          {"failed", c.failed},
+          {"response",
+           {{"CR", 0}, {"PR", 0}, {"SD", 0}, {"PD", 0}, {"orr", nullptr}, {"orr_ci", nullptr}}},
+          {"elimination", {{"rate", nullptr}, {"ci", nullptr}}},
+          {"ttp_median_days", nullptr},
+          {"km",
+           {{"time_days", empty},
+            {"survival", empty},
+            {"lower", empty},
+            {"upper", empty},
+            {"at_risk", empty},
+            {"events", empty}}}};
+}
+
 // The "arms" array and one table row per arm; fills `survival` for the log-rank tests.
 Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival) {
   char line[512];
-  std::snprintf(line, sizeof line, "%-16s %5s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm", "n",
-                "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)", "median TTP",
-                "median OS");
+  std::snprintf(line, sizeof line, "%-16s %5s %6s %4s %4s %4s %4s  %-22s %-22s %10s %10s\n", "arm",
+                "n", "failed", "CR", "PR", "SD", "PD", "ORR (95% CI)", "elimination (95% CI)",
+                "median TTP", "median OS");
   table << line;
-  auto& surv_time = survival.time;
-  auto& surv_event = survival.event;
-  surv_time.assign(data.arms.size(), {});
-  surv_event.assign(data.arms.size(), {});
+  survival.time.assign(data.arms.size(), {});
+  survival.event.assign(data.arms.size(), {});
   Json arms = Json::array();
-  std::size_t failed = 0;
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
-    std::size_t n = 0, cr = 0, pr = 0, sd = 0, pd = 0, eliminated = 0;
-    std::vector<double> ttp_time;
-    std::vector<bool> ttp_event;
-    for (const auto& row : data.rows) {
-      if (row.arm != a) continue;
-      if (!row.ok) {
-        ++failed;
-        continue;
-      }
-      const Endpoints& e = row.endpoints;
-      ++n;
-      cr += e.category == "CR";
-      pr += e.category == "PR";
-      sd += e.category == "SD";
-      pd += e.category == "PD";
-      eliminated += e.elimination_time_days.has_value();
-      surv_time[a].push_back(e.survival_days);
-      surv_event[a].push_back(e.death);
-      ttp_time.push_back(e.ttp_days.value_or(data.follow_up_days));
-      ttp_event.push_back(e.ttp_days.has_value());
+    const ArmCounts c = count_arm(data, a, survival);
+    if (c.n == 0) {
+      arms.push_back(empty_arm_json(data.arms[a], c));
+      std::snprintf(line, sizeof line,
+                    "%-16s %5zu %6zu  no plan of this arm succeeded: nothing to analyse\n",
+                    data.arms[a].c_str(), c.n, c.failed);
+      table << line;
+      continue;
     }
-    const double nn = n > 0 ? static_cast<double>(n) : 1.0;
-    const Interval orr = wilson_interval(cr + pr, n);
-    const Interval elim = wilson_interval(eliminated, n);
-    const KaplanMeier ttp_km = kaplan_meier(ttp_time, ttp_event);
-    const KaplanMeier km = kaplan_meier(surv_time[a], surv_event[a]);
+    const double nn = static_cast<double>(c.n);
+    const Interval orr = wilson_interval(c.cr + c.pr, c.n);
+    const Interval elim = wilson_interval(c.eliminated, c.n);
+    const KaplanMeier ttp_km = kaplan_meier(c.ttp_time, c.ttp_event);
+    const KaplanMeier km =
+        kaplan_meier(survival.time[a], survival.event[a], kZ95, data.follow_up_days);
+    const KaplanMeier pfs_km = kaplan_meier(c.pfs_time, c.pfs_event, kZ95, data.follow_up_days);
     const auto ttp_median = km_median(ttp_km);
     const auto os_median = km_median(km);
     arms.push_back(
         {{"name", data.arms[a]},
-         {"n", n},
+         {"n", c.n},
+         {"failed", c.failed},
          {"response",
-          {{"CR", cr},
-           {"PR", pr},
-           {"SD", sd},
-           {"PD", pd},
-           {"orr", static_cast<double>(cr + pr) / nn},
+          {{"CR", c.cr},
+           {"PR", c.pr},
+           {"SD", c.sd},
+           {"PD", c.pd},
+           {"orr", static_cast<double>(c.cr + c.pr) / nn},
            {"orr_ci", {orr.lower, orr.upper}}}},
          {"elimination",
-          {{"rate", static_cast<double>(eliminated) / nn}, {"ci", {elim.lower, elim.upper}}}},
+          {{"rate", static_cast<double>(c.eliminated) / nn}, {"ci", {elim.lower, elim.upper}}}},
          {"ttp_median_days", optional_json(ttp_median)},
-         {"km",
-          {{"time_days", km.time},
-           {"survival", km.survival},
-           {"lower", km.lower},
-           {"upper", km.upper},
-           {"at_risk", km.at_risk},
-           {"events", km.events}}}});
-    const std::string orr_text = format_number(100 * static_cast<double>(cr + pr) / nn, 3) + "% (" +
-                                 format_number(100 * orr.lower, 3) + "-" +
-                                 format_number(100 * orr.upper, 3) + ")";
-    const std::string elim_text = format_number(100 * static_cast<double>(eliminated) / nn, 3) +
-                                  "% (" + format_number(100 * elim.lower, 3) + "-" +
-                                  format_number(100 * elim.upper, 3) + ")";
-    std::snprintf(line, sizeof line, "%-16s %5zu %4zu %4zu %4zu %4zu  %-22s %-22s %10s %10s\n",
-                  data.arms[a].c_str(), n, cr, pr, sd, pd, orr_text.c_str(), elim_text.c_str(),
+         {"pfs_median_days", optional_json(km_median(pfs_km))},
+         {"km", km_json(km, "overall_survival")},
+         {"pfs_km", km_json(pfs_km, "progression_free_survival")}});
+    std::snprintf(line, sizeof line, "%-16s %5zu %6zu %4zu %4zu %4zu %4zu  %-22s %-22s %10s %10s\n",
+                  data.arms[a].c_str(), c.n, c.failed, c.cr, c.pr, c.sd, c.pd,
+                  rate_text(c.cr + c.pr, c.n, orr).c_str(),
+                  rate_text(c.eliminated, c.n, elim).c_str(),
                   optional_text(ttp_median, "not reached").c_str(),
                   optional_text(os_median, "not reached").c_str());
     table << line;
   }
-  if (failed > 0) table << "  " << failed << " runs failed numerically and are left out\n";
   return arms;
 }
 
@@ -136,6 +189,7 @@ Json analyse_logrank(const TrialData& data, const Survival& survival, std::ostre
   Json logrank = Json::array();
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
     for (std::size_t b = a + 1; b < data.arms.size(); ++b) {
+      if (surv_time[a].empty() || surv_time[b].empty()) continue;  // an arm without results
       const LogRank test = log_rank(surv_time[a], surv_event[a], surv_time[b], surv_event[b]);
       logrank.push_back({{"arm_a", data.arms[a]},
                          {"arm_b", data.arms[b]},
@@ -164,7 +218,7 @@ Json analyse_prcc(const TrialData& data, std::ostream& table) {
       if (row.arm == a && row.ok) rows.push_back(&row);
     std::vector<double> x;
     for (const auto* row : rows)
-      for (std::size_t k : columns) x.push_back(std::stod(data.values[row->patient][k]));
+      for (std::size_t k : columns) x.push_back(data.values[row->patient][k]);
     const std::vector<
         std::pair<std::string, std::function<std::optional<double>(const Endpoints&)>>>
         endpoints = {
@@ -191,13 +245,14 @@ Json analyse_prcc(const TrialData& data, std::ostream& table) {
         if (!result[c].valid) continue;
         const std::string endpoint = data.arms[a] + ":" + name;
         prcc_json.push_back({{"endpoint", endpoint},
-                             {"parameter", data.parameters[columns[c]]},
+                             {"parameter", data.parameters[columns[c]].name},
                              {"prcc", result[c].prcc},
                              {"p_value", result[c].p_value}});
         if (result[c].p_value < 0.05) {
           ++significant;
           std::snprintf(line, sizeof line, "  %-32s %-14s %+7.3f  p = %.3g\n", endpoint.c_str(),
-                        data.parameters[columns[c]].c_str(), result[c].prcc, result[c].p_value);
+                        data.parameters[columns[c]].name.c_str(), result[c].prcc,
+                        result[c].p_value);
           prcc_lines << line;
         }
       }
@@ -235,7 +290,7 @@ Json trajectory_rows(const TrialData& data, SqliteDb& db) {
     std::size_t count = 0;
     for (const auto& row : data.rows) {
       if (row.arm != a || !row.ok || count >= kTrajectoriesPerArm) continue;
-      auto [t, y] = load_timeseries(db, row.patient, a);
+      auto [t, y] = load_timeseries(db, row.patient, a, data.tumour_state);
       if (t.empty()) continue;
       trajectories.push_back(
           {{"patient", row.patient}, {"arm", data.arms[a]}, {"time_days", t}, {"tumour", y}});
@@ -249,13 +304,20 @@ Json trajectory_rows(const TrialData& data, SqliteDb& db) {
 
 AnalysisReport analyse_trial(const std::filesystem::path& dir) {
   const TrialData data = load_trial(dir);
-  SqliteDb db(TrialStore::database_path(dir), SqliteDb::Mode::kReadOnly);
+  AnalysisReport report;
+  for (const auto& row : data.rows) ++(row.ok ? report.ok : report.failed);
+  report.missing = data.patients * data.arms.size() - data.rows.size();
   std::ostringstream table;
   table << "Trial " << data.name << ": " << data.patients << " patients x " << data.arms.size()
         << " arms, seed " << data.seed << ", follow-up " << format_number(data.follow_up_days)
         << " days\n";
-  const std::size_t missing = data.patients * data.arms.size() - data.rows.size();
-  if (missing > 0) table << "  (incomplete: " << missing << " plans not run yet)\n";
+  if (report.missing > 0) table << "  (incomplete: " << report.missing << " plans not run yet)\n";
+  if (report.ok == 0) {
+    table << "No plan succeeded (" << report.failed << " failed numerically, " << report.missing
+          << " not run): there is nothing to analyse and no analysis.json was written\n";
+    report.table = table.str();
+    return report;
+  }
 
   Json root;
   root["trial"] = {{"name", data.name},
@@ -265,16 +327,17 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
                    {"follow_up_days", data.follow_up_days}};
   Survival survival;
   root["arms"] = analyse_arms(data, table, survival);
+  if (report.failed > 0) {
+    table << "  " << report.failed << " of " << data.rows.size()
+          << " runs failed numerically and are left out (column 'failed')\n";
+  }
   root["logrank"] = analyse_logrank(data, survival, table);
   root["prcc"] = analyse_prcc(data, table);
   root["patients"] = patient_rows(data);
-  root["trajectories"] = trajectory_rows(data, db);
+  root["trajectories"] = trajectory_rows(data, *open_trial_database(dir));
 
-  AnalysisReport report;
   report.json = dir / "analysis.json";
-  std::ofstream out(report.json);
-  out << root.dump(1) << "\n";
-  if (!out) throw Error("cannot write " + report.json.string());
+  write_file_atomically(report.json, root.dump(1) + "\n");
   report.table = table.str();
   return report;
 }

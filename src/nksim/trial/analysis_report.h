@@ -10,7 +10,10 @@ namespace nksim {
 
 struct AnalysisReport {
   std::string table;           // the readable summary
-  std::filesystem::path json;  // DIR/analysis.json
+  std::filesystem::path json;  // DIR/analysis.json; empty when no plan succeeded (none written)
+  std::size_t ok = 0;          // plans analysed
+  std::size_t failed = 0;      // plans that failed numerically (left out)
+  std::size_t missing = 0;     // plans not run yet
 };
 
 AnalysisReport analyse_trial(const std::filesystem::path& dir);

@@ -105,6 +105,7 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
   if (!broadcast_error(error).empty()) throw InputError(error);
   check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
 
+  const std::size_t failed_before = store->count_failed();
   const auto done = store->done_plans();
   std::vector<std::int64_t> todo;
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -163,7 +164,7 @@ TrialRunSummary run_trial_mpi(const MpiSession& mpi, const std::filesystem::path
   }
   std::filesystem::remove(dir / "parts");
   summary.ran = store->count_rows() - summary.already_done;
-  summary.failed = store->count_failed();
+  store->summarise_failures(summary, failed_before);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }

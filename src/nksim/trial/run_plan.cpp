@@ -84,11 +84,9 @@ PlanResult run_plan(const TrialSpec& spec, const Patient& patient, const RunPlan
     const WellMixedResult result = simulate(problem);
     out.endpoints = compute_endpoints(result, tumour, peak, spec.endpoints);
     if (spec.endpoints.store_timeseries) {
+      for (const StateInfo& state : problem.model->states()) out.states.emplace_back(state.name);
       out.times_days = result.times_days;
-      out.tumour.reserve(result.times_days.size());
-      for (std::size_t i = 0; i < result.times_days.size(); ++i) {
-        out.tumour.push_back(result.value(i, tumour));
-      }
+      out.values = result.values;
     }
   } catch (const NumericalError& e) {
     out.ok = false;

@@ -29,8 +29,11 @@ struct PlanResult {
   bool ok = true;
   std::string message;  // why the run failed (numerical error), when !ok
   Endpoints endpoints;
-  std::vector<double> times_days;  // stored time series (tumour), when requested
-  std::vector<double> tumour;
+  // Stored time series of every state, when requested: values[i * states.size() + s] is state
+  // s at times_days[i].
+  std::vector<std::string> states;
+  std::vector<double> times_days;
+  std::vector<double> values;
 };
 
 // Samples every patient (deterministic in the trial seed).

@@ -21,6 +21,7 @@ TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
   const TrialSpec spec = parse_trial_file(trial_file);
   const std::vector<Patient> patients = sample_patients(spec);
   TrialStore store(dir, spec, patients);
+  const std::size_t failed_before = store.count_failed();
   const auto done = store.done_plans();
   std::vector<RunPlan> todo;
   const std::vector<RunPlan> all = make_run_plans(spec);
@@ -83,7 +84,6 @@ TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
       for (const PlanResult& result : batch) {
         store.write(result, all[result.patient * spec.arms.size() + result.arm].seed);
         ++summary.ran;
-        if (!result.ok) ++summary.failed;
       }
     } catch (...) {
       write_error = std::current_exception();
@@ -95,8 +95,17 @@ TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
   progress.finish();
   if (write_error) std::rethrow_exception(write_error);
   if (error) std::rethrow_exception(error);
+  store.summarise_failures(summary, failed_before);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
+}
+
+std::string failures_message(const TrialRunSummary& s) {
+  return std::to_string(s.failed_total) + " of " + std::to_string(s.plans) +
+         " plans failed numerically (first: " + s.first_failure + "). They are stored in " +
+         s.database.string() +
+         " with status 'failed' and left out of the analysis; to accept a trial with failed "
+         "plans, run again with --allow-failures (nothing is recomputed)";
 }
 
 }  // namespace nksim

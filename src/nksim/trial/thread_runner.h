@@ -19,10 +19,15 @@ struct TrialRunSummary {
   std::size_t plans = 0;         // patients x arms
   std::size_t already_done = 0;  // found in the database (resumed run)
   std::size_t ran = 0;
-  std::size_t failed = 0;  // numerical failures (stored with status "failed")
+  std::size_t failed = 0;        // numerical failures of this run (stored with status "failed")
+  std::size_t failed_total = 0;  // numerical failures in the database, earlier runs included
+  std::string first_failure;     // "patient P in arm A: message" of the first failed plan
   double seconds = 0;
   std::filesystem::path database;
 };
+
+// The error a command prints when plans failed: how many, the first one and how to go on.
+std::string failures_message(const TrialRunSummary& summary);
 
 // Parses the trial file (InputError before anything is created), then runs it into `dir`.
 TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,

@@ -6,6 +6,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/limits.h"
 #include "nksim/io/scenario.h"
 
 namespace nksim {
@@ -272,6 +273,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
     trial.fail("base", "must be a well_mixed scenario (virtual trials run the ODE engine)");
   }
   spec.base = parse_well_mixed(base_document);
+  spec.base_text = base_document.text();
   spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
   const OdeModel& model = *find_model(spec.base.model);
 
@@ -286,6 +288,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
                                     : SamplerKind::kMonteCarlo;
   spec.follow_up_days =
       trial.number_or("follow_up_days", spec.base.end_time_days, Bound::kPositive);
+  limits::check_duration_days(trial, "follow_up_days", spec.follow_up_days);
   for (const auto& dose : spec.base.doses) {
     const double start = dose.infusion ? dose.start_days : dose.time_days;
     if (start >= spec.follow_up_days) {

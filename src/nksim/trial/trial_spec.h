@@ -40,6 +40,7 @@ struct TrialSpec {
   std::filesystem::path base_file;
   std::string file_hash;  // FNV-1a of the trial file and the base scenario file
   std::string text;       // the trial file (stored in the database)
+  std::string base_text;  // the base scenario file (stored in the database)
   std::uint64_t seed = 0;
   std::size_t patients = 0;
   SamplerKind sampler = SamplerKind::kLatinHypercube;

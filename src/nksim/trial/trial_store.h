@@ -1,9 +1,12 @@
-// The SQLite file of a trial (DIR/trial.sqlite): metadata, patients, arms, one endpoint row per
-// (patient, arm), optional tumour time series. Each finished plan is committed in its own
-// transaction, so a killed run loses nothing it finished and restarts where it stopped.
+// The SQLite file of a trial (DIR/trial.sqlite): metadata (with the trial and base scenario
+// text), arms, states, patients (one REAL column per sampled quantity), one endpoint row per
+// (patient, arm) and, optionally, every state's time series as a long table. Each finished
+// plan is committed in its own transaction, so a killed run loses nothing it finished and
+// restarts where it stopped. Schema: docs/trials.md.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,15 +15,22 @@
 
 #include "nksim/io/sqlite_db.h"
 #include "nksim/trial/run_plan.h"
+#include "nksim/trial/thread_runner.h"
 
 namespace nksim {
 
 class TrialStore {
  public:
   // Opens DIR/trial.sqlite, creating it with the trial's metadata and patients, or checks that
-  // an existing one belongs to the same trial file (hash); InputError otherwise.
+  // an existing one was written by this nksim version for the same trial file (hash);
+  // InputError otherwise.
   TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
              const std::vector<Patient>& patients);
+  // Leaves the database as one file: checkpoints the write-ahead log and switches to the
+  // rollback journal, so no -wal or -shm file stays behind.
+  ~TrialStore();
+  TrialStore(const TrialStore&) = delete;
+  TrialStore& operator=(const TrialStore&) = delete;
   // A part file for one MPI rank (schema only, no metadata).
   static TrialStore open_part(const std::filesystem::path& file);
 
@@ -30,6 +40,8 @@ class TrialStore {
   void merge_part(const std::filesystem::path& part);
   std::size_t count_rows();
   std::size_t count_failed();
+  // Sets failed_total, failed (those beyond `failed_before`) and first_failure.
+  void summarise_failures(TrialRunSummary& summary, std::size_t failed_before);
 
   static std::filesystem::path database_path(const std::filesystem::path& dir) {
     return dir / "trial.sqlite";
@@ -37,6 +49,7 @@ class TrialStore {
 
  private:
   explicit TrialStore(const std::filesystem::path& file);
+  void write_series(const PlanResult& result);
   SqliteDb db_;
 };
 
@@ -48,6 +61,13 @@ struct EndpointRow {
   Endpoints endpoints;
 };
 
+struct TrialParameter {
+  std::string name;          // distribution target: "c", "initial.T", "parameter_set"
+  std::string distribution;  // kind
+  std::string unit;          // of the model parameter or state; empty for labels
+  bool label = false;        // stored as TEXT (a label), not REAL
+};
+
 struct TrialData {
   std::string name;
   std::uint64_t seed = 0;
@@ -55,18 +75,29 @@ struct TrialData {
   double follow_up_days = 0;
   std::string file_hash;
   std::vector<std::string> arms;
-  std::vector<std::string> parameters;           // sampled quantities, in distribution order
-  std::vector<std::vector<std::string>> values;  // [patient][parameter] as stored text
+  std::string tumour_state;                      // the model's tumour state (series name)
+  std::vector<TrialParameter> parameters;        // sampled quantities, in distribution order
+  std::vector<std::vector<double>> values;       // [patient][parameter]; NaN for labels
+  std::vector<std::vector<std::string>> labels;  // [patient][parameter]; "" for numbers
   std::vector<EndpointRow> rows;                 // sorted by (patient, arm)
 };
 
 // Reads a trial database (InputError if DIR holds none).
 TrialData load_trial(const std::filesystem::path& dir);
 
-// Tumour time series of one plan (empty when not stored).
+// Opens a trial database for reading. A database left in write-ahead-log mode (a run that
+// was killed) is first folded back into one file, so reading it leaves no -wal or -shm file.
+std::unique_ptr<SqliteDb> open_trial_database(const std::filesystem::path& dir);
+
+// The time series of one state of one plan (empty when not stored).
 std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
                                                                     std::size_t patient,
-                                                                    std::size_t arm);
+                                                                    std::size_t arm,
+                                                                    const std::string& state);
+
+// Writes `text` to a hidden sibling first and renames it into place, so `file` is whole or
+// absent (never half-written). Throws Error.
+void write_file_atomically(const std::filesystem::path& file, const std::string& text);
 
 // Writes DIR/patients.csv, DIR/endpoints.csv and DIR/timeseries.csv (when stored).
 std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path& dir);

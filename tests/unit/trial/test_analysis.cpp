@@ -51,6 +51,37 @@ TEST(KaplanMeier, MatchesAHandComputedCurveWithCensoring) {
   EXPECT_FALSE(km_median(none).has_value());
 }
 
+// The same data carried to the end of follow-up (day 8): censoring marks at 2 (S = 5/6) and
+// 4 (S = 5/12); one more point at 8 with S = 0, nobody at risk and no events. Every subject
+// censored at follow-up (day 8): a flat curve from 0 to 8 with one mark of 3.
+TEST(KaplanMeier, ContinuesToTheEndOfFollowUpWithCensoringMarks) {
+  const std::vector<double> t = {1, 2, 3, 3, 4, 5};
+  const std::vector<bool> e = {true, false, true, true, false, true};
+  const KaplanMeier km = kaplan_meier(t, e, kZ95, 8.0);
+  EXPECT_EQ(km.time, (std::vector<double>{0, 1, 3, 5, 8}));
+  EXPECT_DOUBLE_EQ(km.survival[4], 0.0);
+  EXPECT_EQ(km.at_risk[4], 0u);
+  EXPECT_EQ(km.events[4], 0u);
+  EXPECT_EQ(km.censor_time, (std::vector<double>{2, 4}));
+  EXPECT_NEAR(km.censor_survival[0], 5.0 / 6, 1e-15);
+  EXPECT_NEAR(km.censor_survival[1], 5.0 / 12, 1e-15);
+  EXPECT_EQ(km.censor_count, (std::vector<std::size_t>{1, 1}));
+
+  const KaplanMeier flat =
+      kaplan_meier(std::vector<double>{8, 8, 8}, {false, false, false}, kZ95, 8.0);
+  EXPECT_EQ(flat.time, (std::vector<double>{0, 8}));
+  EXPECT_EQ(flat.survival, (std::vector<double>{1, 1}));
+  EXPECT_EQ(flat.at_risk, (std::vector<std::size_t>{3, 3}));
+  EXPECT_EQ(flat.censor_count, (std::vector<std::size_t>{3}));
+  const KaplanMeier open =
+      kaplan_meier(std::vector<double>{2, 8, 8}, {true, false, false}, kZ95, 8.0);
+  EXPECT_EQ(open.time, (std::vector<double>{0, 2, 8}));
+  EXPECT_NEAR(open.survival[2], 2.0 / 3, 1e-15);
+  EXPECT_EQ(open.at_risk[2], 2u);
+  EXPECT_EQ(open.censor_time, (std::vector<double>{8}));
+  EXPECT_EQ(open.censor_count, (std::vector<std::size_t>{2}));
+}
+
 // Group A: 1, 3, 5+; group B: 2, 4, 6. At the event times:
 //   t  nA nB  d dA  E_A          V = nA nB d (n-d) / (n^2 (n-1))
 //   1   3  3  1  1  1/2          9*5/(36*5)  = 0.25
