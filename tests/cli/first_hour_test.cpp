@@ -207,6 +207,24 @@ TEST(FirstHour, GeometryOutsideTheDomainIsAnError) {
   for (const Case& c : cases) expect_rejected(c);
 }
 
+TEST(FirstHour, MisspeltPropertiesAreCaught) {
+  const std::string source = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
+  // "mhc" for "mhc_i": the NK and T-cell mechanisms would read MHC-I as absent.
+  expect_rejected({"property_typo",
+                   replace(read_file(source + "mhc_high_targets.toml"), "mhc_i = 3.0",
+                           "mhc = 3.0"),
+                   {"s.toml:23:", "'cell_type[1].properties.mhc' is read by no mechanism",
+                    "did you mean 'mhc_i'"}});
+  // A property no mechanism reads and that resembles none is legal, with a warning.
+  const auto dir = fresh_directory("first-hour-property-unused");
+  write_file(dir / "s.toml", replace(read_file(source + "spheroid_2d.toml"), "ligand = 1.0 }",
+                                     "ligand = 1.0, colour = 2 }"));
+  const auto r = run_cli("validate " + (dir / "s.toml").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("property 'colour' is read by no mechanism"), std::string::npos)
+      << r.output;
+}
+
 TEST(FirstHour, DeepNestingAndHugeFilesAreRejectedWithoutRecursion) {
   std::string dotted;
   for (int i = 0; i < 40000; ++i) dotted += "a.";

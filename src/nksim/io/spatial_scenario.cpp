@@ -206,6 +206,31 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
   }
 }
 
+// A property that cell types declare but no mechanism reads is carried along (inherited, in
+// snapshots) and otherwise ignored. When it is a near-miss of one a mechanism does read ("mhc"
+// for "mhc_i"), it is an error: the mechanism would silently read 0. Otherwise a warning.
+void check_properties_read(std::vector<TableReader>& type_tables,
+                           const std::vector<std::string>& declared,
+                           const std::set<std::string>& read, std::vector<std::string>& warnings) {
+  const std::vector<std::string> wanted(read.begin(), read.end());
+  for (const std::string& name : declared) {
+    if (read.count(name) != 0) continue;
+    for (TableReader& t : type_tables) {
+      auto props = t.optional_table("properties");
+      if (!props || !props->has(name)) continue;
+      const std::string suggestion = nearest_key(name, wanted);
+      if (!suggestion.empty()) {
+        props->fail(name, "is read by no mechanism; did you mean '" + suggestion +
+                              "' (which a mechanism reads, and would find missing)?");
+      }
+      warnings.push_back(props->location(name) + ": property '" + name +
+                         "' is read by no mechanism: it is only inherited and written to "
+                         "snapshots");
+      break;
+    }
+  }
+}
+
 // Refuses initial agents whose total volume (area in 2-D) exceeds kMaxCrowding times the
 // domain's: they cannot fit, and mechanics would push them apart with huge forces.
 void check_crowding(const TableReader& sim_table, const Simulation& sim) {
@@ -396,8 +421,9 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
 
   auto simulation = std::make_unique<Simulation>(settings, types);
   simulation->agents().set_property_names(property_names);
-  const SetupContext context{types,    fields, property_names, settings, model.output.end_time_min,
-                             model.warnings};
+  std::set<std::string> properties_read;
+  const SetupContext context{types,    fields,         property_names,  settings,
+                             model.output.end_time_min, model.warnings, properties_read};
 
   // Mechanisms, in registration order whatever the order in the file.
   if (auto mechanisms = root.optional_table("mechanisms")) {
@@ -416,6 +442,7 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     }
     mechanisms->finish();
   }
+  check_properties_read(type_tables, property_names, properties_read, model.warnings);
   simulation->set_fields(std::move(fields), std::move(solver));
 
   const std::filesystem::path dir = std::filesystem::path(document.file()).parent_path();

@@ -57,6 +57,12 @@ void for_each_type_table(TableReader& table, const SetupContext& context,
   }
 }
 
+int SetupContext::property(const std::string& name) const {
+  properties_read.insert(name);
+  const auto it = std::find(property_names.begin(), property_names.end(), name);
+  return it == property_names.end() ? -1 : static_cast<int>(it - property_names.begin());
+}
+
 int read_field(TableReader& table, std::string_view key, const SetupContext& context) {
   std::vector<std::string> names;
   for (std::size_t f = 0; f < context.fields.num_fields(); ++f) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ struct SetupContext {
   const SimulationSettings& settings;
   double end_time_min;                 // when the run ends (for inputs that would never act)
   std::vector<std::string>& warnings;  // printed by `run` and `validate` before anything runs
+  std::set<std::string>& properties_read;
+
+  // Column of the per-agent property `name`, -1 when no cell type declares it. Every mechanism
+  // looks properties up through here, so that loading can flag a declared property that no
+  // mechanism reads: usually a misspelling ("mhc" for "mhc_i") that would otherwise read 0.
+  int property(const std::string& name) const;
 };
 
 using MechanismFactory =

@@ -86,12 +86,6 @@ class IfnGammaResponse final : public Mechanism {
   std::vector<TypeResponse> types_;
 };
 
-int property(const SetupContext& context, const std::string& name) {
-  const auto& names = context.property_names;
-  const auto it = std::find(names.begin(), names.end(), name);
-  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
-}
-
 }  // namespace
 
 std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
@@ -103,7 +97,7 @@ std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
   std::vector<std::string> type_names;
   for (const auto& type : context.types) type_names.push_back(type.name);
   const std::vector<std::string> whens = {"engaged", "always"};
-  const int mhc = property(context, "mhc_i");
+  const int mhc = context.property("mhc_i");
   for_each_type_table(table, context, reserved, [&](int ti, TableReader& sub) {
     TypeResponse& t = types[static_cast<std::size_t>(ti)];
     const std::string role = sub.choice("role", roles);
@@ -134,7 +128,7 @@ std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
     t.mhc.ifn_half_saturation =
         sub.number_or("ifn_half_saturation", t.mhc.ifn_half_saturation, Bound::kPositive);
   });
-  return std::make_unique<IfnGammaResponse>(field, mhc, property(context, "mhc_i_baseline"),
+  return std::make_unique<IfnGammaResponse>(field, mhc, context.property("mhc_i_baseline"),
                                             std::move(types));
 }
 

@@ -56,13 +56,13 @@ std::unique_ptr<Mechanism> make_ligand_mutation(TableReader& table, const SetupC
   for_each_type_table(table, context, {}, [&](int t, TableReader& sub) {
     for (const std::string& key : sub.keys()) {
       const auto& names = context.property_names;
-      const auto it = std::find(names.begin(), names.end(), key);
-      if (it == names.end()) {
+      const int column = context.property(key);
+      if (column < 0) {
         sub.fail(key, "is not a property of any cell type" + did_you_mean(key, names));
       }
       TableReader m = sub.table(key);
       PropertyMutation pm;
-      pm.column = static_cast<std::size_t>(it - names.begin());
+      pm.column = static_cast<std::size_t>(column);
       pm.params.sigma = m.number("sigma", Bound::kNonNegative);
       pm.params.mu = m.number_or("mu", 0.0);
       pm.params.min_level = m.number_or("min_level", 0.0, Bound::kNonNegative);

@@ -64,11 +64,7 @@ class LigandShedding final : public Mechanism {
 
 std::unique_ptr<Mechanism> make_ligand_shedding(TableReader& table, const SetupContext& context) {
   const int field = read_field(table, "field", context);
-  const auto& names = context.property_names;
-  const auto find = [&](const std::string& name) {
-    const auto it = std::find(names.begin(), names.end(), name);
-    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
-  };
+  const auto find = [&](const std::string& name) { return context.property(name); };
   const int ligand = find("nkg2d_ligand");
   if (ligand < 0) table.fail("field", "shedding needs a cell property 'nkg2d_ligand'");
   std::vector<TypeShedding> types(context.types.size());

@@ -306,12 +306,6 @@ nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
   return j;
 }
 
-int property_column(const SetupContext& context, const std::string& name) {
-  const auto& names = context.property_names;
-  const auto it = std::find(names.begin(), names.end(), name);
-  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
-}
-
 }  // namespace
 
 std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
@@ -337,9 +331,9 @@ std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
     table.fail("", "needs at least one cell type with role = \"target\"");
   }
   const DisplayColumns display{
-      property_column(context, "nkg2d_ligand"), property_column(context, "other_ligand"),
-      property_column(context, "car_antigen"),  property_column(context, "opsonisation"),
-      property_column(context, "mhc_i"),        property_column(context, "antigen")};
+      context.property("nkg2d_ligand"), context.property("other_ligand"),
+      context.property("car_antigen"),  context.property("opsonisation"),
+      context.property("mhc_i"),        context.property("antigen")};
   return std::make_unique<NkRecognitionKill>(std::move(roles), std::move(params), display,
                                              2.0 * max_radius * max_factor);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/text.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
@@ -82,12 +83,12 @@ std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupCon
     p.pressure_max = sub.number_or("pressure_max", 0.0, Bound::kNonNegative);
     if (auto noise = sub.optional_table("mutation_sd")) {
       for (const std::string& key : noise->keys()) {
-        std::size_t k = 0;
-        while (k < context.property_names.size() && context.property_names[k] != key) ++k;
-        if (k == context.property_names.size()) {
-          noise->fail(key, "is not a property of any cell type");
+        const int k = context.property(key);
+        if (k < 0) {
+          noise->fail(key, "is not a property of any cell type" +
+                               did_you_mean(key, context.property_names));
         }
-        p.mutation_sd[k] = noise->number(key, Bound::kNonNegative);
+        p.mutation_sd[static_cast<std::size_t>(k)] = noise->number(key, Bound::kNonNegative);
       }
       noise->finish();
     }
