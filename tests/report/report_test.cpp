@@ -12,6 +12,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/html_page.h"
 #include "nksim/report/json_checks.h"
@@ -58,6 +59,46 @@ fs::path fake_library(const std::string& name) {
 int run_command(const std::string& command) {
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// 800 px for 60 days: 13.3 px per day; a label starts 12 px right of its mark and each
+// character is 7.5 px wide, so "dose: 1 into N" (14 characters) ends 117 px = 8.8 days later.
+TEST(ChartLabels, ClosePositionsShareOneLabel) {
+  const std::vector<double> times = {7, 8, 9, 10, 30};
+  const std::vector<std::string> what(5, "dose: 1 into N");
+  const auto labels = cluster_labels(times, what, 60, 800, "doses");
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(labels[0].text, "4 doses: dose: 1 into N");
+  EXPECT_EQ(labels[0].count, 4u);
+  EXPECT_DOUBLE_EQ(labels[0].time, 7);
+  EXPECT_EQ(labels[1].text, "dose: 1 into N");
+  EXPECT_EQ(labels[1].count, 1u);
+}
+
+TEST(ChartLabels, LabelsOnOneLineNeverOverlap) {
+  // Invariant: each label ends (12 px + 7.5 px per character) before the next one starts.
+  std::vector<double> times;
+  std::vector<std::string> what;
+  for (int i = 0; i < 50; ++i) {
+    times.push_back(i * i * 0.05);
+    what.push_back(i % 3 ? "dose: 1 billion into L" : "dose: 5 million into I");
+  }
+  const double span = times.back(), width = 800, px = width / span;
+  const auto labels = cluster_labels(times, what, span, width, "doses");
+  std::size_t covered = 0;
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    covered += labels[k].count;
+    if (k + 1 < labels.size()) {
+      const double end =
+          labels[k].time * px + 12 + 7.5 * static_cast<double>(labels[k].text.size());
+      EXPECT_LE(end, labels[k + 1].time * px) << labels[k].text;
+    }
+  }
+  EXPECT_EQ(covered, times.size());
+  // The first doses differ ("1 billion into L", "5 million into I"): the label only counts.
+  ASSERT_GT(labels.front().count, 1u);
+  EXPECT_EQ(labels.front().text, std::to_string(labels.front().count) + " doses");
+  EXPECT_THROW(cluster_labels({1, 2}, {"a"}, 1, 1, "doses"), Error);
 }
 
 TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {

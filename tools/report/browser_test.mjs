@@ -129,11 +129,66 @@ async function openReport(browser, file, charts, screenshot) {
       fail(`${file}: chart ${id} cannot be saved as SVG and PNG (actions: ${actions})`);
     }
   }
+  await checkReadable(page, path.basename(path.dirname(file)), present);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`ok: screenshot ${screenshot}`);
   for (const error of errors) fail(`${file}: browser console: ${error}`);
   return page;
 }
+
+// Every chart: each axis has a title, no text reads "NaN", and no two labels overlap (axis
+// labels of one axis, legend labels, and text marks such as dose labels).
+async function checkReadable(page, report, charts) {
+  const problems = await page.evaluate((ids) => {
+    const found = [];
+    const box = (e) => e.getBoundingClientRect();
+    const overlap = (a, b) => a.width > 0 && b.width > 0 && a.left < b.right - 1 &&
+      b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const pairs = (id, what, elements) => {
+      const shown = elements.filter((e) => e.textContent.trim() !== '' &&
+                                           getComputedStyle(e).opacity !== '0' &&
+                                           e.getAttribute('opacity') !== '0');
+      for (let i = 0; i < shown.length; ++i) {
+        for (let j = i + 1; j < shown.length; ++j) {
+          if (overlap(box(shown[i]), box(shown[j]))) {
+            found.push(`${id}: ${what} "${shown[i].textContent}" and "${shown[j].textContent}" overlap`);
+          }
+        }
+      }
+    };
+    for (const id of ids) {
+      const svg = document.querySelector(`#chart-${id} svg`);
+      if (!svg) continue;  // reported by the marks check
+      for (const text of svg.querySelectorAll('text')) {
+        if (/NaN|undefined|Infinity/.test(text.textContent)) {
+          found.push(`${id}: text "${text.textContent}" in the chart`);
+        }
+      }
+      // Vega draws grid lines as separate axes without labels: only labelled axes count.
+      const axes = [...svg.querySelectorAll('g.role-axis')]
+        .filter((a) => a.querySelector('g.role-axis-label text'));
+      if (axes.length === 0 && !svg.closest('[data-no-axes]')) found.push(`${id}: no axes`);
+      for (const axis of axes) {
+        const title = axis.querySelector('g.role-axis-title text');
+        if (!title || title.textContent.trim() === '') found.push(`${id}: an axis has no title`);
+        pairs(id, 'axis labels', [...axis.querySelectorAll('g.role-axis-label text')]);
+      }
+      for (const legend of svg.querySelectorAll('g.role-legend')) {
+        pairs(id, 'legend labels', [...legend.querySelectorAll('g.role-legend-label text')]);
+      }
+      pairs(id, 'text marks', [...svg.querySelectorAll('g.mark-text text')]);
+    }
+    return found;
+  }, charts);
+  for (const problem of problems) fail(`${report}: ${problem}`);
+  if (!problems.length) console.log(`ok: ${report}: axis titles, no NaN, no overlapping labels`);
+}
+
+// How many marks a chart draws in the SVG group of one class (a Vega-Lite layer named N draws
+// into the group "N_marks").
+const markCount = (page, chart, markClass) =>
+  page.evaluate(([c, k]) => document.querySelectorAll(`#chart-${c} svg g.${k} > *`).length,
+                [chart, markClass]);
 
 const chartData = (page, chart, name) =>
   page.evaluate(([c, n]) => window.nksimViews[c].data(n).map((row) => ({ ...row })), [chart, name]);
@@ -185,6 +240,28 @@ async function checkWellMixed(browser, dir, work) {
   for (const [name, value] of Object.entries(summary.parameters)) {
     if (!table.includes(name)) fail(`parameter ${name} (${value}) missing from the table`);
   }
+  await page.close();
+}
+
+// Daily doses and a drug that stays at 0 (tests/report/scenarios/daily_doses.toml): one rule
+// per dose, one label per cluster of doses, and a readable axis for the constant drug.
+async function checkDailyDoses(browser, dir, work) {
+  const page = await openReport(browser, path.join(dir, 'report.html'),
+                                ['populations', 'state_M', 'state_I'],
+                                path.join(work, 'daily_doses.png'));
+  const summary = readJson(path.join(dir, 'summary.json'));
+  const doses = summary.doses.filter((d) => d.kind === 'bolus');
+  compareRows('daily doses', await chartData(page, 'populations', 'doses'),
+              doses.map((d) => ({ time_days: d.time_days })));
+  const rules = await markCount(page, 'populations', 'doses_rules_marks');
+  if (rules !== doses.length) fail(`daily doses: ${rules} dose rules drawn for ${doses.length} doses`);
+  const labels = await chartData(page, 'populations', 'dose_labels');
+  const covered = labels.reduce((n, l) => n + l.doses, 0);
+  if (covered !== doses.length) fail(`daily doses: labels stand for ${covered} doses, not ${doses.length}`);
+  else if (labels.length >= doses.length) fail(`daily doses: ${labels.length} labels for ${doses.length} close doses (no clustering)`);
+  else console.log(`ok: daily doses: ${doses.length} doses, ${labels.length} labels, ${rules} rules`);
+  const caption = await page.textContent('#chart-state_M + figcaption');
+  if (!/stays at 0/.test(caption)) fail(`the constant drug's caption does not say it stays at 0: "${caption}"`);
   await page.close();
 }
 
@@ -246,6 +323,9 @@ async function main() {
   const wellMixed = path.join(work, 'well_mixed');
   run(args.nksim, ['run', 'scenarios/default.toml', '--out', wellMixed, '--report', '--quiet'],
       args.source);
+  const dailyDoses = path.join(work, 'daily_doses');
+  run(args.nksim, ['run', 'tests/report/scenarios/daily_doses.toml', '--out', dailyDoses,
+                   '--report', '--quiet'], args.source);
   run(args.fixtures, [path.join(work, 'fixtures')]);
   const spatial = path.join(work, 'fixtures', 'spatial');
   const trial = path.join(work, 'fixtures', 'trial');
@@ -261,6 +341,7 @@ async function main() {
   });
   try {
     await checkWellMixed(browser, wellMixed, work);
+    await checkDailyDoses(browser, dailyDoses, work);
     await checkSpatial(browser, spatial, work, expectedCells);
     await checkTrial(browser, trial, work);
   } finally {
