@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +100,28 @@ TEST(ChartLabels, LabelsOnOneLineNeverOverlap) {
   ASSERT_GT(labels.front().count, 1u);
   EXPECT_EQ(labels.front().text, std::to_string(labels.front().count) + " doses");
   EXPECT_THROW(cluster_labels({1, 2}, {"a"}, 1, 1, "doses"), Error);
+}
+
+// Every shipped spatial scenario with an NK mechanism writes snapshots (so that its report
+// draws the tissue and ParaView has something to open): at least two during the run.
+TEST(Scenarios, EveryNkScenarioWritesSnapshots) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(NKSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const toml::table root = toml::parse_file(entry.path().string());
+    if (root["simulation"]["engine"].value_or(std::string()) != "spatial") continue;
+    bool nk = false;
+    if (const auto* mechanisms = root["mechanisms"].as_table()) {
+      for (const auto& [name, table] : *mechanisms) nk = nk || name.str().starts_with("nk_");
+    }
+    if (!nk) continue;
+    ++checked;
+    const double interval = root["simulation"]["snapshot_interval_min"].value_or(0.0);
+    const double end = root["simulation"]["end_time_min"].value_or(0.0);
+    EXPECT_GT(interval, 0) << entry.path();
+    EXPECT_LE(2 * interval, end) << entry.path();
+  }
+  EXPECT_GE(checked, 10);
 }
 
 TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
