@@ -280,6 +280,58 @@ async function checkSpatial(browser, dir, work, expectedCells) {
   await page.close();
 }
 
+// A real NK run (scenarios/spheroid_infusion.toml): kill read-outs as tables, kills per hour by
+// pathway equal to summary.json, NK states and MHC-I histograms that agree with counts.csv at
+// the snapshot times, and one dashed rule per dose on each time chart.
+async function checkNk(browser, dir, work) {
+  const charts = ['counts', 'kills', 'nk_states', 'mhc_i', 'fields'];
+  const page = await openReport(browser, path.join(dir, 'report.html'), charts,
+                                path.join(work, 'nk.png'));
+  const summary = readJson(path.join(dir, 'summary.json'));
+  const counts = readCsv(path.join(dir, 'counts.csv'));
+  const nk = summary.readouts.nk_recognition_kill.effectors.nk;
+  compareRows('NK kills per hour', await chartData(page, 'kills', 'kills'),
+              nk.kills_per_hour.flatMap((k, h) => [
+                { start_min: 60 * h, pathway: 'granzyme', kills: nk.kills_per_hour_granzyme[h] },
+                { start_min: 60 * h, pathway: 'death receptor',
+                  kills: nk.kills_per_hour_death_receptor[h] }]));
+  const atTime = (t) => counts.find((row) => row.time_min === t);
+  const states = await chartData(page, 'nk_states', 'nk_states');
+  let checked = 0;
+  for (const row of states.filter((r) => r.measure === 'alive')) {
+    const c = atTime(row.time_min);
+    if (!c) continue;
+    ++checked;
+    if (c.nk_live !== row.cells) fail(`NK states: ${row.cells} alive at minute ${row.time_min}, counts.csv has ${c.nk_live}`);
+  }
+  for (const row of states) {
+    const alive = states.find((r) => r.time_min === row.time_min && r.measure === 'alive').cells;
+    if (row.cells > alive) fail(`NK states: ${row.measure} ${row.cells} > ${alive} alive at minute ${row.time_min}`);
+  }
+  if (checked < 2) fail(`NK states: only ${checked} snapshot times found in counts.csv`);
+  else console.log(`ok: NK states: alive equals counts.csv at ${checked} snapshot times`);
+  const mhc = await chartData(page, 'mhc_i', 'mhc_i');
+  for (const snapshot of new Set(mhc.map((r) => r.snapshot))) {
+    const cells = mhc.filter((r) => r.snapshot === snapshot).reduce((n, r) => n + r.cells, 0);
+    const c = atTime(Number(snapshot.replace('minute ', '')));
+    if (!c || c.tumour_live !== cells) fail(`MHC-I: ${cells} tumour cells at ${snapshot}, counts.csv has ${c?.tumour_live}`);
+    else console.log(`ok: MHC-I histogram at ${snapshot}: ${cells} cells = tumour_live`);
+  }
+  // scenarios/spheroid_infusion.toml: 3 doses, at 0, 480 and 960 minutes.
+  for (const id of ['counts', 'kills', 'nk_states']) {
+    compareRows(`NK doses on ${id}`, await chartData(page, id, 'nk_doses'),
+                [0, 480, 960].map((t) => ({ time_min: t })));
+    const rules = await markCount(page, id, 'nk_doses_rules_marks');
+    if (rules !== 3) fail(`${id}: ${rules} dose rules drawn, expected 3`);
+  }
+  const tables = await page.textContent('main');
+  for (const text of ['killed by effector cells', 'contact to death, granzyme', 'serial killers']) {
+    if (!tables.includes(text)) fail(`NK report: no "${text}" row in the kill tables`);
+  }
+  if (/\{"/.test(tables)) fail('NK report: raw JSON text in the page');
+  await page.close();
+}
+
 async function checkTrial(browser, dir, work) {
   const charts = ['response_rates', 'waterfall', 'kaplan_meier', 'swimmer', 'spider', 'prcc'];
   const page = await openReport(browser, path.join(dir, 'report.html'), charts,
@@ -326,6 +378,9 @@ async function main() {
   const dailyDoses = path.join(work, 'daily_doses');
   run(args.nksim, ['run', 'tests/report/scenarios/daily_doses.toml', '--out', dailyDoses,
                    '--report', '--quiet'], args.source);
+  const nk = path.join(work, 'nk');
+  run(args.nksim, ['run', 'scenarios/spheroid_infusion.toml', '--out', nk, '--report', '--quiet'],
+      args.source);
   run(args.fixtures, [path.join(work, 'fixtures')]);
   const spatial = path.join(work, 'fixtures', 'spatial');
   const trial = path.join(work, 'fixtures', 'trial');
@@ -343,6 +398,7 @@ async function main() {
     await checkWellMixed(browser, wellMixed, work);
     await checkDailyDoses(browser, dailyDoses, work);
     await checkSpatial(browser, spatial, work, expectedCells);
+    await checkNk(browser, nk, work);
     await checkTrial(browser, trial, work);
   } finally {
     await browser.close();

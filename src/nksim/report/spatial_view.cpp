@@ -9,6 +9,7 @@
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/spatial_nk.h"
 #include "nksim/report/views.h"
 
 namespace nksim::report {
@@ -102,6 +103,25 @@ CountColumn split_count_column(const std::string& column, const std::vector<std:
   }
   const std::string state = column.size() > best.size() ? column.substr(best.size() + 1) : "";
   return {column, best, state};
+}
+
+// A summary.json value for people: strings as they are, lists joined, objects as
+// "key: value" pairs; numbers in short form.
+std::string readable(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return format_number(value.get<double>(), 6);
+  std::string text;
+  if (value.is_array()) {
+    for (const auto& v : value) text += (text.empty() ? "" : ", ") + readable(v);
+    return text;
+  }
+  if (value.is_object()) {
+    for (const auto& [k, v] : value.items()) {
+      text += (text.empty() ? "" : "; ") + k + ": " + readable(v);
+    }
+    return text;
+  }
+  return value.dump();
 }
 
 struct Snapshot {
@@ -284,33 +304,37 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
     type_of[c.column] = c.type;
     state_of[c.column] = c.state;
   }
+  const ScenarioFacts facts = read_scenario_facts(dir, summary);
   json x = {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
+  json count_lines = {
+      {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
+      {"transform",
+       {{{"fold", count_names}, {"as", {"column", "cells"}}},
+        {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
+        {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
+      {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
+      {"encoding",
+       {{"x", x},
+        {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
+        {"color",
+         {{"field", "type"},
+          {"type", "nominal"},
+          {"title", "Cell type"},
+          {"scale", {{"domain", type_domain}}}}},
+        {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
+        {"detail", {{"field", "column"}}},
+        {"tooltip",
+         {{{"field", "time_min"}, {"title", "minute"}},
+          {{"field", "type"}},
+          {{"field", "state"}},
+          {{"field", "cells"}}}}}}};
+  json count_layers = json::array({count_lines});
+  for (auto& l : dose_layers(facts.doses, end_min)) count_layers.push_back(l);
   page.heading("Cell counts by type and state");
-  page.chart("counts",
-             {{"width", 800},
-              {"height", 360},
-              {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-              {"transform",
-               {{{"fold", count_names}, {"as", {"column", "cells"}}},
-                {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
-                {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
-              {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-              {"encoding",
-               {{"x", x},
-                {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
-                {"color",
-                 {{"field", "type"},
-                  {"type", "nominal"},
-                  {"title", "Cell type"},
-                  {"scale", {{"domain", type_domain}}}}},
-                {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
-                {"detail", {{"field", "column"}}},
-                {"tooltip",
-                 {{{"field", "time_min"}, {"title", "minute"}},
-                  {{"field", "type"}},
-                  {{"field", "state"}},
-                  {{"field", "cells"}}}}}}},
-             "Number of cells of each type (colour) in each state (line style) over time.");
+  page.chart("counts", {{"width", 800}, {"height", 360}, {"layer", count_layers}},
+             "Number of cells of each type (colour) in each state (line style) over time." +
+                 std::string(facts.doses.empty() ? "" : " Dashed blue lines: doses."));
+  nk_sections(page, summary, snapshots, facts);
   if (!field_names.empty()) {
     page.heading("Signalling molecules (field totals)");
     page.chart("fields",
@@ -412,7 +436,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   page.heading("Run");
   std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
   for (const auto& [key, value] : summary.items()) {
-    rows.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+    if (key == "readouts") continue;  // shown as tables above
+    rows.push_back({key, readable(value)});
   }
   page.table(rows, "summary.json");
   return page;
