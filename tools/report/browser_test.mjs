@@ -284,7 +284,7 @@ async function checkSpatial(browser, dir, work, expectedCells) {
 // pathway equal to summary.json, NK states and MHC-I histograms that agree with counts.csv at
 // the snapshot times, and one dashed rule per dose on each time chart.
 async function checkNk(browser, dir, work) {
-  const charts = ['counts', 'kills', 'nk_states', 'mhc_i', 'fields'];
+  const charts = ['counts', 'kills', 'nk_states', 'mhc_i', 'fields', 'field_ifn_gamma'];
   const page = await openReport(browser, path.join(dir, 'report.html'), charts,
                                 path.join(work, 'nk.png'));
   const summary = readJson(path.join(dir, 'summary.json'));
@@ -323,6 +323,28 @@ async function checkNk(browser, dir, work) {
                 [0, 480, 960].map((t) => ({ time_min: t })));
     const rules = await markCount(page, id, 'nk_doses_rules_marks');
     if (rules !== 3) fail(`${id}: ${rules} dose rules drawn, expected 3`);
+  }
+  // Heat maps: 800 µm / 20 µm voxels = 40 per side, so no block averaging; each map's sum times
+  // the voxel volume (20 µm)³ is the field total of counts.csv at that time (values rounded to
+  // 3 significant digits: within 1 %).
+  const heat = await chartData(page, 'field_ifn_gamma', 'field');
+  const times = [...new Set(heat.map((r) => r.tm))];
+  if (times.length !== 4) fail(`heat map: ${times.length} snapshots drawn, expected 4`);
+  for (const t of times) {
+    const cells = heat.filter((r) => r.tm === t);
+    const total = cells.reduce((n, r) => n + r.v, 0) * 8000;
+    const expected = atTime(t)?.ifn_gamma_total;
+    if (cells.length !== 1600) fail(`heat map at minute ${t}: ${cells.length} squares, expected 40 x 40`);
+    if (expected === undefined || Math.abs(total - expected) > 0.01 * Math.abs(expected) + 1e-6) {
+      fail(`heat map at minute ${t}: sum x voxel volume ${total}, counts.csv total ${expected}`);
+    } else {
+      console.log(`ok: heat map at minute ${t}: sum x voxel volume ${total.toPrecision(4)} = total ${expected.toPrecision(4)}`);
+    }
+  }
+  const fieldTitles = await page.evaluate(() => [...document.querySelectorAll(
+    '#chart-fields g.role-axis-title text')].map((t) => t.textContent));
+  if (!fieldTitles.some((t) => t.includes('µm³')) || fieldTitles.some((t) => /field units/.test(t))) {
+    fail(`field totals: axis titles without units: ${fieldTitles}`);
   }
   const tables = await page.textContent('main');
   for (const text of ['killed by effector cells', 'contact to death, granzyme', 'serial killers']) {

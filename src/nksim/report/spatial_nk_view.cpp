@@ -8,7 +8,7 @@
 #include "nksim/core/text.h"
 #include "nksim/report/chart_labels.h"
 #include "nksim/report/report_inputs.h"
-#include "nksim/report/spatial_nk.h"
+#include "nksim/report/spatial_sections.h"
 
 namespace nksim::report {
 namespace {

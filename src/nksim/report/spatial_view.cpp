@@ -9,7 +9,7 @@
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
 #include "nksim/report/report_inputs.h"
-#include "nksim/report/spatial_nk.h"
+#include "nksim/report/spatial_sections.h"
 #include "nksim/report/views.h"
 
 namespace nksim::report {
@@ -335,27 +335,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
              "Number of cells of each type (colour) in each state (line style) over time." +
                  std::string(facts.doses.empty() ? "" : " Dashed blue lines: doses."));
   nk_sections(page, summary, snapshots, facts);
-  if (!field_names.empty()) {
-    page.heading("Signalling molecules (field totals)");
-    page.chart("fields",
-               {{"width", 800},
-                {"height", 300},
-                {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-                {"transform", {{{"fold", field_names}, {"as", {"field", "total"}}}}},
-                {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-                {"encoding",
-                 {{"x", x},
-                  {"y",
-                   {{"field", "total"},
-                    {"type", "quantitative"},
-                    {"title", "Total amount in the tissue (field units)"}}},
-                  {"color", {{"field", "field"}, {"type", "nominal"}, {"title", "Field"}}},
-                  {"tooltip",
-                   {{{"field", "time_min"}, {"title", "minute"}},
-                    {{"field", "field"}},
-                    {{"field", "total"}}}}}}},
-               "Total of each diffusing field over the whole grid.");
-  }
+  field_sections(page, table_records(counts), field_names, snapshots, facts);
 
   page.heading("The tissue at chosen times");
   if (snapshots.empty()) {
