@@ -7,11 +7,12 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 #include <sys/wait.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include "nksim/core/error.h"
+#include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
 #include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
@@ -19,6 +20,8 @@
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/spatial_inputs.h"
+#include "nksim/report/views.h"
 
 namespace nksim::report {
 namespace {
@@ -124,6 +127,58 @@ TEST(Scenarios, EveryNkScenarioWritesSnapshots) {
   EXPECT_GE(checked, 10);
 }
 
+// Wilson score interval, 95 %: centre (p + z²/2n)/(1 + z²/n), half-width
+// z sqrt(p(1-p)/n + z²/4n²)/(1 + z²/n). By hand for 5 of 10: p = 0.5, z² = 3.8416,
+// 1 + z²/n = 1.38416, centre 0.5, half 1.96 * sqrt(0.025 + 0.009604) / 1.38416 = 0.263411.
+TEST(Sweep, WilsonIntervalByHand) {
+  const auto [lo, hi] = wilson_interval(5, 10);
+  EXPECT_NEAR(lo, 0.5 - 0.263411, 1e-6);
+  EXPECT_NEAR(hi, 0.5 + 0.263411, 1e-6);
+  // 0 of 20: [0, (z²/n) / (1 + z²/n)] = [0, 0.19208 / 1.19208] = [0, 0.161130].
+  const auto [lo0, hi0] = wilson_interval(0, 20);
+  EXPECT_DOUBLE_EQ(lo0, 0.0);
+  EXPECT_NEAR(hi0, 0.161130, 1e-6);
+  // All of them: the mirror image.
+  const auto [lo1, hi1] = wilson_interval(20, 20);
+  EXPECT_NEAR(lo1, 1 - 0.161130, 1e-6);
+  EXPECT_DOUBLE_EQ(hi1, 1.0);
+  EXPECT_EQ(wilson_interval(0, 0), (std::pair<double, double>{0.0, 1.0}));
+}
+
+// Dose times from nk_infusion doses: repeats expanded, sorted, cut at the end of the run.
+TEST(SpatialInputs, DoseTimesExpandRepeats) {
+  const nlohmann::json doses = nlohmann::json::parse(R"([
+    {"type": "nk", "time_min": 0, "repeats": 3, "repeat_every_min": 480, "count": 100},
+    {"type": "car_nk", "time_min": 100, "effector_to_target": 2}])");
+  const auto marks = nk_doses(doses, 1000);
+  ASSERT_EQ(marks.size(), 4u);  // 0, 100, 480, 960 (1440 is after the end)
+  EXPECT_DOUBLE_EQ(marks[0].time_min, 0);
+  EXPECT_EQ(marks[1].label, "dose: E:T 2 car_nk");
+  EXPECT_DOUBLE_EQ(marks[2].time_min, 480);
+  EXPECT_EQ(marks[3].label, "dose: 100 nk");
+  EXPECT_DOUBLE_EQ(marks[3].time_min, 960);
+}
+
+// A scenario edited after the run must not lend its dose times to the report.
+TEST(SpatialInputs, ScenarioIsUsedOnlyWhenItsHashMatches) {
+  const fs::path dir = fresh_dir("facts");
+  const std::string text =
+      "[simulation]\ndomain_min_um = [-5, -6]\nvoxel_um = 10\n"
+      "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\ntime_min = 30\ncount = 5\n";
+  write_text(dir / "scenario.toml", text);
+  nlohmann::json summary = {{"scenario_hash", fnv1a_hex(text)}, {"end_time_min", 60}};
+  const ScenarioFacts facts = read_scenario_facts(dir, summary);
+  EXPECT_EQ(facts.missing, "");
+  ASSERT_EQ(facts.doses.size(), 1u);
+  EXPECT_DOUBLE_EQ(facts.doses[0].time_min, 30);
+  EXPECT_DOUBLE_EQ(facts.domain_min_um[1], -6);
+  EXPECT_DOUBLE_EQ(facts.voxel_um, 10);
+  summary["scenario_hash"] = fnv1a_hex(text + " ");
+  const ScenarioFacts changed = read_scenario_facts(dir, summary);
+  EXPECT_TRUE(changed.doses.empty());
+  EXPECT_NE(changed.missing.find("hash"), std::string::npos);
+}
+
 TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
   EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
   const std::string json = script_safe_json({{"label", "</script><b>"}});
@@ -214,6 +269,9 @@ TEST(Report, DetectsTheKindOfDirectory) {
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kWellMixed);
   write_text(dir / "summary.json", R"({"engine": "spatial"})");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kSpatial);
+  write_text(dir / "summary.json", R"({"engine": "spatial", "sweep": {}})");
+  EXPECT_EQ(detect_report_kind(dir), ReportKind::kSweep);
+  EXPECT_STREQ(report_kind_name(ReportKind::kSweep), "sweep");
   write_text(dir / "analysis.json", "{}");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kTrial);
 }

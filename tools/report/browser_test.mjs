@@ -354,6 +354,42 @@ async function checkNk(browser, dir, work) {
   await page.close();
 }
 
+// The killing assay (a [sweep] of E:T): one report of its own with the dose-response, equal to
+// summary.json's specific lysis, each point inside its interval, and a report per condition.
+async function checkSweep(browser, dir, work) {
+  const page = await openReport(browser, path.join(dir, 'report.html'), ['lysis'],
+                                path.join(work, 'sweep.png'));
+  const summary = readJson(path.join(dir, 'summary.json'));
+  const expected = summary.specific_lysis.by_value;
+  const lysis = await chartData(page, 'lysis', 'lysis');
+  if (lysis.length !== expected.length) fail(`sweep: ${lysis.length} points, ${expected.length} in summary.json`);
+  for (let i = 0; i < Math.min(lysis.length, expected.length); ++i) {
+    const [got, want] = [lysis[i], expected[i]];
+    if (got.value !== want.value || Math.abs(got.specific_lysis_percent - want.specific_lysis_percent) > 1e-9) {
+      fail(`sweep: point ${i} is (${got.value}, ${got.specific_lysis_percent}), summary.json has (${want.value}, ${want.specific_lysis_percent})`);
+    }
+    if (!(got.lower <= got.specific_lysis_percent && got.specific_lysis_percent <= got.upper)) {
+      fail(`sweep: point ${i} outside its interval [${got.lower}, ${got.upper}]`);
+    }
+  }
+  console.log(`ok: sweep: ${lysis.length} points equal summary.json's specific lysis, inside their intervals`);
+  const points = await markCount(page, 'lysis', 'lysis_points_marks');
+  if (points !== expected.length) fail(`sweep: ${points} points drawn, expected ${expected.length}`);
+  const links = await page.$$eval('a[href$="report.html"]', (as) => as.map((a) => a.getAttribute('href')));
+  if (links.length !== summary.conditions.length) fail(`sweep: ${links.length} condition links, expected ${summary.conditions.length}`);
+  for (const link of links) {
+    if (!fs.existsSync(path.join(dir, link))) fail(`sweep: ${link} does not exist`);
+  }
+  await page.close();
+  // A condition's report marks its dose (read from the condition's scenario.toml).
+  const last = summary.conditions[summary.conditions.length - 1].out_dir;
+  const condition = await openReport(browser, path.join(dir, last, 'report.html'),
+                                     ['counts', 'kills'], path.join(work, 'sweep_condition.png'));
+  const doses = await chartData(condition, 'counts', 'nk_doses');
+  if (doses.length !== 1) fail(`sweep condition ${last}: ${doses.length} dose markers, expected 1`);
+  await condition.close();
+}
+
 async function checkTrial(browser, dir, work) {
   const charts = ['response_rates', 'waterfall', 'kaplan_meier', 'swimmer', 'spider', 'prcc'];
   const page = await openReport(browser, path.join(dir, 'report.html'), charts,
@@ -403,6 +439,9 @@ async function main() {
   const nk = path.join(work, 'nk');
   run(args.nksim, ['run', 'scenarios/spheroid_infusion.toml', '--out', nk, '--report', '--quiet'],
       args.source);
+  const sweep = path.join(work, 'killing_assay');
+  run(args.nksim, ['run', 'scenarios/killing_assay.toml', '--out', sweep, '--report', '--quiet'],
+      args.source);
   run(args.fixtures, [path.join(work, 'fixtures')]);
   const spatial = path.join(work, 'fixtures', 'spatial');
   const trial = path.join(work, 'fixtures', 'trial');
@@ -421,6 +460,7 @@ async function main() {
     await checkDailyDoses(browser, dailyDoses, work);
     await checkSpatial(browser, spatial, work, expectedCells);
     await checkNk(browser, nk, work);
+    await checkSweep(browser, sweep, work);
     await checkTrial(browser, trial, work);
   } finally {
     await browser.close();
