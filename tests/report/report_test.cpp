@@ -186,6 +186,33 @@ TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
   EXPECT_EQ(nlohmann::json::parse(json)["label"], "</script><b>");
 }
 
+// three.js is inlined only in pages with a 3-D view; such a page without it is an error that
+// names scripts/setup.sh.
+TEST(HtmlPage, ThreeDViewsInlineThreeJsOnlyWhenNeeded) {
+  ChartLibrary library;
+  library.vega = "/*vega*/";
+  library.three = "/*three.js inline*/";
+  library.three_version = "three 0.159.0";
+  HtmlPage flat("flat");
+  flat.chart("a", nlohmann::json::object(), "");
+  EXPECT_EQ(flat.render(library).find("three.js inline"), std::string::npos);
+  HtmlPage deep("deep");
+  deep.scene3d("tissue", {{"x", {1.5}}, {"y", {2}}, {"z", {3}}, {"r", {4}}, {"k", {0}}}, "cells");
+  const std::string page = deep.render(library);
+  EXPECT_NE(page.find("/*three.js inline*/"), std::string::npos);
+  EXPECT_NE(page.find("id=\"scene-tissue\""), std::string::npos);
+  EXPECT_NE(page.find("\"x\":[1.5]"), std::string::npos);
+  EXPECT_NE(page.find("three 0.159.0"), std::string::npos);
+  EXPECT_THROW(deep.scene3d("tissue", nlohmann::json::object(), ""), Error);
+  library.three.clear();
+  try {
+    (void)deep.render(library);
+    ADD_FAILURE() << "a 3-D page rendered without three.js";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("scripts/setup.sh"), std::string::npos) << e.what();
+  }
+}
+
 TEST(HtmlPage, RejectsBadAndRepeatedChartIds) {
   HtmlPage page("t");
   page.chart("a", nlohmann::json::object(), "");

@@ -176,7 +176,7 @@ async function checkReadable(page, report, charts) {
       for (const legend of svg.querySelectorAll('g.role-legend')) {
         pairs(id, 'legend labels', [...legend.querySelectorAll('g.role-legend-label text')]);
       }
-      pairs(id, 'text marks', [...svg.querySelectorAll('g.mark-text text')]);
+      pairs(id, 'text marks', [...svg.querySelectorAll('g.role-mark.mark-text text')]);
     }
     return found;
   }, charts);
@@ -390,6 +390,53 @@ async function checkSweep(browser, dir, work) {
   await condition.close();
 }
 
+// A 3-D run (scenarios/spheroid_infusion_3d.toml): slices by default, and an interactive 3-D
+// view (three.js, inlined) holding every cell of the last snapshot, drawn, turning on drag.
+async function checkThreeD(browser, dir, work) {
+  const page = await openReport(browser, path.join(dir, 'report.html'), ['counts', 'kills'],
+                                path.join(work, 'three_d.png'));
+  const counts = readCsv(path.join(dir, 'counts.csv'));
+  const last = counts[counts.length - 1];
+  const agents = Object.entries(last).filter(([k]) => k !== 'time_min' && !k.endsWith('_total'))
+    .reduce((n, [, v]) => n + v, 0);
+  const state = await page.evaluate(() => ({
+    scene: document.getElementById('scene-tissue_3d')?.dataset.scene,
+    record: window.nksimScenes?.tissue_3d,
+  }));
+  if (state.scene !== 'ok') fail(`3-D view: data-scene is ${state.scene} (expected ok)`);
+  if (state.record?.spheres !== agents) fail(`3-D view: ${state.record?.spheres} spheres, counts.csv has ${agents} cells at the end`);
+  else console.log(`ok: 3-D view: ${agents} spheres = cells in counts.csv at minute ${last.time_min}`);
+  // Pixels: the canvas is not blank, and dragging turns the tissue (a new picture).
+  const pixels = () => page.evaluate(() => {
+    const canvas = document.querySelector('#scene-tissue_3d canvas');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width; copy.height = canvas.height;
+    const context = copy.getContext('2d');
+    context.drawImage(canvas, 0, 0);
+    const data = context.getImageData(0, 0, copy.width, copy.height).data;
+    let coloured = 0, hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ++coloured;
+      hash = (hash * 31 + data[i] + 7 * data[i + 1]) % 1000000007;
+    }
+    return { coloured, total: data.length / 4, hash };
+  });
+  const before = await pixels();
+  if (before.coloured < 0.02 * before.total) fail(`3-D view: only ${before.coloured} coloured pixels`);
+  await page.locator('#scene-tissue_3d canvas').scrollIntoViewIfNeeded();
+  const box = await page.locator('#scene-tissue_3d canvas').boundingBox();
+  await page.mouse.move(box.x + 300, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 420, box.y + 260, { steps: 5 });
+  await page.mouse.up();
+  const after = await pixels();
+  if (after.hash === before.hash) fail('3-D view: dragging did not turn the tissue');
+  else console.log(`ok: 3-D view: ${before.coloured} coloured pixels; dragging redraws it`);
+  const captions = await page.$$eval('figcaption', (f) => f.map((e) => e.textContent));
+  if (!captions.some((c) => /in the slice z =/.test(c))) fail('3-D run: the tissue pictures are not slices');
+  await page.close();
+}
+
 async function checkTrial(browser, dir, work) {
   const charts = ['response_rates', 'waterfall', 'kaplan_meier', 'swimmer', 'spider', 'prcc'];
   const page = await openReport(browser, path.join(dir, 'report.html'), charts,
@@ -442,6 +489,9 @@ async function main() {
   const sweep = path.join(work, 'killing_assay');
   run(args.nksim, ['run', 'scenarios/killing_assay.toml', '--out', sweep, '--report', '--quiet'],
       args.source);
+  const threeD = path.join(work, 'three_d');
+  run(args.nksim, ['run', 'scenarios/spheroid_infusion_3d.toml', '--out', threeD, '--report',
+                   '--quiet'], args.source);
   run(args.fixtures, [path.join(work, 'fixtures')]);
   const spatial = path.join(work, 'fixtures', 'spatial');
   const trial = path.join(work, 'fixtures', 'trial');
@@ -461,6 +511,7 @@ async function main() {
     await checkSpatial(browser, spatial, work, expectedCells);
     await checkNk(browser, nk, work);
     await checkSweep(browser, sweep, work);
+    await checkThreeD(browser, threeD, work);
     await checkTrial(browser, trial, work);
   } finally {
     await browser.close();

@@ -233,6 +233,39 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
           {{"field", "z_um"}, {"format", ".1f"}}}}}}};
 }
 
+constexpr double kSlice3dUm = 20;  // about two cell diameters
+
+// The cells of a snapshot as a 3-D scene (HtmlPage::scene3d): one category per type and
+// state, coordinates to 0.1 µm.
+json scene_of(const Snapshot& snapshot) {
+  json categories = json::array(), colours = json::array();
+  json x = json::array(), y = json::array(), z = json::array(), r = json::array();
+  json k = json::array();
+  const auto tenth = [](double v) { return std::round(v * 10) / 10; };
+  for (const auto& cell : snapshot.cells) {
+    const std::string name =
+        cell["type"].get<std::string>() + " " + cell["state"].get<std::string>();
+    auto it = std::find(categories.begin(), categories.end(), name);
+    if (it == categories.end()) {
+      categories.push_back(name);
+      colours.push_back(kOkabeIto[(categories.size() - 1) % std::size(kOkabeIto)]);
+      it = categories.end() - 1;
+    }
+    k.push_back(it - categories.begin());
+    x.push_back(tenth(cell["x_um"].get<double>()));
+    y.push_back(tenth(cell["y_um"].get<double>()));
+    z.push_back(tenth(cell["z_um"].get<double>()));
+    r.push_back(tenth(cell["radius_um"].get<double>()));
+  }
+  return {{"categories", categories},
+          {"colours", colours},
+          {"x", x},
+          {"y", y},
+          {"z", z},
+          {"r", r},
+          {"k", k}};
+}
+
 }  // namespace
 
 HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
@@ -337,13 +370,17 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   nk_sections(page, summary, snapshots, facts);
   field_sections(page, table_records(counts), field_names, snapshots, facts);
 
+  // 3-D tissue is drawn as slices through its middle unless --slice says otherwise (a slice
+  // thicker than the tissue is a projection).
+  const bool three_d = summary.value("dimension", 2) == 3;
+  const double slice_um = options.slice_um > 0 ? options.slice_um : three_d ? kSlice3dUm : 0;
   page.heading("The tissue at chosen times");
   if (snapshots.empty()) {
     page.paragraph("This run wrote no snapshots (snapshots/snapshot_NNNNNN.h5).", "note");
   } else {
     page.paragraph(
-        options.slice_um > 0
-            ? "Each picture shows the cells in a slice " + format_number(options.slice_um, 4) +
+        slice_um > 0
+            ? "Each picture shows the cells in a slice " + format_number(slice_um, 4) +
                   " µm thick through the middle of the tissue (along z), seen from above, "
                   "drawn at their true radius, coloured by cell type, with their state as the "
                   "marker shape."
@@ -356,8 +393,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                                                ? chosen(snapshots.size(), options.max_snapshots)
                                                : nearest_to(snapshots, options.snapshot_times_min);
     for (std::size_t index : picks) {
-      Snapshot snapshot =
-          read_snapshot(snapshots[index], options.max_cells_per_snapshot, options.slice_um);
+      Snapshot snapshot = read_snapshot(snapshots[index], options.max_cells_per_snapshot, slice_um);
       x0 = std::min(x0, snapshot.x0);
       x1 = std::max(x1, snapshot.x1);
       y0 = std::min(y0, snapshot.y0);
@@ -381,10 +417,10 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                       snapshots[index].filename().string() + ")";
       std::string caption = std::to_string(snapshot.total) + " cells at minute " +
                             format_number(snapshot.time_min, 5);
-      if (options.slice_um > 0) {
+      if (slice_um > 0) {
         caption += "; " + std::to_string(snapshot.selected) +
                    " in the slice z = " + format_number(snapshot.slice_z_um, 4) + " ± " +
-                   format_number(options.slice_um / 2, 4) + " µm";
+                   format_number(slice_um / 2, 4) + " µm";
       }
       if (!snapshot.cells.empty() && snapshot.cells.size() < snapshot.selected) {
         caption +=
@@ -392,6 +428,16 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
       }
       page.chart("snapshot_" + std::to_string(index), spec, caption + ".");
     }
+  }
+  if (three_d && !snapshots.empty()) {
+    const Snapshot last = read_snapshot(snapshots.back(), options.max_cells_per_snapshot, 0);
+    page.heading("The tissue in 3-D");
+    page.scene3d("tissue_3d", scene_of(last),
+                 "Every cell at minute " + format_number(last.time_min, 5) + " (" +
+                     snapshots.back().filename().string() + "), " +
+                     std::to_string(last.cells.size()) + " of " + std::to_string(last.total) +
+                     " drawn, at its true radius, coloured by type and state. Drag to turn, "
+                     "scroll to zoom.");
   }
   if (fs::exists(dir / "snapshots.xdmf")) {
     page.raw_html(
