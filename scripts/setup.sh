@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages nksim needs, and the npm packages of tools/report (the charting
 # library embedded in HTML reports, three.js for the 3-D views of 3-D spatial runs, and
-# playwright-core for the browser test, which drives Debian's chromium). Idempotent: when everything is there it only checks (about a second) and
-# installs nothing. Needs root or sudo for apt-get, and the npm registry for the first npm ci.
+# playwright-core for the browser test, which drives Debian's chromium). Idempotent: when
+# everything is there it only checks (about a second) and installs nothing. Needs root or sudo
+# for apt-get, and the npm registry for the first npm ci.
 set -euo pipefail
 
 packages=(
