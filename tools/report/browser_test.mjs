@@ -171,8 +171,9 @@ async function checkReadable(page, report, charts) {
       for (const axis of axes) {
         const title = axis.querySelector('g.role-axis-title text');
         if (!title || title.textContent.trim() === '') found.push(`${id}: an axis has no title`);
-        pairs(id, 'axis labels', [...axis.querySelectorAll('g.role-axis-label text')]);
       }
+      // Labels of all axes together: also those of x and y meeting at a corner.
+      pairs(id, 'axis labels', axes.flatMap((a) => [...a.querySelectorAll('g.role-axis-label text')]));
       for (const legend of svg.querySelectorAll('g.role-legend')) {
         pairs(id, 'legend labels', [...legend.querySelectorAll('g.role-legend-label text')]);
       }

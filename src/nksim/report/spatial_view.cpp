@@ -206,6 +206,8 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
          {{"field", "x_um"},
           {"type", "quantitative"},
           {"title", "x (µm)"},
+          // Room below the axis: the first x label must not run into the lowest y label.
+          {"axis", {{"labelPadding", 7}}},
           {"scale", {{"domain", {x0, x0 + extent}}, {"nice", false}}}}},
         {"y",
          {{"field", "y_um"},
