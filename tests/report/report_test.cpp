@@ -179,6 +179,26 @@ TEST(SpatialInputs, ScenarioIsUsedOnlyWhenItsHashMatches) {
   EXPECT_NE(changed.missing.find("hash"), std::string::npos);
 }
 
+TEST(SpatialInputs, UnitsFromTheCsvSidecar) {
+  const fs::path dir = fresh_dir("units");
+  EXPECT_TRUE(csv_units(dir / "counts.csv").empty());  // no sidecar: no units
+  write_text(dir / "counts.csv-metadata.json",
+             R"({"tableSchema": {"columns": [{"name": "time_min", "schema:unitText": "min"},
+                 {"name": "o2_total", "schema:unitText": "mmHg x um^3"}, {"name": "x"}]}})");
+  const auto units = csv_units(dir / "counts.csv");
+  EXPECT_EQ(units.size(), 2u);
+  EXPECT_EQ(units.at("o2_total"), "mmHg x um^3");
+  EXPECT_EQ(readable_unit(units.at("o2_total")), "mmHg × µm³");
+  EXPECT_EQ(readable_unit("um^2 x um"), "µm² × µm");
+  write_text(dir / "counts.csv-metadata.json", "{not json");
+  try {
+    (void)csv_units(dir / "counts.csv");
+    ADD_FAILURE() << "a malformed sidecar was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("counts.csv-metadata.json"), std::string::npos);
+  }
+}
+
 TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
   EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
   const std::string json = script_safe_json({{"label", "</script><b>"}});

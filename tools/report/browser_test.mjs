@@ -276,6 +276,12 @@ async function checkSpatial(browser, dir, work, expectedCells) {
   for (const id of ['snapshot_0', 'snapshot_1']) {
     compareRows(`spatial ${id} cells`, await chartData(page, id, 'cells'), expectedCells[id]);
   }
+  // Units from the counts.csv-metadata.json sidecar: the total's axis reads them.
+  const titles = await page.evaluate(() => [...document.querySelectorAll(
+    '#chart-fields g.role-axis-title text')].map((t) => t.textContent));
+  if (!titles.includes('Amount in the tissue (ng/mL × µm³)')) {
+    fail(`spatial field totals: the axis does not name the sidecar's unit: ${titles}`);
+  }
   const link = await page.getAttribute('a[href="snapshots.xdmf"]', 'href').catch(() => null);
   if (link !== 'snapshots.xdmf') fail('spatial report has no link to snapshots.xdmf');
   await page.close();

@@ -3,6 +3,8 @@
 // kMaxCells × kMaxCells squares and rounded to 3 significant digits to keep the page small.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -65,11 +67,25 @@ HeatMap read_heat_map(const fs::path& file, const std::string& field, const Scen
 
 void field_sections(HtmlPage& page, const json& counts_records,
                     const std::vector<std::string>& total_columns,
+                    const std::map<std::string, std::string>& units,
                     const std::vector<fs::path>& snapshots, const ScenarioFacts& facts) {
   if (total_columns.empty()) return;
   page.heading("Signalling molecules");
+  // Each field's concentration unit, from the sidecar's "<unit> x um^3" for its total (a run
+  // without a sidecar, or a field without a unit, says "concentration").
   json name_of = json::object();
-  for (const auto& c : total_columns) name_of[c] = c.substr(0, c.size() - 6);  // "_total"
+  std::map<std::string, std::string> concentration;
+  std::set<std::string> total_units;
+  for (const auto& c : total_columns) {
+    const std::string field = c.substr(0, c.size() - 6);  // "_total"
+    std::string unit = units.count(c) ? units.at(c) : "";
+    if (unit.ends_with(" x um^3")) unit.resize(unit.size() - 7);
+    concentration[field] = unit.empty() ? "concentration" : readable_unit(unit);
+    total_units.insert(concentration[field]);
+    name_of[c] = unit.empty() ? field : field + " (" + concentration[field] + ")";
+  }
+  const std::string total_unit =
+      total_units.size() == 1 ? *total_units.begin() + " × µm³" : "concentration × µm³";
   const std::string voxel = format_number(facts.voxel_um);
   page.chart(
       "fields",
@@ -86,7 +102,7 @@ void field_sections(HtmlPage& page, const json& counts_records,
           {{"field", "total"},
            {"type", "quantitative"},
            {"axis", {{"format", "~s"}}},
-           {"title", "Amount in the tissue (concentration × µm³)"}}},
+           {"title", "Amount in the tissue (" + total_unit + ")"}}},
          {"color", {{"field", "field"}, {"type", "nominal"}, {"title", "Field"}}},
          {"tooltip",
           {{{"field", "time_min"}, {"title", "minute"}},
@@ -94,8 +110,11 @@ void field_sections(HtmlPage& page, const json& counts_records,
            {{"field", "total"}, {"format", ".4~g"}}}}}}},
       "Each field's concentration summed over the grid times the voxel volume (" + voxel +
           " µm × " + voxel + " µm × " + voxel +
-          " µm; a 2-D tissue counts as a slab one voxel thick). The concentration unit is the "
-          "one the scenario uses for the field's initial and boundary values.");
+          " µm; a 2-D tissue counts as a slab one voxel thick)." +
+          std::string(total_units.count("concentration")
+                          ? " Where no unit is given, the concentration unit is the one the "
+                            "scenario uses for the field's initial and boundary values."
+                          : ""));
   if (snapshots.empty()) return;
   // Four snapshots, first and last included, side by side with one colour scale per field.
   std::vector<std::size_t> picks;
@@ -104,8 +123,7 @@ void field_sections(HtmlPage& page, const json& counts_records,
     picks.push_back(n == 1 ? snapshots.size() - 1 : i * (snapshots.size() - 1) / (n - 1));
   }
   const bool located = facts.missing.empty();
-  for (const auto& [column, name] : name_of.items()) {
-    const std::string field = name.get<std::string>();
+  for (const auto& [field, unit] : concentration) {
     json cells = json::array();
     double top = 0, square = 0;
     for (std::size_t index : picks) {
@@ -121,7 +139,7 @@ void field_sections(HtmlPage& page, const json& counts_records,
     }
     if (cells.empty()) continue;
     const std::string half = format_number(square / 2, 12);
-    const std::string unit = located ? " (µm)" : " (µm, assuming a 20 µm voxel at 0)";
+    const std::string where = located ? " (µm)" : " (µm, assuming a 20 µm voxel at 0)";
     page.chart("field_" + field,
                {{"data", {{"name", "field"}, {"values", cells}}},
                 {"transform",
@@ -133,14 +151,14 @@ void field_sections(HtmlPage& page, const json& counts_records,
                 {"width", 190},
                 {"height", 190},
                 {"encoding",
-                 {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"title", "x" + unit}}},
+                 {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"title", "x" + where}}},
                   {"x2", {{"field", "x1"}}},
-                  {"y", {{"field", "y0"}, {"type", "quantitative"}, {"title", "y" + unit}}},
+                  {"y", {{"field", "y0"}, {"type", "quantitative"}, {"title", "y" + where}}},
                   {"y2", {{"field", "y1"}}},
                   {"color",
                    {{"field", "v"},
                     {"type", "quantitative"},
-                    {"title", field},
+                    {"title", field + " (" + unit + ")"},
                     {"scale", {{"scheme", "viridis"}, {"domain", {0, top > 0 ? top : 1}}}}}},
                   {"column",
                    {{"field", "t"},

@@ -120,6 +120,40 @@ ScenarioFacts read_scenario_facts(const fs::path& dir, const json& summary) {
   return facts;
 }
 
+std::map<std::string, std::string> csv_units(const fs::path& csv_file) {
+  std::map<std::string, std::string> units;
+  const fs::path sidecar = csv_file.string() + "-metadata.json";
+  if (!fs::exists(sidecar)) return units;
+  std::ifstream in(sidecar);
+  const json metadata = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (metadata.is_discarded() || !metadata.is_object()) {
+    throw InputError(sidecar.string() + ": not valid JSON");
+  }
+  const json columns = metadata.value("tableSchema", json::object()).value("columns", json());
+  if (!columns.is_array()) {
+    throw InputError(sidecar.string() + ": tableSchema.columns must be an array");
+  }
+  for (const auto& c : columns) {
+    if (c.is_object() && c.contains("name") && c["name"].is_string() &&
+        c.contains("schema:unitText") && c["schema:unitText"].is_string()) {
+      units[c["name"].get<std::string>()] = c["schema:unitText"].get<std::string>();
+    }
+  }
+  return units;
+}
+
+std::string readable_unit(std::string unit) {
+  const std::pair<const char*, const char*> words[] = {
+      {" x ", " × "}, {"um^3", "µm³"}, {"um^2", "µm²"}, {"um", "µm"}};
+  for (const auto& [from, to] : words) {
+    for (auto at = unit.find(from); at != std::string::npos; at = unit.find(from, at)) {
+      unit.replace(at, std::string(from).size(), to);
+      at += std::string(to).size();
+    }
+  }
+  return unit;
+}
+
 NkSnapshot read_nk_snapshot(const fs::path& file, const std::vector<std::string>& effector_types) {
   const Hdf5File h5 = Hdf5File::open(file);
   NkSnapshot s;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,6 +35,14 @@ ScenarioFacts read_scenario_facts(const std::filesystem::path& dir, const nlohma
 
 // The dose times of a parsed scenario, up to end_min (repeats expanded).
 std::vector<DoseMark> nk_doses(const nlohmann::json& scenario_doses, double end_min);
+
+// Units of a CSV file's columns from its CSV-on-the-Web sidecar (<file>-metadata.json,
+// tableSchema.columns[].schema:unitText), by column name; empty when there is no sidecar.
+// Throws InputError naming the sidecar when it is malformed.
+std::map<std::string, std::string> csv_units(const std::filesystem::path& csv_file);
+
+// A unit as people read it: "ng/mL x um^3" -> "ng/mL × µm³".
+std::string readable_unit(std::string unit);
 
 // Effector and target columns of one snapshot.
 struct NkSnapshot {

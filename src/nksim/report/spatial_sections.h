@@ -35,8 +35,10 @@ HeatMap read_heat_map(const std::filesystem::path& file, const std::string& fiel
                       const ScenarioFacts& facts);
 
 // The field-totals chart (from counts.csv records) and one heat-map chart per field.
+// `units`: column units from counts.csv's sidecar (csv_units), possibly empty.
 void field_sections(HtmlPage& page, const nlohmann::json& counts_records,
                     const std::vector<std::string>& total_columns,
+                    const std::map<std::string, std::string>& units,
                     const std::vector<std::filesystem::path>& snapshots,
                     const ScenarioFacts& facts);
 

@@ -370,7 +370,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
              "Number of cells of each type (colour) in each state (line style) over time." +
                  std::string(facts.doses.empty() ? "" : " Dashed blue lines: doses."));
   nk_sections(page, summary, snapshots, facts);
-  field_sections(page, table_records(counts), field_names, snapshots, facts);
+  field_sections(page, table_records(counts), field_names, csv_units(dir / "counts.csv"), snapshots,
+                 facts);
 
   // 3-D tissue is drawn as slices through its middle unless --slice says otherwise (a slice
   // thicker than the tissue is a projection).
