@@ -439,6 +439,13 @@ async function checkThreeD(browser, dir, work) {
   const after = await pixels();
   if (after.hash === before.hash) fail('3-D view: dragging did not turn the tissue');
   else console.log(`ok: 3-D view: ${before.coloured} coloured pixels; dragging redraws it`);
+  // Living cells in their type's chart colour (Okabe-Ito in type order: tumour, nk).
+  const scene = await page.evaluate(
+    () => JSON.parse(document.getElementById('nksim-scenes').textContent).tissue_3d);
+  const colour = (name) => scene.colours[scene.categories.indexOf(name)];
+  if (colour('tumour live') !== '#E69F00' || colour('nk live') !== '#56B4E9') {
+    fail(`3-D view: living cells not in their chart colours: ${JSON.stringify(scene.categories)} ${JSON.stringify(scene.colours)}`);
+  }
   const captions = await page.$$eval('figcaption', (f) => f.map((e) => e.textContent));
   if (!captions.some((c) => /in the slice z =/.test(c))) fail('3-D run: the tissue pictures are not slices');
   await page.close();

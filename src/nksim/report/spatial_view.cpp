@@ -238,19 +238,28 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
 constexpr double kSlice3dUm = 20;  // about two cell diameters
 
 // The cells of a snapshot as a 3-D scene (HtmlPage::scene3d): one category per type and
-// state, coordinates to 0.1 µm.
-json scene_of(const Snapshot& snapshot) {
+// state, coordinates to 0.1 µm. Living cells take their type's colour in the charts (the
+// palette in `type_domain` order); dying and dead cells are grey.
+json scene_of(const Snapshot& snapshot, const json& type_domain) {
+  const auto colour_of = [&](const std::string& type, const std::string& state) -> std::string {
+    if (state.find("apopt") != std::string::npos) return "#999999";
+    if (dead_state(state)) return "#555555";
+    const auto at = std::find(type_domain.begin(), type_domain.end(), type);
+    const auto k = static_cast<std::size_t>(at - type_domain.begin());
+    return kOkabeIto[k % std::size(kOkabeIto)];
+  };
   json categories = json::array(), colours = json::array();
   json x = json::array(), y = json::array(), z = json::array(), r = json::array();
   json k = json::array();
   const auto tenth = [](double v) { return std::round(v * 10) / 10; };
   for (const auto& cell : snapshot.cells) {
-    const std::string name =
-        cell["type"].get<std::string>() + " " + cell["state"].get<std::string>();
+    const std::string type = cell["type"].get<std::string>();
+    const std::string state = cell["state"].get<std::string>();
+    const std::string name = type + " " + state;
     auto it = std::find(categories.begin(), categories.end(), name);
     if (it == categories.end()) {
       categories.push_back(name);
-      colours.push_back(kOkabeIto[(categories.size() - 1) % std::size(kOkabeIto)]);
+      colours.push_back(colour_of(type, state));
       it = categories.end() - 1;
     }
     k.push_back(it - categories.begin());
@@ -435,11 +444,12 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   if (three_d && !snapshots.empty()) {
     const Snapshot last = read_snapshot(snapshots.back(), options.max_cells_per_snapshot, 0);
     page.heading("The tissue in 3-D");
-    page.scene3d("tissue_3d", scene_of(last),
+    page.scene3d("tissue_3d", scene_of(last, type_domain),
                  "Every cell at minute " + format_number(last.time_min, 5) + " (" +
                      snapshots.back().filename().string() + "), " +
                      std::to_string(last.cells.size()) + " of " + std::to_string(last.total) +
-                     " drawn, at its true radius, coloured by type and state. Drag to turn, "
+                     " drawn, at its true radius, coloured by type (as in the charts; dying and "
+                     "dead cells grey). Drag to turn, "
                      "scroll to zoom.");
   }
   if (fs::exists(dir / "snapshots.xdmf")) {
