@@ -2,12 +2,16 @@
 //
 //   node tools/report/browser_test.mjs --nksim BIN --fixtures BIN --source DIR --work DIR
 //
-// 1. Runs the real CLI on scenarios/default.toml with --report (well-mixed), writes a spatial
-//    and a trial fixture with write_report_fixtures, and runs `nksim report` on each.
+// 1. Runs the real CLI with --report on scenarios/default.toml and
+//    tests/report/scenarios/daily_doses.toml (well-mixed), scenarios/spheroid_infusion.toml
+//    (2-D NK run), scenarios/killing_assay.toml (a sweep) and scenarios/spheroid_infusion_3d.toml
+//    (3-D), writes a spatial and a trial fixture with write_report_fixtures, and runs
+//    `nksim report` on each fixture.
 // 2. Opens each report.html in headless Chromium (playwright-core): no console errors, no
-//    network requests, every expected chart drawn with marks, a screenshot in --work.
+//    network requests, every expected chart drawn with marks, a screenshot in --work; on every
+//    chart, axis titles present, no "NaN" text and no overlapping labels.
 // 3. Reads the data embedded in each chart back from the Vega views and compares it with the
-//    run's own CSV/JSON files, value by value.
+//    run's own CSV/JSON files, value by value, and checks mark counts (doses, points, spheres).
 // Missing Chromium or node_modules is a failure with a message saying what to install.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -516,8 +520,10 @@ async function main() {
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // WebGL for the 3-D view comes from SwiftShader (software); newer Chromium wants it asked for.
+    args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
+           '--no-first-run', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync'],
   });
   try {
     await checkWellMixed(browser, wellMixed, work);
