@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages nksim needs, and the npm packages of tools/report (the charting
-# library embedded in HTML reports, and playwright-core for the browser test, which drives
-# Debian's chromium). Idempotent: when everything is there it only checks (about a second) and
-# installs nothing. Needs root or sudo for apt-get, and the npm registry for the first npm ci.
+# library embedded in HTML reports, three.js for the 3-D views of 3-D spatial runs, and
+# playwright-core for the browser test, which drives Debian's chromium). Idempotent: when
+# everything is there it only checks (about a second) and installs nothing. Needs root or sudo
+# for apt-get, and the npm registry for the first npm ci.
 set -euo pipefail
 
 packages=(
@@ -39,7 +40,8 @@ else
   echo "nksim setup: all Debian packages present"
 fi
 
-# npm packages for reports, pinned by tools/report/package-lock.json. Reinstalled only when the
+# npm packages for reports (vega, vega-lite, vega-embed, three), pinned by
+# tools/report/package-lock.json. Reinstalled only when the
 # lock file is newer than the installed tree.
 report_tools="$(cd "$(dirname "$0")/.." && pwd)/tools/report"
 stamp="$report_tools/node_modules/.package-lock.json"

@@ -25,8 +25,7 @@ void add_run_command(CLI::App& app, Action& action) {
       "Well-mixed runs write timeseries.csv and summary.json. The directory appears whole or\n"
       "not at all: on any error nothing is left behind.");
   run->add_option("scenario", options->scenario, "scenario file (TOML)")->required();
-  run->add_option("-o,--out", options->out,
-                  "output directory (default: results/<scenario name>)");
+  run->add_option("-o,--out", options->out, "output directory (default: results/<scenario name>)");
   run->add_option("-t,--threads", options->threads,
                   "worker threads for spatial runs (0: the scenario's choice or all cores)")
       ->check(CLI::Range(0, kMaxThreads));
@@ -36,10 +35,10 @@ void add_run_command(CLI::App& app, Action& action) {
   run->callback([&action, options] {
     action = [options] {
       RunOptions run_options;
-      run_options.out_dir = options->out.empty()
-                                ? std::filesystem::path("results") /
-                                      std::filesystem::path(options->scenario).stem()
-                                : std::filesystem::path(options->out);
+      run_options.out_dir =
+          options->out.empty()
+              ? std::filesystem::path("results") / std::filesystem::path(options->scenario).stem()
+              : std::filesystem::path(options->out);
       run_options.threads = options->threads;
       run_options.progress = !options->quiet;
       if (options->report) nksim::report::check_chart_library();
@@ -48,21 +47,14 @@ void add_run_command(CLI::App& app, Action& action) {
         std::cout << report.headline << "\nResults in " << report.out_dir.string() << "/\n";
       }
       if (options->report) {
-        // A sweep ([sweep] in a spatial scenario) writes one run per value under conditions/;
-        // each gets its own report.
-        std::vector<std::filesystem::path> run_dirs;
-        const auto conditions = report.out_dir / "conditions";
-        if (std::filesystem::is_directory(conditions)) {
-          for (const auto& entry : std::filesystem::directory_iterator(conditions)) {
-            if (entry.is_directory()) run_dirs.push_back(entry.path());
+        // A sweep's report (the dose-response) also writes each condition's own report.
+        const auto file = nksim::report::write_report(report.out_dir);
+        if (!options->quiet) {
+          std::cout << "Report: " << file.string();
+          if (std::filesystem::is_directory(report.out_dir / "conditions")) {
+            std::cout << " (and conditions/*/report.html, one per condition)";
           }
-          std::sort(run_dirs.begin(), run_dirs.end());
-        } else {
-          run_dirs.push_back(report.out_dir);
-        }
-        for (const auto& dir : run_dirs) {
-          const auto file = nksim::report::write_report(dir);
-          if (!options->quiet) std::cout << "Report: " << file.string() << "\n";
+          std::cout << "\n";
         }
       }
       return 0;

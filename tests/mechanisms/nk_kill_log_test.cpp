@@ -43,6 +43,10 @@ TEST(NkKillLog, HistogramSharesAndLatencies) {
   EXPECT_DOUBLE_EQ(j["latency_death_receptor_min"]["mean"].get<double>(), 90.0);
   // Deaths at 20, 70 and 190 min: one each in hours 0, 1 and 3.
   EXPECT_EQ(j["kills_per_hour"].get<std::vector<int>>(), (std::vector<int>{1, 1, 0, 1}));
+  // By pathway: granzyme at 20 and 70 min, death receptor at 190 min (type 1's is not counted).
+  EXPECT_EQ(j["kills_per_hour_granzyme"].get<std::vector<int>>(), (std::vector<int>{1, 1, 0, 0}));
+  EXPECT_EQ(j["kills_per_hour_death_receptor"].get<std::vector<int>>(),
+            (std::vector<int>{0, 0, 0, 1}));
 }
 
 TEST(NkKillLog, DescribeEmptyAndSmallSamples) {

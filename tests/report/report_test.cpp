@@ -8,15 +8,20 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include "nksim/core/error.h"
+#include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/html_page.h"
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/spatial_inputs.h"
+#include "nksim/report/views.h"
 
 namespace nksim::report {
 namespace {
@@ -60,11 +65,172 @@ int run_command(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// 800 px for 60 days: 13.3 px per day; a label starts 12 px right of its mark and each
+// character is 7.5 px wide, so "dose: 1 into N" (14 characters) ends 117 px = 8.8 days later.
+TEST(ChartLabels, ClosePositionsShareOneLabel) {
+  const std::vector<double> times = {7, 8, 9, 10, 30};
+  const std::vector<std::string> what(5, "dose: 1 into N");
+  const auto labels = cluster_labels(times, what, 60, 800, "doses");
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(labels[0].text, "4 doses: dose: 1 into N");
+  EXPECT_EQ(labels[0].count, 4u);
+  EXPECT_DOUBLE_EQ(labels[0].time, 7);
+  EXPECT_EQ(labels[1].text, "dose: 1 into N");
+  EXPECT_EQ(labels[1].count, 1u);
+}
+
+TEST(ChartLabels, LabelsOnOneLineNeverOverlap) {
+  // Invariant: each label ends (12 px + 7.5 px per character) before the next one starts.
+  std::vector<double> times;
+  std::vector<std::string> what;
+  for (int i = 0; i < 50; ++i) {
+    times.push_back(i * i * 0.05);
+    what.push_back(i % 3 ? "dose: 1 billion into L" : "dose: 5 million into I");
+  }
+  const double span = times.back(), width = 800, px = width / span;
+  const auto labels = cluster_labels(times, what, span, width, "doses");
+  std::size_t covered = 0;
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    covered += labels[k].count;
+    if (k + 1 < labels.size()) {
+      const double end =
+          labels[k].time * px + 12 + 7.5 * static_cast<double>(labels[k].text.size());
+      EXPECT_LE(end, labels[k + 1].time * px) << labels[k].text;
+    }
+  }
+  EXPECT_EQ(covered, times.size());
+  // The first doses differ ("1 billion into L", "5 million into I"): the label only counts.
+  ASSERT_GT(labels.front().count, 1u);
+  EXPECT_EQ(labels.front().text, std::to_string(labels.front().count) + " doses");
+  EXPECT_THROW(cluster_labels({1, 2}, {"a"}, 1, 1, "doses"), Error);
+}
+
+// Every shipped spatial scenario with an NK mechanism writes snapshots (so that its report
+// draws the tissue and ParaView has something to open): at least two during the run.
+TEST(Scenarios, EveryNkScenarioWritesSnapshots) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(NKSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const toml::table root = toml::parse_file(entry.path().string());
+    if (root["simulation"]["engine"].value_or(std::string()) != "spatial") continue;
+    bool nk = false;
+    if (const auto* mechanisms = root["mechanisms"].as_table()) {
+      for (const auto& [name, table] : *mechanisms) nk = nk || name.str().starts_with("nk_");
+    }
+    if (!nk) continue;
+    ++checked;
+    const double interval = root["simulation"]["snapshot_interval_min"].value_or(0.0);
+    const double end = root["simulation"]["end_time_min"].value_or(0.0);
+    EXPECT_GT(interval, 0) << entry.path();
+    EXPECT_LE(2 * interval, end) << entry.path();
+  }
+  EXPECT_GE(checked, 10);
+}
+
+// Wilson score interval, 95 %: centre (p + z²/2n)/(1 + z²/n), half-width
+// z sqrt(p(1-p)/n + z²/4n²)/(1 + z²/n). By hand for 5 of 10: p = 0.5, z² = 3.8416,
+// 1 + z²/n = 1.38416, centre 0.5, half 1.96 * sqrt(0.025 + 0.009604) / 1.38416 = 0.263411.
+TEST(Sweep, WilsonIntervalByHand) {
+  const auto [lo, hi] = wilson_interval(5, 10);
+  EXPECT_NEAR(lo, 0.5 - 0.263411, 1e-6);
+  EXPECT_NEAR(hi, 0.5 + 0.263411, 1e-6);
+  // 0 of 20: [0, (z²/n) / (1 + z²/n)] = [0, 0.19208 / 1.19208] = [0, 0.161130].
+  const auto [lo0, hi0] = wilson_interval(0, 20);
+  EXPECT_DOUBLE_EQ(lo0, 0.0);
+  EXPECT_NEAR(hi0, 0.161130, 1e-6);
+  // All of them: the mirror image.
+  const auto [lo1, hi1] = wilson_interval(20, 20);
+  EXPECT_NEAR(lo1, 1 - 0.161130, 1e-6);
+  EXPECT_DOUBLE_EQ(hi1, 1.0);
+  EXPECT_EQ(wilson_interval(0, 0), (std::pair<double, double>{0.0, 1.0}));
+}
+
+// Dose times from nk_infusion doses: repeats expanded, sorted, cut at the end of the run.
+TEST(SpatialInputs, DoseTimesExpandRepeats) {
+  const nlohmann::json doses = nlohmann::json::parse(R"([
+    {"type": "nk", "time_min": 0, "repeats": 3, "repeat_every_min": 480, "count": 100},
+    {"type": "car_nk", "time_min": 100, "effector_to_target": 2}])");
+  const auto marks = nk_doses(doses, 1000);
+  ASSERT_EQ(marks.size(), 4u);  // 0, 100, 480, 960 (1440 is after the end)
+  EXPECT_DOUBLE_EQ(marks[0].time_min, 0);
+  EXPECT_EQ(marks[1].label, "dose: E:T 2 car_nk");
+  EXPECT_DOUBLE_EQ(marks[2].time_min, 480);
+  EXPECT_EQ(marks[3].label, "dose: 100 nk");
+  EXPECT_DOUBLE_EQ(marks[3].time_min, 960);
+}
+
+// A scenario edited after the run must not lend its dose times to the report.
+TEST(SpatialInputs, ScenarioIsUsedOnlyWhenItsHashMatches) {
+  const fs::path dir = fresh_dir("facts");
+  const std::string text =
+      "[simulation]\ndomain_min_um = [-5, -6]\nvoxel_um = 10\n"
+      "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\ntime_min = 30\ncount = 5\n";
+  write_text(dir / "scenario.toml", text);
+  nlohmann::json summary = {{"scenario_hash", fnv1a_hex(text)}, {"end_time_min", 60}};
+  const ScenarioFacts facts = read_scenario_facts(dir, summary);
+  EXPECT_EQ(facts.missing, "");
+  ASSERT_EQ(facts.doses.size(), 1u);
+  EXPECT_DOUBLE_EQ(facts.doses[0].time_min, 30);
+  EXPECT_DOUBLE_EQ(facts.domain_min_um[1], -6);
+  EXPECT_DOUBLE_EQ(facts.voxel_um, 10);
+  summary["scenario_hash"] = fnv1a_hex(text + " ");
+  const ScenarioFacts changed = read_scenario_facts(dir, summary);
+  EXPECT_TRUE(changed.doses.empty());
+  EXPECT_NE(changed.missing.find("hash"), std::string::npos);
+}
+
+TEST(SpatialInputs, UnitsFromTheCsvSidecar) {
+  const fs::path dir = fresh_dir("units");
+  EXPECT_TRUE(csv_units(dir / "counts.csv").empty());  // no sidecar: no units
+  write_text(dir / "counts.csv-metadata.json",
+             R"({"tableSchema": {"columns": [{"name": "time_min", "schema:unitText": "min"},
+                 {"name": "o2_total", "schema:unitText": "mmHg x um^3"}, {"name": "x"}]}})");
+  const auto units = csv_units(dir / "counts.csv");
+  EXPECT_EQ(units.size(), 2u);
+  EXPECT_EQ(units.at("o2_total"), "mmHg x um^3");
+  EXPECT_EQ(readable_unit(units.at("o2_total")), "mmHg × µm³");
+  EXPECT_EQ(readable_unit("um^2 x um"), "µm² × µm");
+  write_text(dir / "counts.csv-metadata.json", "{not json");
+  try {
+    (void)csv_units(dir / "counts.csv");
+    ADD_FAILURE() << "a malformed sidecar was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("counts.csv-metadata.json"), std::string::npos);
+  }
+}
+
 TEST(HtmlPage, EscapesTextAndKeepsScriptsClosed) {
   EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
   const std::string json = script_safe_json({{"label", "</script><b>"}});
   EXPECT_EQ(json.find('<'), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(json)["label"], "</script><b>");
+}
+
+// three.js is inlined only in pages with a 3-D view; such a page without it is an error that
+// names scripts/setup.sh.
+TEST(HtmlPage, ThreeDViewsInlineThreeJsOnlyWhenNeeded) {
+  ChartLibrary library;
+  library.vega = "/*vega*/";
+  library.three = "/*three.js inline*/";
+  library.three_version = "three 0.159.0";
+  HtmlPage flat("flat");
+  flat.chart("a", nlohmann::json::object(), "");
+  EXPECT_EQ(flat.render(library).find("three.js inline"), std::string::npos);
+  HtmlPage deep("deep");
+  deep.scene3d("tissue", {{"x", {1.5}}, {"y", {2}}, {"z", {3}}, {"r", {4}}, {"k", {0}}}, "cells");
+  const std::string page = deep.render(library);
+  EXPECT_NE(page.find("/*three.js inline*/"), std::string::npos);
+  EXPECT_NE(page.find("id=\"scene-tissue\""), std::string::npos);
+  EXPECT_NE(page.find("\"x\":[1.5]"), std::string::npos);
+  EXPECT_NE(page.find("three 0.159.0"), std::string::npos);
+  EXPECT_THROW(deep.scene3d("tissue", nlohmann::json::object(), ""), Error);
+  library.three.clear();
+  try {
+    (void)deep.render(library);
+    ADD_FAILURE() << "a 3-D page rendered without three.js";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("scripts/setup.sh"), std::string::npos) << e.what();
+  }
 }
 
 TEST(HtmlPage, RejectsBadAndRepeatedChartIds) {
@@ -150,6 +316,9 @@ TEST(Report, DetectsTheKindOfDirectory) {
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kWellMixed);
   write_text(dir / "summary.json", R"({"engine": "spatial"})");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kSpatial);
+  write_text(dir / "summary.json", R"({"engine": "spatial", "sweep": {}})");
+  EXPECT_EQ(detect_report_kind(dir), ReportKind::kSweep);
+  EXPECT_STREQ(report_kind_name(ReportKind::kSweep), "sweep");
   write_text(dir / "analysis.json", "{}");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kTrial);
 }

@@ -76,6 +76,15 @@ void write_spatial(const fs::path& dir, json& expected) {
              "30,9,1,0,2,1,0,12.5\n"
              "60,7,1,2,1,2,0,40.25\n"
              "90,6,0,3,3,0,0,55.125\n");
+  // The CSV-on-the-Web sidecar the spatial engine writes beside counts.csv (units per column).
+  write_text(dir / "counts.csv-metadata.json",
+             json({{"@context", "http://www.w3.org/ns/csvw"},
+                   {"url", "counts.csv"},
+                   {"tableSchema",
+                    {{"columns",
+                      {{{"name", "time_min"}, {"schema:unitText", "min"}},
+                       {{"name", "ifng_total"}, {"schema:unitText", "ng/mL x um^3"}}}}}}})
+                 .dump(2));
   write_text(dir / "summary.json",
              json({{"engine", "spatial"},
                    {"nksim_version", "0.1.0"},

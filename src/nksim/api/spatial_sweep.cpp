@@ -49,6 +49,12 @@ std::string label(std::size_t k, double value) {
   return std::to_string(k + 1) + "_" + v;
 }
 
+void write_text_file(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw Error("cannot write " + file.string());
+}
+
 }  // namespace
 
 bool has_sweep(const TomlDocument& document) { return document.root().contains("sweep"); }
@@ -168,7 +174,11 @@ RunReport run_spatial_sweep(const TomlDocument& document, const RunOptions& opti
   for (std::size_t k = 0; k < sweep.values.size(); ++k) {
     RunOptions run = options;
     run.out_dir = out.staging() / "conditions" / label(k, sweep.values[k]);
-    run_spatial(with_parameter(document, sweep.parameter, sweep.values[k]), run);
+    const TomlDocument condition = with_parameter(document, sweep.parameter, sweep.values[k]);
+    run_spatial(condition, run);
+    // The condition's own scenario text (its hash is the one in its summary.json): what its
+    // report reads the dose times from.
+    write_text_file(run.out_dir / "scenario.toml", condition.text());
     std::ifstream in(run.out_dir / "summary.json");
     const nlohmann::json child = nlohmann::json::parse(in);
     nlohmann::json c = {{"value", sweep.values[k]},

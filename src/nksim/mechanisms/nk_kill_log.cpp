@@ -81,15 +81,26 @@ nlohmann::json effector_readouts(int type, const std::map<std::uint64_t, Effecto
     if (k.pathway == rules::nk::KillPathway::kGranzyme) granzyme.push_back(latency);
     if (k.pathway == rules::nk::KillPathway::kDeathReceptor) death_receptor.push_back(latency);
   }
-  // Time course: kills (target deaths) per hour of the run.
-  std::vector<int> per_hour;
+  // Time course: kills (target deaths) per hour of the run, in all and per pathway (the three
+  // arrays have the same length; the pathway ones add up to the total).
+  std::vector<int> per_hour, granzyme_per_hour, death_receptor_per_hour;
   for (const KillRecord& k : kills) {
     if (k.effector_type != type) continue;
     const auto hour = static_cast<std::size_t>(std::max(0.0, k.death_min) / 60.0);
     if (per_hour.size() <= hour) per_hour.resize(hour + 1, 0);
     ++per_hour[hour];
   }
+  granzyme_per_hour.assign(per_hour.size(), 0);
+  death_receptor_per_hour.assign(per_hour.size(), 0);
+  for (const KillRecord& k : kills) {
+    if (k.effector_type != type) continue;
+    const auto hour = static_cast<std::size_t>(std::max(0.0, k.death_min) / 60.0);
+    if (k.pathway == rules::nk::KillPathway::kGranzyme) ++granzyme_per_hour[hour];
+    if (k.pathway == rules::nk::KillPathway::kDeathReceptor) ++death_receptor_per_hour[hour];
+  }
   j["kills_per_hour"] = per_hour;
+  j["kills_per_hour_granzyme"] = granzyme_per_hour;
+  j["kills_per_hour_death_receptor"] = death_receptor_per_hour;
   j["latency_granzyme_min"] = describe(granzyme);
   j["latency_death_receptor_min"] = describe(death_receptor);
   return j;

@@ -65,6 +65,11 @@ ChartLibrary load_chart_library(const std::filesystem::path& configured) {
   library.versions = package_version(library.node_modules, "vega") + ", " +
                      package_version(library.node_modules, "vega-lite") + ", " +
                      package_version(library.node_modules, "vega-embed");
+  const std::filesystem::path three = library.node_modules / "three/build/three.min.js";
+  if (std::filesystem::exists(three)) {
+    library.three = read_library_file(library.node_modules, "three/build/three.min.js");
+    library.three_version = package_version(library.node_modules, "three");
+  }
   return library;
 }
 

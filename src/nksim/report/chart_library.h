@@ -19,6 +19,10 @@ struct ChartLibrary {
   std::string vega_lite;
   std::string vega_embed;
   std::string versions;  // "vega 6.4.0, vega-lite 6.5.0, vega-embed 7.3.0"
+  // three.js (three/build/three.min.js) for the 3-D views of 3-D spatial runs; empty when it is
+  // not installed (a page that needs it then fails to render, naming scripts/setup.sh).
+  std::string three;
+  std::string three_version;  // "three 0.159.0"
 };
 
 // The node_modules folder that would be used (it may not exist).

@@ -46,6 +46,98 @@ constexpr const char* kBootstrap = R"(
 })();
 )";
 
+// Draws each 3-D view: one instanced sphere mesh coloured per category; drag to turn, wheel
+// to zoom. preserveDrawingBuffer keeps the pixels readable (PNG saving, the browser test).
+constexpr const char* kSceneBootstrap = R"(
+(function () {
+  var scenes = JSON.parse(document.getElementById('nksim-scenes').textContent);
+  window.nksimScenes = {};
+  Object.keys(scenes).forEach(function (id) {
+    var s = scenes[id], box = document.getElementById('scene-' + id);
+    var n = s.x.length, record = {spheres: n, drawn: 0};
+    window.nksimScenes[id] = record;
+    var renderer;
+    try {
+      renderer = new THREE.WebGLRenderer({antialias: true, preserveDrawingBuffer: true});
+    } catch (error) {
+      box.dataset.scene = 'no-webgl';
+      box.textContent = 'This browser cannot draw 3-D views (WebGL is off); the slices above ' +
+                        'show the same tissue.';
+      return;
+    }
+    var width = box.clientWidth || 800, height = box.clientHeight || 520;
+    renderer.setSize(width, height);
+    renderer.setClearColor(0xffffff);
+    box.appendChild(renderer.domElement);
+    var scene = new THREE.Scene();
+    scene.add(new THREE.AmbientLight(0xffffff, 0.55));
+    var sun = new THREE.DirectionalLight(0xffffff, 0.9);
+    sun.position.set(1, 2, 3);
+    scene.add(sun);
+    var lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    for (var i = 0; i < n; ++i) {
+      [s.x[i], s.y[i], s.z[i]].forEach(function (v, a) {
+        lo[a] = Math.min(lo[a], v); hi[a] = Math.max(hi[a], v);
+      });
+    }
+    var centre = lo.map(function (v, a) { return n ? (v + hi[a]) / 2 : 0; });
+    var size = n ? Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], 1) : 100;
+    var group = new THREE.Group();
+    var mesh = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 14, 10),
+                                       new THREE.MeshLambertMaterial(), Math.max(n, 1));
+    var matrix = new THREE.Matrix4(), colour = new THREE.Color();
+    for (var j = 0; j < n; ++j) {
+      matrix.makeScale(s.r[j], s.r[j], s.r[j]);
+      matrix.setPosition(s.x[j] - centre[0], s.y[j] - centre[1], s.z[j] - centre[2]);
+      mesh.setMatrixAt(j, matrix);
+      mesh.setColorAt(j, colour.set(s.colours[s.k[j]]));
+    }
+    mesh.count = n;
+    group.add(mesh);
+    scene.add(group);
+    var camera = new THREE.PerspectiveCamera(40, width / height, size / 100, size * 20);
+    var distance = size * 1.9;
+    function draw() {
+      camera.position.set(0, 0, distance);
+      camera.lookAt(0, 0, 0);
+      renderer.render(scene, camera);
+      record.drawn += 1;
+    }
+    group.rotation.set(-0.6, 0.5, 0);
+    var drag = null;
+    renderer.domElement.addEventListener('pointerdown', function (e) {
+      drag = [e.clientX, e.clientY];
+    });
+    window.addEventListener('pointerup', function () { drag = null; });
+    window.addEventListener('pointermove', function (e) {
+      if (!drag) return;
+      group.rotation.y += (e.clientX - drag[0]) * 0.01;
+      group.rotation.x += (e.clientY - drag[1]) * 0.01;
+      drag = [e.clientX, e.clientY];
+      draw();
+    });
+    renderer.domElement.addEventListener('wheel', function (e) {
+      e.preventDefault();
+      distance = Math.min(size * 10, Math.max(size * 0.3, distance * (e.deltaY > 0 ? 1.1 : 0.9)));
+      draw();
+    }, {passive: false});
+    draw();
+    var legend = document.createElement('div');
+    legend.className = 'scene-legend';
+    s.categories.forEach(function (name, c) {
+      var item = document.createElement('span');
+      item.style.marginRight = '1.2em';
+      item.innerHTML = '<span style="display:inline-block;width:.9em;height:.9em;' +
+                       'border-radius:50%;margin-right:.3em;background:' + s.colours[c] + '"></span>';
+      item.appendChild(document.createTextNode(name));
+      legend.appendChild(item);
+    });
+    box.parentNode.insertBefore(legend, box.nextSibling);
+    box.dataset.scene = 'ok';
+  });
+})();
+)";
+
 bool valid_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -151,7 +243,23 @@ void HtmlPage::chart(const std::string& id, nlohmann::json vega_lite_spec,
   body_ += "<figcaption class=\"caption\">" + html_escape(caption) + "</figcaption></figure>\n";
 }
 
+void HtmlPage::scene3d(const std::string& id, nlohmann::json scene, std::string_view caption) {
+  if (!valid_id(id) || scenes_.contains(id)) throw Error("report: bad or repeated scene id " + id);
+  scenes_[id] = std::move(scene);
+  body_ += "<figure class=\"chart-figure\"><div class=\"scene3d\" id=\"scene-" + id +
+           "\" style=\"width:800px;height:520px;max-width:100%;cursor:grab;"
+           "border:1px solid #ddd\"></div>";
+  body_ += "<figcaption class=\"caption\">" + html_escape(caption) + "</figcaption></figure>\n";
+}
+
 std::string HtmlPage::render(const ChartLibrary& library) const {
+  const bool three = !scenes_.empty();
+  if (three && library.three.empty()) {
+    throw Error("cannot find three.js (" +
+                (library.node_modules / "three/build/three.min.js").string() +
+                "), which the 3-D view of this report embeds: run scripts/setup.sh (it installs "
+                "it into tools/report/node_modules)");
+  }
   std::string page;
   page.reserve(library.vega.size() + library.vega_lite.size() + library.vega_embed.size() +
                body_.size() + 4096);
@@ -163,14 +271,20 @@ std::string HtmlPage::render(const ChartLibrary& library) const {
   page += "<script>" + library.vega + "</script>\n";
   page += "<script>" + library.vega_lite + "</script>\n";
   page += "<script>" + library.vega_embed + "</script>\n";
+  if (three) page += "<script>" + library.three + "</script>\n";
   page += "</head>\n<body>\n<main>\n" + body_;
   page += "<footer>Written by nksim " + std::string(kVersion) + ". Charts drawn with " +
-          html_escape(library.versions) +
+          html_escape(library.versions + (three ? ", " + library.three_version : "")) +
           " (embedded in this file; no network needed). Use the \"&hellip;\" menu of a chart "
           "to save it as SVG or PNG. nksim is a research and teaching tool, not medical "
           "advice.</footer>\n</main>\n";
   page += "<script type=\"application/json\" id=\"nksim-charts\">" + script_safe_json(charts_) +
           "</script>\n";
+  if (three) {
+    page += "<script type=\"application/json\" id=\"nksim-scenes\">" + script_safe_json(scenes_) +
+            "</script>\n";
+    page += "<script>" + std::string(kSceneBootstrap) + "</script>\n";
+  }
   page += "<script>" + std::string(kBootstrap) + "</script>\n</body>\n</html>\n";
   return page;
 }

@@ -44,7 +44,15 @@ class HtmlPage {
   // A chart with a caption under it. `id` must be unique; letters, digits, '_' and '-'.
   void chart(const std::string& id, nlohmann::json vega_lite_spec, std::string_view caption);
 
-  // The whole page with the library inlined.
+  // An interactive 3-D view (three.js, inlined only in pages that have one) of spheres:
+  // `scene` = {"categories": [names], "colours": [css], "x", "y", "z", "r": [µm], "k":
+  // [category index]} (arrays of one entry per sphere). The page records
+  // window.nksimScenes[id] = {spheres, drawn} and sets data-scene on the element to "ok", or
+  // to "no-webgl" (with a message) where the browser cannot draw 3-D.
+  void scene3d(const std::string& id, nlohmann::json scene, std::string_view caption);
+
+  // The whole page with the library inlined. Throws Error when the page has a 3-D view and
+  // three.js is not installed.
   std::string render(const ChartLibrary& library) const;
 
   const std::vector<std::string>& chart_ids() const { return chart_ids_; }
@@ -53,6 +61,7 @@ class HtmlPage {
   std::string title_;
   std::string body_;
   nlohmann::json charts_ = nlohmann::json::object();
+  nlohmann::json scenes_ = nlohmann::json::object();
   std::vector<std::string> chart_ids_;
 };
 

@@ -15,6 +15,8 @@ const char* report_kind_name(ReportKind kind) {
       return "well_mixed";
     case ReportKind::kSpatial:
       return "spatial";
+    case ReportKind::kSweep:
+      return "sweep";
     default:
       return "trial";
   }
@@ -27,6 +29,7 @@ ReportKind detect_report_kind(const std::filesystem::path& dir) {
   if (fs::exists(dir / "summary.json")) {
     const auto summary = read_json_file(dir / "summary.json");
     const std::string engine = summary.value("engine", std::string());
+    if (summary.contains("sweep")) return ReportKind::kSweep;
     if (engine == "spatial") return ReportKind::kSpatial;
     if (engine == "well_mixed" || fs::exists(dir / "timeseries.csv")) {
       return ReportKind::kWellMixed;
@@ -79,6 +82,16 @@ void glossary_section(HtmlPage& page, ReportKind kind) {
                     "the tumour fell below / rose above the thresholds "
                     "the scenario sets in [endpoints]"});
   }
+  if (kind == ReportKind::kSweep) {
+    rows.push_back(
+        {"E:T ratio", "effector-to-target ratio: NK cells added per living target cell"});
+    rows.push_back({"specific lysis",
+                    "the share of targets killed by the effector cells, beyond those that "
+                    "died anyway in the control without effectors"});
+    rows.push_back({"95 % interval",
+                    "the range the true value is likely to lie in given how many target "
+                    "cells the simulated well holds"});
+  }
   if (kind == ReportKind::kSpatial) {
     rows.push_back({"agent", "one simulated cell with its own position, size and state"});
     rows.push_back({"field",
@@ -101,12 +114,31 @@ void glossary_section(HtmlPage& page, ReportKind kind) {
   page.table(rows);
 }
 
+namespace {
+
+// Each condition of a sweep is a spatial run of its own: it gets its own report.
+void write_condition_reports(const std::filesystem::path& dir, const ReportOptions& options) {
+  const auto summary = read_json_file(dir / "summary.json");
+  for (const auto& c : summary.value("conditions", nlohmann::json::array())) {
+    const std::string out = c.is_object() ? c.value("out_dir", std::string()) : "";
+    if (out.empty() || out.find("..") != std::string::npos) {
+      throw InputError((dir / "summary.json").string() +
+                       ": each condition needs an out_dir inside the sweep's folder");
+    }
+    write_report(dir / out, options);
+  }
+}
+
+}  // namespace
+
 std::filesystem::path write_report(const std::filesystem::path& dir, const ReportOptions& options) {
   const ReportKind kind = detect_report_kind(dir);
   // Load the library first: a missing library is reported before any work is done.
   const ChartLibrary library = load_chart_library(options.chart_library_dir);
+  if (kind == ReportKind::kSweep) write_condition_reports(dir, options);
   const HtmlPage page = kind == ReportKind::kWellMixed ? well_mixed_page(dir)
                         : kind == ReportKind::kSpatial ? spatial_page(dir, options)
+                        : kind == ReportKind::kSweep   ? sweep_page(dir)
                                                        : trial_page(dir);
   const std::filesystem::path file = dir / "report.html";
   const std::filesystem::path staging = dir / ".report.html.partial";

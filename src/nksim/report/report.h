@@ -8,13 +8,14 @@
 
 namespace nksim::report {
 
-enum class ReportKind { kWellMixed, kSpatial, kTrial };
+enum class ReportKind { kWellMixed, kSpatial, kTrial, kSweep };
 
-// "well_mixed", "spatial", "trial"
+// "well_mixed", "spatial", "trial", "sweep"
 const char* report_kind_name(ReportKind kind);
 
-// What kind of output `dir` holds: analysis.json (trial), summary.json with engine "spatial"
-// or counts.csv (spatial), summary.json + timeseries.csv (well-mixed). Throws InputError.
+// What kind of output `dir` holds: analysis.json (trial), summary.json with a "sweep" member
+// (a spatial sweep), summary.json with engine "spatial" or counts.csv (spatial), summary.json +
+// timeseries.csv (well-mixed). Throws InputError.
 ReportKind detect_report_kind(const std::filesystem::path& dir);
 
 struct ReportOptions {
@@ -37,8 +38,9 @@ struct ReportOptions {
 // `nksim run --report` calls it before running so that no run is wasted.
 void check_chart_library(const ReportOptions& options = {});
 
-// Writes dir/report.html (atomically) and returns its path. Throws InputError for a directory
-// that is not an nksim output, Error when the charting library is missing.
+// Writes dir/report.html (atomically) and returns its path; for a sweep, also the report of
+// each condition (conditions/*/report.html). Throws InputError for a directory that is not an
+// nksim output, Error when the charting library is missing.
 std::filesystem::path write_report(const std::filesystem::path& dir,
                                    const ReportOptions& options = {});
 

@@ -9,6 +9,7 @@
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/spatial_sections.h"
 #include "nksim/report/views.h"
 
 namespace nksim::report {
@@ -104,6 +105,25 @@ CountColumn split_count_column(const std::string& column, const std::vector<std:
   return {column, best, state};
 }
 
+// A summary.json value for people: strings as they are, lists joined, objects as
+// "key: value" pairs; numbers in short form.
+std::string readable(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return format_number(value.get<double>(), 6);
+  std::string text;
+  if (value.is_array()) {
+    for (const auto& v : value) text += (text.empty() ? "" : ", ") + readable(v);
+    return text;
+  }
+  if (value.is_object()) {
+    for (const auto& [k, v] : value.items()) {
+      text += (text.empty() ? "" : "; ") + k + ": " + readable(v);
+    }
+    return text;
+  }
+  return value.dump();
+}
+
 struct Snapshot {
   double time_min = 0;
   std::size_t total = 0;     // cells in the file
@@ -186,6 +206,8 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
          {{"field", "x_um"},
           {"type", "quantitative"},
           {"title", "x (µm)"},
+          // Room below the axis: the first x label must not run into the lowest y label.
+          {"axis", {{"labelPadding", 7}}},
           {"scale", {{"domain", {x0, x0 + extent}}, {"nice", false}}}}},
         {"y",
          {{"field", "y_um"},
@@ -211,6 +233,48 @@ json snapshot_chart(const Snapshot& snapshot, double x0, double y0, double exten
           {{"field", "x_um"}, {"format", ".1f"}},
           {{"field", "y_um"}, {"format", ".1f"}},
           {{"field", "z_um"}, {"format", ".1f"}}}}}}};
+}
+
+constexpr double kSlice3dUm = 20;  // about two cell diameters
+
+// The cells of a snapshot as a 3-D scene (HtmlPage::scene3d): one category per type and
+// state, coordinates to 0.1 µm. Living cells take their type's colour in the charts (the
+// palette in `type_domain` order); dying and dead cells are grey.
+json scene_of(const Snapshot& snapshot, const json& type_domain) {
+  const auto colour_of = [&](const std::string& type, const std::string& state) -> std::string {
+    if (state.find("apopt") != std::string::npos) return "#999999";
+    if (dead_state(state)) return "#555555";
+    const auto at = std::find(type_domain.begin(), type_domain.end(), type);
+    const auto k = static_cast<std::size_t>(at - type_domain.begin());
+    return kOkabeIto[k % std::size(kOkabeIto)];
+  };
+  json categories = json::array(), colours = json::array();
+  json x = json::array(), y = json::array(), z = json::array(), r = json::array();
+  json k = json::array();
+  const auto tenth = [](double v) { return std::round(v * 10) / 10; };
+  for (const auto& cell : snapshot.cells) {
+    const std::string type = cell["type"].get<std::string>();
+    const std::string state = cell["state"].get<std::string>();
+    const std::string name = type + " " + state;
+    auto it = std::find(categories.begin(), categories.end(), name);
+    if (it == categories.end()) {
+      categories.push_back(name);
+      colours.push_back(colour_of(type, state));
+      it = categories.end() - 1;
+    }
+    k.push_back(it - categories.begin());
+    x.push_back(tenth(cell["x_um"].get<double>()));
+    y.push_back(tenth(cell["y_um"].get<double>()));
+    z.push_back(tenth(cell["z_um"].get<double>()));
+    r.push_back(tenth(cell["radius_um"].get<double>()));
+  }
+  return {{"categories", categories},
+          {"colours", colours},
+          {"x", x},
+          {"y", y},
+          {"z", z},
+          {"r", r},
+          {"k", k}};
 }
 
 }  // namespace
@@ -284,62 +348,51 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
     type_of[c.column] = c.type;
     state_of[c.column] = c.state;
   }
+  const ScenarioFacts facts = read_scenario_facts(dir, summary);
   json x = {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
+  json count_lines = {
+      {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
+      {"transform",
+       {{{"fold", count_names}, {"as", {"column", "cells"}}},
+        {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
+        {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
+      {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
+      {"encoding",
+       {{"x", x},
+        {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
+        {"color",
+         {{"field", "type"},
+          {"type", "nominal"},
+          {"title", "Cell type"},
+          {"scale", {{"domain", type_domain}}}}},
+        {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
+        {"detail", {{"field", "column"}}},
+        {"tooltip",
+         {{{"field", "time_min"}, {"title", "minute"}},
+          {{"field", "type"}},
+          {{"field", "state"}},
+          {{"field", "cells"}}}}}}};
+  json count_layers = json::array({count_lines});
+  for (auto& l : dose_layers(facts.doses, end_min)) count_layers.push_back(l);
   page.heading("Cell counts by type and state");
-  page.chart("counts",
-             {{"width", 800},
-              {"height", 360},
-              {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-              {"transform",
-               {{{"fold", count_names}, {"as", {"column", "cells"}}},
-                {{"calculate", type_of.dump() + "[datum.column]"}, {"as", "type"}},
-                {{"calculate", state_of.dump() + "[datum.column]"}, {"as", "state"}}}},
-              {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-              {"encoding",
-               {{"x", x},
-                {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Number of cells"}}},
-                {"color",
-                 {{"field", "type"},
-                  {"type", "nominal"},
-                  {"title", "Cell type"},
-                  {"scale", {{"domain", type_domain}}}}},
-                {"strokeDash", {{"field", "state"}, {"type", "nominal"}, {"title", "State"}}},
-                {"detail", {{"field", "column"}}},
-                {"tooltip",
-                 {{{"field", "time_min"}, {"title", "minute"}},
-                  {{"field", "type"}},
-                  {{"field", "state"}},
-                  {{"field", "cells"}}}}}}},
-             "Number of cells of each type (colour) in each state (line style) over time.");
-  if (!field_names.empty()) {
-    page.heading("Signalling molecules (field totals)");
-    page.chart("fields",
-               {{"width", 800},
-                {"height", 300},
-                {"data", {{"name", "counts"}, {"values", table_records(counts)}}},
-                {"transform", {{{"fold", field_names}, {"as", {"field", "total"}}}}},
-                {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
-                {"encoding",
-                 {{"x", x},
-                  {"y",
-                   {{"field", "total"},
-                    {"type", "quantitative"},
-                    {"title", "Total amount in the tissue (field units)"}}},
-                  {"color", {{"field", "field"}, {"type", "nominal"}, {"title", "Field"}}},
-                  {"tooltip",
-                   {{{"field", "time_min"}, {"title", "minute"}},
-                    {{"field", "field"}},
-                    {{"field", "total"}}}}}}},
-               "Total of each diffusing field over the whole grid.");
-  }
+  page.chart("counts", {{"width", 800}, {"height", 360}, {"layer", count_layers}},
+             "Number of cells of each type (colour) in each state (line style) over time." +
+                 std::string(facts.doses.empty() ? "" : " Dashed blue lines: doses."));
+  nk_sections(page, summary, snapshots, facts);
+  field_sections(page, table_records(counts), field_names, csv_units(dir / "counts.csv"), snapshots,
+                 facts);
 
+  // 3-D tissue is drawn as slices through its middle unless --slice says otherwise (a slice
+  // thicker than the tissue is a projection).
+  const bool three_d = summary.value("dimension", 2) == 3;
+  const double slice_um = options.slice_um > 0 ? options.slice_um : three_d ? kSlice3dUm : 0;
   page.heading("The tissue at chosen times");
   if (snapshots.empty()) {
     page.paragraph("This run wrote no snapshots (snapshots/snapshot_NNNNNN.h5).", "note");
   } else {
     page.paragraph(
-        options.slice_um > 0
-            ? "Each picture shows the cells in a slice " + format_number(options.slice_um, 4) +
+        slice_um > 0
+            ? "Each picture shows the cells in a slice " + format_number(slice_um, 4) +
                   " µm thick through the middle of the tissue (along z), seen from above, "
                   "drawn at their true radius, coloured by cell type, with their state as the "
                   "marker shape."
@@ -352,8 +405,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                                                ? chosen(snapshots.size(), options.max_snapshots)
                                                : nearest_to(snapshots, options.snapshot_times_min);
     for (std::size_t index : picks) {
-      Snapshot snapshot =
-          read_snapshot(snapshots[index], options.max_cells_per_snapshot, options.slice_um);
+      Snapshot snapshot = read_snapshot(snapshots[index], options.max_cells_per_snapshot, slice_um);
       x0 = std::min(x0, snapshot.x0);
       x1 = std::max(x1, snapshot.x1);
       y0 = std::min(y0, snapshot.y0);
@@ -377,10 +429,10 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
                       snapshots[index].filename().string() + ")";
       std::string caption = std::to_string(snapshot.total) + " cells at minute " +
                             format_number(snapshot.time_min, 5);
-      if (options.slice_um > 0) {
+      if (slice_um > 0) {
         caption += "; " + std::to_string(snapshot.selected) +
                    " in the slice z = " + format_number(snapshot.slice_z_um, 4) + " ± " +
-                   format_number(options.slice_um / 2, 4) + " µm";
+                   format_number(slice_um / 2, 4) + " µm";
       }
       if (!snapshot.cells.empty() && snapshot.cells.size() < snapshot.selected) {
         caption +=
@@ -388,6 +440,17 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
       }
       page.chart("snapshot_" + std::to_string(index), spec, caption + ".");
     }
+  }
+  if (three_d && !snapshots.empty()) {
+    const Snapshot last = read_snapshot(snapshots.back(), options.max_cells_per_snapshot, 0);
+    page.heading("The tissue in 3-D");
+    page.scene3d("tissue_3d", scene_of(last, type_domain),
+                 "Every cell at minute " + format_number(last.time_min, 5) + " (" +
+                     snapshots.back().filename().string() + "), " +
+                     std::to_string(last.cells.size()) + " of " + std::to_string(last.total) +
+                     " drawn, at its true radius, coloured by type (as in the charts; dying and "
+                     "dead cells grey). Drag to turn, "
+                     "scroll to zoom.");
   }
   if (fs::exists(dir / "snapshots.xdmf")) {
     page.raw_html(
@@ -412,7 +475,8 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   page.heading("Run");
   std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
   for (const auto& [key, value] : summary.items()) {
-    rows.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+    if (key == "readouts") continue;  // shown as tables above
+    rows.push_back({key, readable(value)});
   }
   page.table(rows, "summary.json");
   return page;

@@ -3,10 +3,12 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/ode/ode_model.h"
+#include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report_inputs.h"
@@ -16,6 +18,8 @@ namespace nksim::report {
 namespace {
 
 using nlohmann::json;
+
+constexpr double kChartWidth = 800;  // px, the time charts
 
 std::optional<double> optional_number(const json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
@@ -113,6 +117,18 @@ json log_axis(const NumericTable& table, const std::vector<std::string>& states,
   return axis;
 }
 
+// The value of a column that never changes (non-finite entries ignored), if it never does.
+std::optional<double> constant_value(const NumericTable& table, const std::string& state) {
+  const std::size_t c = table.column(state);
+  std::optional<double> value;
+  for (const auto& row : table.rows) {
+    if (!std::isfinite(row[c])) continue;
+    if (value && row[c] != *value) return std::nullopt;
+    value = row[c];
+  }
+  return value;
+}
+
 // Sets "clip" on every mark of a (layered) spec, so that nothing is drawn outside the axes.
 void clip_marks(json& spec) {
   if (spec.contains("mark")) {
@@ -124,19 +140,30 @@ void clip_marks(json& spec) {
   }
 }
 
-// Vertical rules at data[x_field] with their labels at the top of the chart.
-json marked_layer(const std::string& name, const json& data, const std::string& x_field,
-                  const std::string& colour, std::vector<int> dash, int label_dy, bool bold) {
+// Vertical rules at data[x_field], one per row, with their tooltips.
+json rule_layer(const std::string& name, const json& data, const std::string& x_field,
+                const std::string& colour, const std::vector<int>& dash, bool bold) {
   json rule = {{"type", "rule"}, {"color", colour}, {"strokeWidth", bold ? 2.5 : 2}};
   if (!dash.empty()) rule["strokeDash"] = dash;
-  json text = {{"type", "text"}, {"align", "left"},   {"dx", 4},         {"dy", label_dy},
+  return {
+      {"name", name + "_rules"},  // the SVG group's class: <name>_rules_marks
+      {"data", {{"name", name}, {"values", data}}},
+      {"mark", rule},
+      {"encoding",
+       {{"x", {{"field", x_field}, {"type", "quantitative"}}}, {"tooltip", {{"field", "label"}}}}}};
+}
+
+// Text labels at the top of the chart, at data[x_field], `dy` pixels below the top.
+json label_layer(const std::string& name, const json& data, const std::string& x_field,
+                 const std::string& colour, int dy, bool bold) {
+  json text = {{"type", "text"}, {"align", "left"},   {"dx", 4},         {"dy", dy},
                {"y", 0},         {"baseline", "top"}, {"color", colour}, {"fontSize", 12}};
   if (bold) text["fontWeight"] = "bold";
-  return {{"data", {{"name", name}, {"values", data}}},
-          {"encoding", {{"x", {{"field", x_field}, {"type", "quantitative"}}}}},
-          {"layer",
-           {{{"mark", rule}, {"encoding", {{"tooltip", {{"field", "label"}}}}}},
-            {{"mark", text}, {"encoding", {{"text", {{"field", "label"}}}}}}}}};
+  return {
+      {"data", {{"name", name}, {"values", data}}},
+      {"mark", text},
+      {"encoding",
+       {{"x", {{"field", x_field}, {"type", "quantitative"}}}, {"text", {{"field", "label"}}}}}};
 }
 
 // The population chart: log-scale lines, dose markers, event markers, threshold lines.
@@ -182,17 +209,24 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
 
   json boluses = json::array();
   json infusions = json::array();
+  std::vector<double> bolus_times;
+  std::vector<std::string> bolus_what;
+  const auto label_of = [&](const std::string& state) {
+    return labels.count(state) ? labels.at(state) : state;
+  };
   for (const auto& d : summary["doses"]) {
     const std::string state = d.value("state", std::string("?"));
     if (d.value("kind", std::string()) == "infusion") {
-      infusions.push_back(
-          {{"start_days", d.value("start_days", 0.0)},
-           {"stop_days", d.value("stop_days", 0.0)},
-           {"label", "infusion into " + (labels.count(state) ? labels.at(state) : state)}});
+      infusions.push_back({{"start_days", d.value("start_days", 0.0)},
+                           {"stop_days", d.value("stop_days", 0.0)},
+                           {"label", "infusion into " + label_of(state)}});
     } else {
+      const std::string what = pretty_number(d.value("amount", 0.0)) + " into " + state;
       boluses.push_back({{"time_days", d.value("time_days", 0.0)},
                          {"label", "dose: " + pretty_number(d.value("amount", 0.0)) + " into " +
-                                       (labels.count(state) ? labels.at(state) : state)}});
+                                       label_of(state)}});
+      bolus_times.push_back(d.value("time_days", 0.0));
+      bolus_what.push_back("dose: " + what);
     }
   }
   if (!infusions.empty()) {
@@ -203,8 +237,25 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
                         {"x2", {{"field", "stop_days"}}},
                         {"tooltip", {{"field", "label"}}}}}});
   }
+  const double span = table.rows.back()[0] - std::min(0.0, table.rows.front()[0]);
   if (!boluses.empty()) {
-    layers.push_back(marked_layer("doses", boluses, "time_days", "#0072B2", {6, 3}, 8, false));
+    layers.push_back(rule_layer("doses", boluses, "time_days", "#0072B2", {6, 3}, false));
+    // Sorted copies: summary.json lists doses in scenario order.
+    std::vector<std::size_t> order(bolus_times.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return bolus_times[a] < bolus_times[b]; });
+    std::vector<double> times;
+    std::vector<std::string> what;
+    for (std::size_t i : order) {
+      times.push_back(bolus_times[i]);
+      what.push_back(bolus_what[i]);
+    }
+    json text = json::array();
+    for (const auto& l : cluster_labels(times, what, span, kChartWidth, "doses")) {
+      text.push_back({{"time_days", l.time}, {"label", l.text}, {"doses", l.count}});
+    }
+    layers.push_back(label_layer("dose_labels", text, "time_days", "#0072B2", 6, false));
   }
   json events = json::array();
   if (auto t = optional_number(summary, "elimination_time_days")) {
@@ -214,7 +265,8 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
     events.push_back({{"time_days", *t}, {"label", "tumour escaped (" + day(*t) + ")"}});
   }
   if (!events.empty()) {
-    layers.push_back(marked_layer("events", events, "time_days", "#D55E00", {}, 26, true));
+    layers.push_back(rule_layer("events", events, "time_days", "#D55E00", {}, true));
+    layers.push_back(label_layer("event_labels", events, "time_days", "#D55E00", 24, true));
   }
   json thresholds = json::array();
   if (log_scale) {
@@ -241,7 +293,7 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
                            {"fontSize", 11}}},
                          {"encoding", {{"text", {{"field", "label"}}}}}}}}});
   }
-  return {{"width", 800}, {"height", 380}, {"layer", layers}};
+  return {{"width", kChartWidth}, {"height", 380}, {"layer", layers}};
 }
 
 }  // namespace
@@ -314,14 +366,22 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   if (auto below = optional_number(summary["endpoints"], "elimination_below")) {
     floor = std::min(floor, *below / 100);
   }
+  // A log scale needs something to draw: when every population stays below the floor (all
+  // zero), the chart is linear.
+  bool drawable = false;
+  for (const auto& state : cell_states) {
+    const std::size_t c = table.column(state);
+    for (const auto& row : table.rows) drawable = drawable || row[c] >= floor;
+  }
   page.heading("Cell populations over time");
-  page.chart("populations",
-             populations_chart(table, cell_states, labels, summary, floor,
-                               "Number of cells (log scale)", true),
-             "Each line is one cell population (log scale: each grid line is ten times the one "
-             "below). Dashed blue lines: doses; red lines: when the tumour was eliminated or "
-             "escaped; grey dotted lines: the thresholds that define those events. Values below " +
-                 pretty_number(floor) + " cells are not drawn (the population is gone).");
+  page.chart(
+      "populations",
+      populations_chart(table, cell_states, labels, summary, floor,
+                        drawable ? "Number of cells (log scale)" : "Number of cells", drawable),
+      "Each line is one cell population (log scale: each grid line is ten times the one "
+      "below). Dashed blue lines: doses; red lines: when the tumour was eliminated or "
+      "escaped; grey dotted lines: the thresholds that define those events. Values below " +
+          pretty_number(floor) + " cells are not drawn (the population is gone).");
   // When the events happen early, a second chart shows the first days at a readable scale.
   const double end = summary.value("end_time_days", table.rows.back()[0]);
   double last_event = 0;
@@ -353,7 +413,16 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
       spec["height"] = 200;
       spec["title"] = labels.at(state);
       spec["layer"][0]["encoding"]["color"]["legend"] = nullptr;
-      page.chart(id, spec, labels.at(state) + " over time, linear scale.");
+      std::string caption = labels.at(state) + " over time, linear scale.";
+      // A constant series gives the scale an empty domain, whose ticks read "NaN": give it room.
+      if (const auto constant = constant_value(table, state)) {
+        const double v = *constant;
+        spec["layer"][0]["encoding"]["y"]["scale"]["domain"] =
+            v == 0 ? json{0, 1} : json{std::min(0.0, 2 * v), std::max(0.0, 2 * v)};
+        caption +=
+            " It stays at " + pretty_number(v) + " " + units.at(state) + " for the whole run.";
+      }
+      page.chart(id, spec, caption);
     }
   }
   evidence_section(page, evidence_keys);
