@@ -213,7 +213,7 @@ TEST(FirstHour, MisspeltPropertiesAreCaught) {
   expect_rejected({"property_typo",
                    replace(read_file(source + "mhc_high_targets.toml"), "mhc_i = 3.0",
                            "mhc = 3.0"),
-                   {"s.toml:23:", "'cell_type[1].properties.mhc' is read by no mechanism",
+                   {"s.toml:", "'cell_type[1].properties.mhc' is read by no mechanism",
                     "did you mean 'mhc_i'"}});
   // A property no mechanism reads and that resembles none is legal, with a warning.
   const auto dir = fresh_directory("first-hour-property-unused");
