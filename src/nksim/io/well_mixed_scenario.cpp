@@ -9,6 +9,9 @@
 namespace nksim {
 namespace {
 
+// More output times than this is a mistake, not a request: 1e7 rows is a CSV of about 1 GB.
+constexpr double kMaxOutputTimes = 1e7;
+
 const OdeModel& model_or_fail(TableReader& simulation, const std::string& name) {
   const OdeModel* model = find_model(name);
   if (!model) {
@@ -105,6 +108,13 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
                                                ", after end_time_days = " +
                                                format_number(s.end_time_days));
     }
+  }
+  const double interval = s.output_interval_days.value_or(1.0);
+  if (!has_times && !(s.end_time_days / interval <= kMaxOutputTimes)) {
+    simulation.fail(s.output_interval_days ? "output_interval_days" : "end_time_days",
+                    "asks for " + format_number(s.end_time_days / interval, 3) +
+                        " output times (end_time_days / output_interval_days); at most " +
+                        format_number(kMaxOutputTimes) + " are allowed");
   }
   simulation.finish();
 
