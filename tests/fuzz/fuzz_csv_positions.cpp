@@ -18,17 +18,19 @@ std::string scenario(int dim) {
          "[[population]]\ntype = \"tumour\"\nshape = \"csv\"\nfile = \"positions.csv\"\n";
 }
 
-void load(int dim) {
-  const auto name = (nksim::fuzz::scratch_dir() / ("scenario_" + std::to_string(dim) + "d.toml"));
-  const auto document = nksim::TomlDocument::parse_string(scenario(dim), name.string());
-  nksim::fuzz::load_or_reject([&] { nksim::load_spatial(document, 1); });
+nksim::TomlDocument document(int dim) {
+  const auto name = nksim::fuzz::scratch_dir() / ("scenario_" + std::to_string(dim) + "d.toml");
+  return nksim::TomlDocument::parse_string(scenario(dim), name.string());
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // Parsed once: only the CSV file changes from one input to the next.
+  static const nksim::TomlDocument scenarios[] = {document(2), document(3)};
   nksim::fuzz::write_scratch("positions.csv", nksim::fuzz::as_text(data, size));
-  load(2);
-  load(3);
+  for (const auto& doc : scenarios) {
+    nksim::fuzz::load_or_reject([&] { nksim::load_spatial(doc, 1); });
+  }
   return 0;
 }
