@@ -56,5 +56,29 @@ TEST(WellMixedScenario, ResolveRejectsUnknownNamesFromCode) {
   }
 }
 
+// Found by fuzzing: end_time_days = 1e9 asked for 1e9 output times (8 GB) before any check.
+TEST(WellMixedScenario, RefusesMoreThanTenMillionOutputTimes) {
+  const auto expect_refused = [](const std::string& times, const std::string& key) {
+    const auto doc = TomlDocument::parse_string(
+        "[simulation]\nengine = \"well_mixed\"\nmodel = \"kuznetsov1994\"\n" + times, "w.toml");
+    try {
+      parse_well_mixed(doc);
+      FAIL() << "expected InputError for " << times;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("w.toml:"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("'simulation." + key + "'"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("at most 10000000"), std::string::npos) << e.what();
+    }
+  };
+  expect_refused("end_time_days = 1e9\n", "end_time_days");
+  expect_refused("end_time_days = 3650\noutput_interval_days = 1e-6\n", "output_interval_days");
+  const auto ok = TomlDocument::parse_string(
+      "[simulation]\nengine = \"well_mixed\"\nmodel = \"kuznetsov1994\"\n"
+      "end_time_days = 1e7\n",
+      "w.toml");
+  EXPECT_EQ(output_times(parse_well_mixed(ok)).size(), 10'000'001u);
+}
+
 }  // namespace
 }  // namespace nksim
