@@ -114,6 +114,10 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
       // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
       const double s = 2.0 * sim.types()[type].radius_um;
       const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
+      if (!(r_out / dz < 1e9)) {
+        pop.fail("radius_um",
+                 "is " + format_number(r_out / s, 3) + " cell diameters: too many to pack");
+      }
       const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
       const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
       for (int k = -nz; k <= nz; ++k) {
