@@ -6,6 +6,7 @@
 // trial_nk_dose_base.toml, so an input can name either.
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "fuzz_support.h"
@@ -16,7 +17,9 @@ namespace {
 constexpr std::string_view kBaseMarker = "\n# --- base.toml ---\n";
 
 void write_shipped_base() {
-  std::ifstream in(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml");
+  const std::string path = std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
   std::ostringstream text;
   text << in.rdbuf();
   nksim::fuzz::write_scratch("trial_nk_dose_base.toml", text.str());
