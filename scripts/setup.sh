@@ -16,6 +16,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-scipy
   # HTML reports: the browser test opens them in headless chromium
   chromium
+  # fuzzing (preset "fuzz", docs/fuzzing.md): clang with libFuzzer, its sanitizer runtimes and
+  # the OpenMP runtime clang links
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
 )
 # Node.js with npm: Debian's nodejs + npm unless a Node.js with npm is already installed (for
 # example from NodeSource, whose nodejs package bundles npm and conflicts with Debian's npm).

@@ -156,6 +156,10 @@ TEST(FirstHour, AbsurdValuesAndRunawaySizesAreRefusedBeforeRunning) {
       {"spatial_steps_over_limit",
        replace(kSpatial, "end_time_min = 60", "end_time_min = 30000000"),
        {"'simulation.dt_mechanics_min' asks for about 3e+08 mechanics steps", "over the limit"}},
+      {"voxels_too_fine",
+       replace(kSpatial, "seed = 3", "seed = 3\nvoxel_um = 0.01") +
+           "[[field]]\nname = \"il2\"\ndiffusion_um2_per_min = 1\n",
+       {"asks for about 3.6e+09 voxel values", "over the limit"}},
       {"spatial_end_1e300", replace(kSpatial, "end_time_min = 60", "end_time_min = 1e300"),
        {"'simulation.end_time_min' is", "100 years"}},
       // 2e6 NK cells (radius 5 um) need 1.6e8 um^2; the box has 3.6e5.
@@ -205,6 +209,32 @@ TEST(FirstHour, GeometryOutsideTheDomainIsAnError) {
        {"'population[1].radius_um' packs no cell"}},
   };
   for (const Case& c : cases) expect_rejected(c);
+}
+
+TEST(FirstHour, CsvPositionsAreReadStrictly) {
+  const auto dir = fresh_directory("first-hour-csv");
+  const std::string scenario =
+      replace(kSpatial, "shape = \"sphere\"\ncenter_um = [0, 0]\nradius_um = 100\ncount = 200",
+              "shape = \"csv\"\nfile = \"cells.csv\"");
+  write_file(dir / "s.toml", scenario);
+  const auto validate = [&](const std::string& csv) {
+    write_file(dir / "cells.csv", csv);
+    return run_cli("validate " + (dir / "s.toml").string());
+  };
+  // Windows line ends are fine.
+  auto r = validate("x,y\r\n10,20\r\n-5,7\r\n");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("2 initial agents"), std::string::npos) << r.output;
+  r = validate("x,y\n10,20,30\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cells.csv line 2: expected 2 numbers (x,y), found more: '30'"),
+            std::string::npos)
+      << r.output;
+  r = validate("x,y\n10,20abc\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = validate("x,y\n10,20\n900,0\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("line 3 outside the domain"), std::string::npos) << r.output;
 }
 
 TEST(FirstHour, MisspeltPropertiesAreCaught) {

@@ -40,16 +40,17 @@ using V4Mask = long long __attribute__((vector_size(32)));
   return __builtin_bit_cast(V4, mask & __builtin_bit_cast(V4Mask, v));
 }
 
-// 4x4 transpose: rows a..d become columns.
+// 4x4 transpose: rows a..d become columns. __builtin_shufflevector (GCC >= 12 and clang) rather
+// than GCC's __builtin_shuffle, so that the fuzzing build (clang) compiles it too.
 [[gnu::always_inline]] inline void transpose4(V4& a, V4& b, V4& c, V4& d) {
-  const V4 t0 = __builtin_shuffle(a, b, V4Mask{0, 4, 2, 6});
-  const V4 t1 = __builtin_shuffle(a, b, V4Mask{1, 5, 3, 7});
-  const V4 t2 = __builtin_shuffle(c, d, V4Mask{0, 4, 2, 6});
-  const V4 t3 = __builtin_shuffle(c, d, V4Mask{1, 5, 3, 7});
-  a = __builtin_shuffle(t0, t2, V4Mask{0, 1, 4, 5});
-  b = __builtin_shuffle(t1, t3, V4Mask{0, 1, 4, 5});
-  c = __builtin_shuffle(t0, t2, V4Mask{2, 3, 6, 7});
-  d = __builtin_shuffle(t1, t3, V4Mask{2, 3, 6, 7});
+  const V4 t0 = __builtin_shufflevector(a, b, 0, 4, 2, 6);
+  const V4 t1 = __builtin_shufflevector(a, b, 1, 5, 3, 7);
+  const V4 t2 = __builtin_shufflevector(c, d, 0, 4, 2, 6);
+  const V4 t3 = __builtin_shufflevector(c, d, 1, 5, 3, 7);
+  a = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  b = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  c = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  d = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
 }
 
 }  // namespace nksim::simd

@@ -87,7 +87,7 @@ Hdf5File Hdf5File::create(const std::filesystem::path& path) {
 
 Hdf5File Hdf5File::open(const std::filesystem::path& path) {
   silence_error_stack();
-  if (!std::filesystem::is_regular_file(path)) throw InputError("cannot read " + path.string());
+  if (std::error_code ec; !std::filesystem::is_regular_file(path, ec)) throw InputError("cannot read " + path.string());
   if (H5Fis_hdf5(path.string().c_str()) <= 0) {
     throw InputError(path.string() + ": not an HDF5 file");
   }

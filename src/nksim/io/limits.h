@@ -34,6 +34,7 @@ inline constexpr double kMaxOutputRows = 1e6;       // per output table
 inline constexpr double kMaxAgents = 5e6;           // initial agents plus doses
 inline constexpr double kMaxSnapshotBytes = 20e9;   // all snapshots of one run
 inline constexpr double kMaxSteps = 1e8;            // mechanics steps of one spatial run
+inline constexpr double kMaxVoxels = 2e8;           // voxels times fields (1.6 GB of values)
 // Sub-steps of one step (diffusion per mechanics, mechanics per phenotype step). Not
 // overridable: the shipped scenarios use 1-100.
 inline constexpr double kMaxSubsteps = 1e4;

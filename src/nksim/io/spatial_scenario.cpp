@@ -116,15 +116,22 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
     int row = 1;
     while (std::getline(in, line)) {
       ++row;
+      if (!line.empty() && line.back() == '\r') line.pop_back();  // Windows line ends
       if (line.empty()) continue;
       std::replace(line.begin(), line.end(), ',', ' ');
       std::istringstream fields(line);
       double p[3] = {0, 0, 0};
+      std::string rest;
       for (int a = 0; a < dim; ++a) {
         if (!(fields >> p[a]) || !std::isfinite(p[a])) {
           pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
                                std::to_string(dim) + " finite numbers");
         }
+      }
+      if (fields >> rest) {
+        pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
+                             std::to_string(dim) + " numbers (x,y" + (dim == 3 ? ",z" : "") +
+                             "), found more: '" + rest + "'");
       }
       const std::array<double, 3> at = {p[0], p[1], p[2]};
       require_inside(pop, "file", d, at, at, "the agent of " + file.string() + " line " +
@@ -148,12 +155,16 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
     if (pop.boolean_or("packed", false)) {
       // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
       const double s = 2.0 * sim.types()[type].radius_um;
-      // Close packing fills 74 % (3-D) or 91 % (2-D) of the shell with cells of radius s/2.
-      const double shell = dim == 3 ? 4.0 / 3.0 * M_PI * (std::pow(r_out, 3) - std::pow(r_in, 3))
-                                    : M_PI * (r_out * r_out - r_in * r_in);
+      // The lattice below visits every site of the whole ball (a shell keeps some of them):
+      // about its volume over a cell's, charged to the budget before any loop runs.
+      const double ball = dim == 3 ? 4.0 / 3.0 * M_PI * std::pow(r_out, 3) : M_PI * r_out * r_out;
       const double cell = dim == 3 ? M_PI / 6.0 * s * s * s : M_PI / 4.0 * s * s;
-      add_to_agent_budget(pop, "radius_um", agent_budget, shell / cell);
+      add_to_agent_budget(pop, "radius_um", agent_budget, ball / cell);
       const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
+      if (!(r_out / dz < 1e9)) {
+        pop.fail("radius_um",
+                 "is " + format_number(r_out / s, 3) + " cell diameters: too many to pack");
+      }
       const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
       const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
       for (int k = -nz; k <= nz; ++k) {
@@ -410,6 +421,14 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
                                        " um)");
       }
     }
+  }
+  if (!specs.empty()) {
+    double voxels = 1;
+    for (int a = 0; a < domain.dim; ++a) voxels *= std::round(domain.extent(a) / voxel_um);
+    // Values, the solver's work arrays and a snapshot copy: about 4 doubles a voxel a field.
+    limits::check_size(sim_table, "voxel_um", voxels * static_cast<double>(specs.size()),
+                       limits::kMaxVoxels, "voxel values (voxels times fields)",
+                       32.0 * voxels * static_cast<double>(specs.size()));
   }
   FieldGrid fields(domain, voxel_um, specs);
   auto solver = make_diffusion_solver(model.output.diffusion_solver);

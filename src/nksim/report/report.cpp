@@ -24,8 +24,8 @@ const char* report_kind_name(ReportKind kind) {
 
 ReportKind detect_report_kind(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(dir)) throw InputError(dir.string() + ": no such directory");
-  if (fs::exists(dir / "analysis.json")) return ReportKind::kTrial;
+  if (std::error_code ec; !fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such directory");
+  if (std::error_code ec; fs::exists(dir / "analysis.json", ec)) return ReportKind::kTrial;
   if (fs::exists(dir / "summary.json")) {
     const auto summary = read_json_file(dir / "summary.json");
     const std::string engine = summary.value("engine", std::string());

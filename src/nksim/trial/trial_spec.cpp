@@ -264,7 +264,8 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   spec.name = trial.string_or("name", file.stem().string());
   const std::string base = trial.string("base");
   spec.base_file = file.parent_path() / base;
-  if (!std::filesystem::is_regular_file(spec.base_file)) {
+  std::error_code ec;  // a name the file system refuses (too long, say) is not a file either
+  if (!std::filesystem::is_regular_file(spec.base_file, ec)) {
     trial.fail("base", "names '" + spec.base_file.string() +
                            "', which is not a file (the path is relative to the trial file)");
   }

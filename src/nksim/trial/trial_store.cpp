@@ -345,7 +345,7 @@ void write_file_atomically(const std::filesystem::path& file, const std::string&
 
 std::unique_ptr<SqliteDb> open_trial_database(const std::filesystem::path& dir) {
   const auto path = TrialStore::database_path(dir);
-  if (!std::filesystem::is_regular_file(path)) {
+  if (std::error_code ec; !std::filesystem::is_regular_file(path, ec)) {
     throw InputError(dir.string() +
                      " holds no trial database (trial.sqlite); run "
                      "'nksim trial run' first");

@@ -82,6 +82,10 @@ TEST(SpatialScenario, BadInputIsRefusedWithExitTwo) {
        "voxel_um = 20=>voxel_um = 10\ndiffusion_solver = \"explicit\"\ndt_diffusion_min = 0.1",
        "simulation.dt_diffusion_min"},
       {"voxel not dividing domain", "", "voxel_um = 20=>voxel_um = 30", "simulation.voxel_um"},
+      // Found with the fuzz build (UBSan): the lattice size overflowed an int.
+      {"packed sphere too large", "",
+       "shape = \"uniform\"\ncount = 10=>shape = \"sphere\"\nradius_um = 1e300\npacked = true",
+       "population[1].radius_um"},
   };
   const fs::path work = test::fresh_dir("spatial_bad");
   for (const BadCase& c : cases) {

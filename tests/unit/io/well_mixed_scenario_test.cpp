@@ -56,5 +56,34 @@ TEST(WellMixedScenario, ResolveRejectsUnknownNamesFromCode) {
   }
 }
 
+// Found by fuzzing: end_time_days = 1e9 asked for 1e9 output times (8 GB) before any check.
+// Now the run length is bounded (100 years) and so is the number of rows an interval asks for
+// (docs/scenarios.md, "Limits").
+TEST(WellMixedScenario, RefusesRunawayOutputTimes) {
+  const auto expect_refused = [](const std::string& times, const std::string& key,
+                                 const std::string& why) {
+    const auto doc = TomlDocument::parse_string(
+        "[simulation]\nengine = \"well_mixed\"\nmodel = \"kuznetsov1994\"\n" + times, "w.toml");
+    try {
+      parse_well_mixed(doc);
+      FAIL() << "expected InputError for " << times;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("w.toml:"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("'simulation." + key + "'"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  expect_refused("end_time_days = 1e9\n", "end_time_days", "longer than 100 years");
+  expect_refused("end_time_days = 3650\noutput_interval_days = 1e-6\n", "output_interval_days",
+                 "over the limit of 1e+06");
+  // A century at the default interval of one day is allowed: 36,526 rows.
+  const auto ok = TomlDocument::parse_string(
+      "[simulation]\nengine = \"well_mixed\"\nmodel = \"kuznetsov1994\"\n"
+      "end_time_days = 36525\n",
+      "w.toml");
+  EXPECT_EQ(output_times(parse_well_mixed(ok)).size(), 36'526u);
+}
+
 }  // namespace
 }  // namespace nksim
