@@ -30,6 +30,9 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 // "1 dose", "2 doses": a count with its noun, plural by appending "s".
 std::string count_of(std::size_t n, std::string_view noun);
 
+// "a, b,c" -> {"a", "b", "c"}: split at commas, spaces trimmed from each item.
+std::vector<std::string> split_list(std::string_view text);
+
 // "a, b, c"
 std::string join(std::span<const std::string> items, std::string_view separator = ", ");
 

@@ -36,18 +36,6 @@ std::vector<fs::path> scenario_candidates(const fs::path& dir, const std::string
   return candidates;
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::string name;
-  std::istringstream in(text);
-  while (std::getline(in, name, ',')) {
-    const auto first = name.find_first_not_of(' ');
-    const auto last = name.find_last_not_of(' ');
-    names.push_back(first == std::string::npos ? "" : name.substr(first, last - first + 1));
-  }
-  return names;
-}
-
 json doses_of(const toml::table& root) {
   json doses = json::array();
   const toml::array* list = root.at_path("mechanisms.nk_infusion.dose").as_array();
@@ -158,8 +146,8 @@ NkSnapshot read_nk_snapshot(const fs::path& file, const std::vector<std::string>
   const Hdf5File h5 = Hdf5File::open(file);
   NkSnapshot s;
   s.time_min = h5.read_double_attribute("time_min");
-  const auto types = split_names(h5.read_string_attribute("type_names"));
-  const auto states = split_names(h5.read_string_attribute("state_names"));
+  const auto types = split_list(h5.read_string_attribute("type_names"));
+  const auto states = split_list(h5.read_string_attribute("state_names"));
   const auto type = h5.read_int32("/agents/type");
   const auto state = h5.read_int32("/agents/state");
   const std::size_t n = type.size();

@@ -18,18 +18,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::string name;
-  std::istringstream in(text);
-  while (std::getline(in, name, ',')) {
-    const auto first = name.find_first_not_of(' ');
-    const auto last = name.find_last_not_of(' ');
-    names.push_back(first == std::string::npos ? "" : name.substr(first, last - first + 1));
-  }
-  return names;
-}
-
 std::vector<fs::path> snapshot_files(const fs::path& dir) {
   std::vector<fs::path> files;
   if (!fs::is_directory(dir / "snapshots")) return files;
@@ -139,8 +127,8 @@ Snapshot read_snapshot(const fs::path& path, int max_cells, double slice_um) {
   const Hdf5File file = Hdf5File::open(path);
   Snapshot snapshot;
   snapshot.time_min = file.read_double_attribute("time_min");
-  const auto types = split_names(file.read_string_attribute("type_names"));
-  const auto states = split_names(file.read_string_attribute("state_names"));
+  const auto types = split_list(file.read_string_attribute("type_names"));
+  const auto states = split_list(file.read_string_attribute("state_names"));
   const auto type = file.read_int32("/agents/type");
   const auto state = file.read_int32("/agents/state");
   std::vector<std::uint64_t> dims;
@@ -290,7 +278,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   const auto snapshots = snapshot_files(dir);
   std::vector<std::string> type_names;
   if (!snapshots.empty()) {
-    type_names = split_names(Hdf5File::open(snapshots.front()).read_string_attribute("type_names"));
+    type_names = split_list(Hdf5File::open(snapshots.front()).read_string_attribute("type_names"));
   }
 
   std::vector<CountColumn> count_columns;

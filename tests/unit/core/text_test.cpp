@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace nksim {
 namespace {
 
@@ -31,4 +34,25 @@ TEST(Fnv1a, KnownVectors) {
 }
 
 }  // namespace
+TEST(SplitList, TrimsSpacesAndKeepsEmptyItems) {
+  EXPECT_EQ(split_list("tumour, nk,t_cell"), (std::vector<std::string>{"tumour", "nk", "t_cell"}));
+  EXPECT_EQ(split_list("a,,b"), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split_list("a,"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(split_list("").empty());
+}
+
+TEST(UnitVariants, SameStemOtherUnit) {
+  EXPECT_TRUE(same_quantity_other_unit("time_min", "time_days"));
+  EXPECT_TRUE(same_quantity_other_unit("diffusion_um2_per_s", "diffusion_um2_per_min"));
+  EXPECT_TRUE(same_quantity_other_unit("cycle_duration_h", "cycle_duration_min"));
+  EXPECT_FALSE(same_quantity_other_unit("time_min", "time_min"));
+  EXPECT_FALSE(same_quantity_other_unit("start_days", "stop_days"));
+  EXPECT_FALSE(same_quantity_other_unit("radius_um", "inner_radius_um"));
+  EXPECT_FALSE(same_quantity_other_unit("count", "counts"));
+  const std::vector<std::string> keys = {"time_days", "amount"};
+  EXPECT_EQ(nearest_key("time_min", keys), "time_days");
+  EXPECT_EQ(nearest_key("amonut", keys), "amount");
+  EXPECT_EQ(nearest_key("rate_per_day", keys), "");
+}
+
 }  // namespace nksim
