@@ -87,7 +87,10 @@ void effectors_table(HtmlPage& page, const json& effectors) {
 // Rows {effector, pathway, start_min, end_min, kills}: one bar per hour and pathway.
 json kill_rows(const json& effectors) {
   json rows = json::array();
-  for (const auto& [name, e] : effectors.items()) {
+  for (const auto& item : effectors.items()) {
+    // Plain names, not a structured binding: clang 14 cannot capture those in the lambda below.
+    const std::string name = item.key();
+    const json& e = item.value();
     const auto total = e.value("kills_per_hour", std::vector<int>());
     const bool split = e.contains("kills_per_hour_granzyme");
     const auto granzyme = e.value("kills_per_hour_granzyme", std::vector<int>());
