@@ -142,14 +142,28 @@ std::string readable_unit(std::string unit) {
   return unit;
 }
 
+SnapshotAgents read_snapshot_agents(const Hdf5File& h5, const fs::path& file) {
+  SnapshotAgents a;
+  a.time_min = h5.read_double_attribute("time_min");
+  a.type_names = split_list(h5.read_string_attribute("type_names"));
+  a.state_names = split_list(h5.read_string_attribute("state_names"));
+  a.type = h5.read_int32("/agents/type");
+  a.state = h5.read_int32("/agents/state");
+  if (a.state.size() != a.type.size()) {
+    throw InputError(file.string() + ": /agents/type and /agents/state differ in length");
+  }
+  return a;
+}
+
 NkSnapshot read_nk_snapshot(const fs::path& file, const std::vector<std::string>& effector_types) {
   const Hdf5File h5 = Hdf5File::open(file);
+  const SnapshotAgents agents = read_snapshot_agents(h5, file);
+  const auto& types = agents.type_names;
+  const auto& states = agents.state_names;
+  const auto& type = agents.type;
+  const auto& state = agents.state;
   NkSnapshot s;
-  s.time_min = h5.read_double_attribute("time_min");
-  const auto types = split_list(h5.read_string_attribute("type_names"));
-  const auto states = split_list(h5.read_string_attribute("state_names"));
-  const auto type = h5.read_int32("/agents/type");
-  const auto state = h5.read_int32("/agents/state");
+  s.time_min = agents.time_min;
   const std::size_t n = type.size();
   const auto column = [&](const char* path) {
     std::vector<double> v = h5.has_dataset(path) ? h5.read_double(path) : std::vector<double>();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "nksim/io/hdf5_file.h"
 
 namespace nksim::report {
 
@@ -56,6 +59,17 @@ struct NkSnapshot {
 };
 
 inline constexpr double kExhaustedPotency = 0.5;
+
+// What every snapshot holds: its time, the cell type and state names, and each agent's type
+// and state (indices into those names).
+struct SnapshotAgents {
+  double time_min = 0;
+  std::vector<std::string> type_names, state_names;
+  std::vector<std::int32_t> type, state;
+};
+
+// Throws InputError naming `file` when type and state differ in length.
+SnapshotAgents read_snapshot_agents(const Hdf5File& h5, const std::filesystem::path& file);
 
 // Throws InputError for a snapshot without the agent datasets; NK columns that are absent
 // (a run without nk_recognition_kill) give zeros.

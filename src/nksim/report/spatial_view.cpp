@@ -9,6 +9,7 @@
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/spatial_inputs.h"
 #include "nksim/report/spatial_sections.h"
 #include "nksim/report/views.h"
 
@@ -125,12 +126,13 @@ struct Snapshot {
 // the tissue's z range; draws at most max_cells of them (every k-th).
 Snapshot read_snapshot(const fs::path& path, int max_cells, double slice_um) {
   const Hdf5File file = Hdf5File::open(path);
+  const SnapshotAgents agents = read_snapshot_agents(file, path);
+  const auto& types = agents.type_names;
+  const auto& states = agents.state_names;
+  const auto& type = agents.type;
+  const auto& state = agents.state;
   Snapshot snapshot;
-  snapshot.time_min = file.read_double_attribute("time_min");
-  const auto types = split_list(file.read_string_attribute("type_names"));
-  const auto states = split_list(file.read_string_attribute("state_names"));
-  const auto type = file.read_int32("/agents/type");
-  const auto state = file.read_int32("/agents/state");
+  snapshot.time_min = agents.time_min;
   std::vector<std::uint64_t> dims;
   const auto position = file.read_double("/agents/position", &dims);
   const auto radius = file.read_double("/agents/radius");
