@@ -41,16 +41,6 @@ CREATE VIEW IF NOT EXISTS series_named AS
   FROM series s JOIN arms a ON a.arm = s.arm JOIN states st ON st.state = s.state;
 )";
 
-std::string meta_value(SqliteDb& db, const std::string& key) {
-  auto stmt = db.prepare("SELECT value FROM meta WHERE key = ?");
-  stmt.bind(1, key);
-  if (!stmt.step()) {
-    throw InputError(db.path().string() + " has no '" + key +
-                     "' in its meta table: it is not a trial database of this nksim");
-  }
-  return stmt.column_text(0);
-}
-
 bool has_meta(SqliteDb& db) {
   auto stmt = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
   stmt.step();
@@ -83,7 +73,7 @@ std::string target_unit(const OdeModel& model, const std::string& target) {
 void check_compatible(SqliteDb& db, const std::filesystem::path& file, bool resume) {
   auto format = db.prepare("SELECT value FROM meta WHERE key = 'store_format'");
   const std::string found = format.step() ? format.column_text(0) : "1";
-  const std::string version = meta_value(db, "nksim_version");
+  const std::string version = trial_meta(db, "nksim_version");
   if (found != kStoreFormat) {
     throw InputError(file.string() + " was written by nksim " + version + " in store format " +
                      found + "; this is nksim " + kVersion + " (store format " + kStoreFormat +
@@ -196,6 +186,16 @@ void write_patients(SqliteDb& db, const TrialSpec& spec, const std::vector<Patie
 
 }  // namespace
 
+std::string trial_meta(SqliteDb& db, const std::string& key) {
+  auto stmt = db.prepare("SELECT value FROM meta WHERE key = ?");
+  stmt.bind(1, key);
+  if (!stmt.step()) {
+    throw InputError(db.path().string() + " has no '" + key +
+                     "' in its meta table: it is not a trial database of this nksim");
+  }
+  return stmt.column_text(0);
+}
+
 TrialStore::TrialStore(const std::filesystem::path& file) : db_(file, SqliteDb::Mode::kCreate) {
   db_.exec(kSchema);
 }
@@ -207,7 +207,7 @@ TrialStore::TrialStore(const std::filesystem::path& dir, const TrialSpec& spec,
     : db_(prepare_database(dir), SqliteDb::Mode::kCreate) {
   if (has_meta(db_)) {
     check_compatible(db_, database_path(dir), true);
-    const std::string hash = meta_value(db_, "file_hash");
+    const std::string hash = trial_meta(db_, "file_hash");
     if (hash != spec.file_hash) {
       throw InputError(database_path(dir).string() + " belongs to another trial file (hash " +
                        hash + ", " + spec.file.string() + " has " + spec.file_hash +
@@ -361,169 +361,6 @@ std::unique_ptr<SqliteDb> open_trial_database(const std::filesystem::path& dir) 
   auto db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::kReadOnly);
   check_compatible(*db, path, false);
   return db;
-}
-
-namespace {
-
-void load_parameters(SqliteDb& db, TrialData& data) {
-  auto parameters =
-      db.prepare("SELECT name, distribution, unit, type FROM parameters ORDER BY parameter");
-  while (parameters.step()) {
-    data.parameters.push_back({parameters.column_text(0), parameters.column_text(1),
-                               parameters.column_text(2), parameters.column_text(3) == "TEXT"});
-  }
-  const std::size_t k = data.parameters.size();
-  data.values.assign(data.patients, std::vector<double>(k, std::nan("")));
-  data.labels.assign(data.patients, std::vector<std::string>(k));
-  auto values = db.prepare("SELECT * FROM patients ORDER BY patient");
-  while (values.step()) {
-    const auto p = static_cast<std::size_t>(values.column_int(0));
-    if (p >= data.patients) continue;
-    for (std::size_t j = 0; j < k; ++j) {
-      const int column = static_cast<int>(j) + 1;
-      if (data.parameters[j].label) {
-        data.labels[p][j] = values.column_text(column);
-      } else {
-        data.values[p][j] = values.column_double(column);
-      }
-    }
-  }
-}
-
-void load_endpoints(SqliteDb& db, TrialData& data) {
-  auto rows = db.prepare(
-      "SELECT patient, arm, status, best_pct_change, category, ttp_days, survival_days, death, "
-      "elimination_time_days, escape_time_days, peak, final_tumour FROM endpoints "
-      "ORDER BY patient, arm");
-  while (rows.step()) {
-    EndpointRow row;
-    row.patient = static_cast<std::size_t>(rows.column_int(0));
-    row.arm = static_cast<std::size_t>(rows.column_int(1));
-    row.ok = rows.column_text(2) == "ok";
-    Endpoints& e = row.endpoints;
-    e.best_pct_change = rows.column_double(3);
-    e.category = rows.column_text(4);
-    e.ttp_days = rows.column_optional(5);
-    e.survival_days = rows.column_double(6);
-    e.death = rows.column_int(7) != 0;
-    e.elimination_time_days = rows.column_optional(8);
-    e.escape_time_days = rows.column_optional(9);
-    e.peak = rows.column_optional(10);
-    e.final_tumour = rows.column_double(11);
-    data.rows.push_back(row);
-  }
-}
-
-}  // namespace
-
-TrialData load_trial(const std::filesystem::path& dir) {
-  const auto db = open_trial_database(dir);
-  TrialData data;
-  data.name = meta_value(*db, "name");
-  data.seed = std::stoull(meta_value(*db, "seed"));
-  data.patients = std::stoull(meta_value(*db, "patients"));
-  data.follow_up_days = std::stod(meta_value(*db, "follow_up_days"));
-  data.file_hash = meta_value(*db, "file_hash");
-  data.tumour_state = meta_value(*db, "tumour_state");
-  auto arms = db->prepare("SELECT name FROM arms ORDER BY arm");
-  while (arms.step()) data.arms.push_back(arms.column_text(0));
-  load_parameters(*db, data);
-  load_endpoints(*db, data);
-  return data;
-}
-
-std::pair<std::vector<double>, std::vector<double>> load_timeseries(SqliteDb& db,
-                                                                    std::size_t patient,
-                                                                    std::size_t arm,
-                                                                    const std::string& state) {
-  auto stmt = db.prepare(
-      "SELECT time_days, value FROM series WHERE patient = ? AND arm = ? AND state = ? "
-      "ORDER BY time_days");
-  stmt.bind(1, static_cast<std::int64_t>(patient))
-      .bind(2, static_cast<std::int64_t>(arm))
-      .bind(3, state);
-  std::pair<std::vector<double>, std::vector<double>> out;
-  while (stmt.step()) {
-    out.first.push_back(stmt.column_double(0));
-    out.second.push_back(stmt.column_double(1));
-  }
-  return out;
-}
-
-namespace {
-
-std::string patients_csv(const TrialData& data) {
-  std::ostringstream out;
-  out << "patient";
-  for (const auto& p : data.parameters) {
-    out << "," << p.name;
-    if (!p.unit.empty()) out << " (" << p.unit << ")";
-  }
-  out << "\n";
-  for (std::size_t i = 0; i < data.patients; ++i) {
-    out << i;
-    for (std::size_t j = 0; j < data.parameters.size(); ++j) {
-      out << ","
-          << (data.parameters[j].label ? data.labels[i][j] : format_number(data.values[i][j], 17));
-    }
-    out << "\n";
-  }
-  return out.str();
-}
-
-std::string endpoints_csv(const TrialData& data) {
-  const auto opt = [](const std::optional<double>& v) {
-    return v ? format_number(*v, 17) : std::string();
-  };
-  std::ostringstream out;
-  out << "patient,arm,status,best_pct_change,category,ttp_days,survival_days,death,"
-         "elimination_time_days,escape_time_days,peak,final_tumour\n";
-  for (const auto& r : data.rows) {
-    const Endpoints& e = r.endpoints;
-    out << r.patient << "," << data.arms[r.arm] << "," << (r.ok ? "ok" : "failed") << ",";
-    if (r.ok) {
-      out << format_number(e.best_pct_change, 17) << "," << e.category << "," << opt(e.ttp_days)
-          << "," << format_number(e.survival_days, 17) << "," << (e.death ? 1 : 0) << ","
-          << opt(e.elimination_time_days) << "," << opt(e.escape_time_days) << "," << opt(e.peak)
-          << "," << format_number(e.final_tumour, 17);
-    } else {
-      out << ",,,,,,,,";
-    }
-    out << "\n";
-  }
-  return out.str();
-}
-
-std::string series_csv(SqliteDb& db) {
-  std::ostringstream out;
-  out << "patient,arm,state,unit,time_days,value\n";
-  auto stmt = db.prepare(
-      "SELECT s.patient, a.name, s.state, st.unit, s.time_days, s.value FROM series s "
-      "JOIN arms a ON a.arm = s.arm JOIN states st ON st.state = s.state "
-      "ORDER BY s.patient, s.arm, s.state, s.time_days");
-  while (stmt.step()) {
-    out << stmt.column_text(0) << "," << stmt.column_text(1) << "," << stmt.column_text(2) << ","
-        << stmt.column_text(3) << "," << format_number(stmt.column_double(4), 17) << ","
-        << format_number(stmt.column_double(5), 17) << "\n";
-  }
-  return out.str();
-}
-
-}  // namespace
-
-std::vector<std::filesystem::path> export_trial_csv(const std::filesystem::path& dir) {
-  const TrialData data = load_trial(dir);
-  std::vector<std::filesystem::path> written = {dir / "patients.csv", dir / "endpoints.csv"};
-  write_file_atomically(written[0], patients_csv(data));
-  write_file_atomically(written[1], endpoints_csv(data));
-  const auto db = open_trial_database(dir);
-  auto count = db->prepare("SELECT count(*) FROM series");
-  count.step();
-  if (count.column_int(0) > 0) {
-    written.push_back(dir / "timeseries.csv");
-    write_file_atomically(written.back(), series_csv(*db));
-  }
-  return written;
 }
 
 }  // namespace nksim

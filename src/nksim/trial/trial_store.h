@@ -82,6 +82,9 @@ struct TrialData {
   std::vector<EndpointRow> rows;                 // sorted by (patient, arm)
 };
 
+// A value of the store's meta table; InputError naming the database when it is absent.
+std::string trial_meta(SqliteDb& db, const std::string& key);
+
 // Reads a trial database (InputError if DIR holds none).
 TrialData load_trial(const std::filesystem::path& dir);
 
