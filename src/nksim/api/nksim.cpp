@@ -1,7 +1,10 @@
 #include "nksim/api/nksim.h"
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "nksim/api/spatial_run.h"
 #include "nksim/core/error.h"
@@ -67,9 +70,37 @@ RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOpti
                      scenario.string() + "'");
   }
   const std::string engine = scenario_engine(document);
-  if (engine == "well_mixed") return run_well_mixed(document, options);
+  if (engine == "well_mixed") {
+    if (options.checkpoint_every_min > 0) {
+      throw InputError(scenario.string() +
+                       ": checkpoints are for spatial runs (a well-mixed run takes seconds; run "
+                       "it again instead)");
+    }
+    return run_well_mixed(document, options);
+  }
   if (engine == "spatial") return run_spatial(document, options);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be run");
+}
+
+RunReport resume_run(const std::filesystem::path& out_dir, RunOptions options) {
+  const std::filesystem::path manifest_file =
+      OutputDirectory::resumable_staging(out_dir) / "checkpoint" / "manifest.json";
+  std::ifstream in(manifest_file);
+  if (!in) {
+    throw InputError(out_dir.string() + ": no checkpoint to resume from (looked for " +
+                     manifest_file.string() + "; checkpoints are saved by 'nksim run ... "
+                     "--checkpoint-every MINUTES')");
+  }
+  const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_object() ||
+      !manifest.value("scenario_file", nlohmann::json()).is_string() ||
+      !manifest.value("checkpoint_every_min", nlohmann::json()).is_number()) {
+    throw InputError(manifest_file.string() + ": not a readable checkpoint manifest");
+  }
+  options.out_dir = out_dir;
+  options.checkpoint_every_min = manifest["checkpoint_every_min"].get<double>();
+  options.resume_only = true;
+  return run_scenario_file(manifest["scenario_file"].get<std::string>(), options);
 }
 
 std::string validate_scenario_file(const std::filesystem::path& scenario) {

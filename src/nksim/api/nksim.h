@@ -10,6 +10,11 @@ struct RunOptions {
   std::filesystem::path out_dir;  // written whole or not at all
   int threads = 0;                // 0: the scenario's choice or all cores (spatial engine)
   bool progress = true;           // progress on a terminal (never when not a terminal)
+  // Save a checkpoint every this many simulated minutes (0: never). The run then stages its
+  // outputs in a fixed folder beside out_dir (.<name>.partial), kept when the run stops, and a
+  // later run with the same out_dir resumes from the last checkpoint (docs/checkpoints.md).
+  double checkpoint_every_min = 0;
+  bool resume_only = false;  // refuse to start from the beginning (nksim resume)
 };
 
 struct RunReport {
@@ -21,6 +26,11 @@ struct RunReport {
 // Loads, validates and runs a scenario file; writes the outputs into options.out_dir.
 // Throws InputError (exit 2), NumericalError (exit 3) or Error.
 RunReport run_scenario_file(const std::filesystem::path& scenario, const RunOptions& options);
+
+// Resumes a run stopped after a checkpoint: the scenario and the interval come from the
+// checkpoint's manifest beside out_dir. Throws InputError when there is no checkpoint, or when
+// the scenario file or the nksim version changed since it was taken.
+RunReport resume_run(const std::filesystem::path& out_dir, RunOptions options);
 
 // Loads and validates a scenario without running it; returns a one-line description.
 std::string validate_scenario_file(const std::filesystem::path& scenario);

@@ -124,14 +124,18 @@ std::string format_number(double value, int digits) {
   return buffer;
 }
 
-std::string fnv1a_hex(std::string_view bytes) {
+std::uint64_t fnv1a(std::string_view bytes) {
   std::uint64_t hash = 14695981039346656037ull;
   for (unsigned char c : bytes) {
     hash ^= c;
     hash *= 1099511628211ull;
   }
+  return hash;
+}
+
+std::string fnv1a_hex(std::string_view bytes) {
   char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016" PRIx64, hash);
+  std::snprintf(buffer, sizeof buffer, "%016" PRIx64, fnv1a(bytes));
   return buffer;
 }
 

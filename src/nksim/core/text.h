@@ -39,7 +39,9 @@ std::string join(std::span<const std::string> items, std::string_view separator 
 // A double formatted with `digits` significant digits ("%.{digits}g"); "nan"/"inf" spelled out.
 std::string format_number(double value, int digits = 15);
 
-// 64-bit FNV-1a hash of bytes, as 16 lower-case hex digits. Identifies a scenario file; it is
+// 64-bit FNV-1a hash of bytes (detects damage; not a cryptographic hash).
+std::uint64_t fnv1a(std::string_view bytes);
+// The same as 16 lower-case hex digits. Identifies a scenario file; it is
 // not a cryptographic hash.
 std::string fnv1a_hex(std::string_view bytes);
 

@@ -3,6 +3,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "nksim/core/error.h"
+#include "nksim/core/state_archive.h"
+#include "nksim/core/text.h"
 #include "nksim/engine/parallel.h"
 
 namespace nksim {
@@ -98,6 +101,41 @@ std::size_t AgentStore::bytes_per_agent() const {
   bytes += property.size() * sizeof(double);
   bytes += sizeof(std::uint32_t);  // id -> index map
   return bytes;
+}
+
+void AgentStore::save_state(StateWriter& out) const {
+#define NKSIM_SAVE_COLUMN(type, name, on_divide, doc) out.put("column/" #name, name);
+  NKSIM_AGENT_COLUMNS(NKSIM_SAVE_COLUMN)
+#undef NKSIM_SAVE_COLUMN
+  out.put_text("property_names", join(property_names_, "\n"));
+  for (std::size_t k = 0; k < property.size(); ++k) {
+    out.put("property/" + property_names_[k], property[k]);
+  }
+  out.put_value("next_id", next_id_);
+  out.put_value("layout_version", layout_version_);
+}
+
+void AgentStore::restore_state(const StateReader& in) {
+  if (in.get_text("property_names") != join(property_names_, "\n")) {
+    throw InputError(in.path().string() + ": the checkpoint's agents carry other properties (" +
+                     in.get_text("property_names") + ") than the scenario's");
+  }
+  const std::int64_t n = static_cast<std::int64_t>(in.get<std::uint64_t>("column/id").size());
+#define NKSIM_RESTORE_COLUMN(type, name, on_divide, doc) name = in.get<type>("column/" #name, n);
+  NKSIM_AGENT_COLUMNS(NKSIM_RESTORE_COLUMN)
+#undef NKSIM_RESTORE_COLUMN
+  for (std::size_t k = 0; k < property.size(); ++k) {
+    property[k] = in.get<double>("property/" + property_names_[k], n);
+  }
+  next_id_ = in.get_value<std::uint64_t>("next_id");
+  layout_version_ = in.get_value<std::uint64_t>("layout_version");
+  index_of_id_.assign(next_id_, kNoIndex);
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (id[i] == 0 || id[i] >= next_id_ || index_of_id_[id[i]] != kNoIndex) {
+      throw InputError(in.path().string() + ": the checkpoint's agent ids are inconsistent");
+    }
+    index_of_id_[id[i]] = static_cast<std::uint32_t>(i);
+  }
 }
 
 }  // namespace nksim

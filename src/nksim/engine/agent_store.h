@@ -14,6 +14,9 @@
 
 namespace nksim {
 
+class StateWriter;
+class StateReader;
+
 class AgentStore {
  public:
   static constexpr std::uint32_t kNoIndex = 0xffffffffu;
@@ -51,6 +54,11 @@ class AgentStore {
 
   // Bytes held per agent by the columns (excluding vector slack).
   std::size_t bytes_per_agent() const;
+
+  // Checkpoints: every column, the property columns (names must match on restore), the next id
+  // and the layout version. Throws InputError when the saved agents do not fit this store.
+  void save_state(StateWriter& out) const;
+  void restore_state(const StateReader& in);
 
  private:
   void push_default();

@@ -18,6 +18,8 @@
 namespace nksim {
 
 class Simulation;
+class StateWriter;
+class StateReader;
 
 enum class Phase : unsigned { kSense = 0, kDecide, kAct, kMove, kExchange, kCouple };
 inline constexpr unsigned kNumPhases = 6;
@@ -45,6 +47,13 @@ class Mechanism {
   virtual std::size_t bytes_per_agent() const { return 0; }
   // Read-outs of this mechanism for summary.json (under "readouts": {name: ...}); null for none.
   virtual nlohmann::json readouts(const Simulation&) const { return nullptr; }
+  // Checkpoints: every piece of run state the mechanism keeps outside the agent columns and the
+  // fields (tallies, doses given, neighbour lists...), saved between steps under the prefix the
+  // engine sets. A run restored from a checkpoint must go on bit for bit as if it had never
+  // stopped (tests/cli/checkpoint_test.cpp checks it for every shipped scenario). State the
+  // mechanism rebuilds by itself before its next use (caches) need not be saved.
+  virtual void save_state(StateWriter&) const {}
+  virtual void restore_state(const StateReader&) {}
 };
 
 }  // namespace nksim

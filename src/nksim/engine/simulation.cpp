@@ -5,6 +5,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/rng.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/parallel.h"
 
 namespace nksim {
@@ -167,6 +168,63 @@ void Simulation::apply_events(const StepInfo& info) {
     }
   }
   for (std::uint64_t agent_id : removals) a.remove(a.index_of(agent_id));
+}
+
+namespace {
+std::string mechanism_prefix(std::size_t k, const Mechanism& m) {
+  return "mechanism/" + std::to_string(k) + "/" + m.name() + "/";
+}
+}  // namespace
+
+void Simulation::save_state(StateWriter& out) const {
+  out.set_prefix("clock/");
+  out.put_value("mechanics_step", mechanics_step_);
+  out.put_value("diffusion_step", diffusion_step_);
+  out.put_value("time_min", time_min_);
+  out.put_value("seed", settings_.seed);
+  out.put_value("mechanisms", static_cast<std::uint64_t>(mechanisms_.size()));
+  out.set_prefix("agents/");
+  agents_.save_state(out);
+  out.set_prefix("fields/");
+  for (std::size_t f = 0; f < fields_.num_fields(); ++f) {
+    out.put(fields_.spec(f).name, fields_.values(f));
+  }
+  for (std::size_t k = 0; k < mechanisms_.size(); ++k) {
+    out.set_prefix(mechanism_prefix(k, *mechanisms_[k]));
+    out.put_value("present", std::uint8_t{1});
+    mechanisms_[k]->save_state(out);
+  }
+  out.set_prefix("");
+}
+
+void Simulation::restore_state(StateReader& in) {
+  in.set_prefix("clock/");
+  if (in.get_value<std::uint64_t>("seed") != settings_.seed) {
+    throw InputError(in.path().string() + ": the checkpoint was taken with seed " +
+                     std::to_string(in.get_value<std::uint64_t>("seed")) + ", the scenario has " +
+                     std::to_string(settings_.seed));
+  }
+  if (in.get_value<std::uint64_t>("mechanisms") != mechanisms_.size()) {
+    throw InputError(in.path().string() + ": the checkpoint has " +
+                     std::to_string(in.get_value<std::uint64_t>("mechanisms")) +
+                     " mechanisms, the scenario " + std::to_string(mechanisms_.size()));
+  }
+  mechanics_step_ = in.get_value<std::uint64_t>("mechanics_step");
+  diffusion_step_ = in.get_value<std::uint64_t>("diffusion_step");
+  time_min_ = in.get_value<double>("time_min");
+  in.set_prefix("agents/");
+  agents_.restore_state(in);
+  in.set_prefix("fields/");
+  for (std::size_t f = 0; f < fields_.num_fields(); ++f) {
+    fields_.values(f) = in.get<double>(fields_.spec(f).name,
+                                       static_cast<std::int64_t>(fields_.values(f).size()));
+  }
+  for (std::size_t k = 0; k < mechanisms_.size(); ++k) {
+    in.set_prefix(mechanism_prefix(k, *mechanisms_[k]));
+    in.get_value<std::uint8_t>("present");
+    mechanisms_[k]->restore_state(in);
+  }
+  in.set_prefix("");
 }
 
 }  // namespace nksim

@@ -74,6 +74,14 @@ class Simulation {
   // Memory per agent: the agent columns, the neighbour grid and what mechanisms keep per agent.
   std::size_t bytes_per_agent() const;
 
+  // Checkpoints, taken between steps: the clocks, every agent column, the field values and each
+  // mechanism's own state (Mechanism::save_state). The neighbour grid and the solvers' scratch
+  // are rebuilt before their next use, so they are not saved. restore_state expects a
+  // Simulation built from the same scenario (same types, fields and mechanisms, in order) and
+  // throws InputError naming what differs.
+  void save_state(StateWriter& out) const;
+  void restore_state(StateReader& in);
+
  private:
   void run_phase(Phase phase, const StepInfo& info);
   void apply_events(const StepInfo& info);

@@ -1,5 +1,7 @@
 #include "nksim/io/output_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "nksim/core/error.h"
@@ -37,8 +39,32 @@ OutputDirectory::OutputDirectory(fs::path target) : target_(std::move(target)) {
   if (ec) throw Error("cannot create " + staging_.string() + ": " + ec.message());
 }
 
+fs::path OutputDirectory::resumable_staging(const fs::path& target) {
+  const fs::path absolute = fs::absolute(target);
+  return absolute.parent_path() / ("." + absolute.filename().string() + ".partial");
+}
+
+OutputDirectory::OutputDirectory(fs::path target, Resumable)
+    : target_(std::move(target)), resumable_(true) {
+  check_target(target_);
+  staging_ = resumable_staging(target_);
+  std::error_code ec;
+  fs::create_directories(staging_, ec);
+  if (ec) throw Error("cannot create " + staging_.string() + ": " + ec.message());
+  const fs::path lock = staging_ / ".lock";
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw Error("cannot create " + lock.string());
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw InputError(target_.string() + ": another nksim run is writing this output (its files "
+                     "are in " + staging_.string() + ")");
+  }
+}
+
 OutputDirectory::~OutputDirectory() {
-  if (!committed_) {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  if (!committed_ && !resumable_) {
     std::error_code ec;
     fs::remove_all(staging_, ec);
   }
@@ -50,6 +76,10 @@ void OutputDirectory::commit() {
     check_target(target_);  // still safe to replace?
     fs::remove_all(target_, ec);
     if (ec) throw Error("cannot replace " + target_.string() + ": " + ec.message());
+  }
+  if (resumable_) {
+    fs::remove_all(staging_ / "checkpoint", ec);
+    fs::remove(staging_ / ".lock", ec);
   }
   fs::rename(staging_, target_, ec);
   if (ec) throw Error("cannot move output into " + target_.string() + ": " + ec.message());

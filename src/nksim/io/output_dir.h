@@ -14,6 +14,14 @@ class OutputDirectory {
  public:
   // Throws InputError if `target` cannot be used (exists as a file, is a non-nksim directory).
   explicit OutputDirectory(std::filesystem::path target);
+
+  // For a run that saves checkpoints: the staging directory has a fixed name beside the target
+  // (resumable_staging), is kept when the run fails or is stopped, so that a later run can
+  // resume in it, and is locked while in use (a second run on the same target is refused).
+  // What is already in it is kept. commit() drops the checkpoint folder before moving it.
+  struct Resumable {};
+  OutputDirectory(std::filesystem::path target, Resumable);
+  static std::filesystem::path resumable_staging(const std::filesystem::path& target);
   ~OutputDirectory();
   OutputDirectory(const OutputDirectory&) = delete;
   OutputDirectory& operator=(const OutputDirectory&) = delete;
@@ -33,6 +41,8 @@ class OutputDirectory {
   std::filesystem::path target_;
   std::filesystem::path staging_;
   bool committed_ = false;
+  bool resumable_ = false;
+  int lock_fd_ = -1;
 };
 
 }  // namespace nksim

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "nksim/core/error.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
 #include "nksim/io/csv_metadata.h"
@@ -110,6 +111,30 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   }
   snapshot_times_.push_back(sim.time_min());
   snapshot_agents_.push_back(n);
+}
+
+void SpatialRecorder::save_state(StateWriter& out) const {
+  out.put_text("counts_csv", csv_.str());
+  out.put("last_row", last_row_);
+  out.put("snapshot_times", snapshot_times_);
+  std::vector<std::uint64_t> agents(snapshot_agents_.begin(), snapshot_agents_.end());
+  out.put("snapshot_agents", agents);
+}
+
+void SpatialRecorder::restore_state(const StateReader& in) {
+  csv_.str(in.get_text("counts_csv"));
+  csv_.seekp(0, std::ios::end);
+  last_row_ = in.get<double>("last_row", static_cast<std::int64_t>(columns_.size()));
+  snapshot_times_ = in.get<double>("snapshot_times");
+  const std::vector<std::uint64_t> agents =
+      in.get<std::uint64_t>("snapshot_agents", static_cast<std::int64_t>(snapshot_times_.size()));
+  snapshot_agents_.assign(agents.begin(), agents.end());
+  for (std::size_t s = 0; s < snapshot_times_.size(); ++s) {
+    if (!std::filesystem::exists(dir_ / "snapshots" / snapshot_name(s))) {
+      throw InputError(in.path().string() + ": snapshot " + snapshot_name(s) +
+                       " written before the checkpoint is missing from " + dir_.string());
+    }
+  }
 }
 
 void SpatialRecorder::finish(const Simulation& sim) {

@@ -21,6 +21,9 @@
 
 namespace nksim {
 
+class StateWriter;
+class StateReader;
+
 class SpatialRecorder {
  public:
   SpatialRecorder(const Simulation& sim, std::filesystem::path dir);
@@ -29,6 +32,11 @@ class SpatialRecorder {
   void snapshot(const Simulation& sim);
   // Writes counts.csv and (when there were snapshots) snapshots.xdmf.
   void finish(const Simulation& sim);
+
+  // Checkpoints: the rows recorded so far and the snapshots written so far (the snapshot files
+  // themselves stay in the output directory).
+  void save_state(StateWriter& out) const;
+  void restore_state(const StateReader& in);
 
   const std::vector<std::string>& columns() const { return columns_; }
   const std::vector<double>& last_row() const { return last_row_; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/nk_state.h"
@@ -79,6 +80,8 @@ class IfnGammaResponse final : public Mechanism {
   }
 
   nlohmann::json readouts(const Simulation&) const override { return {{"switched", switched_}}; }
+  void save_state(StateWriter& out) const override { out.put_value("switched", switched_); }
+  void restore_state(const StateReader& in) override { switched_ = in.get_value<long>("switched"); }
 
  private:
   long switched_ = 0;

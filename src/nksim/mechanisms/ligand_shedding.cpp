@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/rules/nk_escape.h"
@@ -46,6 +47,11 @@ class LigandShedding final : public Mechanism {
       shed_total_ += s.shed;
       soluble[fields.voxel_of(a.x[i], a.y[i], a.z[i])] += t.field_per_ligand * s.shed / volume;
     }
+  }
+
+  void save_state(StateWriter& out) const override { out.put_value("shed_total", shed_total_); }
+  void restore_state(const StateReader& in) override {
+    shed_total_ = in.get_value<double>("shed_total");
   }
 
   nlohmann::json readouts(const Simulation&) const override {

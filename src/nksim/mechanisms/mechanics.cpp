@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "nksim/core/simd.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
@@ -245,6 +246,31 @@ class Mechanics final : public Mechanism {
       const std::size_t end = static_cast<std::size_t>(std::min(n, (blk + 1) * kBlock));
       sum_lists(c, d.periodic(), d.dim == 3, pairs_.data(), num_types_, offsets_.data(),
                 list_.data(), first, end, a);
+    }
+  }
+
+ // The Verlet lists and the positions they were built from: rebuilding them at a restart
+  // would change when the next rebuild and renumbering happen, and so the summation order.
+  void save_state(StateWriter& out) const override {
+    out.put("offsets", offsets_);
+    out.put("list", list_);
+    out.put("x0", x0_);
+    out.put("y0", y0_);
+    out.put("z0", z0_);
+    out.put_value("built_layout", built_layout_);
+    out.put_value("next_sort_step", next_sort_step_);
+  }
+  void restore_state(const StateReader& in) override {
+    offsets_ = in.get<std::uint32_t>("offsets");
+    list_ = in.get<std::uint32_t>("list");
+    const std::int64_t n = offsets_.empty() ? 0 : static_cast<std::int64_t>(offsets_.size()) - 1;
+    x0_ = in.get<double>("x0", n);
+    y0_ = in.get<double>("y0", n);
+    z0_ = in.get<double>("z0", n);
+    built_layout_ = in.get_value<std::uint64_t>("built_layout");
+    next_sort_step_ = in.get_value<std::uint64_t>("next_sort_step");
+    if (!offsets_.empty() && offsets_.back() != list_.size()) {
+      throw InputError(in.path().string() + ": the checkpoint's neighbour lists are inconsistent");
     }
   }
 

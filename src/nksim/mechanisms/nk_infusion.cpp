@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/core/text.h"
 #include "nksim/io/limits.h"
 #include "nksim/engine/simulation.h"
@@ -61,6 +62,19 @@ class NkInfusion final : public Mechanism {
         ++dose.given;
       }
     }
+  }
+
+  void save_state(StateWriter& out) const override {
+    std::vector<std::int32_t> given;
+    for (const Dose& d : doses_) given.push_back(d.given);
+    out.put("doses_given", given);
+    out.put("infused", infused_);
+  }
+  void restore_state(const StateReader& in) override {
+    const auto n = static_cast<std::int64_t>(doses_.size());
+    const std::vector<std::int32_t> given = in.get<std::int32_t>("doses_given", n);
+    for (std::size_t k = 0; k < doses_.size(); ++k) doses_[k].given = given[k];
+    infused_ = in.get<std::int64_t>("infused", n);
   }
 
   nlohmann::json readouts(const Simulation&) const override {

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/nk_effector_params.h"
@@ -93,6 +94,8 @@ class NkRecognitionKill final : public Mechanism {
   }
 
   nlohmann::json readouts(const Simulation& sim) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(const StateReader& in) override;
 
  private:
   static bool live(const AgentStore& a, std::size_t i) {
@@ -268,6 +271,82 @@ class NkRecognitionKill final : public Mechanism {
   std::map<std::uint64_t, EffectorTally> tallies_;
   std::vector<KillRecord> kills_;
 };
+
+// The effector tallies and the kill log, one column per field.
+void NkRecognitionKill::save_state(StateWriter& out) const {
+  out.put_value("started", std::uint8_t{started_});
+  out.put_value("targets_initial", std::int64_t{targets_initial_});
+  out.put_value("target_births", std::int64_t{target_births_});
+  std::vector<std::uint64_t> ids;
+  std::vector<std::int32_t> type, capacity, deficient, contacts, hits, confirmed;
+  for (const auto& [agent, t] : tallies_) {
+    ids.push_back(agent);
+    type.push_back(t.type);
+    capacity.push_back(t.capacity);
+    deficient.push_back(t.perforin_deficient ? 1 : 0);
+    contacts.push_back(t.contacts);
+    hits.push_back(t.hits);
+    confirmed.push_back(t.confirmed_kills);
+  }
+  out.put("tally/id", ids);
+  out.put("tally/type", type);
+  out.put("tally/capacity", capacity);
+  out.put("tally/perforin_deficient", deficient);
+  out.put("tally/contacts", contacts);
+  out.put("tally/hits", hits);
+  out.put("tally/confirmed_kills", confirmed);
+  std::vector<std::uint64_t> effector, target;
+  std::vector<std::int32_t> effector_type, target_type, pathway;
+  std::vector<double> contact, death;
+  for (const KillRecord& k : kills_) {
+    effector.push_back(k.effector_id);
+    target.push_back(k.target_id);
+    effector_type.push_back(k.effector_type);
+    target_type.push_back(k.target_type);
+    pathway.push_back(static_cast<std::int32_t>(k.pathway));
+    contact.push_back(k.contact_min);
+    death.push_back(k.death_min);
+  }
+  out.put("kill/effector_id", effector);
+  out.put("kill/target_id", target);
+  out.put("kill/effector_type", effector_type);
+  out.put("kill/target_type", target_type);
+  out.put("kill/pathway", pathway);
+  out.put("kill/contact_min", contact);
+  out.put("kill/death_min", death);
+}
+
+void NkRecognitionKill::restore_state(const StateReader& in) {
+  started_ = in.get_value<std::uint8_t>("started") != 0;
+  targets_initial_ = static_cast<long>(in.get_value<std::int64_t>("targets_initial"));
+  target_births_ = static_cast<long>(in.get_value<std::int64_t>("target_births"));
+  const std::vector<std::uint64_t> ids = in.get<std::uint64_t>("tally/id");
+  const auto n = static_cast<std::int64_t>(ids.size());
+  const auto type = in.get<std::int32_t>("tally/type", n);
+  const auto capacity = in.get<std::int32_t>("tally/capacity", n);
+  const auto deficient = in.get<std::int32_t>("tally/perforin_deficient", n);
+  const auto contacts = in.get<std::int32_t>("tally/contacts", n);
+  const auto hits = in.get<std::int32_t>("tally/hits", n);
+  const auto confirmed = in.get<std::int32_t>("tally/confirmed_kills", n);
+  tallies_.clear();
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    tallies_[ids[k]] = EffectorTally{type[k],     capacity[k], deficient[k] != 0,
+                                     contacts[k], hits[k],     confirmed[k]};
+  }
+  const std::vector<std::uint64_t> effector = in.get<std::uint64_t>("kill/effector_id");
+  const auto m = static_cast<std::int64_t>(effector.size());
+  const auto target = in.get<std::uint64_t>("kill/target_id", m);
+  const auto effector_type = in.get<std::int32_t>("kill/effector_type", m);
+  const auto target_type = in.get<std::int32_t>("kill/target_type", m);
+  const auto pathway = in.get<std::int32_t>("kill/pathway", m);
+  const auto contact = in.get<double>("kill/contact_min", m);
+  const auto death = in.get<double>("kill/death_min", m);
+  kills_.clear();
+  for (std::size_t k = 0; k < effector.size(); ++k) {
+    kills_.push_back({effector[k], target[k], effector_type[k], target_type[k],
+                      static_cast<rules::nk::KillPathway>(pathway[k]), contact[k], death[k]});
+  }
+}
 
 nlohmann::json NkRecognitionKill::readouts(const Simulation& sim) const {
   const AgentStore& a = sim.agents();

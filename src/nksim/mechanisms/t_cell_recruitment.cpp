@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "nksim/core/rng.h"
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/nk_placement.h"
@@ -58,6 +59,10 @@ class TCellRecruitment final : public Mechanism {
   }
 
   nlohmann::json readouts(const Simulation&) const override { return {{"recruited", recruited_}}; }
+  void save_state(StateWriter& out) const override { out.put_value("recruited", recruited_); }
+  void restore_state(const StateReader& in) override {
+    recruited_ = in.get_value<long>("recruited");
+  }
 
  private:
   std::vector<Recruiter> by_type_;
