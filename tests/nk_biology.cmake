@@ -8,6 +8,7 @@ nksim_add_test(unit_rules_nk_test SOURCES
   unit/rules/nk_escape_test.cpp
   LABELS unit)
 nksim_add_test(unit_spatial_sweep_test SOURCES unit/api/spatial_sweep_test.cpp LABELS unit)
+nksim_add_test(unit_session_test SOURCES unit/api/session_test.cpp LABELS unit)
 nksim_add_test(mechanism_nk_kill_log_test SOURCES mechanisms/nk_kill_log_test.cpp
                LABELS mechanisms)
 nksim_add_test(mechanism_nk_conjugate_test SOURCES mechanisms/nk_conjugate_test.cpp
