@@ -95,7 +95,7 @@ void add_trial_command(CLI::App& app, Action& action) {
                 << " patients x " << spec.arms.size()
                 << " arms = " << spec.patients * spec.arms.size() << " plans, "
                 << spec.distributions.size() << " distributions, sampler "
-                << sampler_name(spec.sampler) << ", model " << spec.base.model << ", follow-up "
+                << sampler_name(spec.sampler) << ", model " << spec.model_name() << ", follow-up "
                 << format_number(spec.follow_up_days) << " days: OK\n";
       return 0;
     };

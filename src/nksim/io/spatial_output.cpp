@@ -35,32 +35,37 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 
 }  // namespace
 
-SpatialRecorder::SpatialRecorder(const Simulation& sim, std::filesystem::path dir)
-    : dir_(std::move(dir)) {
+std::vector<std::string> count_columns(const Simulation& sim) {
+  std::vector<std::string> columns;
   for (const auto& t : sim.types()) {
-    for (int s = 0; s < kNumStates; ++s) columns_.push_back(t.name + "_" + kStateNames[s]);
+    for (int s = 0; s < kNumStates; ++s) columns.push_back(t.name + "_" + kStateNames[s]);
   }
   for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
-    columns_.push_back(sim.fields().spec(f).name + "_total");
+    columns.push_back(sim.fields().spec(f).name + "_total");
   }
-  csv_ << "time_min";
-  for (const auto& c : columns_) csv_ << "," << c;
-  csv_ << "\n";
+  return columns;
 }
 
-std::vector<double> SpatialRecorder::row(const Simulation& sim) const {
+std::vector<double> count_row(const Simulation& sim) {
   const AgentStore& a = sim.agents();
-  std::vector<double> values(columns_.size(), 0.0);
-  for (std::size_t i = 0; i < a.size(); ++i) values[a.type[i] * kNumStates + a.state[i]] += 1;
   const std::size_t offset = sim.types().size() * kNumStates;
+  std::vector<double> values(offset + sim.fields().num_fields(), 0.0);
+  for (std::size_t i = 0; i < a.size(); ++i) values[a.type[i] * kNumStates + a.state[i]] += 1;
   for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
     values[offset + f] = sim.fields().total(f);
   }
   return values;
 }
 
+SpatialRecorder::SpatialRecorder(const Simulation& sim, std::filesystem::path dir)
+    : dir_(std::move(dir)), columns_(count_columns(sim)) {
+  csv_ << "time_min";
+  for (const auto& c : columns_) csv_ << "," << c;
+  csv_ << "\n";
+}
+
 void SpatialRecorder::record_counts(const Simulation& sim) {
-  last_row_ = row(sim);
+  last_row_ = count_row(sim);
   csv_ << format_number(sim.time_min(), 12);
   for (double v : last_row_) csv_ << "," << format_number(v, 15);
   csv_ << "\n";

@@ -24,6 +24,11 @@ namespace nksim {
 class StateWriter;
 class StateReader;
 
+// The columns of counts.csv after time_min: `<type>_<state>` per cell type and state, then
+// `<field>_total` per field; and their values now.
+std::vector<std::string> count_columns(const Simulation& sim);
+std::vector<double> count_row(const Simulation& sim);
+
 class SpatialRecorder {
  public:
   SpatialRecorder(const Simulation& sim, std::filesystem::path dir);
@@ -42,7 +47,6 @@ class SpatialRecorder {
   const std::vector<double>& last_row() const { return last_row_; }
 
  private:
-  std::vector<double> row(const Simulation& sim) const;
   std::filesystem::path dir_;
   std::vector<std::string> columns_;
   std::vector<double> last_row_;

@@ -126,6 +126,54 @@ TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
 
 TableReader TomlDocument::reader() const { return TableReader(*root_, file_, ""); }
 
+// toml++ copies tables without their source positions, so an edited document is the text parsed
+// again with every edit so far applied in order: messages keep naming the original lines.
+TomlDocument TomlDocument::with_number(const std::string& path, double value) const {
+  if (!std::isfinite(value)) {
+    throw InputError(*file_ + ": '" + path + "' cannot be set to " + format_number(value));
+  }
+  TomlDocument copy = *this;
+  copy.root_ = std::make_shared<toml::table>(toml::parse(text_, *file_));
+  for (const auto& [earlier_path, earlier_value] : edits_) {
+    copy.set_number(earlier_path, earlier_value);
+  }
+  copy.set_number(path, value);
+  copy.edits_.emplace_back(path, value);
+  return copy;
+}
+
+void TomlDocument::set_number(const std::string& path, double value) {
+  toml::node_view<toml::node> node = root_->at_path(path);
+  if (auto* integer = node.as_integer()) {
+    if (!(std::abs(value) < 9.2e18)) {
+      throw InputError(*file_ + ": '" + path + "' cannot hold " + format_number(value));
+    }
+    *integer = static_cast<std::int64_t>(std::llround(value));
+    return;
+  }
+  if (auto* floating = node.as_floating_point()) {
+    *floating = value;
+    return;
+  }
+  if (node) {
+    throw InputError(*file_ + ": '" + path + "' is a " + type_name(*node.node()) +
+                     ", not a number");
+  }
+  const std::size_t dot = path.rfind('.');
+  const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+  const std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
+  toml::table* table = parent.empty() ? root_.get() : root_->at_path(parent).as_table();
+  if (!table || key.empty() || key.find('[') != std::string::npos) {
+    throw InputError(*file_ + ": there is no key '" + path + "' (and no table '" + parent +
+                     "' to add it to)");
+  }
+  if (value == std::round(value) && std::abs(value) < 9.0e15) {
+    table->insert_or_assign(key, static_cast<std::int64_t>(value));  // read as integer or number
+  } else {
+    table->insert_or_assign(key, value);
+  }
+}
+
 TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file,
                          std::string path)
     : table_(&table), file_(std::move(file)), path_(std::move(path)) {}

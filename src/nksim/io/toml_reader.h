@@ -50,10 +50,21 @@ class TomlDocument {
   const toml::table& root() const { return *root_; }
   TableReader reader() const;
 
+  // Scenario values edited in place of text (trials, sweeps): a deep copy whose key at `path`
+  // ("mechanisms.proliferation.tumour.rate_per_min", "population[0].count") holds `value`. An
+  // integer key gets the value rounded; a missing key is added when its table exists (never a
+  // new table). Source positions are kept, so errors still name the original line. Throws
+  // InputError when the path names no number and no table to add it to.
+  TomlDocument with_number(const std::string& path, double value) const;
+  // The edits made so far (path, value), in order.
+  const std::vector<std::pair<std::string, double>>& edits() const { return edits_; }
+
  private:
   std::shared_ptr<const std::string> file_;
   std::string text_;
   std::shared_ptr<toml::table> root_;
+  std::vector<std::pair<std::string, double>> edits_;
+  void set_number(const std::string& path, double value);
 };
 
 class TableReader {

@@ -2,6 +2,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/trial/spatial_plan.h"
 
 namespace nksim {
 
@@ -72,6 +73,7 @@ WellMixedScenario plan_scenario(const TrialSpec& spec, const Patient& patient, s
 }
 
 PlanResult run_plan(const TrialSpec& spec, const Patient& patient, const RunPlan& plan) {
+  if (spec.engine == "spatial") return run_spatial_plan(spec, patient, plan);
   PlanResult out;
   out.patient = plan.patient;
   out.arm = plan.arm;

@@ -8,6 +8,9 @@
 #include "nksim/core/text.h"
 #include "nksim/io/limits.h"
 #include "nksim/io/scenario.h"
+#include "nksim/io/spatial_output.h"
+#include "nksim/io/spatial_scenario.h"
+#include "nksim/trial/spatial_plan.h"
 
 namespace nksim {
 namespace {
@@ -16,8 +19,26 @@ constexpr std::int64_t kMaxPatients = 10'000'000;
 const std::vector<std::string> kKinds = {"fixed", "uniform", "normal", "lognormal", "discrete"};
 const std::vector<std::string> kSamplers = {"lhs", "sobol", "monte_carlo"};
 
+// A spatial base: the target is any numeric key of the scenario, as a dotted path; spatial rates,
+// counts and lengths are never negative.
+bool check_spatial_target(TableReader& table, const std::string& target, const TrialSpec& spec) {
+  try {
+    (void)spec.spatial_base->with_number(target, 0.0);
+    if (!spec.spatial_base->root().at_path(target)) throw InputError("missing");
+  } catch (const InputError&) {
+    table.fail("parameter", "is '" + target + "', not a number in the base scenario " +
+                                spec.base_file.string() +
+                                " (give the dotted path of a numeric key, e.g. "
+                                "\"mechanisms.proliferation.tumour.rate_per_min\" or "
+                                "\"mechanisms.nk_infusion.dose[0].count\")");
+  }
+  return true;
+}
+
 // Checks the target of a distribution and returns whether it must stay >= 0.
-bool check_target(TableReader& table, const std::string& target, const OdeModel& model) {
+bool check_target(TableReader& table, const std::string& target, const TrialSpec& spec) {
+  if (spec.engine == "spatial") return check_spatial_target(table, target, spec);
+  const OdeModel& model = *find_model(spec.base.model);
   if (target == "parameter_set") return false;
   if (target.rfind("initial.", 0) == 0) {
     const std::string state = target.substr(8);
@@ -40,10 +61,10 @@ bool check_target(TableReader& table, const std::string& target, const OdeModel&
   return !model.parameters()[static_cast<std::size_t>(index)].may_be_negative;
 }
 
-Distribution read_distribution(TableReader& table, const OdeModel& model) {
+Distribution read_distribution(TableReader& table, const TrialSpec& spec) {
   Distribution dist;
   dist.target = table.string("parameter");
-  const bool non_negative = check_target(table, dist.target, model);
+  const bool non_negative = check_target(table, dist.target, spec);
   const std::string kind = table.choice("kind", kKinds);
   if (dist.target == "parameter_set" && kind != "discrete") {
     table.fail("kind", "must be \"discrete\" for parameter_set (labels = [set names])");
@@ -115,6 +136,7 @@ Distribution read_distribution(TableReader& table, const OdeModel& model) {
       table.fail("values", "parameter_set takes labels = [set names]");
     }
     for (const auto& label : dist.labels) {
+      const OdeModel& model = *find_model(spec.base.model);
       if (!model.find_parameter_set(label)) {
         const auto names = model.parameter_set_names();
         table.fail("labels", "has '" + label + "', not a parameter set of " +
@@ -135,8 +157,7 @@ Distribution read_distribution(TableReader& table, const OdeModel& model) {
   return dist;
 }
 
-ArmSpec read_arm(TableReader& table, const WellMixedScenario& base, const OdeModel& model,
-                 double end_time) {
+ArmSpec read_arm(TableReader& table, const TrialSpec& spec) {
   ArmSpec arm;
   arm.name = table.string("name");
   if (arm.name.empty() || arm.name.find_first_of(" \t\n,\"") != std::string::npos) {
@@ -151,13 +172,24 @@ ArmSpec read_arm(TableReader& table, const WellMixedScenario& base, const OdeMod
     table.fail("doses", "is \"" + mode + "\" but [[arm.dose]] is given");
   if (!listed && mode == "listed")
     table.fail("doses", "is \"listed\" but no [[arm.dose]] is given");
+  const bool spatial = spec.engine == "spatial";
+  if (spatial && mode == "listed") {
+    table.fail("dose", "is for well-mixed bases; with a spatial base an arm keeps the base's "
+                       "nk_infusion doses (doses = \"base\"), scales them (dose_scale) or gives "
+                       "none (doses = \"none\")");
+  }
+  const bool base_has_doses =
+      spatial ? !spatial_doses(*spec.spatial_base).empty() : !spec.base.doses.empty();
   if (mode == "none") {
     arm.doses = std::vector<DoseSpec>{};
   } else if (mode == "listed") {
+    const OdeModel& model = *find_model(spec.base.model);
     std::vector<DoseSpec> doses;
-    for (auto& dose : table.tables("dose")) doses.push_back(parse_dose(dose, model, end_time));
+    for (auto& dose : table.tables("dose")) {
+      doses.push_back(parse_dose(dose, model, spec.follow_up_days));
+    }
     arm.doses = std::move(doses);
-  } else if (base.doses.empty() && arm.dose_scale != 1) {
+  } else if (!base_has_doses && arm.dose_scale != 1) {
     table.fail("dose_scale", "scales the base scenario's doses, but it has none");
   }
   table.finish();
@@ -208,9 +240,12 @@ void read_correlation(TableReader& root, TrialSpec& spec) {
 }
 
 // [endpoints]: thresholds of the categories, death and elimination, and the peak state.
-void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
+void read_endpoints(TableReader& root, TrialSpec& spec) {
   EndpointSpec& e = spec.endpoints;
   e.elimination_below = spec.base.elimination_below.value_or(1.0);
+  const bool spatial = spec.engine == "spatial";
+  const std::vector<std::string> series =
+      spatial ? spec.spatial_series : find_model(spec.base.model)->state_names();
   auto endpoints = root.optional_table("endpoints");
   if (endpoints) {
     e.assessment_day =
@@ -228,10 +263,11 @@ void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
       e.death_above = *death;
     }
     if (auto peak = endpoints->optional_string("peak_state")) {
-      if (model.state_index(*peak) < 0) {
-        const auto names = model.state_names();
-        endpoints->fail("peak_state", "is '" + *peak + "', not a state of " + spec.base.model +
-                                          did_you_mean(*peak, names));
+      if (std::find(series.begin(), series.end(), *peak) == series.end()) {
+        endpoints->fail("peak_state", "is '" + *peak + "', not a " +
+                                          (spatial ? "counts.csv column of the spatial base"
+                                                   : "state of " + spec.base.model) +
+                                          " (" + join(series) + ")" + did_you_mean(*peak, series));
       }
       e.peak_state = *peak;
     }
@@ -239,6 +275,7 @@ void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
     e.assessment_day = spec.follow_up_days;
   }
   if (e.death_above == 0) {
+    if (spatial) root.fail("endpoints", "needs death_above (cells) with a spatial base");
     if (!spec.base.escape_above) {
       root.fail("endpoints", "needs death_above (the base scenario has no escape_above)");
     }
@@ -251,7 +288,71 @@ void read_endpoints(TableReader& root, TrialSpec& spec, const OdeModel& model) {
   if (endpoints) endpoints->finish();
 }
 
+// A spatial base: checked whole (load_spatial, which places the initial cells), its counts.csv
+// columns become the stored series, and [trial] tumour_type names the tumour. Returns the base's
+// duration in days.
+double read_spatial_base(TableReader& trial, const TomlDocument& base, TrialSpec& spec) {
+  const SpatialModel model = load_spatial(base, 1);
+  spec.spatial_base = base;
+  spec.spatial_series = count_columns(*model.simulation);
+  std::vector<std::string> types;
+  for (const CellType& t : model.simulation->types()) types.push_back(t.name);
+  spec.tumour_type = trial.string("tumour_type");
+  if (std::find(types.begin(), types.end(), spec.tumour_type) == types.end()) {
+    trial.fail("tumour_type", "is '" + spec.tumour_type + "', not a cell type of the base (" +
+                                  join(types) + ")" + did_you_mean(spec.tumour_type, types));
+  }
+  return model.output.end_time_min / 1440;
+}
+
 }  // namespace
+
+std::string TrialSpec::model_name() const { return engine == "spatial" ? "spatial" : base.model; }
+
+std::string TrialSpec::tumour_state() const {
+  if (engine == "spatial") return tumour_type + "_live";
+  const OdeModel& model = *find_model(base.model);
+  return std::string(model.states()[model.tumour_state()].name);
+}
+
+std::vector<TrialSpec::Series> TrialSpec::series() const {
+  std::vector<Series> out;
+  if (engine == "spatial") {
+    for (const std::string& column : spatial_series) {
+      const bool field = column.size() > 6 && column.substr(column.size() - 6) == "_total";
+      out.push_back({column, field ? "amount" : "cells",
+                     field ? "amount of the field in the tissue"
+                           : "agents of this type and state in the tissue"});
+    }
+    return out;
+  }
+  for (const StateInfo& s : find_model(base.model)->states()) {
+    out.push_back({std::string(s.name), std::string(s.unit), std::string(s.description)});
+  }
+  return out;
+}
+
+std::string TrialSpec::target_unit(const std::string& target) const {
+  if (engine == "spatial") {
+    // Spatial keys carry their unit in their name (docs/spatial.md).
+    for (const auto& [suffix, unit] : std::vector<std::pair<std::string, std::string>>{
+             {"_um_per_min", "um/min"}, {"_per_min", "1/min"}, {"_um", "um"}, {"_min", "min"}}) {
+      if (target.size() > suffix.size() &&
+          target.compare(target.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return unit;
+      }
+    }
+    return target.size() > 5 && target.substr(target.size() - 5) == "count" ? "cells" : "";
+  }
+  const OdeModel& model = *find_model(base.model);
+  if (target.rfind("initial.", 0) == 0) {
+    for (const StateInfo& s : model.states())
+      if (s.name == target.substr(8)) return std::string(s.unit);
+  }
+  for (const ParameterInfo& p : model.parameters())
+    if (p.name == target) return std::string(p.unit);
+  return "";
+}
 
 TrialSpec parse_trial_file(const std::filesystem::path& file) {
   const TomlDocument document = TomlDocument::parse_file(file);
@@ -270,13 +371,19 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
                            "', which is not a file (the path is relative to the trial file)");
   }
   const TomlDocument base_document = TomlDocument::parse_file(spec.base_file);
-  if (scenario_engine(base_document) != "well_mixed") {
-    trial.fail("base", "must be a well_mixed scenario (virtual trials run the ODE engine)");
+  spec.engine = scenario_engine(base_document);
+  if (spec.engine != "well_mixed" && spec.engine != "spatial") {
+    trial.fail("base", "must be a well_mixed or spatial scenario");
   }
-  spec.base = parse_well_mixed(base_document);
   spec.base_text = base_document.text();
   spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
-  const OdeModel& model = *find_model(spec.base.model);
+  double base_end_days = 0;
+  if (spec.engine == "spatial") {
+    base_end_days = read_spatial_base(trial, base_document, spec);
+  } else {
+    spec.base = parse_well_mixed(base_document);
+    base_end_days = spec.base.end_time_days;
+  }
 
   spec.patients = static_cast<std::size_t>(trial.integer("patients", 1));
   if (spec.patients > static_cast<std::size_t>(kMaxPatients)) {
@@ -287,8 +394,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   spec.sampler = sampler == "sobol" ? SamplerKind::kSobol
                  : sampler == "lhs" ? SamplerKind::kLatinHypercube
                                     : SamplerKind::kMonteCarlo;
-  spec.follow_up_days =
-      trial.number_or("follow_up_days", spec.base.end_time_days, Bound::kPositive);
+  spec.follow_up_days = trial.number_or("follow_up_days", base_end_days, Bound::kPositive);
   limits::check_duration_days(trial, "follow_up_days", spec.follow_up_days);
   for (const auto& dose : spec.base.doses) {
     const double start = dose.infusion ? dose.start_days : dose.time_days;
@@ -298,7 +404,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
     }
   }
   spec.base.end_time_days = spec.follow_up_days;
-  if (!spec.base.output_times_days.empty()) {
+  if (spec.engine == "well_mixed" && !spec.base.output_times_days.empty()) {
     trial.fail("base", "must use output_interval_days, not output_times_days, in a trial");
   }
   spec.endpoints.store_timeseries = trial.boolean_or("store_timeseries", true);
@@ -306,7 +412,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
 
   std::set<std::string> targets;
   for (auto& table : root.tables("distribution")) {
-    spec.distributions.push_back(read_distribution(table, model));
+    spec.distributions.push_back(read_distribution(table, spec));
     if (!targets.insert(spec.distributions.back().target).second) {
       table.fail("parameter",
                  "'" + spec.distributions.back().target + "' already has a distribution");
@@ -322,14 +428,14 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   read_correlation(root, spec);
   std::set<std::string> arm_names;
   for (auto& table : root.tables("arm")) {
-    spec.arms.push_back(read_arm(table, spec.base, model, spec.follow_up_days));
+    spec.arms.push_back(read_arm(table, spec));
     if (!arm_names.insert(spec.arms.back().name).second) {
       table.fail("name", "'" + spec.arms.back().name + "' is used by two arms");
     }
   }
   if (spec.arms.empty()) root.fail("arm", "is missing: a trial needs at least one [[arm]]");
 
-  read_endpoints(root, spec, model);
+  read_endpoints(root, spec);
   root.finish();
   return spec;
 }

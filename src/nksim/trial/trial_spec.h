@@ -1,5 +1,5 @@
-// A virtual trial as a trial file describes it (docs/trials.md): a base well-mixed scenario,
-// per-patient distributions (optionally correlated), a sampler, arms and endpoints.
+// A virtual trial as a trial file describes it (docs/trials.md): a base scenario (well-mixed or
+// spatial), per-patient distributions (optionally correlated), a sampler, arms and endpoints.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nksim/io/toml_reader.h"
 #include "nksim/io/well_mixed_scenario.h"
 #include "nksim/trial/distributions.h"
 #include "nksim/trial/samplers.h"
@@ -45,12 +46,30 @@ struct TrialSpec {
   std::size_t patients = 0;
   SamplerKind sampler = SamplerKind::kLatinHypercube;
   double follow_up_days = 0;
-  WellMixedScenario base;
+  std::string engine = "well_mixed";  // the base scenario's engine: "well_mixed" or "spatial"
+  WellMixedScenario base;             // well-mixed base
+  // Spatial base: the scenario as a value; a patient's run is this document with the sampled
+  // values, the arm's dose scale, the patient's seed and the follow-up set (trial/spatial_plan.h).
+  std::optional<TomlDocument> spatial_base;
+  std::string tumour_type;                // spatial: the cell type whose live count is the tumour
+  std::vector<std::string> spatial_series;  // spatial: the counts.csv columns stored per patient
   std::vector<Distribution> distributions;
   std::vector<std::size_t> correlated;  // indices into distributions
   std::vector<double> correlation;      // correlated.size()^2, row-major
   std::vector<ArmSpec> arms;
   EndpointSpec endpoints;
+
+  // "depillis2006" (the well-mixed model) or "spatial".
+  std::string model_name() const;
+  // The stored series that is the tumour: the model's tumour state, or "<tumour_type>_live".
+  std::string tumour_state() const;
+  // Every stored series: the model's states, or the spatial base's counts.csv columns.
+  struct Series {
+    std::string name, unit, description;
+  };
+  std::vector<Series> series() const;
+  // The unit of a distribution's target ("" when unknown or a label).
+  std::string target_unit(const std::string& target) const;
 };
 
 // Reads and validates a trial file and its base scenario. Every error is an InputError naming

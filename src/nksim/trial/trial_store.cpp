@@ -57,16 +57,6 @@ std::string quote_identifier(const std::string& name) {
   return out + "\"";
 }
 
-// Unit of a distribution target: the model parameter's, the state's, or none (labels).
-std::string target_unit(const OdeModel& model, const std::string& target) {
-  if (target.rfind("initial.", 0) == 0) {
-    for (const StateInfo& s : model.states())
-      if (s.name == target.substr(8)) return std::string(s.unit);
-  }
-  for (const ParameterInfo& p : model.parameters())
-    if (p.name == target) return std::string(p.unit);
-  return "";
-}
 
 // A store of another format cannot be read; one of another nksim version is not resumed,
 // since results of two versions must not be mixed in one trial.
@@ -114,7 +104,6 @@ void leave_wal_mode(SqliteDb& db) {
 
 void write_meta(SqliteDb& db, const TrialSpec& spec) {
   auto meta = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
-  const OdeModel& model = *resolve(spec.base).model;
   const std::vector<std::pair<std::string, std::string>> entries = {
       {"name", spec.name},
       {"file_hash", spec.file_hash},
@@ -124,8 +113,8 @@ void write_meta(SqliteDb& db, const TrialSpec& spec) {
       {"patients", std::to_string(spec.patients)},
       {"follow_up_days", format_number(spec.follow_up_days, 17)},
       {"sampler", sampler_name(spec.sampler)},
-      {"model", spec.base.model},
-      {"tumour_state", std::string(model.states()[model.tumour_state()].name)},
+      {"model", spec.model_name()},
+      {"tumour_state", spec.tumour_state()},
       {"trial_file", spec.file.string()},
       {"trial_text", spec.text},
       {"base_file", spec.base_file.string()},
@@ -133,11 +122,8 @@ void write_meta(SqliteDb& db, const TrialSpec& spec) {
   };
   for (const auto& [key, value] : entries) meta.bind(1, key).bind(2, value).run();
   auto state = db.prepare("INSERT INTO states(state, unit, description) VALUES (?, ?, ?)");
-  for (const StateInfo& s : model.states()) {
-    state.bind(1, std::string(s.name))
-        .bind(2, std::string(s.unit))
-        .bind(3, std::string(s.description))
-        .run();
+  for (const TrialSpec::Series& s : spec.series()) {
+    state.bind(1, s.name).bind(2, s.unit).bind(3, s.description).run();
   }
   auto arm = db.prepare("INSERT INTO arms(arm, name, description) VALUES (?, ?, ?)");
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
@@ -150,7 +136,6 @@ void write_meta(SqliteDb& db, const TrialSpec& spec) {
 
 // One row per patient, one REAL column per sampled quantity (TEXT for labels), named after it.
 void write_patients(SqliteDb& db, const TrialSpec& spec, const std::vector<Patient>& patients) {
-  const OdeModel& model = *resolve(spec.base).model;
   auto parameter = db.prepare(
       "INSERT INTO parameters(parameter, name, distribution, unit, type) VALUES (?, ?, ?, ?, ?)");
   std::string columns = "patient INTEGER PRIMARY KEY";
@@ -161,7 +146,7 @@ void write_patients(SqliteDb& db, const TrialSpec& spec, const std::vector<Patie
     parameter.bind(1, static_cast<std::int64_t>(d))
         .bind(2, dist.target)
         .bind(3, std::string(distribution_kind_name(dist.kind)))
-        .bind(4, dist.is_label() ? std::string() : target_unit(model, dist.target))
+        .bind(4, dist.is_label() ? std::string() : spec.target_unit(dist.target))
         .bind(5, type)
         .run();
     columns += ", " + quote_identifier(dist.target) + " " + type;

@@ -83,3 +83,33 @@ TEST(TableReader, ArrayOfTablesPathsAreNumberedFromOne) {
 
 }  // namespace
 }  // namespace nksim
+
+namespace nksim {
+namespace {
+
+TEST(TomlDocument, WithNumberEditsACopyAndKeepsTypesAndLines) {
+  const TomlDocument doc = TomlDocument::parse_string(
+      "[sim]\nrate = 0.5\ncount = 10\nname = \"x\"\n[[pop]]\nn = 3\n", "base.toml");
+  const TomlDocument a = doc.with_number("sim.rate", 0.25);
+  EXPECT_DOUBLE_EQ(a.reader().table("sim").number("rate"), 0.25);
+  EXPECT_DOUBLE_EQ(doc.reader().table("sim").number("rate"), 0.5) << "the original is unchanged";
+  const TomlDocument b = doc.with_number("sim.count", 12.6).with_number("pop[0].n", 4);
+  EXPECT_EQ(b.reader().table("sim").integer("count", 0), 13) << "integers are rounded";
+  EXPECT_EQ(b.reader().tables("pop")[0].integer("n", 0), 4);
+  const TomlDocument c = doc.with_number("sim.seed", 7);  // added to an existing table
+  EXPECT_DOUBLE_EQ(c.reader().table("sim").number("seed"), 7);
+  // An error on an edited value still names the original line.
+  TableReader sim = b.reader().table("sim");
+  try {
+    sim.integer("count", 0, 5);
+    ADD_FAILURE() << "13 > 5 must be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("base.toml:3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(doc.with_number("sim.name", 1), InputError);      // a string
+  EXPECT_THROW(doc.with_number("nowhere.rate", 1), InputError);  // no such table
+  EXPECT_THROW(doc.with_number("sim.rate", std::nan("")), InputError);
+}
+
+}  // namespace
+}  // namespace nksim
