@@ -86,53 +86,47 @@ std::string at(const std::string& name, std::size_t i) {
   return name + "[" + std::to_string(i) + "]";
 }
 
-}  // namespace
+// An arm of analysis.json at `path` ("arms[0]"); one none of whose plans succeeded (n = 0) has
+// null rates and intervals.
+void check_trial_arm(const Checker& c, const json& arm, const std::string& path,
+                     const std::string& file) {
+  c.need(arm, path, "name", Kind::kString);
+  const bool empty = c.need(arm, path, "n", Kind::kNumber).get<double>() == 0;
+  const json& response = c.need(arm, path, "response", Kind::kObject);
+  for (const char* key : {"CR", "PR", "SD", "PD"}) {
+    c.need(response, path + ".response", key, Kind::kNumber);
+  }
+  c.need(response, path + ".response", "orr", empty ? Kind::kNumberOrNull : Kind::kNumber);
+  const json& elimination = c.need(arm, path, "elimination", Kind::kObject);
+  c.need(elimination, path + ".elimination", "rate", empty ? Kind::kNumberOrNull : Kind::kNumber);
+  if (!empty) {
+    c.need_pair(response, path + ".response", "orr_ci");
+    c.need_pair(elimination, path + ".elimination", "ci");
+  }
+  c.need(arm, path, "ttp_median_days", Kind::kNumberOrNull);
+  const json& km = c.need(arm, path, "km", Kind::kObject);
+  const std::size_t n = c.need(km, path + ".km", "time_days", Kind::kArrayOfNumbers).size();
+  for (const char* key : {"survival", "lower", "upper", "at_risk", "events"}) {
+    if (c.need(km, path + ".km", key, Kind::kArrayOfNumbers).size() != n) {
+      throw InputError(file + ": " + path + ".km." + key + ": must have as many entries as " +
+                       path + ".km.time_days (" + std::to_string(n) + ")");
+    }
+  }
+}
 
-void check_trial_analysis(const json& analysis, const std::string& file) {
-  const Checker c(file);
-  if (!analysis.is_object()) throw InputError(file + ": must be a JSON object");
-  const json& trial = c.need(analysis, "", "trial", Kind::kObject);
-  c.need(trial, "trial", "name", Kind::kString);
-  c.need(trial, "trial", "patients", Kind::kNumber);
-  const json& arms = c.need(analysis, "", "arms", Kind::kArray);
-  for (std::size_t i = 0; i < arms.size(); ++i) {
-    const std::string path = at("arms", i);
-    c.need(arms[i], path, "name", Kind::kString);
-    // An arm none of whose plans succeeded (n = 0) has null rates and intervals.
-    const bool empty = c.need(arms[i], path, "n", Kind::kNumber).get<double>() == 0;
-    const json& response = c.need(arms[i], path, "response", Kind::kObject);
-    for (const char* key : {"CR", "PR", "SD", "PD"}) {
-      c.need(response, path + ".response", key, Kind::kNumber);
-    }
-    c.need(response, path + ".response", "orr", empty ? Kind::kNumberOrNull : Kind::kNumber);
-    const json& elimination = c.need(arms[i], path, "elimination", Kind::kObject);
-    c.need(elimination, path + ".elimination", "rate", empty ? Kind::kNumberOrNull : Kind::kNumber);
-    if (!empty) {
-      c.need_pair(response, path + ".response", "orr_ci");
-      c.need_pair(elimination, path + ".elimination", "ci");
-    }
-    c.need(arms[i], path, "ttp_median_days", Kind::kNumberOrNull);
-    const json& km = c.need(arms[i], path, "km", Kind::kObject);
-    const std::size_t n = c.need(km, path + ".km", "time_days", Kind::kArrayOfNumbers).size();
-    for (const char* key : {"survival", "lower", "upper", "at_risk", "events"}) {
-      if (c.need(km, path + ".km", key, Kind::kArrayOfNumbers).size() != n) {
-        throw InputError(file + ": " + path + ".km." + key + ": must have as many entries as " +
-                         path + ".km.time_days (" + std::to_string(n) + ")");
-      }
-    }
-  }
-  const json& patients = c.need(analysis, "", "patients", Kind::kArray);
-  for (std::size_t i = 0; i < patients.size(); ++i) {
-    const std::string path = at("patients", i);
-    c.need(patients[i], path, "patient", Kind::kNumber);
-    c.need(patients[i], path, "arm", Kind::kString);
-    c.need(patients[i], path, "best_pct_change", Kind::kNumber);
-    c.need(patients[i], path, "category", Kind::kString);
-    c.need(patients[i], path, "ttp_days", Kind::kNumberOrNull);
-    c.need(patients[i], path, "survival_days", Kind::kNumber);
-    c.need(patients[i], path, "death", Kind::kBool);
-    c.need(patients[i], path, "elimination_time_days", Kind::kNumberOrNull);
-  }
+void check_trial_patient(const Checker& c, const json& patient, const std::string& path) {
+  c.need(patient, path, "patient", Kind::kNumber);
+  c.need(patient, path, "arm", Kind::kString);
+  c.need(patient, path, "best_pct_change", Kind::kNumber);
+  c.need(patient, path, "category", Kind::kString);
+  c.need(patient, path, "ttp_days", Kind::kNumberOrNull);
+  c.need(patient, path, "survival_days", Kind::kNumber);
+  c.need(patient, path, "death", Kind::kBool);
+  c.need(patient, path, "elimination_time_days", Kind::kNumberOrNull);
+}
+
+// The optional lists: log-rank tests, PRCC rows and tumour trajectories.
+void check_trial_statistics(const Checker& c, const json& analysis) {
   if (analysis.contains("logrank")) {
     const json& tests = c.need(analysis, "", "logrank", Kind::kArray);
     for (std::size_t i = 0; i < tests.size(); ++i) {
@@ -161,6 +155,23 @@ void check_trial_analysis(const json& analysis, const std::string& file) {
       c.need(trajectories[i], path, "tumour", Kind::kArrayOfNumbers);
     }
   }
+}
+
+}  // namespace
+
+void check_trial_analysis(const json& analysis, const std::string& file) {
+  const Checker c(file);
+  if (!analysis.is_object()) throw InputError(file + ": must be a JSON object");
+  const json& trial = c.need(analysis, "", "trial", Kind::kObject);
+  c.need(trial, "trial", "name", Kind::kString);
+  c.need(trial, "trial", "patients", Kind::kNumber);
+  const json& arms = c.need(analysis, "", "arms", Kind::kArray);
+  for (std::size_t i = 0; i < arms.size(); ++i) check_trial_arm(c, arms[i], at("arms", i), file);
+  const json& patients = c.need(analysis, "", "patients", Kind::kArray);
+  for (std::size_t i = 0; i < patients.size(); ++i) {
+    check_trial_patient(c, patients[i], at("patients", i));
+  }
+  check_trial_statistics(c, analysis);
 }
 
 void check_well_mixed_summary(const json& summary, const std::string& file) {

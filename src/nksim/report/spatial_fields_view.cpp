@@ -65,27 +65,38 @@ HeatMap read_heat_map(const fs::path& file, const std::string& field, const Scen
   return map;
 }
 
-void field_sections(HtmlPage& page, const json& counts_records,
-                    const std::vector<std::string>& total_columns,
-                    const std::map<std::string, std::string>& units,
-                    const std::vector<fs::path>& snapshots, const ScenarioFacts& facts) {
-  if (total_columns.empty()) return;
-  page.heading("Signalling molecules");
-  // Each field's concentration unit, from the sidecar's "<unit> x um^3" for its total (a run
-  // without a sidecar, or a field without a unit, says "concentration").
-  json name_of = json::object();
-  std::map<std::string, std::string> concentration;
+namespace {
+
+// Each field's concentration unit, from the sidecar's "<unit> x um^3" for its total (a run
+// without a sidecar, or a field without a unit, says "concentration").
+struct FieldUnits {
+  json name_of = json::object();                     // total column -> "<field> (<unit>)"
+  std::map<std::string, std::string> concentration;  // field -> unit
   std::set<std::string> total_units;
+};
+
+FieldUnits field_units(const std::vector<std::string>& total_columns,
+                       const std::map<std::string, std::string>& units) {
+  FieldUnits fields;
   for (const auto& c : total_columns) {
     const std::string field = c.substr(0, c.size() - 6);  // "_total"
     std::string unit = units.count(c) ? units.at(c) : "";
     if (unit.ends_with(" x um^3")) unit.resize(unit.size() - 7);
-    concentration[field] = unit.empty() ? "concentration" : readable_unit(unit);
-    total_units.insert(concentration[field]);
-    name_of[c] = unit.empty() ? field : field + " (" + concentration[field] + ")";
+    fields.concentration[field] = unit.empty() ? "concentration" : readable_unit(unit);
+    fields.total_units.insert(fields.concentration[field]);
+    fields.name_of[c] = unit.empty() ? field : field + " (" + fields.concentration[field] + ")";
   }
-  const std::string total_unit =
-      total_units.size() == 1 ? *total_units.begin() + " × µm³" : "concentration × µm³";
+  return fields;
+}
+
+// Each field's amount in the tissue over time (concentration summed over the grid times the
+// voxel volume).
+void totals_chart(HtmlPage& page, const json& counts_records,
+                  const std::vector<std::string>& total_columns, const FieldUnits& fields,
+                  const ScenarioFacts& facts) {
+  const std::string total_unit = fields.total_units.size() == 1
+                                     ? *fields.total_units.begin() + " × µm³"
+                                     : "concentration × µm³";
   const std::string voxel = format_number(facts.voxel_um);
   page.chart(
       "fields",
@@ -94,7 +105,7 @@ void field_sections(HtmlPage& page, const json& counts_records,
        {"data", {{"name", "counts"}, {"values", counts_records}}},
        {"transform",
         {{{"fold", total_columns}, {"as", {"column", "total"}}},
-         {{"calculate", name_of.dump() + "[datum.column]"}, {"as", "field"}}}},
+         {{"calculate", fields.name_of.dump() + "[datum.column]"}, {"as", "field"}}}},
        {"mark", {{"type", "line"}, {"strokeWidth", 2.5}}},
        {"encoding",
         {{"x", {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}}},
@@ -111,67 +122,103 @@ void field_sections(HtmlPage& page, const json& counts_records,
       "Each field's concentration summed over the grid times the voxel volume (" + voxel +
           " µm × " + voxel + " µm × " + voxel +
           " µm; a 2-D tissue counts as a slab one voxel thick)." +
-          std::string(total_units.count("concentration")
+          std::string(fields.total_units.count("concentration")
                           ? " Where no unit is given, the concentration unit is the one the "
                             "scenario uses for the field's initial and boundary values."
                           : ""));
-  if (snapshots.empty()) return;
-  // Four snapshots, first and last included, side by side with one colour scale per field.
+}
+
+// Four snapshots, first and last included (fewer when the run wrote fewer).
+std::vector<std::size_t> heat_map_picks(std::size_t available) {
   std::vector<std::size_t> picks;
-  const std::size_t n = std::min<std::size_t>(4, snapshots.size());
+  const std::size_t n = std::min<std::size_t>(4, available);
   for (std::size_t i = 0; i < n; ++i) {
-    picks.push_back(n == 1 ? snapshots.size() - 1 : i * (snapshots.size() - 1) / (n - 1));
+    picks.push_back(n == 1 ? available - 1 : i * (available - 1) / (n - 1));
   }
-  const bool located = facts.missing.empty();
-  for (const auto& [field, unit] : concentration) {
-    json cells = json::array();
-    double top = 0, square = 0;
-    for (std::size_t index : picks) {
-      const HeatMap map = read_heat_map(snapshots[index], field, facts);
-      if (!map.found) continue;
-      for (auto cell : map.cells) {
-        cell["t"] = "minute " + format_number(map.time_min, 5);
-        cell["tm"] = map.time_min;
-        cells.push_back(cell);
-      }
-      top = std::max(top, map.max);
-      square = map.square_um;
+  return picks;
+}
+
+// One field's heat maps at the picked snapshots, as rows of one dataset (t: the snapshot).
+struct HeatMaps {
+  json cells = json::array();
+  double top = 0;     // the largest square value: the top of the colour scale
+  double square = 0;  // side of a square (µm)
+};
+
+HeatMaps read_heat_maps(const std::vector<fs::path>& snapshots,
+                        const std::vector<std::size_t>& picks, const std::string& field,
+                        const ScenarioFacts& facts) {
+  HeatMaps maps;
+  for (std::size_t index : picks) {
+    const HeatMap map = read_heat_map(snapshots[index], field, facts);
+    if (!map.found) continue;
+    for (auto cell : map.cells) {
+      cell["t"] = "minute " + format_number(map.time_min, 5);
+      cell["tm"] = map.time_min;
+      maps.cells.push_back(cell);
     }
-    if (cells.empty()) continue;
-    const std::string half = format_number(square / 2, 12);
-    const std::string where = located ? " (µm)" : " (µm, assuming a 20 µm voxel at 0)";
-    page.chart("field_" + field,
-               {{"data", {{"name", "field"}, {"values", cells}}},
-                {"transform",
-                 {{{"calculate", "datum.x - " + half}, {"as", "x0"}},
-                  {{"calculate", "datum.x + " + half}, {"as", "x1"}},
-                  {{"calculate", "datum.y - " + half}, {"as", "y0"}},
-                  {{"calculate", "datum.y + " + half}, {"as", "y1"}}}},
-                {"mark", "rect"},
-                {"width", 190},
-                {"height", 190},
-                {"encoding",
-                 {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"title", "x" + where}}},
-                  {"x2", {{"field", "x1"}}},
-                  {"y", {{"field", "y0"}, {"type", "quantitative"}, {"title", "y" + where}}},
-                  {"y2", {{"field", "y1"}}},
-                  {"color",
-                   {{"field", "v"},
-                    {"type", "quantitative"},
-                    {"title", field + " (" + unit + ")"},
-                    {"scale", {{"scheme", "viridis"}, {"domain", {0, top > 0 ? top : 1}}}}}},
-                  {"column",
-                   {{"field", "t"},
-                    {"type", "nominal"},
-                    {"title", "Snapshot"},
-                    {"sort", {{"field", "tm"}, {"op", "min"}}}}},
-                  {"tooltip",
-                   {{{"field", "x"}, {"title", "x (µm)"}},
-                    {{"field", "y"}, {"title", "y (µm)"}},
-                    {{"field", "v"}, {"title", field}}}}}}},
-               field + " across the tissue at " + std::to_string(picks.size()) +
-                   " snapshots (one colour scale; squares of " + format_number(square) +
-                   " µm, each the mean of its voxels; a 3-D run shows its middle z plane).");
+    maps.top = std::max(maps.top, map.max);
+    maps.square = map.square_um;
+  }
+  return maps;
+}
+
+// The heat maps of one field side by side, with one colour scale.
+void heat_map_chart(HtmlPage& page, const std::string& field, const std::string& unit,
+                    const HeatMaps& maps, std::size_t snapshot_count, bool located) {
+  const std::string half = format_number(maps.square / 2, 12);
+  const std::string where = located ? " (µm)" : " (µm, assuming a 20 µm voxel at 0)";
+  const double top = maps.top;
+  page.chart("field_" + field,
+             {{"data", {{"name", "field"}, {"values", maps.cells}}},
+              {"transform",
+               {{{"calculate", "datum.x - " + half}, {"as", "x0"}},
+                {{"calculate", "datum.x + " + half}, {"as", "x1"}},
+                {{"calculate", "datum.y - " + half}, {"as", "y0"}},
+                {{"calculate", "datum.y + " + half}, {"as", "y1"}}}},
+              {"mark", "rect"},
+              {"width", 190},
+              {"height", 190},
+              {"encoding",
+               {{"x", {{"field", "x0"}, {"type", "quantitative"}, {"title", "x" + where}}},
+                {"x2", {{"field", "x1"}}},
+                {"y", {{"field", "y0"}, {"type", "quantitative"}, {"title", "y" + where}}},
+                {"y2", {{"field", "y1"}}},
+                {"color",
+                 {{"field", "v"},
+                  {"type", "quantitative"},
+                  {"title", field + " (" + unit + ")"},
+                  {"scale", {{"scheme", "viridis"}, {"domain", {0, top > 0 ? top : 1}}}}}},
+                {"column",
+                 {{"field", "t"},
+                  {"type", "nominal"},
+                  {"title", "Snapshot"},
+                  {"sort", {{"field", "tm"}, {"op", "min"}}}}},
+                {"tooltip",
+                 {{{"field", "x"}, {"title", "x (µm)"}},
+                  {{"field", "y"}, {"title", "y (µm)"}},
+                  {{"field", "v"}, {"title", field}}}}}}},
+             field + " across the tissue at " + std::to_string(snapshot_count) +
+                 " snapshots (one colour scale; squares of " + format_number(maps.square) +
+                 " µm, each the mean of its voxels; a 3-D run shows its middle z plane).");
+}
+
+}  // namespace
+
+void field_sections(HtmlPage& page, const json& counts_records,
+                    const std::vector<std::string>& total_columns,
+                    const std::map<std::string, std::string>& units,
+                    const std::vector<fs::path>& snapshots, const ScenarioFacts& facts) {
+  if (total_columns.empty()) return;
+  page.heading("Signalling molecules");
+  const FieldUnits fields = field_units(total_columns, units);
+  totals_chart(page, counts_records, total_columns, fields, facts);
+  if (snapshots.empty()) return;
+  const std::vector<std::size_t> picks = heat_map_picks(snapshots.size());
+  for (const auto& [field, unit] : fields.concentration) {
+    const HeatMaps maps = read_heat_maps(snapshots, picks, field, facts);
+    if (maps.cells.empty()) continue;
+    heat_map_chart(page, field, unit, maps, picks.size(), facts.missing.empty());
   }
 }
 

@@ -180,6 +180,92 @@ json time_x(const std::string& field = "time_min") {
   return {{"field", field}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
 }
 
+// What the time charts say about dose markers: where they are, or why they are missing.
+std::string doses_note(const ScenarioFacts& facts) {
+  return facts.doses.empty()
+             ? (facts.missing.empty() ? "" : " Dose times are not marked: " + facts.missing + ".")
+             : " Dashed blue lines: doses of effector cells.";
+}
+
+// Targets killed per hour, stacked by pathway.
+void kills_chart(HtmlPage& page, const json& kills, const ScenarioFacts& facts, double end_min) {
+  json bars = {{"data", {{"name", "kills"}, {"values", kills}}},
+               {"mark", {{"type", "bar"}, {"stroke", "white"}, {"strokeWidth", 0.5}}},
+               {"encoding",
+                {{"x", time_x("start_min")},
+                 {"x2", {{"field", "end_min"}}},
+                 {"y",
+                  {{"field", "kills"},
+                   {"type", "quantitative"},
+                   {"stack", true},
+                   {"title", "Targets killed per hour (cells)"}}},
+                 {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "Pathway"}}},
+                 {"tooltip",
+                  {{{"field", "start_min"}, {"title", "from minute"}},
+                   {{"field", "series"}, {"title", "pathway"}},
+                   {{"field", "kills"}}}}}}};
+  json layers = json::array({bars});
+  for (auto& l : dose_layers(facts.doses, end_min)) layers.push_back(l);
+  page.chart("kills", {{"width", kWidth}, {"height", 260}, {"layer", layers}},
+             "Target cells killed by effector cells in each hour of the run, by the pathway "
+             "that killed them (perforin/granzyme or death receptor)." +
+                 doses_note(facts));
+}
+
+// Living, engaged and exhausted effector cells at each snapshot.
+void nk_states_chart(HtmlPage& page, const std::vector<NkSnapshot>& nk,
+                     const std::vector<std::string>& names, const ScenarioFacts& facts,
+                     double end_min) {
+  json lines = {
+      {"data", {{"name", "nk_states"}, {"values", nk_state_rows(nk, names)}}},
+      {"mark", {{"type", "line"}, {"point", true}, {"strokeWidth", 2.5}}},
+      {"encoding",
+       {{"x", time_x()},
+        {"y", {{"field", "cells"}, {"type", "quantitative"}, {"title", "Effector cells (cells)"}}},
+        {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "State"}}},
+        {"tooltip",
+         {{{"field", "time_min"}, {"title", "minute"}},
+          {{"field", "series"}, {"title", "state"}},
+          {{"field", "cells"}}}}}}};
+  json layers = json::array({lines});
+  for (auto& l : dose_layers(facts.doses, end_min)) layers.push_back(l);
+  page.chart("nk_states", {{"width", kWidth}, {"height", 260}, {"layer", layers}},
+             "Living effector cells at each snapshot: all of them, those in a conjugate with "
+             "a target (engaged), and those whose cytotoxic potency has fallen below " +
+                 format_number(kExhaustedPotency) + " (exhausted by repeated killing)." +
+                 doses_note(facts));
+}
+
+// MHC-I display of the living non-effector cells at the first and the last snapshot.
+void mhc_chart(HtmlPage& page, const json& mhc) {
+  page.chart("mhc_i",
+             {{"data", {{"name", "mhc_i"}, {"values", mhc}}},
+              {"mark", {{"type", "bar"}, {"opacity", 0.65}, {"binSpacing", 0}}},
+              {"encoding",
+               {{"x",
+                 {{"field", "bin_start"},
+                  {"type", "quantitative"},
+                  {"title", "MHC class I on the cell (relative display, 1 = normal)"}}},
+                {"x2", {{"field", "bin_end"}}},
+                {"y",
+                 {{"field", "cells"},
+                  {"type", "quantitative"},
+                  {"stack", nullptr},
+                  {"title", "Living cells (cells)"}}},
+                {"color", {{"field", "snapshot"}, {"type", "nominal"}, {"title", "Snapshot"}}},
+                {"column", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"}}},
+                {"tooltip",
+                 {{{"field", "type"}},
+                  {{"field", "snapshot"}},
+                  {{"field", "bin_start"}, {"format", ".2f"}},
+                  {{"field", "cells"}}}}}},
+              {"width", 360},
+              {"height", 220}},
+             "How much MHC class I the living non-effector cells display, at the first and the "
+             "last snapshot (overlaid). MHC-I inhibits NK cells: a shift to the right over the run "
+             "is immune escape (IFN-gamma induction or selection of MHC-I-high cells).");
+}
+
 }  // namespace
 
 json dose_layers(const std::vector<DoseMark>& doses, double end_min) {
@@ -226,90 +312,14 @@ void nk_sections(HtmlPage& page, const json& summary, const std::vector<fs::path
   page.heading("NK-cell killing");
   if (kill.contains("targets")) targets_table(page, kill["targets"]);
   if (!effectors.empty()) effectors_table(page, effectors);
-  const std::string doses_note =
-      facts.doses.empty()
-          ? (facts.missing.empty() ? "" : " Dose times are not marked: " + facts.missing + ".")
-          : " Dashed blue lines: doses of effector cells.";
-
   const json kills = kill_rows(effectors);
-  if (!kills.empty()) {
-    json bars = {{"data", {{"name", "kills"}, {"values", kills}}},
-                 {"mark", {{"type", "bar"}, {"stroke", "white"}, {"strokeWidth", 0.5}}},
-                 {"encoding",
-                  {{"x", time_x("start_min")},
-                   {"x2", {{"field", "end_min"}}},
-                   {"y",
-                    {{"field", "kills"},
-                     {"type", "quantitative"},
-                     {"stack", true},
-                     {"title", "Targets killed per hour (cells)"}}},
-                   {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "Pathway"}}},
-                   {"tooltip",
-                    {{{"field", "start_min"}, {"title", "from minute"}},
-                     {{"field", "series"}, {"title", "pathway"}},
-                     {{"field", "kills"}}}}}}};
-    json layers = json::array({bars});
-    for (auto& l : dose_layers(facts.doses, end_min)) layers.push_back(l);
-    page.chart("kills", {{"width", kWidth}, {"height", 260}, {"layer", layers}},
-               "Target cells killed by effector cells in each hour of the run, by the pathway "
-               "that killed them (perforin/granzyme or death receptor)." +
-                   doses_note);
-  }
-
+  if (!kills.empty()) kills_chart(page, kills, facts, end_min);
   std::vector<NkSnapshot> nk;
   const auto names = effector_names(effectors);
   for (const auto& file : snapshots) nk.push_back(read_nk_snapshot(file, names));
-  if (nk.size() >= 2 && !names.empty()) {
-    json lines = {
-        {"data", {{"name", "nk_states"}, {"values", nk_state_rows(nk, names)}}},
-        {"mark", {{"type", "line"}, {"point", true}, {"strokeWidth", 2.5}}},
-        {"encoding",
-         {{"x", time_x()},
-          {"y",
-           {{"field", "cells"}, {"type", "quantitative"}, {"title", "Effector cells (cells)"}}},
-          {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "State"}}},
-          {"tooltip",
-           {{{"field", "time_min"}, {"title", "minute"}},
-            {{"field", "series"}, {"title", "state"}},
-            {{"field", "cells"}}}}}}};
-    json layers = json::array({lines});
-    for (auto& l : dose_layers(facts.doses, end_min)) layers.push_back(l);
-    page.chart("nk_states", {{"width", kWidth}, {"height", 260}, {"layer", layers}},
-               "Living effector cells at each snapshot: all of them, those in a conjugate with "
-               "a target (engaged), and those whose cytotoxic potency has fallen below " +
-                   format_number(kExhaustedPotency) + " (exhausted by repeated killing)." +
-                   doses_note);
-  }
+  if (nk.size() >= 2 && !names.empty()) nk_states_chart(page, nk, names, facts, end_min);
   const json mhc = mhc_rows(nk);
-  if (!mhc.empty()) {
-    page.chart(
-        "mhc_i",
-        {{"data", {{"name", "mhc_i"}, {"values", mhc}}},
-         {"mark", {{"type", "bar"}, {"opacity", 0.65}, {"binSpacing", 0}}},
-         {"encoding",
-          {{"x",
-            {{"field", "bin_start"},
-             {"type", "quantitative"},
-             {"title", "MHC class I on the cell (relative display, 1 = normal)"}}},
-           {"x2", {{"field", "bin_end"}}},
-           {"y",
-            {{"field", "cells"},
-             {"type", "quantitative"},
-             {"stack", nullptr},
-             {"title", "Living cells (cells)"}}},
-           {"color", {{"field", "snapshot"}, {"type", "nominal"}, {"title", "Snapshot"}}},
-           {"column", {{"field", "type"}, {"type", "nominal"}, {"title", "Cell type"}}},
-           {"tooltip",
-            {{{"field", "type"}},
-             {{"field", "snapshot"}},
-             {{"field", "bin_start"}, {"format", ".2f"}},
-             {{"field", "cells"}}}}}},
-         {"width", 360},
-         {"height", 220}},
-        "How much MHC class I the living non-effector cells display, at the first and the "
-        "last snapshot (overlaid). MHC-I inhibits NK cells: a shift to the right over the run "
-        "is immune escape (IFN-gamma induction or selection of MHC-I-high cells).");
-  }
+  if (!mhc.empty()) mhc_chart(page, mhc);
 }
 
 }  // namespace nksim::report

@@ -1,14 +1,16 @@
-// Sections of a spatial report beside the counts and the tissue pictures (internal to
-// src/nksim/report): the NK-cell biology and the diffusing fields.
+// Sections of a spatial report beside the headline and the counts (internal to
+// src/nksim/report): the NK-cell biology, the diffusing fields and the tissue pictures.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "nksim/report/html_page.h"
+#include "nksim/report/report.h"
 #include "nksim/report/spatial_inputs.h"
 
 namespace nksim::report {
@@ -41,5 +43,14 @@ void field_sections(HtmlPage& page, const nlohmann::json& counts_records,
                     const std::map<std::string, std::string>& units,
                     const std::vector<std::filesystem::path>& snapshots,
                     const ScenarioFacts& facts);
+
+// A cell state that means dying or dead ("apoptotic", "lysed", "necrotic", ...).
+bool dead_state(const std::string& state);
+
+// "The tissue at chosen times": the snapshots `options` picks, drawn from above (3-D tissue as
+// a slice through its middle), and for a 3-D run "The tissue in 3-D". `type_domain` orders the
+// cell-type colours as in the other charts.
+void tissue_sections(HtmlPage& page, const std::vector<std::filesystem::path>& snapshots,
+                     const nlohmann::json& type_domain, bool three_d, const ReportOptions& options);
 
 }  // namespace nksim::report

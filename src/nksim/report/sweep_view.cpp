@@ -102,6 +102,57 @@ std::string link(const std::string& href, const std::string& text) {
   return "<a href=\"" + html_escape(href) + "\">" + html_escape(text) + "</a>";
 }
 
+// "A sweep of <parameter> over <n> values, ...": the lysis at the largest value, if measured.
+std::string sweep_headline(const std::string& parameter, std::size_t condition_count,
+                           const std::vector<Lysis>& rows, bool et) {
+  std::string headline = "A sweep of " + parameter + " over " + std::to_string(condition_count) +
+                         " values, one simulated run each";
+  if (!rows.empty()) {
+    const auto& top = rows.back();
+    headline += ": at " + std::string(et ? "E:T " : "") + format_number(top.value) + ", " +
+                format_number(top.percent, 3) + " % specific lysis (95 % interval " +
+                format_number(top.lower, 3) + "–" + format_number(top.upper, 3) + " %)";
+  }
+  return headline + ". This is what the model predicts, not a clinical forecast.";
+}
+
+// One table row (HTML) per condition: value, dead targets, lysis, final cells, report link.
+std::string condition_row(const json& c, std::size_t k, const std::vector<Lysis>& rows) {
+  double dead = 0, total = 0;
+  const bool has = targets_of(c, dead, total);
+  std::string lysis = k == 0 && has ? "control" : "–";
+  for (const auto& r : rows) {
+    if (k > 0 && r.value == c.value("value", 0.0)) {
+      lysis = format_number(r.percent, 3) + " % (" + format_number(r.lower, 3) + "–" +
+              format_number(r.upper, 3) + ")";
+    }
+  }
+  std::string cells;
+  const json final_counts = c.value("final_counts", json::object());
+  for (const auto& [name, n] : final_counts.items()) {
+    if (name.ends_with("_total") || !n.is_number() || n.get<double>() == 0) continue;
+    cells += (cells.empty() ? "" : ", ") + name + " " + pretty_number(n.get<double>());
+  }
+  const std::string out = c.value("out_dir", std::string());
+  return "<tr><td>" + html_escape(format_number(c.value("value", 0.0))) + "</td><td>" +
+         (has ? html_escape(format_number(dead) + " of " + format_number(total)) : "–") +
+         "</td><td>" + html_escape(lysis) + "</td><td>" + html_escape(cells) + "</td><td>" +
+         (out.empty() ? "–" : link(out + "/report.html", out)) + "</td></tr>";
+}
+
+void conditions_table(HtmlPage& page, const std::string& parameter, const json& conditions,
+                      const std::vector<Lysis>& rows) {
+  page.heading("Conditions");
+  page.paragraph("Each condition is a full spatial run with its own report (linked).");
+  std::string table = "<table><thead><tr><th>" + html_escape(parameter) +
+                      "</th><th>targets dead</th><th>specific lysis</th><th>final cells</th>"
+                      "<th>report</th></tr></thead><tbody>";
+  for (std::size_t k = 0; k < conditions.size(); ++k) {
+    table += condition_row(conditions[k], k, rows);
+  }
+  page.raw_html(table + "</tbody></table>\n");
+}
+
 }  // namespace
 
 std::pair<double, double> wilson_interval(double successes, double n, double z) {
@@ -128,15 +179,7 @@ HtmlPage sweep_page(const fs::path& dir) {
                 (scenario.empty() ? std::string("sweep") : fs::path(scenario).stem().string()) +
                 " (sweep)");
   const auto rows = lysis_of(conditions);
-  std::string headline = "A sweep of " + parameter + " over " + std::to_string(conditions.size()) +
-                         " values, one simulated run each";
-  if (!rows.empty()) {
-    const auto& top = rows.back();
-    headline += ": at " + std::string(et ? "E:T " : "") + format_number(top.value) + ", " +
-                format_number(top.percent, 3) + " % specific lysis (95 % interval " +
-                format_number(top.lower, 3) + "–" + format_number(top.upper, 3) + " %)";
-  }
-  page.headline(headline + ". This is what the model predicts, not a clinical forecast.");
+  page.headline(sweep_headline(parameter, conditions.size(), rows, et));
   if (!rows.empty()) {
     page.heading("Dose-response");
     page.chart("lysis", lysis_chart(rows, x_title),
@@ -147,35 +190,7 @@ HtmlPage sweep_page(const fs::path& dir) {
                    "of the dead fraction (n = targets at the start + born), taking the "
                    "control as known.");
   }
-  page.heading("Conditions");
-  page.paragraph("Each condition is a full spatial run with its own report (linked).");
-  std::string table = "<table><thead><tr><th>" + html_escape(parameter) +
-                      "</th><th>targets dead</th><th>specific lysis</th><th>final cells</th>"
-                      "<th>report</th></tr></thead><tbody>";
-  for (std::size_t k = 0; k < conditions.size(); ++k) {
-    const json& c = conditions[k];
-    double dead = 0, total = 0;
-    const bool has = targets_of(c, dead, total);
-    std::string lysis = k == 0 && has ? "control" : "–";
-    for (const auto& r : rows) {
-      if (k > 0 && r.value == c.value("value", 0.0)) {
-        lysis = format_number(r.percent, 3) + " % (" + format_number(r.lower, 3) + "–" +
-                format_number(r.upper, 3) + ")";
-      }
-    }
-    std::string cells;
-    const json final_counts = c.value("final_counts", json::object());
-    for (const auto& [name, n] : final_counts.items()) {
-      if (name.ends_with("_total") || !n.is_number() || n.get<double>() == 0) continue;
-      cells += (cells.empty() ? "" : ", ") + name + " " + pretty_number(n.get<double>());
-    }
-    const std::string out = c.value("out_dir", std::string());
-    table += "<tr><td>" + html_escape(format_number(c.value("value", 0.0))) + "</td><td>" +
-             (has ? html_escape(format_number(dead) + " of " + format_number(total)) : "–") +
-             "</td><td>" + html_escape(lysis) + "</td><td>" + html_escape(cells) + "</td><td>" +
-             (out.empty() ? "–" : link(out + "/report.html", out)) + "</td></tr>";
-  }
-  page.raw_html(table + "</tbody></table>\n");
+  conditions_table(page, parameter, conditions, rows);
   evidence_section(page, {"nk_infusion", "nk_recognition_kill"});
   glossary_section(page, ReportKind::kSweep);
   return page;

@@ -1,4 +1,5 @@
-// The report of a virtual trial: analysis.json (schema in docs/report.md).
+// The report of a virtual trial: analysis.json (schema in docs/report.md). The per-patient
+// charts (waterfall, swimmer, spider) are in trial_patients_view.cpp.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include "nksim/core/text.h"
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report_inputs.h"
+#include "nksim/report/trial_sections.h"
 #include "nksim/report/views.h"
 
 namespace nksim::report {
@@ -28,10 +30,6 @@ json arm_domain(const json& analysis) {
   json domain = json::array();
   for (const auto& arm : analysis["arms"]) domain.push_back(arm.value("name", std::string()));
   return domain;
-}
-
-json arm_colour(const json& domain) {
-  return {{"field", "arm"}, {"type", "nominal"}, {"title", "Arm"}, {"scale", {{"domain", domain}}}};
 }
 
 json km_records(const json& analysis, const std::string& key) {
@@ -67,73 +65,6 @@ json censor_records(const json& analysis, const std::string& key) {
   return rows;
 }
 
-// Change of the tumour from its first stored value, in %; values below zero (solver
-// undershoot after elimination) count as 0 cells, so the change is never below -100 %.
-json trajectory_records(const json& analysis, double& largest_change) {
-  json rows = json::array();
-  largest_change = 100;
-  for (const auto& p : analysis.value("trajectories", json::array())) {
-    const auto& t = p["time_days"];
-    const auto& v = p["tumour"];
-    const double baseline = v.empty() ? 0.0 : std::max(0.0, v[0].get<double>());
-    for (std::size_t i = 0; i < t.size() && i < v.size(); ++i) {
-      json row = {{"patient", p["patient"]},
-                  {"arm", p["arm"]},
-                  {"time_days", t[i]},
-                  {"tumour", v[i]},
-                  {"pct_change", nullptr}};
-      if (baseline > 0) {
-        const double change = 100 * (std::max(0.0, v[i].get<double>()) / baseline - 1);
-        largest_change = std::max(largest_change, change);
-        row["pct_change"] = change;
-      }
-      rows.push_back(row);
-    }
-  }
-  return rows;
-}
-
-// Ticks of a symmetric-log percent axis: -100, -30, 0, +20, then powers of ten up to `top`.
-json percent_ticks(double top) {
-  json ticks = {-100, -30, 0, 20};
-  for (double v = 100; v <= top * 1.0001; v *= 10) ticks.push_back(v);
-  return ticks;
-}
-
-// The RECIST lines (+20 % progression, -30 % partial response) as a dashed rule layer.
-json recist_layer() {
-  return json::parse(R"json({
-    "data": {"values": [{"y": 20, "label": "+20% (progression)"},
-                        {"y": -30, "label": "-30% (partial response)"}]},
-    "layer": [
-      {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
-       "encoding": {"y": {"field": "y", "type": "quantitative"}}},
-      {"mark": {"type": "text", "align": "right", "dx": -4, "dy": -6, "color": "#555",
-                "fontSize": 10},
-       "encoding": {"y": {"field": "y", "type": "quantitative"},
-                    "x": {"value": "width"}, "text": {"field": "label"}}}]})json");
-}
-
-json symlog_percent_scale(double top) {
-  return {{"type", "symlog"}, {"constant", 10}, {"domain", {-100, top}}, {"nice", false}};
-}
-
-// Patients sorted by arm (in the analysis order) and then numerically: "#2" before "#10".
-json swimmer_order(const json& patients, const json& domain) {
-  std::vector<std::pair<std::size_t, std::int64_t>> keys;
-  for (const auto& p : patients) {
-    std::size_t arm = 0;
-    while (arm < domain.size() && domain[arm] != p["arm"]) ++arm;
-    keys.emplace_back(arm, p["patient"].get<std::int64_t>());
-  }
-  std::sort(keys.begin(), keys.end());
-  json order = json::array();
-  for (const auto& [arm, patient] : keys) {
-    order.push_back(domain[arm].get<std::string>() + " #" + std::to_string(patient));
-  }
-  return order;
-}
-
 const char* endpoint_words(const std::string& endpoint) {
   if (endpoint == "best_pct_change") return "best % change";
   if (endpoint == "survival_days") return "survival";
@@ -155,8 +86,9 @@ std::string prcc_label(const json& row) {
   return arm + (words ? words : endpoint) + " \u00b7 " + row.value("parameter", std::string());
 }
 
-void response_section(HtmlPage& page, const json& analysis, const json& domain) {
-  page.heading("Response rates");
+// Rows {arm, measure, rate, lower, upper}: objective response and elimination of each arm
+// that has results.
+json rate_records(const json& analysis) {
   json rates = json::array();
   for (const auto& arm : analysis["arms"]) {
     if (no_results(arm)) continue;
@@ -173,6 +105,12 @@ void response_section(HtmlPage& page, const json& analysis, const json& domain) 
                      {"lower", e["ci"][0]},
                      {"upper", e["ci"][1]}});
   }
+  return rates;
+}
+
+// Objective response and elimination rates side by side per arm, with 95% intervals.
+void response_rates_chart(HtmlPage& page, const json& analysis, const json& domain) {
+  const json rates = rate_records(analysis);
   json spec = json::parse(R"json({
     "width": 700, "height": 300,
     "encoding": {
@@ -196,6 +134,10 @@ void response_section(HtmlPage& page, const json& analysis, const json& domain) 
   page.chart("response_rates", spec,
              "Share of each arm's patients who responded (CR or PR) and whose tumour was "
              "eliminated; black lines are 95% confidence intervals.");
+}
+
+// One row per arm: patients, response categories, rates with intervals, median TTP.
+void arms_table(HtmlPage& page, const json& analysis) {
   std::vector<std::vector<std::string>> rows = {{"arm", "patients", "failed numerically", "CR",
                                                  "PR", "SD", "PD", "objective response",
                                                  "eliminated", "median time to progression"}};
@@ -219,42 +161,10 @@ void response_section(HtmlPage& page, const json& analysis, const json& domain) 
   page.table(rows, "Arms");
 }
 
-void waterfall_section(HtmlPage& page, const json& patients, const json& domain) {
-  page.heading("Best change in tumour size (waterfall)");
-  double top = 100;
-  for (const auto& p : patients) top = std::max(top, p.value("best_pct_change", 0.0));
-  json spec = json::parse(R"json({
-    "facet": {"column": {"field": "arm", "type": "nominal", "title": "Arm"}},
-    "resolve": {"scale": {"x": "independent"}},
-    "spec": {
-      "width": 300, "height": 280,
-      "layer": [
-        {"mark": "bar",
-         "encoding": {
-           "x": {"field": "patient", "type": "nominal",
-                 "sort": {"field": "best_pct_change", "order": "descending"},
-                 "axis": {"labels": false, "ticks": false,
-                          "title": "Patients, ordered by change"}},
-           "y": {"field": "best_pct_change", "type": "quantitative",
-                 "title": "Best change from baseline (%, symmetric log scale)"},
-           "color": {"field": "category", "type": "nominal", "title": "Response",
-                     "scale": {"domain": ["CR", "PR", "SD", "PD"],
-                               "range": ["#009E73", "#56B4E9", "#E69F00", "#D55E00"]}},
-           "tooltip": [{"field": "patient"}, {"field": "best_pct_change"},
-                       {"field": "category"}]}},
-        {"transform": [{"aggregate": [{"op": "count", "as": "n"}]},
-                       {"calculate": "[20, -30]", "as": "y"}, {"flatten": ["y"]}],
-         "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
-         "encoding": {"y": {"field": "y", "type": "quantitative"}}}]}})json");
-  spec["data"] = {{"name", "patients"}, {"values", patients}};
-  spec["facet"]["column"]["sort"] = domain;
-  json& y = spec["spec"]["layer"][0]["encoding"]["y"];
-  y["scale"] = symlog_percent_scale(top);
-  y["axis"] = {{"values", percent_ticks(top)}};
-  page.chart("waterfall", spec,
-             "One bar per patient: the largest shrinkage (negative) or growth of the tumour "
-             "relative to the start, on a symmetric log scale (linear near 0, logarithmic "
-             "beyond ±10%). Dashed lines at +20% (progression) and -30% (partial response).");
+void response_section(HtmlPage& page, const json& analysis, const json& domain) {
+  page.heading("Response rates");
+  response_rates_chart(page, analysis, domain);
+  arms_table(page, analysis);
 }
 
 // Kaplan-Meier curves of one endpoint, carried to the end of follow-up, with a tick where
@@ -329,79 +239,8 @@ void survival_section(HtmlPage& page, const json& analysis, const json& domain) 
   }
 }
 
-void swimmer_section(HtmlPage& page, json patients, const json& domain) {
-  page.heading("Each patient over time (swimmer plot)");
-  for (auto& p : patients) {
-    p["who"] = p.value("arm", std::string()) + " #" + std::to_string(p.value("patient", 0));
-  }
-  json spec = json::parse(R"json({
-    "width": 700, "height": {"step": 14},
-    "encoding": {"y": {"field": "who", "type": "nominal",
-                       "title": "Patient (arm #number)"}},
-    "layer": [
-      {"mark": {"type": "bar", "height": 10},
-       "encoding": {
-         "x": {"field": "survival_days", "type": "quantitative",
-               "title": "Follow-up (days)"},
-         "tooltip": [{"field": "patient"}, {"field": "arm"}, {"field": "category"},
-                     {"field": "survival_days"}, {"field": "ttp_days"},
-                     {"field": "elimination_time_days"}]}},
-      {"transform": [{"filter": "isValid(datum.ttp_days)"}],
-       "mark": {"type": "point", "shape": "triangle-right", "filled": true, "color": "#000",
-                "size": 70},
-       "encoding": {"x": {"field": "ttp_days", "type": "quantitative"}}},
-      {"transform": [{"filter": "isValid(datum.elimination_time_days)"}],
-       "mark": {"type": "point", "shape": "diamond", "filled": true, "color": "#009E73",
-                "stroke": "#000", "size": 70},
-       "encoding": {"x": {"field": "elimination_time_days", "type": "quantitative"}}},
-      {"transform": [{"filter": "datum.death"}],
-       "mark": {"type": "point", "shape": "cross", "angle": 45, "filled": true,
-                "color": "#000", "stroke": "#fff", "strokeWidth": 0.8, "size": 130},
-       "encoding": {"x": {"field": "survival_days", "type": "quantitative"}}}]})json");
-  spec["encoding"]["y"]["sort"] = swimmer_order(patients, domain);
-  spec["data"] = {{"name", "patients"}, {"values", patients}};
-  spec["layer"][0]["encoding"]["color"] = arm_colour(domain);
-  page.chart("swimmer", spec,
-             "One bar per patient, as long as their follow-up, arm by arm in patient order. "
-             "Black triangle: progression; green diamond: tumour eliminated; black X: death.");
-}
-
-void spider_section(HtmlPage& page, const json& analysis, const json& domain) {
-  if (!analysis.contains("trajectories") || analysis["trajectories"].empty()) return;
-  page.heading("Tumour size over time (spider plot)");
-  double top = 100;
-  const json rows = trajectory_records(analysis, top);
-  json spec = json::parse(R"json({
-    "width": 700, "height": 340,
-    "layer": [
-      {"mark": {"type": "line", "strokeWidth": 1.5, "opacity": 0.8},
-       "encoding": {
-         "x": {"field": "time_days", "type": "quantitative",
-               "title": "Time since the start of treatment (days)"},
-         "y": {"field": "pct_change", "type": "quantitative",
-               "title": "Tumour change from baseline (%, symmetric log scale)"},
-         "detail": {"field": "patient"},
-         "tooltip": [{"field": "patient"}, {"field": "arm"}, {"field": "time_days"},
-                     {"field": "tumour", "title": "tumour (cells)"},
-                     {"field": "pct_change", "format": ".1f"}]}}]})json");
-  spec["data"] = {{"name", "trajectories"}, {"values", rows}};
-  json& y = spec["layer"][0]["encoding"]["y"];
-  y["scale"] = symlog_percent_scale(top);
-  y["axis"] = {{"values", percent_ticks(top)}};
-  spec["layer"][0]["encoding"]["color"] = arm_colour(domain);
-  spec["layer"].push_back(recist_layer());
-  page.chart("spider", spec,
-             "One line per patient: the tumour's size relative to its size at the start, on a "
-             "symmetric log scale (linear near 0, logarithmic beyond ±10%), so that both "
-             "shrinkage to -100% and growth by orders of magnitude stay readable. Dashed lines: "
-             "RECIST thresholds, +20% (progression) and -30% (partial response).");
-}
-
-void prcc_section(HtmlPage& page, const json& analysis) {
-  if (!analysis.contains("prcc") || analysis["prcc"].empty()) return;
-  page.heading("Which patient features drive the outcome (PRCC)");
-  json rows = analysis["prcc"];
-  // Grouped by arm and endpoint in analysis order, strongest first within a group.
+// Row indices grouped by arm and endpoint in analysis order, strongest first within a group.
+std::vector<std::size_t> prcc_order(const json& rows) {
   std::vector<std::size_t> order(rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -417,6 +256,14 @@ void prcc_section(HtmlPage& page, const json& analysis) {
     }
     return std::abs(rows[a].value("prcc", 0.0)) > std::abs(rows[b].value("prcc", 0.0));
   });
+  return order;
+}
+
+void prcc_section(HtmlPage& page, const json& analysis) {
+  if (!analysis.contains("prcc") || analysis["prcc"].empty()) return;
+  page.heading("Which patient features drive the outcome (PRCC)");
+  json rows = analysis["prcc"];
+  const std::vector<std::size_t> order = prcc_order(rows);
   json sort = json::array();
   for (auto& row : rows) row["label"] = prcc_label(row);
   for (const std::size_t i : order) sort.push_back(rows[i]["label"]);
@@ -444,16 +291,9 @@ void prcc_section(HtmlPage& page, const json& analysis) {
              "statistically significant (p >= 0.05).");
 }
 
-}  // namespace
-
-HtmlPage trial_page(const std::filesystem::path& dir) {
-  const json analysis = read_json_file(dir / "analysis.json");
-  check_trial_analysis(analysis, (dir / "analysis.json").string());
+// The best arm by objective response, or that no arm had responders.
+std::string trial_headline(const json& analysis) {
   const json& trial = analysis["trial"];
-  const json domain = arm_domain(analysis);
-  HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
-
-  // Headline: the best arm by objective response.
   std::string headline = "In this virtual trial of " + std::to_string(trial.value("patients", 0)) +
                          " simulated patients";
   const json* best = nullptr;
@@ -471,18 +311,46 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
                 " of its patients' tumours shrank by at least 30%" +
                 interval((*best)["response"].value("orr_ci", json())) + ".";
   }
-  page.headline(headline + " Virtual patients are model runs, not people.");
+  return headline + " Virtual patients are model runs, not people.";
+}
+
+std::vector<std::string> trial_evidence_keys(const json& trial) {
+  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
+  if (trial.contains("model") && trial["model"].is_string()) {
+    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
+  }
+  return evidence_keys;
+}
+
+void trial_table(HtmlPage& page, const json& trial) {
+  page.heading("Trial");
+  std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
+  for (const auto& [key, value] : trial.items()) {
+    rows.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+  }
+  page.table(rows);
+}
+
+}  // namespace
+
+json arm_colour(const json& domain) {
+  return {{"field", "arm"}, {"type", "nominal"}, {"title", "Arm"}, {"scale", {{"domain", domain}}}};
+}
+
+HtmlPage trial_page(const std::filesystem::path& dir) {
+  const json analysis = read_json_file(dir / "analysis.json");
+  check_trial_analysis(analysis, (dir / "analysis.json").string());
+  const json& trial = analysis["trial"];
+  const json domain = arm_domain(analysis);
+  HtmlPage page("nksim report: virtual trial " + trial.value("name", std::string("")));
+  page.headline(trial_headline(analysis));
   page.paragraph(
       "Each virtual patient is one simulation with its own parameters drawn from the "
       "cohort's distributions; arms differ in dose, schedule or product. Response "
       "categories follow RECIST-like rules on the tumour size: CR complete response "
       "(tumour gone), PR partial response (at least 30% smaller), PD progressive "
       "disease (at least 20% larger), SD stable disease (in between).");
-  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
-  if (trial.contains("model") && trial["model"].is_string()) {
-    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
-  }
-  evidence_section(page, evidence_keys);
+  evidence_section(page, trial_evidence_keys(trial));
 
   response_section(page, analysis, domain);
   waterfall_section(page, analysis["patients"], domain);
@@ -492,12 +360,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   prcc_section(page, analysis);
   glossary_section(page, ReportKind::kTrial);
 
-  page.heading("Trial");
-  std::vector<std::vector<std::string>> rows = {{"setting", "value"}};
-  for (const auto& [key, value] : trial.items()) {
-    rows.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
-  }
-  page.table(rows);
+  trial_table(page, trial);
   return page;
 }
 
