@@ -136,8 +136,8 @@ void place_from_csv(Placement& at, const std::filesystem::path& scenario_dir) {
                            "), found more: '" + rest + "'");
     }
     const std::array<double, 3> point = {p[0], p[1], p[2]};
-    require_inside(pop, "file", d, point, point, "the agent of " + file.string() + " line " +
-                                                     std::to_string(row));
+    require_inside(pop, "file", d, point, point,
+                   "the agent of " + file.string() + " line " + std::to_string(row));
     add_to_agent_budget(pop, "file", at.agent_budget, 1);
     at.sim.add_agent(at.type, p[0], p[1], p[2]);
   }
@@ -318,17 +318,20 @@ double check_snapshot_size(const TableReader& sim_table, const Simulation& sim,
   return snapshots * per;
 }
 
-}  // namespace
+// Fails at `key` unless `big` is a whole multiple of `small` (a step of the next shorter one).
+void require_whole_multiple(const TableReader& sim_table, std::string_view key, double big,
+                            double small) {
+  const double q = big / small;
+  if (std::abs(q - std::round(q)) > 1e-6 * q) {
+    sim_table.fail(key, "must be a whole multiple of the next shorter step");
+  }
+}
 
-SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
-  TableReader root = document.reader();
-  TableReader sim_table = root.table("simulation");
-  sim_table.mark_known("engine");
-  SpatialModel model;
-  SimulationSettings settings;
-  settings.domain = read_domain(sim_table);
-  model.output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
-  limits::check_duration_days(sim_table, "end_time_min", model.output.end_time_min / 1440);
+// [simulation] end_time_min and the three time steps, each a whole multiple of the next shorter.
+void read_time_steps(TableReader& sim_table, SimulationSettings& settings,
+                     SpatialOutputSettings& output) {
+  output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
+  limits::check_duration_days(sim_table, "end_time_min", output.end_time_min / 1440);
   settings.dt_mechanics_min = sim_table.number_or("dt_mechanics_min", 0.1, Bound::kPositive);
   settings.dt_diffusion_min = sim_table.number_or("dt_diffusion_min", 0.01, Bound::kPositive);
   settings.dt_phenotype_min = sim_table.number_or("dt_phenotype_min", 6.0, Bound::kPositive);
@@ -338,14 +341,10 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   if (settings.dt_mechanics_min > settings.dt_phenotype_min * (1 + 1e-9)) {
     sim_table.fail("dt_mechanics_min", "must be <= dt_phenotype_min");
   }
-  const auto whole = [&](std::string_view key, double big, double small) {
-    const double q = big / small;
-    if (std::abs(q - std::round(q)) > 1e-6 * q) {
-      sim_table.fail(key, "must be a whole multiple of the next shorter step");
-    }
-  };
-  whole("dt_mechanics_min", settings.dt_mechanics_min, settings.dt_diffusion_min);
-  whole("dt_phenotype_min", settings.dt_phenotype_min, settings.dt_mechanics_min);
+  require_whole_multiple(sim_table, "dt_mechanics_min", settings.dt_mechanics_min,
+                         settings.dt_diffusion_min);
+  require_whole_multiple(sim_table, "dt_phenotype_min", settings.dt_phenotype_min,
+                         settings.dt_mechanics_min);
   // Sub-steps per step and steps per run, before a run could spin for ever between progress
   // lines (dt_diffusion_min = 1e-300 would pass every other check).
   if (settings.dt_mechanics_min / settings.dt_diffusion_min > limits::kMaxSubsteps) {
@@ -356,16 +355,22 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     sim_table.fail("dt_mechanics_min", "gives more than " + format_number(limits::kMaxSubsteps) +
                                            " mechanics steps per phenotype step");
   }
-  limits::check_size(sim_table, "dt_mechanics_min",
-                     model.output.end_time_min / settings.dt_mechanics_min, limits::kMaxSteps,
-                     "mechanics steps");
+  limits::check_size(sim_table, "dt_mechanics_min", output.end_time_min / settings.dt_mechanics_min,
+                     limits::kMaxSteps, "mechanics steps");
+}
+
+// [simulation] seed, threads, output and snapshot intervals, voxel size and diffusion solver.
+// Returns voxel_um.
+double read_run_settings(TableReader& sim_table, int threads_override, SimulationSettings& settings,
+                         SpatialModel& model) {
   settings.seed = static_cast<std::uint64_t>(sim_table.integer_or("seed", 1, 0));
   model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0, 1024));
   model.output.output_interval_min =
       sim_table.number_or("output_interval_min", settings.dt_phenotype_min, Bound::kPositive);
   model.output.snapshot_interval_min =
       sim_table.number_or("snapshot_interval_min", 0.0, Bound::kNonNegative);
-  whole("output_interval_min", model.output.output_interval_min, settings.dt_mechanics_min);
+  require_whole_multiple(sim_table, "output_interval_min", model.output.output_interval_min,
+                         settings.dt_mechanics_min);
   {
     const double rows = model.output.end_time_min / model.output.output_interval_min + 1;
     limits::check_size(sim_table, "output_interval_min", rows, limits::kMaxOutputRows,
@@ -373,7 +378,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     model.estimated_rows = rows;
   }
   if (model.output.snapshot_interval_min > 0) {
-    whole("snapshot_interval_min", model.output.snapshot_interval_min, settings.dt_mechanics_min);
+    require_whole_multiple(sim_table, "snapshot_interval_min", model.output.snapshot_interval_min,
+                           settings.dt_mechanics_min);
   }
   const double voxel_um = sim_table.number_or("voxel_um", 20.0, Bound::kPositive);
   model.output.diffusion_solver =
@@ -383,53 +389,71 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   if (threads <= 0) threads = omp_get_max_threads();
 #endif
   settings.threads = std::max(threads, 1);
-  sim_table.finish();
+  return voxel_um;
+}
 
-  // Cell types and their heritable properties.
+// The [[cell_type]] tables, their names and the heritable properties they declare (sorted, each
+// type's default 0 unless it gives one). The tables stay open for check_properties_read.
+struct CellTypes {
   std::vector<CellType> types;
-  std::vector<std::string> type_names;
-  std::set<std::string> property_set;
-  std::vector<TableReader> type_tables = root.tables("cell_type");
-  if (type_tables.empty()) root.fail("cell_type", "is required: at least one [[cell_type]]");
-  for (TableReader& t : type_tables) {
-    CellType type;
-    type.name = t.string("name");
-    if (std::find(type_names.begin(), type_names.end(), type.name) != type_names.end()) {
-      t.fail("name", "'" + type.name + "' is defined twice");
-    }
-    type.radius_um = t.number("radius_um", Bound::kPositive);
-    if (auto props = t.optional_table("properties")) {
-      for (const auto& k : props->keys()) {
-        const bool plain = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-        });
-        if (!plain || k == "id" || k == "type" || k == "state" || k == "position" ||
-            k == "radius") {
-          props->fail(k,
-                      "must be a plain name (letters, digits, _) other than id, type, state, "
-                      "position and radius");
-        }
-        property_set.insert(k);
-      }
-    }
-    type_names.push_back(type.name);
-    types.push_back(type);
+  std::vector<std::string> names;
+  std::vector<std::string> property_names;
+  std::vector<TableReader> tables;
+};
+
+// One [[cell_type]]: name and radius; the names of its properties go into `property_set`.
+CellType read_cell_type(TableReader& t, const std::vector<std::string>& names_so_far,
+                        std::set<std::string>& property_set) {
+  CellType type;
+  type.name = t.string("name");
+  if (std::find(names_so_far.begin(), names_so_far.end(), type.name) != names_so_far.end()) {
+    t.fail("name", "'" + type.name + "' is defined twice");
   }
-  const std::vector<std::string> property_names(property_set.begin(), property_set.end());
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    types[i].property_defaults.assign(property_names.size(), 0.0);
-    if (auto props = type_tables[i].optional_table("properties")) {
-      for (std::size_t k = 0; k < property_names.size(); ++k) {
-        if (props->has(property_names[k])) {
-          types[i].property_defaults[k] = props->number(property_names[k]);
+  type.radius_um = t.number("radius_um", Bound::kPositive);
+  if (auto props = t.optional_table("properties")) {
+    for (const auto& k : props->keys()) {
+      const bool plain = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+      });
+      if (!plain || k == "id" || k == "type" || k == "state" || k == "position" || k == "radius") {
+        props->fail(k,
+                    "must be a plain name (letters, digits, _) other than id, type, state, "
+                    "position and radius");
+      }
+      property_set.insert(k);
+    }
+  }
+  return type;
+}
+
+CellTypes read_cell_types(TableReader& root) {
+  CellTypes out;
+  std::set<std::string> property_set;
+  out.tables = root.tables("cell_type");
+  if (out.tables.empty()) root.fail("cell_type", "is required: at least one [[cell_type]]");
+  for (TableReader& t : out.tables) {
+    CellType type = read_cell_type(t, out.names, property_set);
+    out.names.push_back(type.name);
+    out.types.push_back(type);
+  }
+  out.property_names.assign(property_set.begin(), property_set.end());
+  for (std::size_t i = 0; i < out.types.size(); ++i) {
+    out.types[i].property_defaults.assign(out.property_names.size(), 0.0);
+    if (auto props = out.tables[i].optional_table("properties")) {
+      for (std::size_t k = 0; k < out.property_names.size(); ++k) {
+        if (props->has(out.property_names[k])) {
+          out.types[i].property_defaults[k] = props->number(out.property_names[k]);
         }
       }
       props->finish();
     }
-    type_tables[i].finish();
+    out.tables[i].finish();
   }
+  return out;
+}
 
-  // Fields.
+// The [[field]] tables (none: a run without fields).
+std::vector<FieldSpec> read_fields(TableReader& root, const std::vector<std::string>& type_names) {
   std::vector<FieldSpec> specs;
   for (TableReader& f : root.tables("field")) {
     FieldSpec s;
@@ -452,40 +476,33 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     f.finish();
     specs.push_back(s);
   }
-  const Domain domain = settings.domain;
-  if (!specs.empty()) {
-    for (int a = 0; a < domain.dim; ++a) {
-      const double q = domain.extent(a) / voxel_um;
-      if (std::abs(q - std::round(q)) > 1e-6 * q) {
-        sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
-                                       std::to_string(a) + ": " + format_number(domain.extent(a)) +
-                                       " um)");
-      }
+  return specs;
+}
+
+// With fields, voxel_um must divide the domain on every axis and the voxel count stay within
+// the limits.
+void check_voxels(const TableReader& sim_table, const Domain& domain, double voxel_um,
+                  const std::vector<FieldSpec>& specs) {
+  if (specs.empty()) return;
+  for (int a = 0; a < domain.dim; ++a) {
+    const double q = domain.extent(a) / voxel_um;
+    if (std::abs(q - std::round(q)) > 1e-6 * q) {
+      sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
+                                     std::to_string(a) + ": " + format_number(domain.extent(a)) +
+                                     " um)");
     }
   }
-  if (!specs.empty()) {
-    double voxels = 1;
-    for (int a = 0; a < domain.dim; ++a) voxels *= std::round(domain.extent(a) / voxel_um);
-    // Values, the solver's work arrays and a snapshot copy: about 4 doubles a voxel a field.
-    limits::check_size(sim_table, "voxel_um", voxels * static_cast<double>(specs.size()),
-                       limits::kMaxVoxels, "voxel values (voxels times fields)",
-                       32.0 * voxels * static_cast<double>(specs.size()));
-  }
-  FieldGrid fields(domain, voxel_um, specs);
-  auto solver = make_diffusion_solver(model.output.diffusion_solver);
-  if (!specs.empty()) {
-    if (auto problem = solver->check_step(fields, settings.dt_diffusion_min)) {
-      sim_table.fail("dt_diffusion_min", *problem);
-    }
-  }
+  double voxels = 1;
+  for (int a = 0; a < domain.dim; ++a) voxels *= std::round(domain.extent(a) / voxel_um);
+  // Values, the solver's work arrays and a snapshot copy: about 4 doubles a voxel a field.
+  limits::check_size(sim_table, "voxel_um", voxels * static_cast<double>(specs.size()),
+                     limits::kMaxVoxels, "voxel values (voxels times fields)",
+                     32.0 * voxels * static_cast<double>(specs.size()));
+}
 
-  auto simulation = std::make_unique<Simulation>(settings, types);
-  simulation->agents().set_property_names(property_names);
-  std::set<std::string> properties_read;
-  const SetupContext context{types,    fields,         property_names,  settings,
-                             model.output.end_time_min, model.warnings, properties_read};
-
-  // Mechanisms, in registration order whatever the order in the file.
+// [mechanisms]: each one present is made from its table, in registration order whatever the
+// order in the file.
+void add_mechanisms(TableReader& root, Simulation& simulation, const SetupContext& context) {
   if (auto mechanisms = root.optional_table("mechanisms")) {
     const std::vector<std::string> names = mechanism_names();
     for (const std::string& key : mechanisms->keys()) {
@@ -497,21 +514,66 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     for (const MechanismEntry& entry : builtin_mechanisms()) {
       if (!mechanisms->has(entry.name)) continue;
       TableReader table = mechanisms->table(entry.name);
-      simulation->add_mechanism(entry.make(table, context));
+      simulation.add_mechanism(entry.make(table, context));
       table.finish();
     }
     mechanisms->finish();
   }
-  check_properties_read(type_tables, property_names, properties_read, model.warnings);
-  simulation->set_fields(std::move(fields), std::move(solver));
+}
 
-  const std::filesystem::path dir = std::filesystem::path(document.file()).parent_path();
+// The [[population]] tables, placed in file order (relative csv files are read from `dir`).
+void place_populations(TableReader& root, Simulation& simulation,
+                       const std::vector<std::string>& type_names,
+                       const std::filesystem::path& dir) {
   std::uint32_t index = 0;
   double agent_budget = 0;
   for (TableReader& pop : root.tables("population")) {
-    place_population(pop, *simulation, type_names, dir, index++, agent_budget);
+    place_population(pop, simulation, type_names, dir, index++, agent_budget);
     pop.finish();
   }
+}
+
+}  // namespace
+
+SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
+  TableReader root = document.reader();
+  TableReader sim_table = root.table("simulation");
+  sim_table.mark_known("engine");
+  SpatialModel model;
+  SimulationSettings settings;
+  settings.domain = read_domain(sim_table);
+  read_time_steps(sim_table, settings, model.output);
+  const double voxel_um = read_run_settings(sim_table, threads_override, settings, model);
+  sim_table.finish();
+
+  CellTypes cell_types = read_cell_types(root);
+  const std::vector<FieldSpec> specs = read_fields(root, cell_types.names);
+  check_voxels(sim_table, settings.domain, voxel_um, specs);
+  FieldGrid fields(settings.domain, voxel_um, specs);
+  auto solver = make_diffusion_solver(model.output.diffusion_solver);
+  if (!specs.empty()) {
+    if (auto problem = solver->check_step(fields, settings.dt_diffusion_min)) {
+      sim_table.fail("dt_diffusion_min", *problem);
+    }
+  }
+
+  auto simulation = std::make_unique<Simulation>(settings, cell_types.types);
+  simulation->agents().set_property_names(cell_types.property_names);
+  std::set<std::string> properties_read;
+  const SetupContext context{cell_types.types,
+                             fields,
+                             cell_types.property_names,
+                             settings,
+                             model.output.end_time_min,
+                             model.warnings,
+                             properties_read};
+  add_mechanisms(root, *simulation, context);
+  check_properties_read(cell_types.tables, cell_types.property_names, properties_read,
+                        model.warnings);
+  simulation->set_fields(std::move(fields), std::move(solver));
+
+  place_populations(root, *simulation, cell_types.names,
+                    std::filesystem::path(document.file()).parent_path());
   root.finish();
   check_crowding(sim_table, *simulation);
   model.estimated_snapshot_bytes = check_snapshot_size(sim_table, *simulation, model.output);
