@@ -4,8 +4,6 @@
 // message it expects and checks that nothing is left behind.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -18,9 +16,11 @@
 namespace nksim {
 namespace {
 
+using testing::BackgroundProcess;
 using testing::fresh_directory;
 using testing::read_file;
 using testing::run_cli;
+using testing::wait_until;
 using testing::write_file;
 
 const std::string kWellMixed = R"([simulation]
@@ -392,32 +392,22 @@ TEST(FirstHour, CommandLineNumbersAndPluralsReadWell) {
 // returns the exit status.
 int run_and_signal(const std::filesystem::path& dir, const std::string& command,
                    const std::string& file, const std::string& marker, int signal_number) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string out = (dir / "out").string();
-    if (command == "trial") {
-      ::execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file.c_str(), "--out", out.c_str(),
-              "--quiet", "--threads", "1", static_cast<char*>(nullptr));
-    } else {
-      ::execl(NKSIM_BINARY, NKSIM_BINARY, "run", file.c_str(), "--out", out.c_str(), "--quiet",
-              "--threads", "1", static_cast<char*>(nullptr));
-    }
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  bool staging = false;
-  while (!staging && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      staging |= e.path().filename().string().find(marker) == 0;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  std::vector<std::string> argv = {NKSIM_BINARY, "run",     file,        "--out",
+                                   (dir / "out").string(), "--quiet", "--threads", "1"};
+  if (command == "trial") argv.insert(argv.begin() + 1, "trial");
+  BackgroundProcess run(argv);
+  const bool staging = wait_until(
+      [&] {
+        for (const auto& e : std::filesystem::directory_iterator(dir)) {
+          if (e.path().filename().string().find(marker) == 0) return true;
+        }
+        return false;
+      },
+      std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ::kill(pid, signal_number);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int code = run.stop(signal_number);
   EXPECT_TRUE(staging) << "the run never created its staging folder";
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+  return code;
 }
 
 TEST(FirstHour, InterruptedRunsLeaveNothingBehind) {

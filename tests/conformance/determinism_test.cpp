@@ -4,7 +4,7 @@
 // different trajectory.
 #include <gtest/gtest.h>
 
-#include "../cli_support.h"
+#include "support/run_cli.h"
 
 namespace nksim {
 namespace {
@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 // The 3-D example, shortened, with enough agents (> 4096) that loops really run in parallel.
 std::string scenario(int seed) {
-  std::string text = test::read_file(fs::path(NKSIM_SOURCE_DIR) / "scenarios/spheroid_3d.toml");
+  std::string text = testing::read_file(fs::path(NKSIM_SOURCE_DIR) / "scenarios/spheroid_3d.toml");
   const auto replace = [&](const std::string& from, const std::string& to) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
@@ -29,40 +29,40 @@ std::string scenario(int seed) {
 }
 
 TEST(Determinism, SameSeedIdenticalAtOneAndTwoThreads) {
-  const fs::path work = test::fresh_dir("determinism");
-  test::write_file(work / "a.toml", scenario(3));
-  test::write_file(work / "b.toml", scenario(4));
-  const auto r1 = test::run_cli(
+  const fs::path work = testing::fresh_directory("determinism");
+  testing::write_file(work / "a.toml", scenario(3));
+  testing::write_file(work / "b.toml", scenario(4));
+  const auto r1 = testing::run_cli(
       "run " + (work / "a.toml").string() + " -q --threads 1 --out " + (work / "t1").string(),
       work);
   ASSERT_EQ(r1.exit_code, 0) << r1.output;
-  const auto r2 = test::run_cli(
+  const auto r2 = testing::run_cli(
       "run " + (work / "a.toml").string() + " -q --threads 2 --out " + (work / "t2").string(),
       work);
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
-  const auto r3 = test::run_cli(
+  const auto r3 = testing::run_cli(
       "run " + (work / "b.toml").string() + " -q --threads 2 --out " + (work / "s4").string(),
       work);
   ASSERT_EQ(r3.exit_code, 0) << r3.output;
 
-  const std::string counts1 = test::read_file(work / "t1/counts.csv");
+  const std::string counts1 = testing::read_file(work / "t1/counts.csv");
   ASSERT_FALSE(counts1.empty());
-  EXPECT_EQ(counts1, test::read_file(work / "t2/counts.csv"));
+  EXPECT_EQ(counts1, testing::read_file(work / "t2/counts.csv"));
   int snapshots = 0;
   for (const auto& entry : fs::directory_iterator(work / "t1/snapshots")) {
     const fs::path other = work / "t2/snapshots" / entry.path().filename();
     ASSERT_TRUE(fs::exists(other)) << other;
-    EXPECT_EQ(test::read_file(entry.path()), test::read_file(other)) << entry.path();
+    EXPECT_EQ(testing::read_file(entry.path()), testing::read_file(other)) << entry.path();
     ++snapshots;
   }
   EXPECT_EQ(snapshots, 3);
-  EXPECT_EQ(test::read_file(work / "t1/snapshots.xdmf"),
-            test::read_file(work / "t2/snapshots.xdmf"));
+  EXPECT_EQ(testing::read_file(work / "t1/snapshots.xdmf"),
+            testing::read_file(work / "t2/snapshots.xdmf"));
 
   // Another seed: other positions (the last snapshot differs) and other counts.
-  EXPECT_NE(test::read_file(work / "t1/snapshots/snapshot_000002.h5"),
-            test::read_file(work / "s4/snapshots/snapshot_000002.h5"));
-  EXPECT_NE(counts1, test::read_file(work / "s4/counts.csv"));
+  EXPECT_NE(testing::read_file(work / "t1/snapshots/snapshot_000002.h5"),
+            testing::read_file(work / "s4/snapshots/snapshot_000002.h5"));
+  EXPECT_NE(counts1, testing::read_file(work / "s4/counts.csv"));
   fs::remove_all(work);
 }
 

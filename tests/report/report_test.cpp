@@ -1,15 +1,10 @@
 // Unit tests of the report module: HDF5 wrapper round trip, directory detection, input errors,
 // the missing-library error, and the pages written for each kind of output (with a stand-in
 // charting library, so these run without npm; the real library is tested in the browser test).
-#include <cstdlib>
-#include <fstream>
 #include <span>
-#include <sstream>
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <toml++/toml.h>
-#include <unistd.h>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -22,47 +17,30 @@
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/spatial_inputs.h"
 #include "nksim/report/views.h"
+#include "support/run_cli.h"
 
 namespace nksim::report {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("nksim_report_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream(file, std::ios::binary) << text;
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::fresh_directory;
+using testing::read_file;
+using testing::run_cli;
+using testing::run_command;
+using testing::write_file;
 
 // A node_modules folder with stand-ins for the three library files.
 fs::path fake_library(const std::string& name) {
-  const fs::path dir = fresh_dir(name);
+  const fs::path dir = fresh_directory("report-" + name);
   for (const char* package : {"vega", "vega-lite", "vega-embed"}) {
     fs::create_directories(dir / package / "build");
-    write_text(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
+    write_file(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
   }
-  write_text(dir / "vega/build/vega.min.js", "/*VEGA*/");
-  write_text(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
-  write_text(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
+  write_file(dir / "vega/build/vega.min.js", "/*VEGA*/");
+  write_file(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
+  write_file(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
   return dir;
-}
-
-int run_command(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // 800 px for 60 days: 13.3 px per day; a label starts 12 px right of its mark and each
@@ -161,11 +139,11 @@ TEST(SpatialInputs, DoseTimesExpandRepeats) {
 
 // A scenario edited after the run must not lend its dose times to the report.
 TEST(SpatialInputs, ScenarioIsUsedOnlyWhenItsHashMatches) {
-  const fs::path dir = fresh_dir("facts");
+  const fs::path dir = fresh_directory("report-facts");
   const std::string text =
       "[simulation]\ndomain_min_um = [-5, -6]\nvoxel_um = 10\n"
       "[[mechanisms.nk_infusion.dose]]\ntype = \"nk\"\ntime_min = 30\ncount = 5\n";
-  write_text(dir / "scenario.toml", text);
+  write_file(dir / "scenario.toml", text);
   nlohmann::json summary = {{"scenario_hash", fnv1a_hex(text)}, {"end_time_min", 60}};
   const ScenarioFacts facts = read_scenario_facts(dir, summary);
   EXPECT_EQ(facts.missing, "");
@@ -180,9 +158,9 @@ TEST(SpatialInputs, ScenarioIsUsedOnlyWhenItsHashMatches) {
 }
 
 TEST(SpatialInputs, UnitsFromTheCsvSidecar) {
-  const fs::path dir = fresh_dir("units");
+  const fs::path dir = fresh_directory("report-units");
   EXPECT_TRUE(csv_units(dir / "counts.csv").empty());  // no sidecar: no units
-  write_text(dir / "counts.csv-metadata.json",
+  write_file(dir / "counts.csv-metadata.json",
              R"({"tableSchema": {"columns": [{"name": "time_min", "schema:unitText": "min"},
                  {"name": "o2_total", "schema:unitText": "mmHg x um^3"}, {"name": "x"}]}})");
   const auto units = csv_units(dir / "counts.csv");
@@ -190,7 +168,7 @@ TEST(SpatialInputs, UnitsFromTheCsvSidecar) {
   EXPECT_EQ(units.at("o2_total"), "mmHg x um^3");
   EXPECT_EQ(readable_unit(units.at("o2_total")), "mmHg × µm³");
   EXPECT_EQ(readable_unit("um^2 x um"), "µm² × µm");
-  write_text(dir / "counts.csv-metadata.json", "{not json");
+  write_file(dir / "counts.csv-metadata.json", "{not json");
   try {
     (void)csv_units(dir / "counts.csv");
     ADD_FAILURE() << "a malformed sidecar was accepted";
@@ -241,7 +219,7 @@ TEST(HtmlPage, RejectsBadAndRepeatedChartIds) {
 }
 
 TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
-  const fs::path file = fresh_dir("hdf5") / "snapshot.h5";
+  const fs::path file = fresh_directory("report-hdf5") / "snapshot.h5";
   {
     Hdf5File h5 = Hdf5File::create(file);
     h5.attribute("/", "time_min", 12.5);
@@ -272,28 +250,28 @@ TEST(Hdf5File, RoundTripsAttributesAndDatasets) {
 }
 
 TEST(Hdf5File, MissingOrForeignFileIsAnInputError) {
-  const fs::path dir = fresh_dir("hdf5_bad");
+  const fs::path dir = fresh_directory("report-hdf5_bad");
   EXPECT_THROW(Hdf5File::open(dir / "absent.h5"), InputError);
-  write_text(dir / "text.h5", "not hdf5");
+  write_file(dir / "text.h5", "not hdf5");
   EXPECT_THROW(Hdf5File::open(dir / "text.h5"), InputError);
 }
 
 TEST(ReportInputs, ReadsNumbersAndNamesBadCells) {
-  const fs::path dir = fresh_dir("csv");
-  write_text(dir / "a.csv", "time_days,T\n0,1e6\n0.5,nan\n");
+  const fs::path dir = fresh_directory("report-csv");
+  write_file(dir / "a.csv", "time_days,T\n0,1e6\n0.5,nan\n");
   const NumericTable table = read_numeric_csv(dir / "a.csv");
   ASSERT_EQ(table.rows.size(), 2u);
   EXPECT_EQ(table.rows[0][1], 1e6);
   EXPECT_TRUE(table_records(table)[1]["T"].is_null());
   EXPECT_THROW((void)table.column("N"), InputError);
-  write_text(dir / "b.csv", "time_days,T\n0,abc\n");
+  write_file(dir / "b.csv", "time_days,T\n0,abc\n");
   try {
     read_numeric_csv(dir / "b.csv");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("b.csv:2"), std::string::npos) << e.what();
   }
-  write_text(dir / "c.csv", "time_days,T\n0\n");
+  write_file(dir / "c.csv", "time_days,T\n0\n");
   EXPECT_THROW(read_numeric_csv(dir / "c.csv"), InputError);
 }
 
@@ -309,23 +287,23 @@ TEST(ReportInputs, PrettyNumbersForNewcomers) {
 }
 
 TEST(Report, DetectsTheKindOfDirectory) {
-  const fs::path dir = fresh_dir("detect");
+  const fs::path dir = fresh_directory("report-detect");
   EXPECT_THROW(detect_report_kind(dir / "absent"), InputError);
   EXPECT_THROW(detect_report_kind(dir), InputError);
-  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
+  write_file(dir / "summary.json", R"({"engine": "well_mixed"})");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kWellMixed);
-  write_text(dir / "summary.json", R"({"engine": "spatial"})");
+  write_file(dir / "summary.json", R"({"engine": "spatial"})");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kSpatial);
-  write_text(dir / "summary.json", R"({"engine": "spatial", "sweep": {}})");
+  write_file(dir / "summary.json", R"({"engine": "spatial", "sweep": {}})");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kSweep);
   EXPECT_STREQ(report_kind_name(ReportKind::kSweep), "sweep");
-  write_text(dir / "analysis.json", "{}");
+  write_file(dir / "analysis.json", "{}");
   EXPECT_EQ(detect_report_kind(dir), ReportKind::kTrial);
 }
 
 TEST(Report, MissingChartLibraryTellsTheUserToRunSetup) {
-  const fs::path dir = fresh_dir("nolib");
-  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
+  const fs::path dir = fresh_directory("report-nolib");
+  write_file(dir / "summary.json", R"({"engine": "well_mixed"})");
   ReportOptions options;
   options.chart_library_dir = dir / "no_node_modules";
   try {
@@ -338,8 +316,8 @@ TEST(Report, MissingChartLibraryTellsTheUserToRunSetup) {
 }
 
 TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
-  const fs::path dir = fresh_dir("schema");
-  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  const fs::path dir = fresh_directory("report-schema");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);
   nlohmann::json analysis = read_json_file(dir / "trial" / "analysis.json");
   EXPECT_NO_THROW(check_trial_analysis(analysis, "analysis.json"));
   auto expect_error = [](const nlohmann::json& value, const std::string& message) {
@@ -363,15 +341,13 @@ TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
   broken["arms"][0]["response"]["orr_ci"] = {0.1};
   expect_error(broken, "arms[0].response.orr_ci: must be [lower, upper]");
   // The command line reports it as bad input (exit 2).
-  write_text(dir / "trial" / "analysis.json", broken.dump());
-  EXPECT_EQ(run_command(std::string(NKSIM_BINARY) + " report " + (dir / "trial").string() +
-                        " 2>/dev/null"),
-            2);
+  write_file(dir / "trial" / "analysis.json", broken.dump());
+  EXPECT_EQ(run_cli("report " + (dir / "trial").string()).exit_code, 2);
 }
 
 TEST(Report, OptionalPartsMayBeAbsent) {
-  const fs::path dir = fresh_dir("optional");
-  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  const fs::path dir = fresh_directory("report-optional");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);
   ReportOptions options;
   options.chart_library_dir = fake_library("lib_optional");
   // A trial without log-rank tests, PRCC or trajectories: no spider or tornado chart.
@@ -379,8 +355,8 @@ TEST(Report, OptionalPartsMayBeAbsent) {
   analysis.erase("logrank");
   analysis.erase("prcc");
   analysis.erase("trajectories");
-  write_text(dir / "trial" / "analysis.json", analysis.dump());
-  const std::string trial = read_text(write_report(dir / "trial", options));
+  write_file(dir / "trial" / "analysis.json", analysis.dump());
+  const std::string trial = read_file(write_report(dir / "trial", options));
   EXPECT_NE(trial.find("chart-kaplan_meier"), std::string::npos);
   EXPECT_EQ(trial.find("chart-spider"), std::string::npos);
   EXPECT_EQ(trial.find("chart-prcc"), std::string::npos);
@@ -388,8 +364,8 @@ TEST(Report, OptionalPartsMayBeAbsent) {
   fs::remove_all(dir / "spatial" / "snapshots");
   fs::remove(dir / "spatial" / "snapshots.xdmf");
   fs::remove(dir / "spatial" / "summary.json");
-  write_text(dir / "spatial" / "counts.csv", "time_min,tumour_alive,nk_alive\n0,5,2\n10,4,2\n");
-  const std::string spatial = read_text(write_report(dir / "spatial", options));
+  write_file(dir / "spatial" / "counts.csv", "time_min,tumour_alive,nk_alive\n0,5,2\n10,4,2\n");
+  const std::string spatial = read_file(write_report(dir / "spatial", options));
   EXPECT_NE(spatial.find("chart-counts"), std::string::npos);
   EXPECT_EQ(spatial.find("chart-fields"), std::string::npos);
   EXPECT_NE(spatial.find("wrote no snapshots"), std::string::npos);
@@ -411,13 +387,13 @@ TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {
 }
 
 TEST(Report, WellMixedRunFromTheCommandLine) {
-  const fs::path dir = fresh_dir("well_mixed");
+  const fs::path dir = fresh_directory("report-well_mixed");
   const fs::path library = fake_library("lib_well_mixed");
-  const std::string run =
-      std::string("cd ") + NKSIM_SOURCE_DIR + " && NKSIM_REPORT_JS_DIR=" + library.string() + " " +
-      NKSIM_BINARY + " run scenarios/default.toml --quiet --report --out " + (dir / "out").string();
-  ASSERT_EQ(run_command(run), 0);
-  const std::string html = read_text(dir / "out" / "report.html");
+  const std::string run = "NKSIM_REPORT_JS_DIR=" + library.string() + " " + NKSIM_BINARY +
+                          " run scenarios/default.toml --quiet --report --out " +
+                          (dir / "out").string();
+  ASSERT_EQ(run_command(run, NKSIM_SOURCE_DIR).exit_code, 0);
+  const std::string html = read_file(dir / "out" / "report.html");
   EXPECT_NE(html.find("/*VEGA*/"), std::string::npos);
   EXPECT_NE(html.find("/*EMBED*/"), std::string::npos);
   EXPECT_EQ(html.find("<script src"), std::string::npos);  // nothing fetched
@@ -430,39 +406,38 @@ TEST(Report, WellMixedRunFromTheCommandLine) {
 }
 
 TEST(Report, CommandLineErrors) {
-  const fs::path dir = fresh_dir("cli_errors");
-  const std::string nksim = NKSIM_BINARY;
-  EXPECT_EQ(run_command(nksim + " report " + (dir / "absent").string() + " 2>/dev/null"), 2);
-  write_text(dir / "summary.json", R"({"engine": "well_mixed"})");
-  EXPECT_EQ(run_command(nksim + " report " + dir.string() + " --js-dir " + (dir / "none").string() +
-                        " 2>" + (dir / "err.txt").string()),
-            1);
-  EXPECT_NE(read_text(dir / "err.txt").find("scripts/setup.sh"), std::string::npos);
+  const fs::path dir = fresh_directory("report-cli_errors");
+  EXPECT_EQ(run_cli("report " + (dir / "absent").string()).exit_code, 2);
+  write_file(dir / "summary.json", R"({"engine": "well_mixed"})");
+  const auto no_library =
+      run_cli("report " + dir.string() + " --js-dir " + (dir / "none").string());
+  EXPECT_EQ(no_library.exit_code, 1);
+  EXPECT_NE(no_library.output.find("scripts/setup.sh"), std::string::npos) << no_library.output;
 }
 
 TEST(Report, SpatialAndTrialFixtures) {
-  const fs::path dir = fresh_dir("fixtures");
-  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()), 0);
+  const fs::path dir = fresh_directory("report-fixtures");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);
   ReportOptions options;
   options.chart_library_dir = fake_library("lib_fixtures");
   EXPECT_EQ(detect_report_kind(dir / "spatial"), ReportKind::kSpatial);
-  const std::string spatial = read_text(write_report(dir / "spatial", options));
+  const std::string spatial = read_file(write_report(dir / "spatial", options));
   for (const char* id : {"chart-counts", "chart-fields", "chart-snapshot_0", "chart-snapshot_1",
                          "snapshots.xdmf", "went from 9 to 6"}) {
     EXPECT_NE(spatial.find(id), std::string::npos) << id;
   }
   // Chosen times: the snapshot nearest to minute 80 only (snapshots at minutes 0 and 90).
   options.snapshot_times_min = {80};
-  const std::string chosen = read_text(write_report(dir / "spatial", options));
+  const std::string chosen = read_file(write_report(dir / "spatial", options));
   EXPECT_EQ(chosen.find("chart-snapshot_0"), std::string::npos);
   EXPECT_NE(chosen.find("chart-snapshot_1"), std::string::npos);
   // A slice 1 um thick through the middle of z (cells at z = 0, 0.25, ..., 2.75; middle 1.375):
   // the four cells at z = 1, 1.25, 1.5, 1.75.
   options.slice_um = 1;
-  const std::string slice = read_text(write_report(dir / "spatial", options));
+  const std::string slice = read_file(write_report(dir / "spatial", options));
   EXPECT_NE(slice.find("4 in the slice z = 1.375"), std::string::npos);
   EXPECT_EQ(detect_report_kind(dir / "trial"), ReportKind::kTrial);
-  const std::string trial = read_text(write_report(dir / "trial", options));
+  const std::string trial = read_file(write_report(dir / "trial", options));
   for (const char* id : {"chart-response_rates", "chart-waterfall", "chart-kaplan_meier",
                          "chart-swimmer", "chart-spider", "chart-prcc", "nk_1e8"}) {
     EXPECT_NE(trial.find(id), std::string::npos) << id;

@@ -1,13 +1,24 @@
-// Runs the nksim binary from a test and captures its exit code and output.
+// Running the nksim binary and other commands from tests, and the files and directories around
+// those runs. NKSIM_BINARY comes from CMake (nksim_add_test in tests/CMakeLists.txt).
 #pragma once
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <random>
+#include <sstream>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace nksim::testing {
 
@@ -16,22 +27,40 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 
-// `arguments` is appended to the binary path as given (quote paths yourself).
-inline CliResult run_cli(const std::string& arguments) {
-  const std::string command = std::string(NKSIM_BINARY) + " " + arguments + " 2>&1";
+// A path in single quotes, for command lines.
+inline std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+// Runs `command` in a shell, in `working_directory` when one is given, and captures its output
+// (stdout and stderr together). OpenMP threads sleep rather than spin while waiting (results do
+// not depend on it; on a shared, loaded machine spinning threads make a 2-thread run ten times
+// slower).
+inline CliResult run_command(const std::string& command,
+                             const std::filesystem::path& working_directory = {}) {
+  std::string line = "export OMP_WAIT_POLICY=passive; ";
+  if (!working_directory.empty()) line += "cd " + quoted(working_directory) + " && ";
+  line += "{ " + command + "\n} 2>&1";
   CliResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
+  FILE* pipe = ::popen(line.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) {
-    result.output += buffer.data();
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.output.append(buffer.data(), n);
   }
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
-// A fresh, empty directory under the system temp dir for one test.
+// Runs `nksim <arguments>`; `arguments` is appended to the binary path as given (quote paths
+// yourself).
+inline CliResult run_cli(const std::string& arguments,
+                         const std::filesystem::path& working_directory = {}) {
+  return run_command(std::string(NKSIM_BINARY) + " " + arguments, working_directory);
+}
+
+// A fresh, empty directory under the system temp dir for one test (left there afterwards, for
+// a look at what the test saw).
 inline std::filesystem::path fresh_directory(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("nksim-test-" + name);
   std::filesystem::remove_all(dir);
@@ -39,13 +68,93 @@ inline std::filesystem::path fresh_directory(const std::string& name) {
   return dir;
 }
 
+// A fresh directory under the system temp dir with a random suffix, removed by the destructor
+// (for tests that write large outputs).
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) {
+    std::random_device device;
+    path_ =
+        std::filesystem::temp_directory_path() / ("nksim-" + name + "-" + std::to_string(device()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 inline void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path) << text;
+  std::ofstream(path, std::ios::binary) << text;
 }
 
+// The whole file; empty when it cannot be read.
 inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A command started in the background, for tests that interrupt runs: argv[0] is looked up in
+// PATH, stdout and stderr are discarded. The destructor kills (SIGKILL) and reaps a process still
+// running.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0) {
+        ::_exit(126);
+      }
+      ::execvp(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+  ~BackgroundProcess() {
+    if (pid_ > 0) stop(SIGKILL);
+  }
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  bool started() const { return pid_ > 0; }
+
+  // Sends `signal_number`, waits for the process to end and returns its exit code, or 1000 plus
+  // the signal that ended it (-1 when it never started).
+  int stop(int signal_number) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal_number);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Checks `condition` every `period` until it holds or `timeout` has passed; returns whether it
+// held.
+inline bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds period,
+                       std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(period);
+  }
 }
 
 }  // namespace nksim::testing

@@ -5,23 +5,28 @@
 #include <nlohmann/json.hpp>
 
 #include "nksim/core/text.h"
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
 
+using testing::CliResult;
+using testing::quoted;
+using testing::run_command;
+using testing::TempDir;
+
 const std::string kNksim = NKSIM_BINARY;
 const std::string kMpi =
     std::string(kMpiEnv) + NKSIM_MPIEXEC + " --oversubscribe --allow-run-as-root -np ";
 
-CommandResult run_trial(const std::filesystem::path& file, const std::filesystem::path& out,
-                        int threads) {
+CliResult run_trial(const std::filesystem::path& file, const std::filesystem::path& out,
+                    int threads) {
   return run_command(kNksim + " trial run " + quoted(file) + " --out " + quoted(out) +
                      " --threads " + std::to_string(threads));
 }
 
-CommandResult run_mpi(const std::filesystem::path& file, const std::filesystem::path& out,
-                      int ranks) {
+CliResult run_mpi(const std::filesystem::path& file, const std::filesystem::path& out, int ranks) {
   return run_command(kMpi + std::to_string(ranks) + " " + NKSIM_MPI_BINARY + " " + quoted(file) +
                      " --out " + quoted(out));
 }

@@ -7,10 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "nksim/trial/trial_store.h"
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
+
+using testing::quoted;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
 
 const std::string kNksim = NKSIM_BINARY;
 
@@ -149,8 +155,7 @@ TEST(TrialFailures, AnalyseCountsFailuresPerArm) {
   // The report of such a trial still renders, with the empty arm named as such.
   const auto report = run_command(kNksim + " report " + quoted(out));
   ASSERT_EQ(report.exit_code, 0) << report.output;
-  std::ifstream html(out / "report.html");
-  const std::string page((std::istreambuf_iterator<char>(html)), {});
+  const std::string page = read_file(out / "report.html");
   EXPECT_NE(page.find("no plan of this arm succeeded"), std::string::npos);
 }
 

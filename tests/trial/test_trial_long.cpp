@@ -4,29 +4,32 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
 
+using testing::CliResult;
+using testing::quoted;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
+using testing::write_file;
+
 TEST(TrialLong, ThousandPatientCohortUnderAMinuteOnThreadsAndMpi) {
   TempDir dir("long");
-  std::ifstream in(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose.toml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string body = text.str();
+  std::string body = read_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose.toml");
   body.replace(body.find("base = \"trial_nk_dose_base.toml\""), 33,
                "base = \"" + std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml\"");
   body.replace(body.find("patients = 200"), 14, "patients = 1000");
   const auto file = dir.path() / "trial.toml";
-  std::ofstream(file) << body;
+  write_file(file, body);
 
   const auto timed = [](const std::string& command) {
     const auto start = std::chrono::steady_clock::now();
-    const CommandResult result = run_command(command);
+    const CliResult result = run_command(command);
     EXPECT_EQ(result.exit_code, 0) << result.output;
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };

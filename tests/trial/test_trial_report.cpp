@@ -8,27 +8,25 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
 
+using testing::quoted;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
+
 using nlohmann::json;
 
 const std::string kNksim = NKSIM_BINARY;
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // The chart specs of a report page (the JSON script block, by chart id).
 json charts_of(const std::filesystem::path& html) {
-  const std::string page = read_text(html);
+  const std::string page = read_file(html);
   const std::string open = "<script type=\"application/json\" id=\"nksim-charts\">";
   const auto begin = page.find(open);
   if (begin == std::string::npos) return json::object();
@@ -80,7 +78,7 @@ class TrialReport : public ::testing::Test {
     std::ifstream in(out / "analysis.json");
     analysis_ = new json(json::parse(in));
     charts_ = new json(charts_of(out / "report.html"));
-    html_ = new std::string(read_text(out / "report.html"));
+    html_ = new std::string(read_file(out / "report.html"));
   }
   static void TearDownTestSuite() {
     delete html_;

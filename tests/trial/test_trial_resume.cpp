@@ -2,18 +2,21 @@
 // to an uninterrupted run.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <thread>
 
 #include "nksim/io/sqlite_db.h"
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
+
+using testing::BackgroundProcess;
+using testing::quoted;
+using testing::run_command;
+using testing::TempDir;
+using testing::wait_until;
 
 // Rows committed so far, or 0 while the database is not there yet.
 std::size_t committed_rows(const std::filesystem::path& db_file) {
@@ -31,23 +34,12 @@ std::size_t committed_rows(const std::filesystem::path& db_file) {
 // Starts `nksim trial run` on one thread, kills it with SIGKILL once at least 50 plans are
 // committed, and returns the number of rows left in the database.
 std::size_t run_and_kill(const std::filesystem::path& file, const std::filesystem::path& out) {
-  const pid_t child = fork();
-  if (child < 0) return 0;
-  if (child == 0) {
-    const std::string file_arg = file.string(), out_arg = out.string();
-    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))
-      _exit(126);
-    execl(NKSIM_BINARY, NKSIM_BINARY, "trial", "run", file_arg.c_str(), "--out", out_arg.c_str(),
-          "--threads", "1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
+  BackgroundProcess run(
+      {NKSIM_BINARY, "trial", "run", file.string(), "--out", out.string(), "--threads", "1"});
+  if (!run.started()) return 0;
+  wait_until([&] { return committed_rows(out / "trial.sqlite") >= 50; },
+             std::chrono::milliseconds(5));
+  run.stop(SIGKILL);
   return committed_rows(out / "trial.sqlite");
 }
 
@@ -115,26 +107,14 @@ TEST(TrialResume, StoppedMpiRunMergesItsPartsAndCompletes) {
   TempDir dir("resume-mpi-parts");
   const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
   const auto out = dir.path() / "stopped";
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const std::string file_arg = file.string(), out_arg = out.string();
-    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) {
-      _exit(126);
-    }
-    setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-    execl(NKSIM_MPIEXEC, NKSIM_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-np", "2",
-          NKSIM_MPI_BINARY, file_arg.c_str(), "--out", out_arg.c_str(), "-q",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (committed_rows(out / "trial.sqlite") < 50 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(child, SIGTERM);
-  int status = 0;
-  waitpid(child, &status, 0);
+  // Through env, which execs mpirun in its own place: SIGTERM reaches mpirun.
+  BackgroundProcess run({"env", "ASAN_OPTIONS=detect_leaks=0", NKSIM_MPIEXEC, "--oversubscribe",
+                         "--allow-run-as-root", "-np", "2", NKSIM_MPI_BINARY, file.string(),
+                         "--out", out.string(), "-q"});
+  ASSERT_TRUE(run.started());
+  wait_until([&] { return committed_rows(out / "trial.sqlite") >= 50; },
+             std::chrono::milliseconds(5));
+  run.stop(SIGTERM);
   const std::size_t in_main = committed_rows(out / "trial.sqlite");
   const std::size_t in_part = committed_rows(out / "parts" / "rank-1.sqlite");
   ASSERT_GE(in_main, 50u);

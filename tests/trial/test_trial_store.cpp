@@ -5,23 +5,21 @@
 
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "nksim/core/version.h"
 #include "nksim/io/sqlite_db.h"
+#include "support/run_cli.h"
 #include "trial_test_util.h"
 
 namespace nksim::test {
 namespace {
 
-const std::string kNksim = NKSIM_BINARY;
+using testing::quoted;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
 
-std::string text_of(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+const std::string kNksim = NKSIM_BINARY;
 
 // Fails the test when a -wal or -shm file sits next to the database.
 void expect_one_file(const std::filesystem::path& dir, const std::string& after) {
@@ -88,9 +86,9 @@ TEST(TrialStoreSchema, NumbersAreRealAndEveryStatesSeriesIsALongTable) {
             "high:cells");
 
   // The text of both files, to reproduce the trial from the store alone.
-  EXPECT_EQ(text(db, "SELECT value FROM meta WHERE key = 'trial_text'"), text_of(file));
+  EXPECT_EQ(text(db, "SELECT value FROM meta WHERE key = 'trial_text'"), read_file(file));
   EXPECT_EQ(text(db, "SELECT value FROM meta WHERE key = 'base_text'"),
-            text_of(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml"));
+            read_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_nk_dose_base.toml"));
   EXPECT_EQ(text(db, "SELECT value FROM meta WHERE key = 'nksim_version'"), kVersion);
 
   for (const char* command : {" trial analyse ", " trial export "}) {

@@ -1,44 +1,11 @@
 #include "trial_test_util.h"
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <fstream>
-#include <random>
 
 #include "nksim/core/text.h"
 #include "nksim/io/sqlite_db.h"
 
 namespace nksim::test {
-
-TempDir::TempDir(const std::string& name) {
-  std::random_device device;
-  path_ =
-      std::filesystem::temp_directory_path() / ("nksim-" + name + "-" + std::to_string(device()));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
 std::filesystem::path write_trial(const std::filesystem::path& dir, const std::string& name,
                                   const std::string& body) {

@@ -95,107 +95,130 @@ std::array<double, 3> point_in_shell(std::uint64_t seed, std::uint32_t populatio
   }
 }
 
-void place_population(TableReader& pop, Simulation& sim, const std::vector<std::string>& types,
-                      const std::filesystem::path& scenario_dir, std::uint32_t index,
-                      double& agent_budget) {
-  const int type = static_cast<int>(
-      std::find(types.begin(), types.end(), pop.choice("type", types)) - types.begin());
-  const std::vector<std::string> shapes = {"sphere", "box", "uniform", "csv"};
-  const std::string shape = pop.choice("shape", shapes);
-  const Domain& d = sim.domain();
+// One [[population]] being placed: its table, the simulation it fills, its cell type and its
+// number (which keys its random placement stream).
+struct Placement {
+  TableReader& pop;
+  Simulation& sim;
+  int type;
+  std::uint32_t index;
+  double& agent_budget;
+};
+
+// shape = "csv": one agent per row of `file` (a header line, then x,y or x,y,z).
+void place_from_csv(Placement& at, const std::filesystem::path& scenario_dir) {
+  TableReader& pop = at.pop;
+  const Domain& d = at.sim.domain();
   const int dim = d.dim;
-  const std::uint64_t seed = sim.seed();
-  const std::size_t before = sim.agents().size();
-  std::uint64_t counter = 0;
-  if (shape == "csv") {
-    const std::filesystem::path file = scenario_dir / pop.string("file");
-    std::ifstream in(file);
-    if (!in) pop.fail("file", "cannot be read: " + file.string());
-    std::string line;
-    std::getline(in, line);
-    int row = 1;
-    while (std::getline(in, line)) {
-      ++row;
-      if (!line.empty() && line.back() == '\r') line.pop_back();  // Windows line ends
-      if (line.empty()) continue;
-      std::replace(line.begin(), line.end(), ',', ' ');
-      std::istringstream fields(line);
-      double p[3] = {0, 0, 0};
-      std::string rest;
-      for (int a = 0; a < dim; ++a) {
-        if (!(fields >> p[a]) || !std::isfinite(p[a])) {
-          pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
-                               std::to_string(dim) + " finite numbers");
-        }
-      }
-      if (fields >> rest) {
-        pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
-                             std::to_string(dim) + " numbers (x,y" + (dim == 3 ? ",z" : "") +
-                             "), found more: '" + rest + "'");
-      }
-      const std::array<double, 3> at = {p[0], p[1], p[2]};
-      require_inside(pop, "file", d, at, at, "the agent of " + file.string() + " line " +
-                                                 std::to_string(row));
-      add_to_agent_budget(pop, "file", agent_budget, 1);
-      sim.add_agent(type, p[0], p[1], p[2]);
-    }
-    return;
-  }
-  if (shape == "sphere") {
-    const auto c = read_point(pop, "center_um", dim, false);
-    const double r_out = pop.number("radius_um", Bound::kPositive);
-    const double r_in = pop.number_or("inner_radius_um", 0.0, Bound::kNonNegative);
-    if (r_in >= r_out) pop.fail("inner_radius_um", "must be < radius_um");
-    std::array<double, 3> lo = c, hi = c;
+  const std::filesystem::path file = scenario_dir / pop.string("file");
+  std::ifstream in(file);
+  if (!in) pop.fail("file", "cannot be read: " + file.string());
+  std::string line;
+  std::getline(in, line);
+  int row = 1;
+  while (std::getline(in, line)) {
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // Windows line ends
+    if (line.empty()) continue;
+    std::replace(line.begin(), line.end(), ',', ' ');
+    std::istringstream fields(line);
+    double p[3] = {0, 0, 0};
+    std::string rest;
     for (int a = 0; a < dim; ++a) {
-      lo[a] -= r_out;
-      hi[a] += r_out;
-    }
-    require_inside(pop, "radius_um", d, lo, hi, "the sphere");
-    if (pop.boolean_or("packed", false)) {
-      // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
-      const double s = 2.0 * sim.types()[type].radius_um;
-      // The lattice below visits every site of the whole ball (a shell keeps some of them):
-      // about its volume over a cell's, charged to the budget before any loop runs.
-      const double ball = dim == 3 ? 4.0 / 3.0 * M_PI * std::pow(r_out, 3) : M_PI * r_out * r_out;
-      const double cell = dim == 3 ? M_PI / 6.0 * s * s * s : M_PI / 4.0 * s * s;
-      add_to_agent_budget(pop, "radius_um", agent_budget, ball / cell);
-      const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
-      if (!(r_out / dz < 1e9)) {
-        pop.fail("radius_um",
-                 "is " + format_number(r_out / s, 3) + " cell diameters: too many to pack");
+      if (!(fields >> p[a]) || !std::isfinite(p[a])) {
+        pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
+                             std::to_string(dim) + " finite numbers");
       }
-      const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
-      const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
-      for (int k = -nz; k <= nz; ++k) {
-        for (int j = -ny; j <= ny; ++j) {
-          for (int i = -nx; i <= nx; ++i) {
-            const double x = (i + 0.5 * ((j + k) & 1)) * s;
-            const double y = (j + ((k & 1) ? 1.0 / 3.0 : 0.0)) * dy;
-            const double z = k * dz;
-            const double r2 = x * x + y * y + z * z;
-            if (r2 <= r_out * r_out && r2 >= r_in * r_in) {
-              sim.add_agent(type, c[0] + x, c[1] + y, c[2] + z);
-            }
-          }
+    }
+    if (fields >> rest) {
+      pop.fail("file", file.string() + " line " + std::to_string(row) + ": expected " +
+                           std::to_string(dim) + " numbers (x,y" + (dim == 3 ? ",z" : "") +
+                           "), found more: '" + rest + "'");
+    }
+    const std::array<double, 3> point = {p[0], p[1], p[2]};
+    require_inside(pop, "file", d, point, point,
+                   "the agent of " + file.string() + " line " + std::to_string(row));
+    add_to_agent_budget(pop, "file", at.agent_budget, 1);
+    at.sim.add_agent(at.type, p[0], p[1], p[2]);
+  }
+}
+
+// shape = "sphere", packed = true: hexagonal close packing of the ball or shell around `c`.
+void pack_sphere(Placement& at, const std::array<double, 3>& c, double r_in, double r_out) {
+  TableReader& pop = at.pop;
+  Simulation& sim = at.sim;
+  const int dim = sim.domain().dim;
+  const std::size_t before = sim.agents().size();
+  // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
+  const double s = 2.0 * sim.types()[at.type].radius_um;
+  // The lattice below visits every site of the whole ball (a shell keeps some of them):
+  // about its volume over a cell's, charged to the budget before any loop runs.
+  const double ball = dim == 3 ? 4.0 / 3.0 * M_PI * std::pow(r_out, 3) : M_PI * r_out * r_out;
+  const double cell = dim == 3 ? M_PI / 6.0 * s * s * s : M_PI / 4.0 * s * s;
+  add_to_agent_budget(pop, "radius_um", at.agent_budget, ball / cell);
+  const double dy = s * std::sqrt(3.0) / 2.0, dz = s * std::sqrt(6.0) / 3.0;
+  if (!(r_out / dz < 1e9)) {
+    pop.fail("radius_um",
+             "is " + format_number(r_out / s, 3) + " cell diameters: too many to pack");
+  }
+  const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
+  const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
+  for (int k = -nz; k <= nz; ++k) {
+    for (int j = -ny; j <= ny; ++j) {
+      for (int i = -nx; i <= nx; ++i) {
+        const double x = (i + 0.5 * ((j + k) & 1)) * s;
+        const double y = (j + ((k & 1) ? 1.0 / 3.0 : 0.0)) * dy;
+        const double z = k * dz;
+        const double r2 = x * x + y * y + z * z;
+        if (r2 <= r_out * r_out && r2 >= r_in * r_in) {
+          sim.add_agent(at.type, c[0] + x, c[1] + y, c[2] + z);
         }
       }
-      pop.mark_known("count");
-      if (pop.has("count")) pop.fail("count", "cannot be combined with packed = true");
-      if (sim.agents().size() == before) {
-        pop.fail("radius_um", "packs no cell: the shell is thinner than one cell diameter (" +
-                                  format_number(s) + " um)");
-      }
-      return;
     }
-    const std::int64_t count = pop.integer("count", 0);
-    add_to_agent_budget(pop, "count", agent_budget, static_cast<double>(count));
-    for (std::int64_t n = 0; n < count; ++n) {
-      const auto p = point_in_shell(seed, index, counter, dim, r_in, r_out);
-      sim.add_agent(type, c[0] + p[0], c[1] + p[1], c[2] + p[2]);
-    }
+  }
+  pop.mark_known("count");
+  if (pop.has("count")) pop.fail("count", "cannot be combined with packed = true");
+  if (sim.agents().size() == before) {
+    pop.fail("radius_um", "packs no cell: the shell is thinner than one cell diameter (" +
+                              format_number(s) + " um)");
+  }
+}
+
+// shape = "sphere": `count` agents uniform in a ball or shell, or packed.
+void place_in_sphere(Placement& at) {
+  TableReader& pop = at.pop;
+  const Domain& d = at.sim.domain();
+  const int dim = d.dim;
+  const auto c = read_point(pop, "center_um", dim, false);
+  const double r_out = pop.number("radius_um", Bound::kPositive);
+  const double r_in = pop.number_or("inner_radius_um", 0.0, Bound::kNonNegative);
+  if (r_in >= r_out) pop.fail("inner_radius_um", "must be < radius_um");
+  std::array<double, 3> lo = c, hi = c;
+  for (int a = 0; a < dim; ++a) {
+    lo[a] -= r_out;
+    hi[a] += r_out;
+  }
+  require_inside(pop, "radius_um", d, lo, hi, "the sphere");
+  if (pop.boolean_or("packed", false)) {
+    pack_sphere(at, c, r_in, r_out);
     return;
   }
+  const std::int64_t count = pop.integer("count", 0);
+  add_to_agent_budget(pop, "count", at.agent_budget, static_cast<double>(count));
+  std::uint64_t counter = 0;
+  for (std::int64_t n = 0; n < count; ++n) {
+    const auto p = point_in_shell(at.sim.seed(), at.index, counter, dim, r_in, r_out);
+    at.sim.add_agent(at.type, c[0] + p[0], c[1] + p[1], c[2] + p[2]);
+  }
+}
+
+// shape = "box" (between min_um and max_um) or "uniform" (the whole domain): `count` agents
+// uniform in the box.
+void place_in_box(Placement& at, const std::string& shape) {
+  TableReader& pop = at.pop;
+  const Domain& d = at.sim.domain();
+  const int dim = d.dim;
+  const std::uint64_t seed = at.sim.seed();
   std::array<double, 3> lo = d.lo_um, hi = d.hi_um;
   if (shape == "box") {
     lo = read_point(pop, "min_um", dim, true);
@@ -206,14 +229,32 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
     require_inside(pop, "max_um", d, lo, hi, "the box");
   }
   const std::int64_t count = pop.integer("count", 0);
-  add_to_agent_budget(pop, "count", agent_budget, static_cast<double>(count));
+  add_to_agent_budget(pop, "count", at.agent_budget, static_cast<double>(count));
+  std::uint64_t counter = 0;
   for (std::int64_t n = 0; n < count; ++n) {
-    const RandomDraw a(seed, 0, Purpose::kPlacement, counter, index * 2);
-    const RandomDraw b(seed, 0, Purpose::kPlacement, counter, index * 2 + 1);
+    const RandomDraw a(seed, 0, Purpose::kPlacement, counter, at.index * 2);
+    const RandomDraw b(seed, 0, Purpose::kPlacement, counter, at.index * 2 + 1);
     ++counter;
-    sim.add_agent(type, lo[0] + (hi[0] - lo[0]) * a.uniform(0),
-                  lo[1] + (hi[1] - lo[1]) * a.uniform(1),
-                  dim == 3 ? lo[2] + (hi[2] - lo[2]) * b.uniform(0) : 0.0);
+    at.sim.add_agent(at.type, lo[0] + (hi[0] - lo[0]) * a.uniform(0),
+                     lo[1] + (hi[1] - lo[1]) * a.uniform(1),
+                     dim == 3 ? lo[2] + (hi[2] - lo[2]) * b.uniform(0) : 0.0);
+  }
+}
+
+void place_population(TableReader& pop, Simulation& sim, const std::vector<std::string>& types,
+                      const std::filesystem::path& scenario_dir, std::uint32_t index,
+                      double& agent_budget) {
+  const int type = static_cast<int>(
+      std::find(types.begin(), types.end(), pop.choice("type", types)) - types.begin());
+  const std::vector<std::string> shapes = {"sphere", "box", "uniform", "csv"};
+  const std::string shape = pop.choice("shape", shapes);
+  Placement at{pop, sim, type, index, agent_budget};
+  if (shape == "csv") {
+    place_from_csv(at, scenario_dir);
+  } else if (shape == "sphere") {
+    place_in_sphere(at);
+  } else {
+    place_in_box(at, shape);
   }
 }
 
@@ -277,17 +318,20 @@ double check_snapshot_size(const TableReader& sim_table, const Simulation& sim,
   return snapshots * per;
 }
 
-}  // namespace
+// Fails at `key` unless `big` is a whole multiple of `small` (a step of the next shorter one).
+void require_whole_multiple(const TableReader& sim_table, std::string_view key, double big,
+                            double small) {
+  const double q = big / small;
+  if (std::abs(q - std::round(q)) > 1e-6 * q) {
+    sim_table.fail(key, "must be a whole multiple of the next shorter step");
+  }
+}
 
-SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
-  TableReader root = document.reader();
-  TableReader sim_table = root.table("simulation");
-  sim_table.mark_known("engine");
-  SpatialModel model;
-  SimulationSettings settings;
-  settings.domain = read_domain(sim_table);
-  model.output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
-  limits::check_duration_days(sim_table, "end_time_min", model.output.end_time_min / 1440);
+// [simulation] end_time_min and the three time steps, each a whole multiple of the next shorter.
+void read_time_steps(TableReader& sim_table, SimulationSettings& settings,
+                     SpatialOutputSettings& output) {
+  output.end_time_min = sim_table.number("end_time_min", Bound::kPositive);
+  limits::check_duration_days(sim_table, "end_time_min", output.end_time_min / 1440);
   settings.dt_mechanics_min = sim_table.number_or("dt_mechanics_min", 0.1, Bound::kPositive);
   settings.dt_diffusion_min = sim_table.number_or("dt_diffusion_min", 0.01, Bound::kPositive);
   settings.dt_phenotype_min = sim_table.number_or("dt_phenotype_min", 6.0, Bound::kPositive);
@@ -297,14 +341,10 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   if (settings.dt_mechanics_min > settings.dt_phenotype_min * (1 + 1e-9)) {
     sim_table.fail("dt_mechanics_min", "must be <= dt_phenotype_min");
   }
-  const auto whole = [&](std::string_view key, double big, double small) {
-    const double q = big / small;
-    if (std::abs(q - std::round(q)) > 1e-6 * q) {
-      sim_table.fail(key, "must be a whole multiple of the next shorter step");
-    }
-  };
-  whole("dt_mechanics_min", settings.dt_mechanics_min, settings.dt_diffusion_min);
-  whole("dt_phenotype_min", settings.dt_phenotype_min, settings.dt_mechanics_min);
+  require_whole_multiple(sim_table, "dt_mechanics_min", settings.dt_mechanics_min,
+                         settings.dt_diffusion_min);
+  require_whole_multiple(sim_table, "dt_phenotype_min", settings.dt_phenotype_min,
+                         settings.dt_mechanics_min);
   // Sub-steps per step and steps per run, before a run could spin for ever between progress
   // lines (dt_diffusion_min = 1e-300 would pass every other check).
   if (settings.dt_mechanics_min / settings.dt_diffusion_min > limits::kMaxSubsteps) {
@@ -315,16 +355,22 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     sim_table.fail("dt_mechanics_min", "gives more than " + format_number(limits::kMaxSubsteps) +
                                            " mechanics steps per phenotype step");
   }
-  limits::check_size(sim_table, "dt_mechanics_min",
-                     model.output.end_time_min / settings.dt_mechanics_min, limits::kMaxSteps,
-                     "mechanics steps");
+  limits::check_size(sim_table, "dt_mechanics_min", output.end_time_min / settings.dt_mechanics_min,
+                     limits::kMaxSteps, "mechanics steps");
+}
+
+// [simulation] seed, threads, output and snapshot intervals, voxel size and diffusion solver.
+// Returns voxel_um.
+double read_run_settings(TableReader& sim_table, int threads_override, SimulationSettings& settings,
+                         SpatialModel& model) {
   settings.seed = static_cast<std::uint64_t>(sim_table.integer_or("seed", 1, 0));
   model.output.scenario_threads = static_cast<int>(sim_table.integer_or("threads", 0, 0, 1024));
   model.output.output_interval_min =
       sim_table.number_or("output_interval_min", settings.dt_phenotype_min, Bound::kPositive);
   model.output.snapshot_interval_min =
       sim_table.number_or("snapshot_interval_min", 0.0, Bound::kNonNegative);
-  whole("output_interval_min", model.output.output_interval_min, settings.dt_mechanics_min);
+  require_whole_multiple(sim_table, "output_interval_min", model.output.output_interval_min,
+                         settings.dt_mechanics_min);
   {
     const double rows = model.output.end_time_min / model.output.output_interval_min + 1;
     limits::check_size(sim_table, "output_interval_min", rows, limits::kMaxOutputRows,
@@ -332,7 +378,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     model.estimated_rows = rows;
   }
   if (model.output.snapshot_interval_min > 0) {
-    whole("snapshot_interval_min", model.output.snapshot_interval_min, settings.dt_mechanics_min);
+    require_whole_multiple(sim_table, "snapshot_interval_min", model.output.snapshot_interval_min,
+                           settings.dt_mechanics_min);
   }
   const double voxel_um = sim_table.number_or("voxel_um", 20.0, Bound::kPositive);
   model.output.diffusion_solver =
@@ -342,53 +389,71 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
   if (threads <= 0) threads = omp_get_max_threads();
 #endif
   settings.threads = std::max(threads, 1);
-  sim_table.finish();
+  return voxel_um;
+}
 
-  // Cell types and their heritable properties.
+// The [[cell_type]] tables, their names and the heritable properties they declare (sorted, each
+// type's default 0 unless it gives one). The tables stay open for check_properties_read.
+struct CellTypes {
   std::vector<CellType> types;
-  std::vector<std::string> type_names;
-  std::set<std::string> property_set;
-  std::vector<TableReader> type_tables = root.tables("cell_type");
-  if (type_tables.empty()) root.fail("cell_type", "is required: at least one [[cell_type]]");
-  for (TableReader& t : type_tables) {
-    CellType type;
-    type.name = t.string("name");
-    if (std::find(type_names.begin(), type_names.end(), type.name) != type_names.end()) {
-      t.fail("name", "'" + type.name + "' is defined twice");
-    }
-    type.radius_um = t.number("radius_um", Bound::kPositive);
-    if (auto props = t.optional_table("properties")) {
-      for (const auto& k : props->keys()) {
-        const bool plain = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-        });
-        if (!plain || k == "id" || k == "type" || k == "state" || k == "position" ||
-            k == "radius") {
-          props->fail(k,
-                      "must be a plain name (letters, digits, _) other than id, type, state, "
-                      "position and radius");
-        }
-        property_set.insert(k);
-      }
-    }
-    type_names.push_back(type.name);
-    types.push_back(type);
+  std::vector<std::string> names;
+  std::vector<std::string> property_names;
+  std::vector<TableReader> tables;
+};
+
+// One [[cell_type]]: name and radius; the names of its properties go into `property_set`.
+CellType read_cell_type(TableReader& t, const std::vector<std::string>& names_so_far,
+                        std::set<std::string>& property_set) {
+  CellType type;
+  type.name = t.string("name");
+  if (std::find(names_so_far.begin(), names_so_far.end(), type.name) != names_so_far.end()) {
+    t.fail("name", "'" + type.name + "' is defined twice");
   }
-  const std::vector<std::string> property_names(property_set.begin(), property_set.end());
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    types[i].property_defaults.assign(property_names.size(), 0.0);
-    if (auto props = type_tables[i].optional_table("properties")) {
-      for (std::size_t k = 0; k < property_names.size(); ++k) {
-        if (props->has(property_names[k])) {
-          types[i].property_defaults[k] = props->number(property_names[k]);
+  type.radius_um = t.number("radius_um", Bound::kPositive);
+  if (auto props = t.optional_table("properties")) {
+    for (const auto& k : props->keys()) {
+      const bool plain = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+      });
+      if (!plain || k == "id" || k == "type" || k == "state" || k == "position" || k == "radius") {
+        props->fail(k,
+                    "must be a plain name (letters, digits, _) other than id, type, state, "
+                    "position and radius");
+      }
+      property_set.insert(k);
+    }
+  }
+  return type;
+}
+
+CellTypes read_cell_types(TableReader& root) {
+  CellTypes out;
+  std::set<std::string> property_set;
+  out.tables = root.tables("cell_type");
+  if (out.tables.empty()) root.fail("cell_type", "is required: at least one [[cell_type]]");
+  for (TableReader& t : out.tables) {
+    CellType type = read_cell_type(t, out.names, property_set);
+    out.names.push_back(type.name);
+    out.types.push_back(type);
+  }
+  out.property_names.assign(property_set.begin(), property_set.end());
+  for (std::size_t i = 0; i < out.types.size(); ++i) {
+    out.types[i].property_defaults.assign(out.property_names.size(), 0.0);
+    if (auto props = out.tables[i].optional_table("properties")) {
+      for (std::size_t k = 0; k < out.property_names.size(); ++k) {
+        if (props->has(out.property_names[k])) {
+          out.types[i].property_defaults[k] = props->number(out.property_names[k]);
         }
       }
       props->finish();
     }
-    type_tables[i].finish();
+    out.tables[i].finish();
   }
+  return out;
+}
 
-  // Fields.
+// The [[field]] tables (none: a run without fields).
+std::vector<FieldSpec> read_fields(TableReader& root, const std::vector<std::string>& type_names) {
   std::vector<FieldSpec> specs;
   for (TableReader& f : root.tables("field")) {
     FieldSpec s;
@@ -411,40 +476,33 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     f.finish();
     specs.push_back(s);
   }
-  const Domain domain = settings.domain;
-  if (!specs.empty()) {
-    for (int a = 0; a < domain.dim; ++a) {
-      const double q = domain.extent(a) / voxel_um;
-      if (std::abs(q - std::round(q)) > 1e-6 * q) {
-        sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
-                                       std::to_string(a) + ": " + format_number(domain.extent(a)) +
-                                       " um)");
-      }
+  return specs;
+}
+
+// With fields, voxel_um must divide the domain on every axis and the voxel count stay within
+// the limits.
+void check_voxels(const TableReader& sim_table, const Domain& domain, double voxel_um,
+                  const std::vector<FieldSpec>& specs) {
+  if (specs.empty()) return;
+  for (int a = 0; a < domain.dim; ++a) {
+    const double q = domain.extent(a) / voxel_um;
+    if (std::abs(q - std::round(q)) > 1e-6 * q) {
+      sim_table.fail("voxel_um", "must divide the domain size on every axis (axis " +
+                                     std::to_string(a) + ": " + format_number(domain.extent(a)) +
+                                     " um)");
     }
   }
-  if (!specs.empty()) {
-    double voxels = 1;
-    for (int a = 0; a < domain.dim; ++a) voxels *= std::round(domain.extent(a) / voxel_um);
-    // Values, the solver's work arrays and a snapshot copy: about 4 doubles a voxel a field.
-    limits::check_size(sim_table, "voxel_um", voxels * static_cast<double>(specs.size()),
-                       limits::kMaxVoxels, "voxel values (voxels times fields)",
-                       32.0 * voxels * static_cast<double>(specs.size()));
-  }
-  FieldGrid fields(domain, voxel_um, specs);
-  auto solver = make_diffusion_solver(model.output.diffusion_solver);
-  if (!specs.empty()) {
-    if (auto problem = solver->check_step(fields, settings.dt_diffusion_min)) {
-      sim_table.fail("dt_diffusion_min", *problem);
-    }
-  }
+  double voxels = 1;
+  for (int a = 0; a < domain.dim; ++a) voxels *= std::round(domain.extent(a) / voxel_um);
+  // Values, the solver's work arrays and a snapshot copy: about 4 doubles a voxel a field.
+  limits::check_size(sim_table, "voxel_um", voxels * static_cast<double>(specs.size()),
+                     limits::kMaxVoxels, "voxel values (voxels times fields)",
+                     32.0 * voxels * static_cast<double>(specs.size()));
+}
 
-  auto simulation = std::make_unique<Simulation>(settings, types);
-  simulation->agents().set_property_names(property_names);
-  std::set<std::string> properties_read;
-  const SetupContext context{types,    fields,         property_names,  settings,
-                             model.output.end_time_min, model.warnings, properties_read};
-
-  // Mechanisms, in registration order whatever the order in the file.
+// [mechanisms]: each one present is made from its table, in registration order whatever the
+// order in the file.
+void add_mechanisms(TableReader& root, Simulation& simulation, const SetupContext& context) {
   if (auto mechanisms = root.optional_table("mechanisms")) {
     const std::vector<std::string> names = mechanism_names();
     for (const std::string& key : mechanisms->keys()) {
@@ -456,21 +514,66 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
     for (const MechanismEntry& entry : builtin_mechanisms()) {
       if (!mechanisms->has(entry.name)) continue;
       TableReader table = mechanisms->table(entry.name);
-      simulation->add_mechanism(entry.make(table, context));
+      simulation.add_mechanism(entry.make(table, context));
       table.finish();
     }
     mechanisms->finish();
   }
-  check_properties_read(type_tables, property_names, properties_read, model.warnings);
-  simulation->set_fields(std::move(fields), std::move(solver));
+}
 
-  const std::filesystem::path dir = std::filesystem::path(document.file()).parent_path();
+// The [[population]] tables, placed in file order (relative csv files are read from `dir`).
+void place_populations(TableReader& root, Simulation& simulation,
+                       const std::vector<std::string>& type_names,
+                       const std::filesystem::path& dir) {
   std::uint32_t index = 0;
   double agent_budget = 0;
   for (TableReader& pop : root.tables("population")) {
-    place_population(pop, *simulation, type_names, dir, index++, agent_budget);
+    place_population(pop, simulation, type_names, dir, index++, agent_budget);
     pop.finish();
   }
+}
+
+}  // namespace
+
+SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
+  TableReader root = document.reader();
+  TableReader sim_table = root.table("simulation");
+  sim_table.mark_known("engine");
+  SpatialModel model;
+  SimulationSettings settings;
+  settings.domain = read_domain(sim_table);
+  read_time_steps(sim_table, settings, model.output);
+  const double voxel_um = read_run_settings(sim_table, threads_override, settings, model);
+  sim_table.finish();
+
+  CellTypes cell_types = read_cell_types(root);
+  const std::vector<FieldSpec> specs = read_fields(root, cell_types.names);
+  check_voxels(sim_table, settings.domain, voxel_um, specs);
+  FieldGrid fields(settings.domain, voxel_um, specs);
+  auto solver = make_diffusion_solver(model.output.diffusion_solver);
+  if (!specs.empty()) {
+    if (auto problem = solver->check_step(fields, settings.dt_diffusion_min)) {
+      sim_table.fail("dt_diffusion_min", *problem);
+    }
+  }
+
+  auto simulation = std::make_unique<Simulation>(settings, cell_types.types);
+  simulation->agents().set_property_names(cell_types.property_names);
+  std::set<std::string> properties_read;
+  const SetupContext context{cell_types.types,
+                             fields,
+                             cell_types.property_names,
+                             settings,
+                             model.output.end_time_min,
+                             model.warnings,
+                             properties_read};
+  add_mechanisms(root, *simulation, context);
+  check_properties_read(cell_types.tables, cell_types.property_names, properties_read,
+                        model.warnings);
+  simulation->set_fields(std::move(fields), std::move(solver));
+
+  place_populations(root, *simulation, cell_types.names,
+                    std::filesystem::path(document.file()).parent_path());
   root.finish();
   check_crowding(sim_table, *simulation);
   model.estimated_snapshot_bytes = check_snapshot_size(sim_table, *simulation, model.output);

@@ -78,12 +78,10 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
   return spec;
 }
 
-WellMixedScenario parse_well_mixed(const TomlDocument& document) {
-  TableReader root = document.reader();
-  WellMixedScenario s;
+namespace {
 
-  TableReader simulation = root.table("simulation");
-  simulation.mark_known("engine");
+// [simulation] model and parameter_set.
+const OdeModel& read_model(TableReader& simulation, WellMixedScenario& s) {
   s.model = simulation.string("model");
   const OdeModel& model = model_or_fail(simulation, s.model);
   if (auto set = simulation.optional_string("parameter_set")) {
@@ -95,6 +93,11 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     }
     s.parameter_set = *set;
   }
+  return model;
+}
+
+// [simulation] end_time_days and the output times: an explicit list or an interval.
+void read_times(TableReader& simulation, const OdeModel& model, WellMixedScenario& s) {
   s.end_time_days = simulation.number("end_time_days", Bound::kPositive);
   limits::check_duration_days(simulation, "end_time_days", s.end_time_days);
   const bool has_times = simulation.has("output_times_days");
@@ -126,16 +129,21 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
                                                format_number(s.end_time_days));
     }
   }
-  simulation.finish();
+}
 
+// [solver], optional.
+void read_solver(TableReader& root, SolverOptions& options) {
   if (auto solver = root.optional_table("solver")) {
-    s.solver.rtol = solver->number_or("rtol", s.solver.rtol, Bound::kPositive);
-    s.solver.atol = solver->number_or("atol", s.solver.atol, Bound::kPositive);
-    s.solver.max_steps = solver->integer_or("max_steps", s.solver.max_steps, 1);
-    if (s.solver.rtol >= 1) solver->fail("rtol", "must be < 1");
+    options.rtol = solver->number_or("rtol", options.rtol, Bound::kPositive);
+    options.atol = solver->number_or("atol", options.atol, Bound::kPositive);
+    options.max_steps = solver->integer_or("max_steps", options.max_steps, 1);
+    if (options.rtol >= 1) solver->fail("rtol", "must be < 1");
     solver->finish();
   }
+}
 
+// [parameters]: overrides by the model's parameter symbols.
+void read_parameters(TableReader& root, const OdeModel& model, WellMixedScenario& s) {
   if (auto parameters = root.optional_table("parameters")) {
     const auto known = model.parameter_names();
     for (const auto& key : parameters->keys()) {
@@ -149,7 +157,10 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     }
     parameters->finish();
   }
+}
 
+// [initial]: initial values by the model's state symbols.
+void read_initial(TableReader& root, const OdeModel& model, WellMixedScenario& s) {
   if (auto initial = root.optional_table("initial")) {
     const auto known = model.state_names();
     for (const auto& key : initial->keys()) {
@@ -168,9 +179,10 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     }
     initial->finish();
   }
+}
 
-  for (auto& dose : root.tables("dose")) s.doses.push_back(parse_dose(dose, model, s.end_time_days));
-
+// [endpoints], optional.
+void read_endpoints(TableReader& root, WellMixedScenario& s) {
   if (auto endpoints = root.optional_table("endpoints")) {
     s.elimination_below = endpoints->optional_number("elimination_below", Bound::kPositive);
     s.escape_above = endpoints->optional_number("escape_above", Bound::kPositive);
@@ -179,6 +191,25 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
     }
     endpoints->finish();
   }
+}
+
+}  // namespace
+
+WellMixedScenario parse_well_mixed(const TomlDocument& document) {
+  TableReader root = document.reader();
+  WellMixedScenario s;
+
+  TableReader simulation = root.table("simulation");
+  simulation.mark_known("engine");
+  const OdeModel& model = read_model(simulation, s);
+  read_times(simulation, model, s);
+  simulation.finish();
+
+  read_solver(root, s.solver);
+  read_parameters(root, model, s);
+  read_initial(root, model, s);
+  for (auto& dose : root.tables("dose")) s.doses.push_back(parse_dose(dose, model, s.end_time_days));
+  read_endpoints(root, s);
   root.finish();
   return s;
 }

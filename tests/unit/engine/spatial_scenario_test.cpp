@@ -2,7 +2,7 @@
 // file and the dotted key, and no output directory left behind. A good one validates.
 #include <gtest/gtest.h>
 
-#include "../../cli_support.h"
+#include "support/run_cli.h"
 
 namespace nksim {
 namespace {
@@ -48,17 +48,17 @@ std::string build(const BadCase& c) {
 }
 
 TEST(SpatialScenario, GoodScenarioRuns) {
-  const fs::path work = test::fresh_dir("spatial_good");
-  test::write_file(work / "s.toml", kBase);
-  const auto v = test::run_cli("validate " + (work / "s.toml").string(), work);
+  const fs::path work = testing::fresh_directory("spatial_good");
+  testing::write_file(work / "s.toml", kBase);
+  const auto v = testing::run_cli("validate " + (work / "s.toml").string(), work);
   EXPECT_EQ(v.exit_code, 0) << v.output;
-  const auto r = test::run_cli(
+  const auto r = testing::run_cli(
       "run " + (work / "s.toml").string() + " -q --out " + (work / "out").string(), work);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string counts = test::read_file(work / "out/counts.csv");
+  const std::string counts = testing::read_file(work / "out/counts.csv");
   EXPECT_EQ(counts.substr(0, counts.find('\n')),
             "time_min,tumour_live,tumour_apoptotic,tumour_lysed,oxygen_total");
-  const std::string summary = test::read_file(work / "out/summary.json");
+  const std::string summary = testing::read_file(work / "out/summary.json");
   EXPECT_NE(summary.find("\"engine\": \"spatial\""), std::string::npos) << summary;
   EXPECT_NE(summary.find("\"scenario_hash\""), std::string::npos);
   fs::remove_all(work);
@@ -87,13 +87,13 @@ TEST(SpatialScenario, BadInputIsRefusedWithExitTwo) {
        "shape = \"uniform\"\ncount = 10=>shape = \"sphere\"\nradius_um = 1e300\npacked = true",
        "population[1].radius_um"},
   };
-  const fs::path work = test::fresh_dir("spatial_bad");
+  const fs::path work = testing::fresh_directory("spatial_bad");
   for (const BadCase& c : cases) {
-    test::write_file(work / "bad.toml", build(c));
+    testing::write_file(work / "bad.toml", build(c));
     const fs::path out = work / "out";
     fs::remove_all(out);
     const auto r =
-        test::run_cli("run " + (work / "bad.toml").string() + " -q --out " + out.string(), work);
+        testing::run_cli("run " + (work / "bad.toml").string() + " -q --out " + out.string(), work);
     EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find("bad.toml:"), std::string::npos) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find(c.expected_key), std::string::npos) << c.name << ": " << r.output;

@@ -2,26 +2,19 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <random>
 
 #include "nksim/core/error.h"
 #include "nksim/io/sqlite_db.h"
 #include "nksim/trial/trial_store.h"
+#include "support/run_cli.h"
 
 namespace nksim {
 namespace {
 
-std::filesystem::path fresh_dir(const std::string& name) {
-  std::random_device device;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("nksim-store-" + name + "-" + std::to_string(device()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+using testing::fresh_directory;
 
 TEST(SqliteDb, ErrorsNameTheDatabaseAndTheStatement) {
-  const auto dir = fresh_dir("sqlite");
+  const auto dir = fresh_directory("trial-store-sqlite");
   EXPECT_THROW(SqliteDb(dir / "missing" / "x.sqlite", SqliteDb::Mode::kCreate), Error);
   SqliteDb db(dir / "x.sqlite", SqliteDb::Mode::kCreate);
   db.exec("CREATE TABLE t(a INTEGER PRIMARY KEY, b REAL)");
@@ -53,7 +46,7 @@ TEST(SqliteDb, ErrorsNameTheDatabaseAndTheStatement) {
 }
 
 TEST(TrialStore, MergesPartsWithoutDuplicatesAndChecksTheTrialHash) {
-  const auto dir = fresh_dir("merge");
+  const auto dir = fresh_directory("trial-store-merge");
   const auto file = dir / "t.toml";
   std::ofstream(file) << "[trial]\nbase = \"" << NKSIM_SOURCE_DIR
                       << "/scenarios/trial_nk_dose_base.toml\"\npatients = 3\n[[arm]]\nname = \"a\"\n";
