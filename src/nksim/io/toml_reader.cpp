@@ -144,12 +144,25 @@ TomlDocument TomlDocument::with_number(const std::string& path, double value) co
 
 void TomlDocument::set_number(const std::string& path, double value) {
   toml::node_view<toml::node> node = root_->at_path(path);
-  if (auto* integer = node.as_integer()) {
+  if (auto* integer = node.as_integer(); integer && value == std::round(value)) {
     if (!(std::abs(value) < 9.2e18)) {
       throw InputError(*file_ + ": '" + path + "' cannot hold " + format_number(value));
     }
-    *integer = static_cast<std::int64_t>(std::llround(value));
+    *integer = static_cast<std::int64_t>(value);
     return;
+  }
+  if (node.as_integer()) {  // 1440 in the file, 1440.5 wanted: the key becomes a float
+    const std::size_t dot = path.rfind('.');
+    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+    toml::node* holder = parent.empty() ? root_.get() : root_->at_path(parent).node();
+    const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
+    const std::size_t bracket = last.find('[');
+    if (toml::table* t = holder ? holder->as_table() : nullptr; t && bracket == std::string::npos) {
+      t->insert_or_assign(last, value);
+      return;
+    }
+    throw InputError(*file_ + ": '" + path + "' holds an integer and cannot hold " +
+                     format_number(value));
   }
   if (auto* floating = node.as_floating_point()) {
     *floating = value;

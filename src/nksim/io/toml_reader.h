@@ -51,9 +51,10 @@ class TomlDocument {
   TableReader reader() const;
 
   // Scenario values edited in place of text (trials, sweeps): a deep copy whose key at `path`
-  // ("mechanisms.proliferation.tumour.rate_per_min", "population[0].count") holds `value`. An
-  // integer key gets the value rounded; a missing key is added when its table exists (never a
-  // new table). Source positions are kept, so errors still name the original line. Throws
+  // ("mechanisms.proliferation.tumour.rate_per_min", "population[0].count") holds `value`. A key
+  // written as an integer stays one for whole values and becomes a float otherwise (the reader
+  // then says whether it needs a whole number); a missing key is added when its table exists
+  // (never a new table). Source positions are kept, so errors still name the original line. Throws
   // InputError when the path names no number and no table to add it to.
   TomlDocument with_number(const std::string& path, double value) const;
   // The edits made so far (path, value), in order.

@@ -26,6 +26,9 @@ struct Distribution {
   std::vector<double> values;        // discrete numbers...
   std::vector<std::string> labels;   // ...or discrete names (parameter sets)
   std::vector<double> weights;       // discrete: relative weights (equal when empty)
+  // The target takes whole numbers only (a spatial scenario's cell count): samples are rounded
+  // to the nearest before the run (set by the trial reader).
+  bool whole_numbers = false;
 
   bool is_label() const { return !labels.empty(); }
   // X = F^-1(u) for u in (0, 1). Truncated normal and lognormal invert the truncated CDF

@@ -1,5 +1,7 @@
 #include "nksim/trial/run_plan.h"
 
+#include <cmath>
+
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/trial/spatial_plan.h"
@@ -22,6 +24,7 @@ std::vector<Patient> sample_patients(const TrialSpec& spec) {
       const double u = unit[i * d + j];
       patients[i].values[j] =
           dist.is_label() ? static_cast<double>(dist.discrete_index(u)) : dist.quantile(u);
+      if (dist.whole_numbers) patients[i].values[j] = std::round(patients[i].values[j]);
     }
   }
   return patients;

@@ -305,6 +305,23 @@ double read_spatial_base(TableReader& trial, const TomlDocument& base, TrialSpec
   return model.output.end_time_min / 1440;
 }
 
+// A spatial key written as an integer may be one the scenario needs whole (a cell count) or just
+// written without a decimal point (1440 minutes). The scenario itself tells: it is loaded once
+// with half added to the value, and a key it refuses as "must be an integer" is sampled in whole
+// numbers.
+void mark_whole_number_targets(TrialSpec& spec) {
+  for (Distribution& dist : spec.distributions) {
+    const auto base_value = spec.spatial_base->root().at_path(dist.target).value<std::int64_t>();
+    if (!base_value || spec.spatial_base->root().at_path(dist.target).is_floating_point()) continue;
+    try {
+      (void)load_spatial(
+          spec.spatial_base->with_number(dist.target, static_cast<double>(*base_value) + 0.5), 1);
+    } catch (const InputError& e) {
+      dist.whole_numbers = std::string(e.what()).find("must be an integer") != std::string::npos;
+    }
+  }
+}
+
 }  // namespace
 
 std::string TrialSpec::model_name() const { return engine == "spatial" ? "spatial" : base.model; }
@@ -418,6 +435,7 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
                  "'" + spec.distributions.back().target + "' already has a distribution");
     }
   }
+  if (spec.engine == "spatial") mark_whole_number_targets(spec);
   if (spec.sampler == SamplerKind::kSobol &&
       spec.distributions.size() > SobolSequence::kMaxDimensions) {
     trial.fail("sampler", "sobol supports at most " +

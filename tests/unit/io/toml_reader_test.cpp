@@ -93,8 +93,12 @@ TEST(TomlDocument, WithNumberEditsACopyAndKeepsTypesAndLines) {
   const TomlDocument a = doc.with_number("sim.rate", 0.25);
   EXPECT_DOUBLE_EQ(a.reader().table("sim").number("rate"), 0.25);
   EXPECT_DOUBLE_EQ(doc.reader().table("sim").number("rate"), 0.5) << "the original is unchanged";
-  const TomlDocument b = doc.with_number("sim.count", 12.6).with_number("pop[0].n", 4);
-  EXPECT_EQ(b.reader().table("sim").integer("count", 0), 13) << "integers are rounded";
+  const TomlDocument b = doc.with_number("sim.count", 13).with_number("pop[0].n", 4);
+  EXPECT_EQ(b.reader().table("sim").integer("count", 0), 13) << "a whole value stays an integer";
+  // A fraction turns an integer key into a float; a reader needing a whole number says so.
+  const TomlDocument f = doc.with_number("sim.count", 12.5);
+  EXPECT_DOUBLE_EQ(f.reader().table("sim").number("count"), 12.5);
+  EXPECT_THROW(f.reader().table("sim").integer("count", 0), InputError);
   EXPECT_EQ(b.reader().tables("pop")[0].integer("n", 0), 4);
   const TomlDocument c = doc.with_number("sim.seed", 7);  // added to an existing table
   EXPECT_DOUBLE_EQ(c.reader().table("sim").number("seed"), 7);
