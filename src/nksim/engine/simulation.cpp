@@ -1,6 +1,7 @@
 #include "nksim/engine/simulation.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "nksim/core/error.h"
@@ -67,6 +68,18 @@ void Simulation::rebuild_grid() {
   // to touching spheres.
   grid_cutoff_um_ = std::max(cutoff, 2.0 * max_radius);
   grid_.build(agents_, settings_.domain, grid_cutoff_um_, settings_.threads);
+  grid_layout_ = agents_.layout_version();
+  grid_epoch_ = positions_epoch_;
+}
+
+const UniformGrid& Simulation::neighbour_grid() {
+  if (!grid_is_current()) rebuild_grid();
+  return grid_;
+}
+
+const UniformGrid& Simulation::grid() const {
+  assert(grid_is_current() && "call neighbour_grid() before grid() in this phase");
+  return grid_;
 }
 
 std::size_t Simulation::bytes_per_agent() const {
@@ -79,6 +92,7 @@ void Simulation::renumber_agents_in_cell_order() {
   rebuild_grid();
   agents_.permute(grid_.order(), settings_.threads);
   grid_.renumber_in_slot_order();
+  grid_layout_ = agents_.layout_version();  // still current: slot s holds agent s
 }
 
 void Simulation::step() {
@@ -109,6 +123,7 @@ void Simulation::step() {
     a.y[i] = d.confine(1, a.y[i] + dt * a.vy[i]);
     if (d.dim == 3) a.z[i] = d.confine(2, a.z[i] + dt * a.vz[i]);
   }
+  ++positions_epoch_;
 
   if (solver_ && fields_.num_fields() > 0) {
     for (std::uint64_t k = 0; k < diffusion_per_mechanics_; ++k) {
@@ -214,6 +229,7 @@ void Simulation::restore_state(StateReader& in) {
   time_min_ = in.get_value<double>("time_min");
   in.set_prefix("agents/");
   agents_.restore_state(in);
+  grid_layout_ = ~std::uint64_t{0};  // the grid describes the agents before the restore
   in.set_prefix("fields/");
   for (std::size_t f = 0; f < fields_.num_fields(); ++f) {
     fields_.values(f) = in.get<double>(fields_.spec(f).name,

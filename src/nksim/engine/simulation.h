@@ -47,7 +47,16 @@ class Simulation {
   const Domain& domain() const { return settings_.domain; }
   const SimulationSettings& settings() const { return settings_; }
   const std::vector<CellType>& types() const { return types_; }
-  const UniformGrid& grid() const { return grid_; }
+  // The neighbour grid of the agents as they are now: rebuilt only when agents were added,
+  // removed, renumbered or moved since it was last built, so no mechanism has to remember to
+  // rebuild it (and none rebuilds it needlessly).
+  const UniformGrid& neighbour_grid();
+  // The grid as last built, for const code that runs after neighbour_grid() in the same phase;
+  // debug builds check that it is still current.
+  const UniformGrid& grid() const;
+  bool grid_is_current() const {
+    return grid_layout_ == agents_.layout_version() && grid_epoch_ == positions_epoch_;
+  }
   const std::vector<std::unique_ptr<Mechanism>>& mechanisms() const { return mechanisms_; }
   int threads() const { return settings_.threads; }
   std::uint64_t seed() const { return settings_.seed; }
@@ -62,8 +71,7 @@ class Simulation {
   // Steps until time_min() >= t (to within a thousandth of a mechanics step).
   void run_until(double t_min, const std::function<void(const Simulation&)>& after_step = {});
 
-  // Rebuilds the neighbour grid from the current positions. Mechanisms that query it call this
-  // first (the engine does not rebuild it every step).
+  // Rebuilds the neighbour grid now, current or not (neighbour_grid() does it only when needed).
   void rebuild_grid();
   // Rebuilds the grid and renumbers the agents in its cell order, so that neighbours are near
   // each other in memory (ids never change; the order depends only on positions, never on
@@ -99,6 +107,9 @@ class Simulation {
   std::uint64_t diffusion_per_mechanics_ = 1;
   double time_min_ = 0;
   double grid_cutoff_um_ = 0;
+  std::uint64_t positions_epoch_ = 0;  // advanced whenever the move phase changes positions
+  std::uint64_t grid_layout_ = ~std::uint64_t{0};  // layout version and epoch the grid was built at
+  std::uint64_t grid_epoch_ = ~std::uint64_t{0};
 };
 
 }  // namespace nksim

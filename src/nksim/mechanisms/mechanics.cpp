@@ -300,7 +300,7 @@ class Mechanics final : public Mechanism {
       sim.renumber_agents_in_cell_order();  // grid slot s now holds agent s
       next_sort_step_ = step + kSortSteps;
     } else {
-      sim.rebuild_grid();
+      sim.neighbour_grid();
     }
     const AgentStore& a = sim.agents();
     const Domain& d = sim.domain();

@@ -67,7 +67,7 @@ class NkRecognitionKill final : public Mechanism {
       for (std::size_t i = 0; i < a.size(); ++i) targets_initial_ += is_target(a, i) ? 1 : 0;
       started_ = true;
     }
-    sim.rebuild_grid();  // agents may have been added (infusion) since the move phase
+    sim.neighbour_grid();  // current for nearest_free_target below (rebuilt if stale)
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (!is_target(a, i) || !live(a, i)) continue;
       if (a.nk_flags[i] != 0) {

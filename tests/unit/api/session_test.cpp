@@ -2,6 +2,7 @@
 // between steps take effect, observers see every step, and a state saved and restored into a
 // fresh session continues bit for bit.
 #include "nksim/api/session.h"
+#include "nksim/engine/uniform_grid.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +99,35 @@ TEST(SpatialSession, RestoringAnotherScenariosStateIsRefused) {
   SpatialSession b(shipped("spheroid_2d"), 1);
   StateReader in = StateReader::read_file(file);
   EXPECT_THROW(b.restore_state(in), InputError);
+}
+
+}  // namespace
+}  // namespace nksim
+
+namespace nksim {
+namespace {
+
+// The neighbour grid knows when it is stale: after a step (positions moved), an added agent or a
+// renumbering it is rebuilt on the next request, and not before.
+TEST(NeighbourGrid, RebuildsItselfWhenStaleAndOnlyThen) {
+  SpatialSession session(shipped("spheroid_2d"), 1);
+  Simulation& sim = session.simulation();
+  sim.neighbour_grid();
+  EXPECT_TRUE(sim.grid_is_current());
+  const UniformGrid* first = &sim.neighbour_grid();
+  EXPECT_EQ(first, &sim.grid());
+  session.advance_to(sim.settings().dt_mechanics_min);  // one step: positions moved
+  EXPECT_FALSE(sim.grid_is_current());
+  sim.neighbour_grid();
+  EXPECT_TRUE(sim.grid_is_current());
+  sim.add_agent(0, 1.0, 2.0, 0.0);
+  EXPECT_FALSE(sim.grid_is_current()) << "a new agent is not in the grid yet";
+  std::size_t seen = 0;
+  const UniformGrid& grid = sim.neighbour_grid();
+  grid.for_each_candidate(sim.agents().size() - 1, [&](std::size_t) { ++seen; });
+  EXPECT_GT(seen, 0u) << "the new agent finds its neighbours";
+  sim.renumber_agents_in_cell_order();
+  EXPECT_TRUE(sim.grid_is_current()) << "renumbering keeps the grid current (slot s = agent s)";
 }
 
 }  // namespace
