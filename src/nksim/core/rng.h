@@ -6,6 +6,7 @@
 // as easy as 1, 2, 3", SC'11.
 #pragma once
 
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -29,14 +30,21 @@ enum class Purpose : std::uint32_t {
   kNkDelay = 22,
   kNkInfusion = 23,
   kIfnResponse = 24,
+  kRecruitment = 25,  // t_cell_recruitment (it used to share nk_infusion's purpose)
   kTest = 100,
 };
 
+// Streams never collide: the counter is (step, purpose << 16 | sub, id), so two draws share a
+// stream only when they share step, purpose, sub-stream and id. Each purpose belongs to one
+// mechanism (or the engine), `sub` must be below 2^16 (checked in debug builds), and a mechanism
+// that needs many sub-streams keys them itself without overlap (nk_infusion: 2 per (dose,
+// repeat), at most 8 doses x 4096 repeats = 65536 sub-streams, checked when the scenario is read).
 // Four 32-bit words, then helpers turning them into uniforms and normals.
 class RandomDraw {
  public:
   RandomDraw(std::uint64_t seed, std::uint64_t step, Purpose purpose, std::uint64_t id,
              std::uint32_t sub = 0) {
+    assert(sub < (1u << 16) && "sub-stream out of range: it would run into another purpose");
     using Philox = r123::Philox4x32;
     const Philox::key_type key = {
         {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};

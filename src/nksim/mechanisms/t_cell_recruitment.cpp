@@ -39,15 +39,15 @@ class TCellRecruitment final : public Mechanism {
     for (std::size_t t = 0; t < by_type_.size(); ++t) {
       const Recruiter& r = by_type_[t];
       if (r.recruits < 0 || live[t] == 0 || step.time_min + 1e-9 < r.delay_min) continue;
-      const RandomDraw draw(sim.seed(), step.step, Purpose::kNkInfusion, 0,
+      const RandomDraw draw(sim.seed(), step.step, Purpose::kRecruitment, 0,
                             static_cast<std::uint32_t>(60000 + t));
       const int arrivals =
           rules::nk::poisson_count(live[t] * r.rate_per_min * step.dt_min, draw.uniform(0));
       for (int c = 0; c < arrivals; ++c) {
-        const RandomDraw p(sim.seed(), step.step, Purpose::kNkInfusion,
+        const RandomDraw p(sim.seed(), step.step, Purpose::kRecruitment,
                            static_cast<std::uint64_t>(c) + 1,
                            static_cast<std::uint32_t>(60000 + t));
-        const RandomDraw q(sim.seed(), step.step, Purpose::kNkInfusion,
+        const RandomDraw q(sim.seed(), step.step, Purpose::kRecruitment,
                            static_cast<std::uint64_t>(c) + 1,
                            static_cast<std::uint32_t>(61000 + t));
         const double u[4] = {p.uniform(0), p.uniform(1), q.uniform(0), q.uniform(1)};
