@@ -6,8 +6,10 @@
 // properties (ligand levels, receptor counts...) are dynamic columns named in the scenario; they
 // live beside these (AgentStore::property).
 //
-// Adding a column (e.g. an NK conjugate partner id) is one row here:
-//   X(std::uint64_t, partner_id, kReset, "id of the conjugated target, 0 = none")
+// These are the engine's own columns. A column that only one mechanism uses belongs to that
+// mechanism: it declares it (AgentStore::declare_column, from Mechanism::declare_columns) in its
+// own file, as persistent_walk does for its direction (docs/development.md). The NK columns
+// below still live here; they are read by several mechanisms and by the snapshot writer.
 #pragma once
 
 #include <cstdint>
@@ -33,9 +35,6 @@ inline constexpr const char* kStateNames[kNumStates] = {"live", "apoptotic", "ly
   X(double, vx, kReset, "velocity x this mechanics step (um/min)")                    \
   X(double, vy, kReset, "velocity y (um/min)")                                        \
   X(double, vz, kReset, "velocity z (um/min)")                                        \
-  X(double, dir_x, kReset, "motility direction x (unit vector)")                      \
-  X(double, dir_y, kReset, "motility direction y")                                    \
-  X(double, dir_z, kReset, "motility direction z")                                    \
   X(double, state_time_min, kReset, "time spent in the current state (min)")          \
   X(double, pressure, kReset, "dimensionless contact pressure (last mechanics step)") \
   X(std::uint8_t, event, kReset, "event queued this phenotype step (AgentEvent)")       \

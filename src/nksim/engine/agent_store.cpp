@@ -22,12 +22,26 @@ int AgentStore::property_index(const std::string& name) const {
   return -1;
 }
 
+std::size_t AgentStore::declare_column(ColumnSpec spec) {
+  for (const ColumnSpec& c : column_specs_) {
+    if (c.name == spec.name) throw Error("agent column '" + spec.name + "' is declared twice");
+  }
+#define NKSIM_CHECK_NAME(type, column, on_divide, doc) \
+  if (spec.name == #column) throw Error("agent column '" + spec.name + "' is an engine column");
+  NKSIM_AGENT_COLUMNS(NKSIM_CHECK_NAME)
+#undef NKSIM_CHECK_NAME
+  column_specs_.push_back(std::move(spec));
+  mechanism_column.emplace_back(size(), 0.0);
+  return mechanism_column.size() - 1;
+}
+
 void AgentStore::push_default() {
   ++layout_version_;
 #define NKSIM_PUSH_COLUMN(type, name, on_divide, doc) name.push_back(type{});
   NKSIM_AGENT_COLUMNS(NKSIM_PUSH_COLUMN)
 #undef NKSIM_PUSH_COLUMN
   for (auto& p : property) p.push_back(0.0);
+  for (auto& c : mechanism_column) c.push_back(0.0);
 }
 
 std::size_t AgentStore::add(std::int32_t type_index, double px, double py, double pz, double r) {
@@ -53,6 +67,11 @@ std::size_t AgentStore::add_daughter(std::size_t mother) {
   NKSIM_AGENT_COLUMNS(NKSIM_COPY_COLUMN)
 #undef NKSIM_COPY_COLUMN
   for (auto& p : property) p[i] = p[mother];
+  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
+    if (column_specs_[k].on_divide == OnDivide::kCopy) {
+      mechanism_column[k][i] = mechanism_column[k][mother];
+    }
+  }
   const std::uint64_t new_id = next_id_++;
   id[i] = new_id;
   if (index_of_id_.size() <= new_id) index_of_id_.resize(new_id + 1, kNoIndex);
@@ -69,12 +88,14 @@ void AgentStore::remove(std::size_t i) {
     NKSIM_AGENT_COLUMNS(NKSIM_MOVE_COLUMN)
 #undef NKSIM_MOVE_COLUMN
     for (auto& p : property) p[i] = p[last];
+    for (auto& c : mechanism_column) c[i] = c[last];
     index_of_id_[id[i]] = static_cast<std::uint32_t>(i);
   }
 #define NKSIM_POP_COLUMN(type, name, on_divide, doc) name.pop_back();
   NKSIM_AGENT_COLUMNS(NKSIM_POP_COLUMN)
 #undef NKSIM_POP_COLUMN
   for (auto& p : property) p.pop_back();
+  for (auto& c : mechanism_column) c.pop_back();
 }
 
 void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
@@ -90,6 +111,7 @@ void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
   NKSIM_AGENT_COLUMNS(NKSIM_PERMUTE_COLUMN)
 #undef NKSIM_PERMUTE_COLUMN
   for (auto& p : property) reorder(p);
+  for (auto& c : mechanism_column) reorder(c);
   for (std::int64_t k = 0; k < n; ++k) index_of_id_[id[k]] = static_cast<std::uint32_t>(k);
 }
 
@@ -98,7 +120,7 @@ std::size_t AgentStore::bytes_per_agent() const {
 #define NKSIM_COLUMN_BYTES(type, name, on_divide, doc) bytes += sizeof(type);
   NKSIM_AGENT_COLUMNS(NKSIM_COLUMN_BYTES)
 #undef NKSIM_COLUMN_BYTES
-  bytes += property.size() * sizeof(double);
+  bytes += (property.size() + mechanism_column.size()) * sizeof(double);
   bytes += sizeof(std::uint32_t);  // id -> index map
   return bytes;
 }
@@ -110,6 +132,9 @@ void AgentStore::save_state(StateWriter& out) const {
   out.put_text("property_names", join(property_names_, "\n"));
   for (std::size_t k = 0; k < property.size(); ++k) {
     out.put("property/" + property_names_[k], property[k]);
+  }
+  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
+    out.put("mechanism_column/" + column_specs_[k].name, mechanism_column[k]);
   }
   out.put_value("next_id", next_id_);
   out.put_value("layout_version", layout_version_);
@@ -126,6 +151,9 @@ void AgentStore::restore_state(const StateReader& in) {
 #undef NKSIM_RESTORE_COLUMN
   for (std::size_t k = 0; k < property.size(); ++k) {
     property[k] = in.get<double>("property/" + property_names_[k], n);
+  }
+  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
+    mechanism_column[k] = in.get<double>("mechanism_column/" + column_specs_[k].name, n);
   }
   next_id_ = in.get_value<std::uint64_t>("next_id");
   layout_version_ = in.get_value<std::uint64_t>("layout_version");

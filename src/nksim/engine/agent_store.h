@@ -26,6 +26,21 @@ class AgentStore {
   NKSIM_AGENT_COLUMNS(NKSIM_DECLARE_COLUMN)
 #undef NKSIM_DECLARE_COLUMN
 
+  // Columns a mechanism owns (declared by it at set-up, Mechanism::declare_columns): numbers per
+  // agent that move, copy or reset with the agents, are saved in checkpoints and (when asked)
+  // written to snapshots as /agents/<name>.
+  struct ColumnSpec {
+    std::string name;
+    OnDivide on_divide = OnDivide::kReset;  // what a daughter gets: the mother's value or 0
+    bool in_snapshots = false;
+    std::string description;
+  };
+  // Adds a column (0 for the agents already there) and returns its index in mechanism_column.
+  // Throws Error when another column has the name.
+  std::size_t declare_column(ColumnSpec spec);
+  const std::vector<ColumnSpec>& declared_columns() const { return column_specs_; }
+  std::vector<std::vector<double>> mechanism_column;
+
   // Dynamic heritable float properties (one column each), named once at set-up.
   void set_property_names(std::vector<std::string> names);
   const std::vector<std::string>& property_names() const { return property_names_; }
@@ -63,6 +78,7 @@ class AgentStore {
  private:
   void push_default();
   std::vector<std::string> property_names_;
+  std::vector<ColumnSpec> column_specs_;
   std::vector<std::uint32_t> index_of_id_;
   std::uint64_t next_id_ = 1;  // 0 is reserved for "no agent"
   std::uint64_t layout_version_ = 0;

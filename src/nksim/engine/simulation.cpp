@@ -38,6 +38,7 @@ void Simulation::set_fields(FieldGrid fields, std::unique_ptr<DiffusionSolver> s
 }
 
 void Simulation::add_mechanism(std::unique_ptr<Mechanism> mechanism) {
+  mechanism->declare_columns(agents_);
   mechanisms_.push_back(std::move(mechanism));
 }
 

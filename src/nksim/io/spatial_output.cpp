@@ -99,6 +99,11 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   for (std::size_t k = 0; k < a.property.size(); ++k) {
     h5.dataset("/agents/" + a.property_names()[k], dims1, std::span<const double>(a.property[k]));
   }
+  for (std::size_t k = 0; k < a.mechanism_column.size(); ++k) {
+    if (!a.declared_columns()[k].in_snapshots) continue;
+    h5.dataset("/agents/" + a.declared_columns()[k].name, dims1,
+               std::span<const double>(a.mechanism_column[k]));
+  }
   // Effector state (nk_recognition_kill): kills, conjugate partner id (0 = none), potency.
   h5.dataset("/agents/nk_kills", dims1, std::span<const std::int32_t>(a.kills));
   h5.dataset("/agents/nk_partner_id", dims1, std::span<const std::uint64_t>(a.partner_id));

@@ -5,7 +5,8 @@
 // Snapshot layout (read by the HTML report; keep it): snapshots/snapshot_NNNNNN.h5 with root
 // attributes time_min, type_names, state_names (comma-separated); datasets /agents/id (uint64),
 // /agents/type, /agents/state (int32), /agents/position (n x 3), /agents/radius, one
-// /agents/<property> per heritable property, /agents/nk_kills (int32), /agents/nk_partner_id
+// /agents/<property> per heritable property, /agents/<column> per mechanism column marked
+// in_snapshots, /agents/nk_kills (int32), /agents/nk_partner_id
 // (uint64, 0 = not in a conjugate), /agents/nk_potency; /fields/<name> (nz x ny x nx) with
 // attributes origin_um (3) and spacing_um.
 #pragma once

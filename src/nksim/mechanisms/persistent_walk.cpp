@@ -23,6 +23,15 @@ class PersistentWalk final : public Mechanism {
  public:
   explicit PersistentWalk(std::vector<WalkParams> params) : params_(std::move(params)) {}
   const char* name() const override { return "persistent_walk"; }
+  // The direction each cell is walking in is this mechanism's own state: a daughter starts
+  // without one (0, 0, 0) and draws its own at its first step.
+  void declare_columns(AgentStore& a) override {
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+      dir_[axis] = a.declare_column({std::string("walk_direction_") + "xyz"[axis],
+                                     OnDivide::kReset, false,
+                                     "persistent_walk: direction of the walk (unit vector)"});
+    }
+  }
   unsigned phases() const override { return phase_bit(Phase::kMove); }
 
   void run(Phase, Simulation& sim, const StepInfo& step) override {
@@ -34,6 +43,9 @@ class PersistentWalk final : public Mechanism {
     }
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
+    double* dir_x = a.mechanism_column[dir_[0]].data();
+    double* dir_y = a.mechanism_column[dir_[1]].data();
+    double* dir_z = a.mechanism_column[dir_[2]].data();
 #pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
@@ -41,19 +53,20 @@ class PersistentWalk final : public Mechanism {
       if (!p.enabled || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
       if (a.partner_id[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
       const RandomDraw draw(seed, step.step, Purpose::kMotility, a.id[i]);
-      const bool unset = a.dir_x[i] == 0 && a.dir_y[i] == 0 && a.dir_z[i] == 0;
+      const bool unset = dir_x[i] == 0 && dir_y[i] == 0 && dir_z[i] == 0;
       if (unset || draw.uniform(0) < turn[a.type[i]]) {
         random_direction(RandomDraw(seed, step.step, Purpose::kMotility, a.id[i], 1), dim,
-                         a.dir_x[i], a.dir_y[i], a.dir_z[i]);
+                         dir_x[i], dir_y[i], dir_z[i]);
       }
-      a.vx[i] += p.speed_um_per_min * a.dir_x[i];
-      a.vy[i] += p.speed_um_per_min * a.dir_y[i];
-      a.vz[i] += p.speed_um_per_min * a.dir_z[i];
+      a.vx[i] += p.speed_um_per_min * dir_x[i];
+      a.vy[i] += p.speed_um_per_min * dir_y[i];
+      a.vz[i] += p.speed_um_per_min * dir_z[i];
     }
   }
 
  private:
   std::vector<WalkParams> params_;
+  std::size_t dir_[3] = {0, 0, 0};  // indices of the direction columns
 };
 
 }  // namespace
