@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nksim/core/error.h"
 #include "nksim/core/interrupt.h"
 
 namespace nksim {
@@ -81,83 +82,170 @@ class Recorder {
 
 }  // namespace
 
-WellMixedResult simulate(const WellMixedProblem& problem) {
-  const OdeModel& model = *problem.model;
-  const std::size_t n = model.num_states();
-  const std::size_t tumour = model.tumour_state();
+// The run's state between calls: the solver, the segment between breakpoints it is in, the
+// state at the segment's start, the infusion rates on it, the next output row.
+struct WellMixedRun::Impl {
+  Impl(const WellMixedProblem& problem, const std::vector<RootSpec>& roots)
+      : solver(*problem.model, problem.parameters, problem.solver, roots),
+        breaks(breakpoints(problem)),
+        y(problem.initial),
+        rates(problem.model->num_states(), 0.0),
+        out(problem.model->num_states()) {}
   WellMixedResult result;
-  result.num_states = n;
-  Recorder recorder(problem, result);
-
-  std::vector<RootSpec> roots;
+  std::optional<Recorder> recorder;
+  CvodeSolver solver;
+  std::vector<double> breaks;
+  std::vector<double> y;
+  std::vector<double> rates;
+  std::vector<double> out;
+  std::size_t segment = 0;  // current segment [breaks[segment], breaks[segment + 1])
+  bool open = false;
+  std::size_t next_output = 0;
   int elimination_root = -1, escape_root = -1;
+};
+
+namespace {
+std::vector<RootSpec> root_specs(const WellMixedProblem& problem, int& elimination, int& escape) {
+  std::vector<RootSpec> roots;
+  const std::size_t tumour = problem.model->tumour_state();
   if (problem.elimination_below) {
-    elimination_root = static_cast<int>(roots.size());
+    elimination = static_cast<int>(roots.size());
     roots.push_back({tumour, *problem.elimination_below, -1});
   }
   if (problem.escape_above) {
-    escape_root = static_cast<int>(roots.size());
+    escape = static_cast<int>(roots.size());
     roots.push_back({tumour, *problem.escape_above, +1});
   }
-  CvodeSolver solver(model, problem.parameters, problem.solver, roots);
+  return roots;
+}
+}  // namespace
 
-  const std::vector<double> breaks = breakpoints(problem);
-  std::vector<double> y = problem.initial;
+WellMixedRun::WellMixedRun(const WellMixedProblem& problem) : problem_(problem) { start(); }
+
+void WellMixedRun::start() {
+  const WellMixedProblem& problem = problem_;
+  int elimination = -1, escape = -1;
+  const std::vector<RootSpec> roots = root_specs(problem, elimination, escape);
+  impl_ = std::make_unique<Impl>(problem, roots);
+  impl_->elimination_root = elimination;
+  impl_->escape_root = escape;
+  impl_->result.num_states = problem.model->num_states();
+  impl_->recorder.emplace(problem, impl_->result);
+  const std::size_t tumour = problem.model->tumour_state();
+  const std::vector<double>& y = impl_->y;
   // A threshold already met at the start counts at day 0: root finding sees crossings only.
-  if (problem.elimination_below && y[tumour] < *problem.elimination_below) recorder.eliminated(0);
-  if (problem.escape_above && y[tumour] > *problem.escape_above) recorder.escaped(0);
-  std::vector<double> rates(n, 0.0);
-  std::vector<double> out(n);
-  std::size_t next_output = 0;
-  const auto& outputs = problem.output_times_days;
-
-  for (std::size_t segment = 0; segment + 1 < breaks.size(); ++segment) {
-    const double t0 = breaks[segment];
-    const double t1 = breaks[segment + 1];
-    // Apply boluses at t0 and set the infusion rates on [t0, t1).
-    std::fill(rates.begin(), rates.end(), 0.0);
-    for (const auto& dose : problem.doses) {
-      if (dose.infusion) {
-        if (dose.start_days <= t0 && t0 < dose.stop_days) rates[dose.state] += dose.rate_per_day;
-      } else if (dose.start_days == t0) {
-        const double before = y[dose.state];
-        y[dose.state] += dose.amount;
-        if (dose.state == tumour) recorder.jump(t0, before, y[dose.state]);
-      }
-    }
-    recorder.extremes(t0, y);
-    // Output rows at t0 (after the boluses: values are right-continuous).
-    while (next_output < outputs.size() && outputs[next_output] <= t0) {
-      recorder.row(outputs[next_output], y);
-      ++next_output;
-    }
-    solver.restart(t0, y, rates);
-    double t = t0;
-    while (t < t1) {
-      throw_if_interrupted("well-mixed run");
-      const CvodeSolver::StepResult step = solver.step(t1);
-      t = solver.time();
-      // Rows strictly inside (previous t, t]; the row at t1 itself is written after the
-      // boluses at t1 (next segment), except at the end of the run.
-      while (next_output < outputs.size() && outputs[next_output] <= t &&
-             (outputs[next_output] < t1 || t1 == problem.end_time_days)) {
-        solver.interpolate(outputs[next_output], out);
-        recorder.row(outputs[next_output], out);
-        ++next_output;
-      }
-      recorder.extremes(t, solver.state());
-      if (step == CvodeSolver::StepResult::kRoot) {
-        const std::vector<int> found = solver.roots_found();
-        if (elimination_root >= 0 && found[elimination_root] != 0) recorder.eliminated(t);
-        if (escape_root >= 0 && found[escape_root] != 0) recorder.escaped(t);
-      }
-      if (step == CvodeSolver::StepResult::kStopTime) break;
-    }
-    const auto state = solver.state();
-    y.assign(state.begin(), state.end());
+  if (problem.elimination_below && y[tumour] < *problem.elimination_below) {
+    impl_->recorder->eliminated(0);
   }
-  result.solver_steps = solver.steps_taken();
+  if (problem.escape_above && y[tumour] > *problem.escape_above) impl_->recorder->escaped(0);
+}
 
+WellMixedRun::~WellMixedRun() = default;
+
+// Applies the boluses at the segment's start, sets the infusion rates on it, writes the rows at
+// its start (after the boluses: values are right-continuous) and restarts the solver there.
+void WellMixedRun::open_segment() {
+  Impl& s = *impl_;
+  const double t0 = s.breaks[s.segment];
+  const std::size_t tumour = problem_.model->tumour_state();
+  std::fill(s.rates.begin(), s.rates.end(), 0.0);
+  for (const auto& dose : problem_.doses) {
+    if (dose.infusion) {
+      if (dose.start_days <= t0 && t0 < dose.stop_days) s.rates[dose.state] += dose.rate_per_day;
+    } else if (dose.start_days == t0) {
+      const double before = s.y[dose.state];
+      s.y[dose.state] += dose.amount;
+      if (dose.state == tumour) s.recorder->jump(t0, before, s.y[dose.state]);
+    }
+  }
+  s.recorder->extremes(t0, s.y);
+  const auto& outputs = problem_.output_times_days;
+  while (s.next_output < outputs.size() && outputs[s.next_output] <= t0) {
+    s.recorder->row(outputs[s.next_output], s.y);
+    ++s.next_output;
+  }
+  s.solver.restart(t0, s.y, s.rates);
+  s.open = true;
+}
+
+// One solver step inside the open segment; false once the segment has ended (the state at its
+// end is then in y, and the next segment is due).
+bool WellMixedRun::step_once() {
+  Impl& s = *impl_;
+  const double t1 = s.breaks[s.segment + 1];
+  throw_if_interrupted("well-mixed run");
+  const CvodeSolver::StepResult step = s.solver.step(t1);
+  const double t = s.solver.time();
+  // Rows strictly inside (previous t, t]; the row at t1 itself is written after the boluses at
+  // t1 (next segment), except at the end of the run.
+  const auto& outputs = problem_.output_times_days;
+  while (s.next_output < outputs.size() && outputs[s.next_output] <= t &&
+         (outputs[s.next_output] < t1 || t1 == problem_.end_time_days)) {
+    s.solver.interpolate(outputs[s.next_output], s.out);
+    s.recorder->row(outputs[s.next_output], s.out);
+    ++s.next_output;
+  }
+  s.recorder->extremes(t, s.solver.state());
+  if (step == CvodeSolver::StepResult::kRoot) {
+    const std::vector<int> found = s.solver.roots_found();
+    if (s.elimination_root >= 0 && found[s.elimination_root] != 0) s.recorder->eliminated(t);
+    if (s.escape_root >= 0 && found[s.escape_root] != 0) s.recorder->escaped(t);
+  }
+  if (step != CvodeSolver::StepResult::kStopTime && t < t1) return true;
+  const auto state = s.solver.state();
+  s.y.assign(state.begin(), state.end());
+  s.open = false;
+  ++s.segment;
+  return false;
+}
+
+void WellMixedRun::advance_to(double t_days) {
+  Impl& s = *impl_;
+  const double target = std::min(t_days, problem_.end_time_days);
+  while (s.segment + 1 < s.breaks.size()) {
+    if (!s.open) {
+      if (s.breaks[s.segment] > target) break;  // the next segment starts later
+      open_segment();
+    }
+    if (s.solver.time() >= target && s.solver.time() > s.breaks[s.segment]) break;
+    if (s.breaks[s.segment] >= target && s.solver.time() <= s.breaks[s.segment]) break;
+    step_once();
+  }
+  time_ = std::max(time_, target);
+}
+
+std::vector<double> WellMixedRun::state() const {
+  const Impl& s = *impl_;
+  if (!s.open) return s.y;
+  if (s.solver.time() <= time_) {
+    const auto state = s.solver.state();
+    return {state.begin(), state.end()};
+  }
+  std::vector<double> at(s.y.size());
+  s.solver.interpolate(time_, at);
+  return at;
+}
+
+void WellMixedRun::add_to_state(std::size_t index, double amount) {
+  if (index >= problem_.model->num_states()) {
+    throw InputError("add_to_state: the model has no state " + std::to_string(index));
+  }
+  if (!std::isfinite(amount)) throw InputError("add_to_state: the amount is not a number");
+  ResolvedDose dose;
+  dose.state = index;
+  dose.start_days = dose.stop_days = time_;
+  dose.amount = amount;
+  problem_.doses.push_back(dose);
+  const double now = time_;
+  time_ = 0;
+  start();
+  advance_to(now);
+}
+
+WellMixedResult WellMixedRun::finish() {
+  advance_to(problem_.end_time_days);
+  WellMixedResult& result = impl_->result;
+  result.solver_steps = impl_->solver.steps_taken();
   if (result.elimination_time_days &&
       (!result.escape_time_days || *result.elimination_time_days <= *result.escape_time_days)) {
     result.outcome = Outcome::kEliminated;
@@ -165,6 +253,11 @@ WellMixedResult simulate(const WellMixedProblem& problem) {
     result.outcome = Outcome::kEscaped;
   }
   return result;
+}
+
+WellMixedResult simulate(const WellMixedProblem& problem) {
+  WellMixedRun run(problem);
+  return run.finish();
 }
 
 }  // namespace nksim

@@ -2,6 +2,7 @@
 // root finding.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,5 +57,43 @@ struct WellMixedResult {
 
 // Integrates the problem. Throws NumericalError when the model cannot be integrated.
 WellMixedResult simulate(const WellMixedProblem& problem);
+
+// A well-mixed run that can be stepped: advance_to(t), read the state, change it (a dose given
+// now), go on. simulate() is advance_to(end) then finish(). How a run is cut into advance_to
+// calls does not change it: the solver takes the same steps as in one go and the state at t is
+// interpolated from them. add_to_state() gives a bolus now: the run continues exactly as the
+// scenario with that bolus among its doses would (it is added to the run's own copy of the
+// problem, and the run is replayed to now; a well-mixed run takes milliseconds).
+class WellMixedRun {
+ public:
+  explicit WellMixedRun(const WellMixedProblem& problem);
+  ~WellMixedRun();
+  WellMixedRun(const WellMixedRun&) = delete;
+  WellMixedRun& operator=(const WellMixedRun&) = delete;
+
+  double time_days() const { return time_; }
+  double end_time_days() const { return problem_.end_time_days; }
+  bool finished() const { return time_ >= problem_.end_time_days; }
+
+  // Integrates to min(t_days, end); output rows, extremes and events up to there are recorded.
+  // Throws NumericalError; polls for Ctrl-C / SIGTERM between solver steps.
+  void advance_to(double t_days);
+  // The state at time_days().
+  std::vector<double> state() const;
+  // Adds `amount` to state `index` now (a bolus between steps).
+  void add_to_state(std::size_t index, double amount);
+  const WellMixedProblem& problem() const { return problem_; }
+  // Runs to the end and returns the result with its outcome.
+  WellMixedResult finish();
+
+ private:
+  struct Impl;
+  void open_segment();
+  bool step_once();
+  void start();
+  WellMixedProblem problem_;
+  double time_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace nksim
