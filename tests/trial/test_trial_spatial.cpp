@@ -42,12 +42,12 @@ kind = "uniform"
 lower = 600
 upper = 1800
 [[distribution]]
-parameter = "population[0].radius_um"
+parameter = "population[1].radius_um"
 kind = "uniform"
 lower = 60
 upper = 90
 [[distribution]]
-parameter = "mechanisms.nk_infusion.dose[0].count"
+parameter = "mechanisms.nk_infusion.dose[1].count"
 kind = "uniform"
 lower = 80
 upper = 120
@@ -175,7 +175,7 @@ TEST(SpatialTrial, BadInputsNameTheFileLineAndKey) {
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   };
-  check("population[0].radius_um|population[0].radius", "not a number in the base scenario");
+  check("population[1].radius_um|population[1].radius", "not a number in the base scenario");
   check("tumour_type = \"tumour\"|tumour_type = \"tumor\"", "did you mean 'tumour'");
   check("death_above = 300|pd_above_pct = 20", "needs death_above (cells) with a spatial base");
   check("dose_scale = 2|[[arm.dose]]\nstate = \"N\"\ntime_days = 0\namount = 1",

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -126,6 +127,33 @@ TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
 
 TableReader TomlDocument::reader() const { return TableReader(*root_, file_, ""); }
 
+namespace {
+// "a.b[1].c" (1-based, as in messages) -> "a.b[0].c" (toml++'s at_path is 0-based).
+std::string zero_based(const std::string& path, const std::string& file) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '[') {
+      out += path[i];
+      continue;
+    }
+    const std::size_t close = path.find(']', i);
+    const std::string digits = close == std::string::npos ? "" : path.substr(i + 1, close - i - 1);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos || std::stol(digits) < 1) {
+      throw InputError(file + ": '" + path +
+                       "' is not a scenario path (array elements are counted from 1: dose[1])");
+    }
+    out += "[" + std::to_string(std::stol(digits) - 1) + "]";
+    i = close;
+  }
+  return out;
+}
+}  // namespace
+
+toml::node_view<const toml::node> TomlDocument::node(const std::string& path) const {
+  return std::as_const(*root_).at_path(zero_based(path, *file_));
+}
+
 // toml++ copies tables without their source positions, so an edited document is the text parsed
 // again with every edit so far applied in order: messages keep naming the original lines.
 TomlDocument TomlDocument::with_number(const std::string& path, double value) const {
@@ -142,11 +170,12 @@ TomlDocument TomlDocument::with_number(const std::string& path, double value) co
   return copy;
 }
 
-void TomlDocument::set_number(const std::string& path, double value) {
+void TomlDocument::set_number(const std::string& scenario_path, double value) {
+  const std::string path = zero_based(scenario_path, *file_);
   toml::node_view<toml::node> node = root_->at_path(path);
   if (auto* integer = node.as_integer(); integer && value == std::round(value)) {
     if (!(std::abs(value) < 9.2e18)) {
-      throw InputError(*file_ + ": '" + path + "' cannot hold " + format_number(value));
+      throw InputError(*file_ + ": '" + scenario_path + "' cannot hold " + format_number(value));
     }
     *integer = static_cast<std::int64_t>(value);
     return;
@@ -161,7 +190,7 @@ void TomlDocument::set_number(const std::string& path, double value) {
       t->insert_or_assign(last, value);
       return;
     }
-    throw InputError(*file_ + ": '" + path + "' holds an integer and cannot hold " +
+    throw InputError(*file_ + ": '" + scenario_path + "' holds an integer and cannot hold " +
                      format_number(value));
   }
   if (auto* floating = node.as_floating_point()) {
@@ -169,7 +198,7 @@ void TomlDocument::set_number(const std::string& path, double value) {
     return;
   }
   if (node) {
-    throw InputError(*file_ + ": '" + path + "' is a " + type_name(*node.node()) +
+    throw InputError(*file_ + ": '" + scenario_path + "' is a " + type_name(*node.node()) +
                      ", not a number");
   }
   const std::size_t dot = path.rfind('.');

@@ -50,8 +50,13 @@ class TomlDocument {
   const toml::table& root() const { return *root_; }
   TableReader reader() const;
 
-  // Scenario values edited in place of text (trials, sweeps): a deep copy whose key at `path`
-  // ("mechanisms.proliferation.tumour.rate_per_min", "population[0].count") holds `value`. A key
+  // The node at a scenario path: dotted keys, array elements counted from 1 as in every message
+  // and in sweeps ("mechanisms.nk_infusion.dose[1].count" is the first dose). Empty when there
+  // is none; InputError for a malformed path ("dose[0]").
+  toml::node_view<const toml::node> node(const std::string& path) const;
+
+  // Scenario values edited in place of text (trials): a copy whose key at `path`
+  // ("mechanisms.proliferation.tumour.rate_per_min", "population[1].count") holds `value`. A key
   // written as an integer stays one for whole values and becomes a float otherwise (the reader
   // then says whether it needs a whole number); a missing key is added when its table exists
   // (never a new table). Source positions are kept, so errors still name the original line. Throws

@@ -12,7 +12,7 @@ namespace nksim {
 
 std::vector<const toml::table*> spatial_doses(const TomlDocument& document) {
   std::vector<const toml::table*> doses;
-  if (const toml::array* list = document.root().at_path("mechanisms.nk_infusion.dose").as_array()) {
+  if (const toml::array* list = document.node("mechanisms.nk_infusion.dose").as_array()) {
     for (const toml::node& dose : *list) {
       if (const toml::table* t = dose.as_table()) doses.push_back(t);
     }
@@ -33,8 +33,8 @@ TomlDocument spatial_plan_scenario(const TrialSpec& spec, const Patient& patient
     const std::size_t doses = spatial_doses(doc).size();
     for (std::size_t k = 0; k < doses; ++k) {
       for (const char* key : {"count", "effector_to_target"}) {
-        const std::string at = "mechanisms.nk_infusion.dose[" + std::to_string(k) + "]." + key;
-        if (const auto value = doc.root().at_path(at).value<double>()) {
+        const std::string at = "mechanisms.nk_infusion.dose[" + std::to_string(k + 1) + "]." + key;
+        if (const auto value = doc.node(at).value<double>()) {
           doc = doc.with_number(at, *value * scale);
         }
       }

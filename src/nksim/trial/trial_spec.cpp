@@ -24,13 +24,13 @@ const std::vector<std::string> kSamplers = {"lhs", "sobol", "monte_carlo"};
 bool check_spatial_target(TableReader& table, const std::string& target, const TrialSpec& spec) {
   try {
     (void)spec.spatial_base->with_number(target, 0.0);
-    if (!spec.spatial_base->root().at_path(target)) throw InputError("missing");
+    if (!spec.spatial_base->node(target)) throw InputError("missing");
   } catch (const InputError&) {
     table.fail("parameter", "is '" + target + "', not a number in the base scenario " +
                                 spec.base_file.string() +
                                 " (give the dotted path of a numeric key, e.g. "
                                 "\"mechanisms.proliferation.tumour.rate_per_min\" or "
-                                "\"mechanisms.nk_infusion.dose[0].count\")");
+                                "\"mechanisms.nk_infusion.dose[1].count\"; elements count from 1)");
   }
   return true;
 }
@@ -311,8 +311,8 @@ double read_spatial_base(TableReader& trial, const TomlDocument& base, TrialSpec
 // numbers.
 void mark_whole_number_targets(TrialSpec& spec) {
   for (Distribution& dist : spec.distributions) {
-    const auto base_value = spec.spatial_base->root().at_path(dist.target).value<std::int64_t>();
-    if (!base_value || spec.spatial_base->root().at_path(dist.target).is_floating_point()) continue;
+    const auto base_value = spec.spatial_base->node(dist.target).value<std::int64_t>();
+    if (!base_value || spec.spatial_base->node(dist.target).is_floating_point()) continue;
     try {
       (void)load_spatial(
           spec.spatial_base->with_number(dist.target, static_cast<double>(*base_value) + 0.5), 1);

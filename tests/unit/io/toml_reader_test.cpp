@@ -93,7 +93,7 @@ TEST(TomlDocument, WithNumberEditsACopyAndKeepsTypesAndLines) {
   const TomlDocument a = doc.with_number("sim.rate", 0.25);
   EXPECT_DOUBLE_EQ(a.reader().table("sim").number("rate"), 0.25);
   EXPECT_DOUBLE_EQ(doc.reader().table("sim").number("rate"), 0.5) << "the original is unchanged";
-  const TomlDocument b = doc.with_number("sim.count", 13).with_number("pop[0].n", 4);
+  const TomlDocument b = doc.with_number("sim.count", 13).with_number("pop[1].n", 4);
   EXPECT_EQ(b.reader().table("sim").integer("count", 0), 13) << "a whole value stays an integer";
   // A fraction turns an integer key into a float; a reader needing a whole number says so.
   const TomlDocument f = doc.with_number("sim.count", 12.5);
@@ -110,6 +110,10 @@ TEST(TomlDocument, WithNumberEditsACopyAndKeepsTypesAndLines) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("base.toml:3"), std::string::npos) << e.what();
   }
+  EXPECT_THROW(doc.with_number("pop[0].n", 1), InputError);      // elements count from 1
+  EXPECT_THROW(doc.with_number("pop[2].n", 1), InputError);      // there is one
+  EXPECT_FALSE(doc.node("pop[2].n"));
+  EXPECT_EQ(doc.node("pop[1].n").value<std::int64_t>(), 3);
   EXPECT_THROW(doc.with_number("sim.name", 1), InputError);      // a string
   EXPECT_THROW(doc.with_number("nowhere.rate", 1), InputError);  // no such table
   EXPECT_THROW(doc.with_number("sim.rate", std::nan("")), InputError);
