@@ -5,9 +5,20 @@
 //   move                       on the mechanics clock (dt_mechanics_min)
 //   exchange                   on the diffusion clock (dt_diffusion_min), before each solve
 //   couple                     on the phenotype clock, after the fields have advanced
-// Within a phase, mechanisms run in the order of the registration list (mechanisms/builtin.cpp).
-// Mechanisms may change only the agent they are visiting (any thread may visit any agent), set
-// event flags on it, and write fields in the exchange phase (serially, in agent order).
+// Within a phase, mechanisms run one after another in the order of the registration list
+// (mechanisms/builtin.cpp). What a mechanism may do, as the shipped ones do it:
+//   - in a parallel loop over agents: write only the agent it visits (its columns, its event
+//     flags, its velocity); any thread may visit any agent, so results never depend on threads;
+//   - serially, in agent or id order: write two agents at once (nk_recognition_kill forms a
+//     conjugate on both partners), add agents in the decide phase (nk_infusion,
+//     t_cell_recruitment), write fields in the exchange and couple phases (secretion,
+//     ligand_shedding, ifn_gamma_response);
+//   - never remove or divide an agent itself: it sets event flags, and the engine applies them
+//     after the decide phases, serially and in id order (Simulation::apply_events);
+//   - never add or remove agents in the move and exchange phases (checked in debug builds);
+//   - hold agent ids across phases, or dense indices only with the layout version they belong
+//     to (AgentStore::layout_version; mechanics rebuilds its lists when it changed), and reach
+//     neighbours through Simulation::neighbour_grid(), which is current by construction.
 #pragma once
 
 #include <cstddef>

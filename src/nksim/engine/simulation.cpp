@@ -56,7 +56,20 @@ std::size_t Simulation::add_agent(int type_index, double x, double y, double z) 
 
 void Simulation::run_phase(Phase phase, const StepInfo& info) {
   for (auto& m : mechanisms_) {
-    if (m->phases() & phase_bit(phase)) m->run(phase, *this, info);
+    if (!(m->phases() & phase_bit(phase))) continue;
+#ifndef NDEBUG
+    const std::size_t agents_before = agents_.size();
+    const std::uint64_t next_id_before = agents_.next_id();
+#endif
+    m->run(phase, *this, info);
+#ifndef NDEBUG
+    // Mechanics may renumber the agents; no mechanism may add or remove one while they move or
+    // exchange with the fields (mechanism.h).
+    if (phase == Phase::kMove || phase == Phase::kExchange) {
+      assert(agents_.size() == agents_before && agents_.next_id() == next_id_before &&
+             "agents added or removed in the move or exchange phase");
+    }
+#endif
   }
 }
 
