@@ -18,19 +18,6 @@ using testing::run_command;
 using testing::TempDir;
 using testing::wait_until;
 
-// Rows committed so far, or 0 while the database is not there yet.
-std::size_t committed_rows(const std::filesystem::path& db_file) {
-  try {
-    if (!std::filesystem::exists(db_file)) return 0;
-    SqliteDb db(db_file, SqliteDb::Mode::kReadOnly);
-    auto stmt = db.prepare("SELECT count(*) FROM endpoints");
-    stmt.step();
-    return static_cast<std::size_t>(stmt.column_int(0));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 // Starts `nksim trial run` on one thread, kills it with SIGKILL once at least 50 plans are
 // committed, and returns the number of rows left in the database.
 std::size_t run_and_kill(const std::filesystem::path& file, const std::filesystem::path& out) {

@@ -113,19 +113,6 @@ TEST(SpatialTrial, APatientIsTheBaseWithItsValuesSeedAndDoses) {
   EXPECT_EQ(control.endpoints.final_tumour, control.values[(control.times_days.size() - 1) * n + tumour]);
 }
 
-// Rows of the endpoints table.
-std::size_t committed_rows(const std::filesystem::path& db_file) {
-  try {
-    if (!std::filesystem::exists(db_file)) return 0;
-    SqliteDb db(db_file, SqliteDb::Mode::kReadOnly);
-    auto stmt = db.prepare("SELECT count(*) FROM endpoints");
-    stmt.step();
-    return static_cast<std::size_t>(stmt.column_int(0));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 TEST(SpatialTrial, SameRowsAtAnyThreadCountAndAfterAKillAndTheReportIsWritten) {
   TempDir dir("spatial-trial-cli");
   const auto file = write_spatial_trial(dir.path(), 24);

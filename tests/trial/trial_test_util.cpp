@@ -76,4 +76,16 @@ std::vector<std::string> endpoint_rows(const std::filesystem::path& dir) {
   return rows;
 }
 
+std::size_t committed_rows(const std::filesystem::path& db_file) {
+  try {
+    if (!std::filesystem::exists(db_file)) return 0;
+    SqliteDb db(db_file, SqliteDb::Mode::kReadOnly);
+    auto stmt = db.prepare("SELECT count(*) FROM endpoints");
+    stmt.step();
+    return static_cast<std::size_t>(stmt.column_int(0));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
 }  // namespace nksim::test

@@ -24,4 +24,7 @@ std::string small_trial_body(int patients, const std::string& sampler);
 // order.
 std::vector<std::string> endpoint_rows(const std::filesystem::path& dir);
 
+// Rows committed so far to the endpoints table of a store, or 0 while it is not there yet.
+std::size_t committed_rows(const std::filesystem::path& db_file);
+
 }  // namespace nksim::test
