@@ -3,9 +3,9 @@
 // byte for byte to the uninterrupted run, whatever the thread counts of the three runs; a
 // checkpoint of a changed scenario, a damaged checkpoint, a missing one and a second run on the
 // same output are refused with a message.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -82,10 +82,9 @@ Reference reference_run(const std::string& name, const fs::path& dir) {
   return r;
 }
 
-std::string run_args(const std::string& name, const fs::path& out, double every_min,
-                     int threads) {
-  return "run " + scenario(name) + " -q -t " + std::to_string(threads) + " --out " +
-         out.string() + " --checkpoint-every " + std::to_string(every_min);
+std::string run_args(const std::string& name, const fs::path& out, double every_min, int threads) {
+  return "run " + scenario(name) + " -q -t " + std::to_string(threads) + " --out " + out.string() +
+         " --checkpoint-every " + std::to_string(every_min);
 }
 
 // Every shipped 2-D spatial scenario (each mechanism with run state appears in at least one):
@@ -174,8 +173,8 @@ TEST(Checkpoint, RefusesAChangedScenarioADamagedCheckpointAndASecondWriter) {
   const fs::path copy = dir / "shedding.toml";
   fs::copy_file(scenario("shedding"), copy);
   const fs::path out = dir / "out";
-  const std::string args = "run " + copy.string() + " -q --out " + out.string() +
-                           " --checkpoint-every 60";
+  const std::string args =
+      "run " + copy.string() + " -q --out " + out.string() + " --checkpoint-every 60";
   run_stopped_at(700, SIGKILL, args);
   const fs::path state = dir / ".out.partial" / "checkpoint" / "state.nksim";
   ASSERT_TRUE(fs::exists(state));
@@ -212,8 +211,8 @@ TEST(Checkpoint, RefusesAChangedScenarioADamagedCheckpointAndASecondWriter) {
 
 TEST(Checkpoint, OnlyForSingleSpatialRuns) {
   const fs::path dir = fresh_directory("checkpoint-engines");
-  const CliResult well_mixed =
-      run_cli("run " + scenario("default") + " --checkpoint-every 10 --out " + (dir / "a").string());
+  const CliResult well_mixed = run_cli("run " + scenario("default") +
+                                       " --checkpoint-every 10 --out " + (dir / "a").string());
   EXPECT_EQ(well_mixed.exit_code, 2);
   EXPECT_NE(well_mixed.output.find("checkpoints are for spatial runs"), std::string::npos)
       << well_mixed.output;

@@ -83,7 +83,8 @@ TEST_P(Golden, MechanismReproducesItsReferenceCounts) {
   }
   std::ifstream in(reference, std::ios::binary);
   ASSERT_TRUE(in) << "no reference " << reference << " (NKSIM_UPDATE_GOLDEN=1 writes it)";
-  const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string expected((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   const auto want = cells(expected);
   const auto got = cells(counts);
   ASSERT_EQ(got.size(), want.size()) << "rows";

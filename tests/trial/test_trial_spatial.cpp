@@ -28,9 +28,9 @@ using testing::wait_until;
 // day of follow-up, a sampled growth and NK persistence; `extra` is appended.
 std::filesystem::path write_spatial_trial(const std::filesystem::path& dir, int patients,
                                           const std::string& extra = "") {
-  std::filesystem::copy_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_spatial_nk_base.toml",
-                             dir / "base.toml",
-                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(
+      std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_spatial_nk_base.toml", dir / "base.toml",
+      std::filesystem::copy_options::overwrite_existing);
   const auto file = dir / "trial.toml";
   std::ofstream(file) << "[trial]\nbase = \"base.toml\"\ntumour_type = \"tumour\"\npatients = "
                       << patients << R"(
@@ -78,9 +78,9 @@ TEST(SpatialTrial, APatientIsTheBaseWithItsValuesSeedAndDoses) {
   ASSERT_EQ(plans.size(), 6u);
   const TomlDocument doc = spatial_plan_scenario(spec, patients[1], plans[3]);  // patient 1, nk
   TableReader root = doc.reader();
-  EXPECT_EQ(root.table("mechanisms").table("proliferation").table("tumour").number(
-                "cycle_duration_min"),
-            patients[1].values[0]);
+  EXPECT_EQ(
+      root.table("mechanisms").table("proliferation").table("tumour").number("cycle_duration_min"),
+      patients[1].values[0]);
   EXPECT_EQ(root.tables("population")[0].number("radius_um"), patients[1].values[1]);
   EXPECT_EQ(root.table("simulation").number("end_time_min"), 720);
   // The sampled dose is a cell count: sampled in whole numbers, then doubled by dose_scale 2.
@@ -110,7 +110,8 @@ TEST(SpatialTrial, APatientIsTheBaseWithItsValuesSeedAndDoses) {
   EXPECT_GT(nk.values[1 * n + nk_live], 100);  // 160-240 infused at t = 0
   EXPECT_DOUBLE_EQ(control.times_days.back(), 0.5);
   // The endpoints read the tumour series: the final tumour is its last value.
-  EXPECT_EQ(control.endpoints.final_tumour, control.values[(control.times_days.size() - 1) * n + tumour]);
+  EXPECT_EQ(control.endpoints.final_tumour,
+            control.values[(control.times_days.size() - 1) * n + tumour]);
 }
 
 TEST(SpatialTrial, SameRowsAtAnyThreadCountAndAfterAKillAndTheReportIsWritten) {
@@ -136,8 +137,8 @@ TEST(SpatialTrial, SameRowsAtAnyThreadCountAndAfterAKillAndTheReportIsWritten) {
                std::chrono::milliseconds(5));
     run.stop(SIGKILL);
   }
-  const auto resumed = run_command(nksim + " trial run " + quoted(file) + " -q --threads 2 --out " +
-                                   quoted(killed));
+  const auto resumed =
+      run_command(nksim + " trial run " + quoted(file) + " -q --threads 2 --out " + quoted(killed));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_EQ(endpoint_rows(killed), rows);
 

@@ -117,10 +117,10 @@ class Checkpoints {
     out.write_file(state_file());
     const Simulation& sim = session.simulation();
     const nlohmann::json manifest = {
-        {"nksim_version", kVersion},      {"scenario_file", scenario_file_},
+        {"nksim_version", kVersion},       {"scenario_file", scenario_file_},
         {"scenario_hash", scenario_hash_}, {"checkpoint_every_min", every_min_},
-        {"time_min", sim.time_min()},     {"mechanics_steps", sim.mechanics_steps()},
-        {"agents", sim.agents().size()},  {"out", fs::absolute(target).string()}};
+        {"time_min", sim.time_min()},      {"mechanics_steps", sim.mechanics_steps()},
+        {"agents", sim.agents().size()},   {"out", fs::absolute(target).string()}};
     const fs::path temporary = folder_ / "manifest.json.writing";
     write_json(temporary, manifest);
     fs::rename(temporary, folder_ / "manifest.json");

@@ -122,7 +122,8 @@ StateReader StateReader::read_file(const std::filesystem::path& path) {
   }
   Cursor c(bytes, hash_at, path);
   c.need(sizeof kMagic);
-  if (c.take<std::uint32_t>() != kByteOrder) c.damaged("written on a machine of another byte order");
+  if (c.take<std::uint32_t>() != kByteOrder)
+    c.damaged("written on a machine of another byte order");
   const auto version = c.take<std::uint32_t>();
   if (version != kFormatVersion) {
     c.damaged("format version " + std::to_string(version) + ", this nksim reads version " +
@@ -136,7 +137,8 @@ StateReader StateReader::read_file(const std::filesystem::path& path) {
     s.kind = c.take<char>();
     s.size = c.take<std::uint8_t>();
     s.count = c.take<std::uint64_t>();
-    if (s.size == 0 || s.count > (hash_at / s.size)) c.damaged("section '" + name + "' is too long");
+    if (s.size == 0 || s.count > (hash_at / s.size))
+      c.damaged("section '" + name + "' is too long");
     const char* data = c.need(s.count * s.size);
     s.bytes.assign(data, data + s.count * s.size);
     reader.sections_.emplace(std::move(name), std::move(s));

@@ -58,8 +58,8 @@ PlanResult run_spatial_plan(const TrialSpec& spec, const Patient& patient, const
     const std::size_t tumour = static_cast<std::size_t>(
         std::find(columns.begin(), columns.end(), spec.tumour_state()) - columns.begin());
     const double dt = session.simulation().settings().dt_mechanics_min;
-    const auto every = static_cast<std::uint64_t>(std::max(
-        1.0, std::round(session.output_settings().output_interval_min / dt)));
+    const auto every = static_cast<std::uint64_t>(
+        std::max(1.0, std::round(session.output_settings().output_interval_min / dt)));
     const auto record = [&](const Simulation& sim) {
       const std::vector<double> row = count_row(sim);
       for (double v : row) {

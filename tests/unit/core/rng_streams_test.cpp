@@ -12,12 +12,13 @@ namespace nksim {
 namespace {
 
 TEST(RngStreams, EveryPurposeAndSubStreamDrawsItsOwnNumbers) {
-  const Purpose purposes[] = {
-      Purpose::kPlacement,   Purpose::kMotility,     Purpose::kProliferation,
-      Purpose::kDivisionDirection, Purpose::kMutation, Purpose::kApoptosis,
-      Purpose::kLysis,       Purpose::kNkCapacity,   Purpose::kNkRecognition,
-      Purpose::kNkDelay,     Purpose::kNkInfusion,   Purpose::kIfnResponse,
-      Purpose::kRecruitment, Purpose::kTest};
+  const Purpose purposes[] = {Purpose::kPlacement,     Purpose::kMotility,
+                              Purpose::kProliferation, Purpose::kDivisionDirection,
+                              Purpose::kMutation,      Purpose::kApoptosis,
+                              Purpose::kLysis,         Purpose::kNkCapacity,
+                              Purpose::kNkRecognition, Purpose::kNkDelay,
+                              Purpose::kNkInfusion,    Purpose::kIfnResponse,
+                              Purpose::kRecruitment,   Purpose::kTest};
   std::unordered_set<double> seen;
   std::size_t draws = 0;
   for (const Purpose p : purposes) {

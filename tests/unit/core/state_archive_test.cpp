@@ -96,11 +96,9 @@ TEST(StateArchive, DamagedOrTruncatedFilesAreRefused) {
   EXPECT_NE(error_of([&] { StateReader::read_file(file); }).find("no checkpoint header"),
             std::string::npos);
   write("");
-  EXPECT_NE(error_of([&] { StateReader::read_file(file); }).find(file.string()),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { StateReader::read_file(file); }).find(file.string()), std::string::npos);
   std::filesystem::remove(file);
-  EXPECT_NE(error_of([&] { StateReader::read_file(file); }).find("cannot open"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { StateReader::read_file(file); }).find("cannot open"), std::string::npos);
 }
 
 }  // namespace
