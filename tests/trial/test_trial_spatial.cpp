@@ -166,6 +166,7 @@ TEST(SpatialTrial, BadInputsNameTheFileLineAndKey) {
   check("population[1].radius_um|population[1].radius", "not a number in the base scenario");
   check("tumour_type = \"tumour\"|tumour_type = \"tumor\"", "did you mean 'tumour'");
   check("death_above = 300|pd_above_pct = 20", "needs death_above (cells) with a spatial base");
+  check("follow_up_days = 0.5|follow_up_days = 36000", "makes the base scenario too long");
   check("dose_scale = 2|[[arm.dose]]\nstate = \"N\"\ntime_days = 0\namount = 1",
         "with a spatial base an arm keeps the base's");
 }

@@ -421,6 +421,16 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
     }
   }
   spec.base.end_time_days = spec.follow_up_days;
+  if (spec.engine == "spatial") {
+    // The base run for the whole follow-up must pass the scenario's own checks (sizes, steps)
+    // now, rather than every patient failing later.
+    try {
+      (void)load_spatial(
+          spec.spatial_base->with_number("simulation.end_time_min", spec.follow_up_days * 1440), 1);
+    } catch (const InputError& e) {
+      trial.fail("follow_up_days", std::string("makes the base scenario too long: ") + e.what());
+    }
+  }
   if (spec.engine == "well_mixed" && !spec.base.output_times_days.empty()) {
     trial.fail("base", "must use output_interval_days, not output_times_days, in a trial");
   }
