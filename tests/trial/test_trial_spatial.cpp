@@ -90,6 +90,14 @@ TEST(SpatialTrial, APatientIsTheBaseWithItsValuesSeedAndDoses) {
   EXPECT_TRUE(spec.distributions[2].whole_numbers);
   EXPECT_FALSE(spec.distributions[0].whole_numbers) << "1440 minutes is written as an integer";
   EXPECT_EQ(plans[2].seed, plans[3].seed) << "a patient's arms share its seed";
+  // A dose scale that does not give whole cells is rounded to whole cells.
+  TrialSpec third = spec;
+  third.arms[1].dose_scale = 1.0 / 3.0;
+  const TomlDocument thirds = spatial_plan_scenario(third, patients[1], plans[3]);
+  EXPECT_EQ(thirds.reader().table("mechanisms").table("nk_infusion").tables("dose")[0].integer(
+                "count", 0),
+            std::llround(patients[1].values[2] / 3.0));
+  EXPECT_TRUE(run_plan(third, patients[1], plans[3]).ok);
 
   const PlanResult control = run_plan(spec, patients[1], plans[2]);
   const PlanResult nk = run_plan(spec, patients[1], plans[3]);

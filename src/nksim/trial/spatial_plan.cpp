@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "nksim/api/session.h"
 #include "nksim/core/error.h"
@@ -35,7 +36,9 @@ TomlDocument spatial_plan_scenario(const TrialSpec& spec, const Patient& patient
       for (const char* key : {"count", "effector_to_target"}) {
         const std::string at = "mechanisms.nk_infusion.dose[" + std::to_string(k + 1) + "]." + key;
         if (const auto value = doc.node(at).value<double>()) {
-          doc = doc.with_number(at, *value * scale);
+          // A cell count stays whole: 100 cells x 0.333 gives 33.
+          const bool cells = std::string_view(key) == "count";
+          doc = doc.with_number(at, cells ? std::round(*value * scale) : *value * scale);
         }
       }
     }
