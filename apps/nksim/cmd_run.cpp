@@ -48,6 +48,16 @@ void add_common_options(CLI::App* command, Options& options) {
                     "report)");
 }
 
+// The options both commands share; checks the chart library first when a report is asked for.
+RunOptions common_run_options(const Options& options) {
+  RunOptions run_options;
+  run_options.threads = options.threads;
+  run_options.progress = !options.quiet;
+  run_options.checkpoint_every_min = options.checkpoint_every_min;
+  if (options.report) nksim::report::check_chart_library();
+  return run_options;
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, Action& action) {
@@ -66,15 +76,11 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber);
   run->callback([&action, options] {
     action = [options] {
-      RunOptions run_options;
+      RunOptions run_options = common_run_options(*options);
       run_options.out_dir =
           options->out.empty()
               ? std::filesystem::path("results") / std::filesystem::path(options->scenario).stem()
               : std::filesystem::path(options->out);
-      run_options.threads = options->threads;
-      run_options.progress = !options->quiet;
-      run_options.checkpoint_every_min = options->checkpoint_every_min;
-      if (options->report) nksim::report::check_chart_library();
       return finish(run_scenario_file(options->scenario, run_options), options->quiet,
                     options->report);
     };
@@ -91,12 +97,8 @@ void add_run_command(CLI::App& app, Action& action) {
   add_common_options(resume, *resume_options);
   resume->callback([&action, resume_options] {
     action = [resume_options] {
-      RunOptions run_options;
-      run_options.threads = resume_options->threads;
-      run_options.progress = !resume_options->quiet;
-      if (resume_options->report) nksim::report::check_chart_library();
-      return finish(resume_run(resume_options->out, run_options), resume_options->quiet,
-                    resume_options->report);
+      return finish(resume_run(resume_options->out, common_run_options(*resume_options)),
+                    resume_options->quiet, resume_options->report);
     };
   });
 }

@@ -53,12 +53,7 @@ class SpatialOutputs {
     if (s % counts_every_ == 0) {
       recorder_.record_counts(sim);
       last_counts_ = s;
-      for (double v : recorder_.last_row()) {
-        if (!std::isfinite(v)) {
-          throw NumericalError("spatial run: a field total became " + format_number(v) +
-                               " at t = " + format_number(sim.time_min()) + " min");
-        }
-      }
+      check_finite_counts(recorder_.last_row(), sim.time_min());
     }
     if (snapshot_every_ && s % snapshot_every_ == 0) recorder_.snapshot(sim);
   }

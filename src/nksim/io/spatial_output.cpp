@@ -1,5 +1,6 @@
 #include "nksim/io/spatial_output.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -55,6 +56,15 @@ std::vector<double> count_row(const Simulation& sim) {
     values[offset + f] = sim.fields().total(f);
   }
   return values;
+}
+
+void check_finite_counts(const std::vector<double>& row, double time_min) {
+  for (double v : row) {
+    if (!std::isfinite(v)) {
+      throw NumericalError("spatial run: a field total became " + format_number(v) + " at t = " +
+                           format_number(time_min) + " min");
+    }
+  }
 }
 
 SpatialRecorder::SpatialRecorder(const Simulation& sim, std::filesystem::path dir)

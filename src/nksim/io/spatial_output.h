@@ -29,6 +29,8 @@ class StateReader;
 // `<field>_total` per field; and their values now.
 std::vector<std::string> count_columns(const Simulation& sim);
 std::vector<double> count_row(const Simulation& sim);
+// Throws NumericalError (exit code 3) when a value of a count row is not finite: a field blew up.
+void check_finite_counts(const std::vector<double>& row, double time_min);
 
 class SpatialRecorder {
  public:

@@ -6,7 +6,6 @@
 
 #include "nksim/api/session.h"
 #include "nksim/core/error.h"
-#include "nksim/core/text.h"
 #include "nksim/io/spatial_output.h"
 
 namespace nksim {
@@ -65,12 +64,7 @@ PlanResult run_spatial_plan(const TrialSpec& spec, const Patient& patient, const
         std::max(1.0, std::round(session.output_settings().output_interval_min / dt)));
     const auto record = [&](const Simulation& sim) {
       const std::vector<double> row = count_row(sim);
-      for (double v : row) {
-        if (!std::isfinite(v)) {
-          throw NumericalError("spatial run: a field total became " + format_number(v) +
-                               " at t = " + format_number(sim.time_min()) + " min");
-        }
-      }
+      check_finite_counts(row, sim.time_min());
       const double day = sim.time_min() / 1440;
       series.times_days.push_back(day);
       series.values.insert(series.values.end(), row.begin(), row.end());
