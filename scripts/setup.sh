@@ -12,8 +12,10 @@ packages=(
   # libraries
   libsundials-dev libtomlplusplus-dev libcli11-dev librandom123-dev nlohmann-json3-dev
   libhdf5-dev libsqlite3-dev libopenmpi-dev openmpi-bin
+  # the Python module (docs/python.md) and SBML import/export (docs/sbml.md)
+  pybind11-dev python3-dev python3-numpy python3-pandas libsbml5-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-scipy
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-scipy python3-pytest
   # HTML reports: the browser test opens them in headless chromium
   chromium
   # fuzzing (preset "fuzz", docs/fuzzing.md): clang with libFuzzer, its sanitizer runtimes and
