@@ -136,11 +136,30 @@ const OdeModel& model_or_throw(const std::string& name) {
   return *model;
 }
 
+// "dT/dt = a*T*(1 - b*T) - ...", one line per state, from the model's equations(), then the
+// named intermediates they use ("  DT = ...").
+std::vector<std::string> equation_lines(const OdeModel& model) {
+  const auto states = model.state_names();
+  const auto parameters = model.parameter_names();
+  const auto equations = model.equations();
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < equations.size(); ++i) {
+    lines.push_back("d" + states[i] + "/dt = " + to_infix(equations[i], states, parameters));
+  }
+  for (const Expr& named : named_intermediates(equations)) {
+    lines.push_back("  " + named.name() + " = " + to_infix(named.args()[0], states, parameters));
+  }
+  return lines;
+}
+
 }  // namespace
 
 std::string describe_model_markdown(const std::string& name) {
   const OdeModel& model = model_or_throw(name);
   std::ostringstream out;
+  out << "```text\n";
+  for (const auto& line : equation_lines(model)) out << line << "\n";
+  out << "```\n\n";
   out << "| state | unit | meaning |\n|---|---|---|\n";
   for (const auto& s : model.states()) {
     out << "| `" << s.name << "` | " << s.unit << " | " << s.description << " |\n";
@@ -171,6 +190,8 @@ std::string describe_model(const std::string& name) {
   for (const auto& s : model->states()) {
     out << "  " << s.name << " [" << s.unit << "]  " << s.description << "\n";
   }
+  out << "\nEquations (time in days):\n";
+  for (const auto& line : equation_lines(*model)) out << "  " << line << "\n";
   out << "\nDefault initial state: " << model->default_initial_note() << "\n";
   const auto sets = model->parameter_sets();
   out << "\nParameters (value in each set; the first set is the default):\n  "

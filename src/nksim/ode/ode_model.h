@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nksim/ode/expression.h"
+
 namespace nksim {
 
 struct StateInfo {
@@ -51,6 +53,10 @@ class OdeModel {
 
   // dy/dt at (t, y) for parameters p.
   virtual void rhs(double t, const double* y, const double* p, double* dydt) const = 0;
+
+  // The same right-hand side as data: equations()[i] is dy_i/dt over states(), parameters() and
+  // time. rhs() and equations() agree to rounding (tests/unit/ode/equations_test.cpp).
+  virtual std::vector<Expr> equations() const = 0;
 
   // Analytic Jacobian J[i*n + j] = d f_i / d y_j (row-major); only if has_jacobian().
   virtual bool has_jacobian() const { return false; }

@@ -13,6 +13,8 @@
 
 #include <cmath>
 
+#include "nksim/ode/expression.h"
+
 namespace nksim::models {
 
 struct Cd8Kill {
@@ -39,6 +41,14 @@ inline Cd8Kill cd8_kill(double tumour, double cd8, double d, double s, double la
   k.dflux_dT = kill_fraction * (1 - lambda * w);
   k.dflux_dL = kill_fraction * lambda * w * (tumour / cd8);
   return k;
+}
+
+// The kill flux D*T of cd8_kill() as an expression named "DT", with the same cases and
+// operations.
+inline Expr cd8_kill_flux(const Expr& tumour, const Expr& cd8, const Expr& d, const Expr& s,
+                          const Expr& lambda) {
+  return Expr::named("DT", piecewise({{0.0, le(cd8, 0.0)}, {d * tumour, le(tumour, 0.0)}},
+                                     d / (1.0 + s * pow(tumour / cd8, lambda)) * tumour));
 }
 
 }  // namespace nksim::models

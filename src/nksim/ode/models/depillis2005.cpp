@@ -76,6 +76,20 @@ class DePillis2005 final : public OdeModel {
             x[r] * y[N] * y[T];
   }
 
+  std::vector<Expr> equations() const override {
+    const auto y = [](S i) { return Expr::state(i); };
+    const auto x = [](P i) { return Expr::parameter(i); };
+    const Expr kill = cd8_kill_flux(y(T), y(L), x(d), x(s), x(lambda));
+    const Expr t2 = y(T) * y(T);
+    const Expr f2 = kill * kill;
+    return {
+        x(a) * y(T) * (1.0 - x(b) * y(T)) - x(c) * y(N) * y(T) - kill,
+        x(sigma) - x(f) * y(N) + x(g) * t2 / (x(h) + t2) * y(N) - x(p) * y(N) * y(T),
+        -x(m) * y(L) + x(j) * f2 / (x(k) + f2) * y(L) - x(q) * y(L) * y(T) +
+            x(r) * y(N) * y(T),
+    };
+  }
+
   bool has_jacobian() const override { return true; }
   void jacobian(double, const double* y, const double* x, double* jac) const override {
     const Cd8Kill kill = cd8_kill(y[T], y[L], x[d], x[s], x[lambda]);

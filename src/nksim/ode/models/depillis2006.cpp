@@ -122,6 +122,26 @@ class DePillis2006 final : public OdeModel {
     dy[I] = -x[mu_I] * y[I];
   }
 
+  std::vector<Expr> equations() const override {
+    const auto y = [](S i) { return Expr::state(i); };
+    const auto x = [](P i) { return Expr::parameter(i); };
+    const Expr kill = cd8_kill_flux(y(T), y(L), x(d), x(s), x(l));
+    const Expr chemo = Expr::named("chemo", 1.0 - exp(-y(M)));
+    const Expr t2 = y(T) * y(T);
+    const Expr f2 = kill * kill;
+    return {
+        x(a) * y(T) * (1.0 - x(b) * y(T)) - x(c) * y(N) * y(T) - kill - x(K_T) * chemo * y(T),
+        x(e) * y(C) - x(f) * y(N) + x(g) * t2 / (x(h) + t2) * y(N) - x(p) * y(N) * y(T) -
+            x(K_N) * chemo * y(N),
+        -x(m) * y(L) + x(j) * f2 / (x(k) + f2) * y(L) - x(q) * y(L) * y(T) +
+            (x(r1) * y(N) + x(r2) * y(C)) * y(T) - x(u) * y(N) * y(L) * y(L) -
+            x(K_L) * chemo * y(L) + x(p_I) * y(L) * y(I) / (x(g_I) + y(I)),
+        x(alpha) - x(beta) * y(C) - x(K_C) * chemo * y(C),
+        -x(gamma) * y(M),
+        -x(mu_I) * y(I),
+    };
+  }
+
   bool has_jacobian() const override { return true; }
   void jacobian(double, const double* y, const double* x, double* jac) const override {
     const Cd8Kill kill = cd8_kill(y[T], y[L], x[d], x[s], x[l]);

@@ -52,6 +52,15 @@ class Kuznetsov1994 final : public OdeModel {
     f[T] = k[a] * t * (1 - k[b] * t) - k[n] * e * t;
   }
 
+  std::vector<Expr> equations() const override {
+    const auto y = [](S i) { return Expr::state(i); };
+    const auto k = [](P i) { return Expr::parameter(i); };
+    return {
+        k(s) + k(p) * y(E) * y(T) / (k(g) + y(T)) - k(m) * y(E) * y(T) - k(d) * y(E),
+        k(a) * y(T) * (1.0 - k(b) * y(T)) - k(n) * y(E) * y(T),
+    };
+  }
+
   bool has_jacobian() const override { return true; }
   void jacobian(double, const double* y, const double* k, double* jac) const override {
     const double e = y[E], t = y[T];
