@@ -24,3 +24,7 @@ find_package(MPI REQUIRED COMPONENTS C)
 # Spatial engine: OpenMP (gcc's libgomp), HDF5 snapshots (found above), Random123 (header-only).
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+
+# SBML export and import (docs/sbml.md): libSBML (Debian libsbml5-dev), found via pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSBML REQUIRED IMPORTED_TARGET libsbml)

@@ -19,5 +19,6 @@ void add_describe_command(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_dose_find_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
+void add_export_sbml_command(CLI::App& app, Action& action);
 
 }  // namespace nksim::cli

@@ -10,6 +10,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/output_dir.h"
+#include "nksim/io/sbml_export.h"
 #include "nksim/io/scenario.h"
 #include "nksim/io/well_mixed_output.h"
 #include "nksim/io/well_mixed_scenario.h"
@@ -220,6 +221,26 @@ std::string describe_model(const std::string& name) {
     out << "  " << set.name << ": " << set.description << "\n    source: " << set.source << "\n";
   }
   return out.str();
+}
+
+std::string export_model_sbml(const std::string& name, const std::string& set,
+                              const std::filesystem::path& scenario) {
+  const OdeModel& model = model_or_throw(name);
+  if (scenario.empty()) return export_sbml(model_problem(model, set));
+  if (!set.empty()) {
+    throw InputError("--set cannot be given with --scenario: the scenario's parameter set is "
+                     "exported");
+  }
+  const TomlDocument document = TomlDocument::parse_file(scenario);
+  if (scenario_engine(document) != "well_mixed") {
+    throw InputError(scenario.string() + ": only well-mixed scenarios can be exported to SBML");
+  }
+  const WellMixedProblem problem = resolve(parse_well_mixed(document));
+  if (problem.model->name() != model.name()) {
+    throw InputError(scenario.string() + ": the scenario's model is " +
+                     std::string(problem.model->name()) + ", not " + name);
+  }
+  return export_sbml(problem);
 }
 
 }  // namespace nksim

@@ -43,4 +43,11 @@ std::string describe_model(const std::string& name);
 // set; sets with sources). docs/models/<name>.md embeds this text verbatim, checked by a test.
 std::string describe_model_markdown(const std::string& name);
 
+// A built-in model as SBML Level 3 Version 2 text (docs/sbml.md). Without a scenario: the
+// parameter set `set` (empty: the model's default) and the default initial state. With a
+// well-mixed scenario of the same model: its parameters, initial state and doses (boluses as
+// events, infusions in the rate rules); `set` must then be empty. Throws InputError.
+std::string export_model_sbml(const std::string& model, const std::string& set,
+                              const std::filesystem::path& scenario);
+
 }  // namespace nksim
