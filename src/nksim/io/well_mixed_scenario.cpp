@@ -6,6 +6,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/limits.h"
+#include "nksim/io/sbml_model.h"
 
 namespace nksim {
 namespace {
@@ -15,6 +16,7 @@ const OdeModel& model_or_fail(TableReader& simulation, const std::string& name) 
   if (!model) {
     const auto names = model_names();
     simulation.fail("model", "is '" + name + "', expected one of: " + join(names) +
+                                 ", or \"sbml\" with sbml = \"file.xml\" (docs/sbml.md)" +
                                  did_you_mean(name, names));
   }
   return *model;
@@ -80,10 +82,34 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
 
 namespace {
 
+// [simulation] model = "sbml", sbml and tumour_state: the model read from an SBML file.
+const OdeModel& read_sbml_model(TableReader& simulation, const std::filesystem::path& scenario,
+                                WellMixedScenario& s) {
+  const std::string file = simulation.string("sbml");
+  std::filesystem::path path(file);
+  if (path.is_relative()) path = scenario.parent_path() / path;
+  if (!std::filesystem::is_regular_file(path)) {
+    simulation.fail("sbml", "is '" + file + "', but " + path.string() + " is not a file");
+  }
+  s.sbml_file = path.string();
+  s.tumour_state = simulation.string_or("tumour_state", "");
+  s.imported = SbmlModel::read_file(path, s.tumour_state);
+  return *s.imported;
+}
+
 // [simulation] model and parameter_set.
-const OdeModel& read_model(TableReader& simulation, WellMixedScenario& s) {
+const OdeModel& read_model(TableReader& simulation, const std::filesystem::path& scenario,
+                           WellMixedScenario& s) {
   s.model = simulation.string("model");
-  const OdeModel& model = model_or_fail(simulation, s.model);
+  if (s.model != "sbml") {
+    for (const char* key : {"sbml", "tumour_state"}) {
+      if (simulation.has(key)) {
+        simulation.fail(key, "is only for model = \"sbml\" (docs/sbml.md)");
+      }
+    }
+  }
+  const OdeModel& model =
+      s.model == "sbml" ? read_sbml_model(simulation, scenario, s) : model_or_fail(simulation, s.model);
   if (auto set = simulation.optional_string("parameter_set")) {
     if (!model.find_parameter_set(*set)) {
       const auto names = model.parameter_set_names();
@@ -201,7 +227,7 @@ WellMixedScenario parse_well_mixed(const TomlDocument& document) {
 
   TableReader simulation = root.table("simulation");
   simulation.mark_known("engine");
-  const OdeModel& model = read_model(simulation, s);
+  const OdeModel& model = read_model(simulation, document.file(), s);
   read_times(simulation, model, s);
   simulation.finish();
 
@@ -231,9 +257,14 @@ std::vector<double> output_times(const WellMixedScenario& s) {
   return times;
 }
 
+const OdeModel* scenario_model(const WellMixedScenario& s) {
+  return s.imported ? s.imported.get() : find_model(s.model);
+}
+
 WellMixedProblem resolve(const WellMixedScenario& s) {
   WellMixedProblem problem;
-  problem.model = find_model(s.model);
+  problem.model = scenario_model(s);
+  problem.model_owner = s.imported;
   if (!problem.model) {
     const auto names = model_names();
     throw InputError("unknown model '" + s.model + "' (models: " + join(names) + ")" +
@@ -299,6 +330,20 @@ WellMixedProblem resolve(const WellMixedScenario& s) {
       throw InputError("dose on '" + dose.state + "' is invalid: times must lie in [0, " +
                        format_number(s.end_time_days) + "), amounts and rates must be >= 0");
     }
+    problem.doses.push_back(r);
+  }
+  // The model's own boluses (SBML events) that fall inside the run.
+  for (const ModelBolus& bolus : model.model_boluses(problem.parameters)) {
+    if (!std::isfinite(bolus.time_days) || !std::isfinite(bolus.amount)) {
+      throw InputError("model " + std::string(model.name()) + ": an event on '" +
+                       std::string(model.states()[bolus.state].name) +
+                       "' has a time or amount that is not a finite number");
+    }
+    if (bolus.time_days >= s.end_time_days) continue;
+    ResolvedDose r;
+    r.state = bolus.state;
+    r.start_days = bolus.time_days;
+    r.amount = bolus.amount;
     problem.doses.push_back(r);
   }
   problem.output_times_days = output_times(s);

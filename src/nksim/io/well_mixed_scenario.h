@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,10 @@ struct DoseSpec {
 };
 
 struct WellMixedScenario {
-  std::string model;
+  std::string model;  // a built-in model's name, or "sbml": the model read from sbml_file
+  std::string sbml_file;     // model = "sbml": the file, resolved against the scenario's folder
+  std::string tumour_state;  // model = "sbml": the state reported as the tumour ("": chosen)
+  std::shared_ptr<const OdeModel> imported;  // model = "sbml": the model read from sbml_file
   std::string parameter_set;  // empty: the model's default set
   double end_time_days = 0;
   std::vector<double> output_times_days;  // explicit list, or...
@@ -38,6 +42,9 @@ struct WellMixedScenario {
   std::optional<double> elimination_below;
   std::optional<double> escape_above;
 };
+
+// The scenario's model: the imported one, or the built-in one by name (null if unknown).
+const OdeModel* scenario_model(const WellMixedScenario& scenario);
 
 // Reads the [simulation], [solver], [parameters], [initial], [[dose]] and [endpoints] tables of a
 // scenario whose engine is "well_mixed" and rejects anything unknown or invalid.

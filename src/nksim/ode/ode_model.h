@@ -35,6 +35,13 @@ struct ParameterSet {
   std::vector<double> values;  // in the order of OdeModel::parameters()
 };
 
+// A bolus the model itself gives (an SBML event): `amount` added to state `state` at `time_days`.
+struct ModelBolus {
+  std::size_t state = 0;
+  double time_days = 0;
+  double amount = 0;
+};
+
 class OdeModel {
  public:
   virtual ~OdeModel() = default;
@@ -57,6 +64,9 @@ class OdeModel {
   // The same right-hand side as data: equations()[i] is dy_i/dt over states(), parameters() and
   // time. rhs() and equations() agree to rounding (tests/unit/ode/equations_test.cpp).
   virtual std::vector<Expr> equations() const = 0;
+
+  // Boluses that are part of the model (SBML events), for parameters p; built-in models have none.
+  virtual std::vector<ModelBolus> model_boluses(std::span<const double> /*p*/) const { return {}; }
 
   // Analytic Jacobian J[i*n + j] = d f_i / d y_j (row-major); only if has_jacobian().
   virtual bool has_jacobian() const { return false; }

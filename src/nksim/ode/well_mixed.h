@@ -26,6 +26,7 @@ struct ResolvedDose {
 // Everything simulate() needs, with names already resolved to indices and values validated.
 struct WellMixedProblem {
   const OdeModel* model = nullptr;
+  std::shared_ptr<const OdeModel> model_owner;  // keeps an imported (SBML) model alive
   std::string parameter_set;
   std::vector<double> parameters;
   std::vector<double> initial;

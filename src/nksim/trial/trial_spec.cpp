@@ -38,7 +38,7 @@ bool check_spatial_target(TableReader& table, const std::string& target, const T
 // Checks the target of a distribution and returns whether it must stay >= 0.
 bool check_target(TableReader& table, const std::string& target, const TrialSpec& spec) {
   if (spec.engine == "spatial") return check_spatial_target(table, target, spec);
-  const OdeModel& model = *find_model(spec.base.model);
+  const OdeModel& model = *scenario_model(spec.base);
   if (target == "parameter_set") return false;
   if (target.rfind("initial.", 0) == 0) {
     const std::string state = target.substr(8);
@@ -136,7 +136,7 @@ Distribution read_distribution(TableReader& table, const TrialSpec& spec) {
       table.fail("values", "parameter_set takes labels = [set names]");
     }
     for (const auto& label : dist.labels) {
-      const OdeModel& model = *find_model(spec.base.model);
+      const OdeModel& model = *scenario_model(spec.base);
       if (!model.find_parameter_set(label)) {
         const auto names = model.parameter_set_names();
         table.fail("labels", "has '" + label + "', not a parameter set of " +
@@ -183,7 +183,7 @@ ArmSpec read_arm(TableReader& table, const TrialSpec& spec) {
   if (mode == "none") {
     arm.doses = std::vector<DoseSpec>{};
   } else if (mode == "listed") {
-    const OdeModel& model = *find_model(spec.base.model);
+    const OdeModel& model = *scenario_model(spec.base);
     std::vector<DoseSpec> doses;
     for (auto& dose : table.tables("dose")) {
       doses.push_back(parse_dose(dose, model, spec.follow_up_days));
@@ -245,7 +245,7 @@ void read_endpoints(TableReader& root, TrialSpec& spec) {
   e.elimination_below = spec.base.elimination_below.value_or(1.0);
   const bool spatial = spec.engine == "spatial";
   const std::vector<std::string> series =
-      spatial ? spec.spatial_series : find_model(spec.base.model)->state_names();
+      spatial ? spec.spatial_series : scenario_model(spec.base)->state_names();
   auto endpoints = root.optional_table("endpoints");
   if (endpoints) {
     e.assessment_day =
@@ -328,7 +328,7 @@ std::string TrialSpec::model_name() const { return engine == "spatial" ? "spatia
 
 std::string TrialSpec::tumour_state() const {
   if (engine == "spatial") return tumour_type + "_live";
-  const OdeModel& model = *find_model(base.model);
+  const OdeModel& model = *scenario_model(base);
   return std::string(model.states()[model.tumour_state()].name);
 }
 
@@ -343,7 +343,7 @@ std::vector<TrialSpec::Series> TrialSpec::series() const {
     }
     return out;
   }
-  for (const StateInfo& s : find_model(base.model)->states()) {
+  for (const StateInfo& s : scenario_model(base)->states()) {
     out.push_back({std::string(s.name), std::string(s.unit), std::string(s.description)});
   }
   return out;
@@ -361,7 +361,7 @@ std::string TrialSpec::target_unit(const std::string& target) const {
     }
     return target.size() > 5 && target.substr(target.size() - 5) == "count" ? "cells" : "";
   }
-  const OdeModel& model = *find_model(base.model);
+  const OdeModel& model = *scenario_model(base);
   if (target.rfind("initial.", 0) == 0) {
     for (const StateInfo& s : model.states())
       if (s.name == target.substr(8)) return std::string(s.unit);

@@ -1,0 +1,731 @@
+#include "nksim/io/sbml_model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <set>
+
+#include <sbml/SBMLTypes.h>
+
+#include "nksim/core/error.h"
+#include "nksim/core/text.h"
+
+LIBSBML_CPP_NAMESPACE_USE
+
+namespace nksim {
+
+// Reads one libSBML model into an SbmlModel; every refusal names the element and its id.
+class SbmlReader {
+ public:
+  SbmlReader(std::string label, const Model& model) : label_(std::move(label)), model_(model) {}
+
+  std::shared_ptr<SbmlModel> read(const std::string& tumour_state);
+
+ private:
+  enum class Kind { kState, kParameter, kAssigned, kDerived, kReaction };
+  struct Symbol {
+    Kind kind = Kind::kParameter;
+    std::size_t index = 0;
+    const ASTNode* math = nullptr;  // kAssigned: the rule; kDerived: the initial assignment
+    std::string element;            // "species 'x'", for messages
+  };
+  struct StateSource {
+    std::string id;
+    const Species* species = nullptr;  // null: a parameter with a rate rule
+    const Parameter* parameter = nullptr;
+  };
+  using Locals = std::map<std::string, Expr>;
+
+  [[noreturn]] void refuse(const std::string& what) const {
+    throw InputError(label_ + ": " + what + " (docs/sbml.md lists what nksim reads)");
+  }
+
+  void check_model_level_constructs();
+  void check_time_units();
+  void collect_functions();
+  void collect_symbols();
+  void read_rules();
+  void read_reactions();
+  void read_events();
+  std::string unit_text(const std::string& unit_id) const;
+  std::string species_unit(const Species& species) const;
+
+  Expr convert(const ASTNode* node, const std::string& context, bool initial,
+               const Locals& locals, int depth = 0);
+  Expr call_function(const ASTNode* node, const std::string& context, bool initial,
+                     const Locals& locals, int depth);
+  Expr symbol(const std::string& id, const std::string& context, bool initial);
+  Expr state_initial(std::size_t index);
+  Expr compartment_size(const std::string& compartment_id, const std::string& context,
+                        bool initial);
+
+  std::string label_;
+  const Model& model_;
+  std::shared_ptr<SbmlModel> out_;
+  std::map<std::string, Symbol> symbols_;
+  std::map<std::string, const FunctionDefinition*> functions_;
+  std::map<std::string, const InitialAssignment*> initial_assignments_;
+  std::map<std::string, const Rule*> rules_;
+  std::vector<StateSource> state_sources_;
+  std::vector<std::vector<Expr>> rate_terms_;
+  std::map<std::string, Expr> cache_[2];  // [initial]: converted assignment rules and reactions
+  std::set<std::string> in_progress_[2];
+};
+
+namespace {
+
+bool has_math(const SBase* element) {
+  if (const auto* rule = dynamic_cast<const Rule*>(element)) return rule->isSetMath();
+  if (const auto* ia = dynamic_cast<const InitialAssignment*>(element)) return ia->isSetMath();
+  return false;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string ast_name(const ASTNode* node) {
+  if (node->getName()) return node->getName();
+  const char* name = node->getOperatorName();
+  return name ? name : "type " + std::to_string(static_cast<int>(node->getType()));
+}
+
+}  // namespace
+
+void SbmlReader::check_model_level_constructs() {
+  if (model_.isSetConversionFactor()) {
+    refuse("model '" + model_.getId() + "' has a conversionFactor, which is not supported");
+  }
+  if (model_.getNumConstraints() > 0) {
+    refuse("constraint " + std::to_string(1) + " ('" + model_.getConstraint(0u)->getMetaId() +
+           "') is not supported: nksim does not check constraints during a run");
+  }
+  for (unsigned i = 0; i < model_.getNumCompartments(); ++i) {
+    const Compartment* c = model_.getCompartment(i);
+    if (!c->getConstant()) {
+      refuse("compartment '" + c->getId() + "' is not constant; non-constant compartments are "
+                                            "not supported");
+    }
+  }
+  for (unsigned i = 0; i < model_.getNumSpecies(); ++i) {
+    const Species* s = model_.getSpecies(i);
+    if (s->isSetConversionFactor()) {
+      refuse("species '" + s->getId() + "' has a conversionFactor, which is not supported");
+    }
+  }
+  for (unsigned i = 0; i < model_.getNumRules(); ++i) {
+    const Rule* rule = model_.getRule(i);
+    if (rule->isAlgebraic()) {
+      const std::string id = rule->isSetIdAttribute() ? rule->getIdAttribute() : rule->getMetaId();
+      refuse("algebraic rule " + std::to_string(i + 1) + (id.empty() ? "" : " '" + id + "'") +
+             " is not supported: nksim integrates ODEs, not differential-algebraic systems");
+    }
+  }
+}
+
+void SbmlReader::check_time_units() {
+  if (!model_.isSetTimeUnits()) return;  // read as days (docs/sbml.md)
+  const std::string id = model_.getTimeUnits();
+  if (const UnitDefinition* definition = model_.getUnitDefinition(id)) {
+    if (definition->getNumUnits() == 1) {
+      const Unit* unit = definition->getUnit(0u);
+      const double seconds = unit->getMultiplier() * std::pow(10.0, unit->getScale());
+      if (unit->isSecond() && unit->getExponent() == 1 &&
+          std::fabs(seconds - 86400) < 1e-9 * 86400) {
+        return;
+      }
+    }
+  }
+  refuse("model '" + model_.getId() + "' has timeUnits '" + id +
+         "': nksim runs in days, and reads only models whose time unit is a day (86400 s) or "
+         "unset");
+}
+
+void SbmlReader::collect_functions() {
+  for (unsigned i = 0; i < model_.getNumFunctionDefinitions(); ++i) {
+    const FunctionDefinition* f = model_.getFunctionDefinition(i);
+    if (!f->getBody()) refuse("function definition '" + f->getId() + "' has no body");
+    functions_[f->getId()] = f;
+  }
+}
+
+std::string SbmlReader::unit_text(const std::string& unit_id) const {
+  if (unit_id.empty()) return "unspecified";
+  if (unit_id == "item") return "cells";
+  if (const UnitDefinition* definition = model_.getUnitDefinition(unit_id)) {
+    if (definition->getNumUnits() == 1) {
+      const Unit* unit = definition->getUnit(0u);
+      if (unit->isItem() && unit->getExponent() == 1 && unit->getScale() == 0 &&
+          unit->getMultiplier() == 1) {
+        return "cells";
+      }
+    }
+  }
+  return unit_id;
+}
+
+std::string SbmlReader::species_unit(const Species& s) const {
+  const std::string substance = unit_text(
+      s.isSetSubstanceUnits() ? s.getSubstanceUnits() : model_.getSubstanceUnits());
+  if (s.getHasOnlySubstanceUnits()) return substance;
+  const Compartment* c = model_.getCompartment(s.getCompartment());
+  return substance + "/" + (c && c->isSetUnits() ? c->getUnits() : "compartment size");
+}
+
+void SbmlReader::collect_symbols() {
+  for (unsigned i = 0; i < model_.getNumInitialAssignments(); ++i) {
+    const InitialAssignment* ia = model_.getInitialAssignment(i);
+    if (!ia->isSetMath()) refuse("initial assignment to '" + ia->getSymbol() + "' has no math");
+    initial_assignments_[ia->getSymbol()] = ia;
+  }
+  for (unsigned i = 0; i < model_.getNumRules(); ++i) {
+    const Rule* rule = model_.getRule(i);
+    if (!has_math(rule)) refuse("rule for '" + rule->getVariable() + "' has no math");
+    rules_[rule->getVariable()] = rule;
+  }
+  SbmlModel& m = *out_;
+  const auto add_parameter = [&](const std::string& id, double value, const std::string& unit,
+                                 const std::string& description, const std::string& element) {
+    symbols_[id] = {Kind::kParameter, m.parameter_text_.size(), nullptr, element};
+    m.parameter_text_.push_back({id, unit, description});
+    m.sets_.front().values.push_back(value);
+  };
+  const auto derived_or_assigned = [&](const std::string& id, const std::string& element) {
+    if (auto rule = rules_.find(id); rule != rules_.end() && rule->second->isAssignment()) {
+      symbols_[id] = {Kind::kAssigned, 0, rule->second->getMath(), element};
+      return true;
+    }
+    if (auto ia = initial_assignments_.find(id); ia != initial_assignments_.end()) {
+      symbols_[id] = {Kind::kDerived, 0, ia->second->getMath(), element};
+      return true;
+    }
+    return false;
+  };
+
+  for (unsigned i = 0; i < model_.getNumCompartments(); ++i) {
+    const Compartment* c = model_.getCompartment(i);
+    const std::string element = "compartment '" + c->getId() + "'";
+    if (rules_.count(c->getId())) refuse(element + " is changed by a rule; not supported");
+    if (derived_or_assigned(c->getId(), element)) continue;
+    if (!c->isSetSize()) refuse(element + " has no size");
+    add_parameter(c->getId(), c->getSize(), unit_text(c->getUnits()),
+                  c->isSetName() ? c->getName() + " (compartment size)" : "compartment size",
+                  element);
+  }
+  for (unsigned i = 0; i < model_.getNumParameters(); ++i) {
+    const Parameter* p = model_.getParameter(i);
+    const std::string element = "parameter '" + p->getId() + "'";
+    if (auto rule = rules_.find(p->getId()); rule != rules_.end() && rule->second->isRate()) {
+      symbols_[p->getId()] = {Kind::kState, state_sources_.size(), nullptr, element};
+      state_sources_.push_back({p->getId(), nullptr, p});
+      continue;
+    }
+    if (derived_or_assigned(p->getId(), element)) continue;
+    if (!p->isSetValue()) refuse(element + " has no value");
+    add_parameter(p->getId(), p->getValue(), unit_text(p->getUnits()),
+                  p->isSetName() ? p->getName() : "", element);
+  }
+  for (unsigned i = 0; i < model_.getNumSpecies(); ++i) {
+    const Species* s = model_.getSpecies(i);
+    const std::string element = "species '" + s->getId() + "'";
+    if (auto rule = rules_.find(s->getId()); rule != rules_.end() && rule->second->isAssignment()) {
+      symbols_[s->getId()] = {Kind::kAssigned, 0, rule->second->getMath(), element};
+      continue;
+    }
+    symbols_[s->getId()] = {Kind::kState, state_sources_.size(), nullptr, element};
+    state_sources_.push_back({s->getId(), s, nullptr});
+  }
+  // Parameters with rate rules were added before the species: put species first, as users
+  // expect, and renumber.
+  std::stable_partition(state_sources_.begin(), state_sources_.end(),
+                        [](const StateSource& s) { return s.species != nullptr; });
+  for (std::size_t i = 0; i < state_sources_.size(); ++i) {
+    symbols_[state_sources_[i].id].index = i;
+  }
+  for (unsigned i = 0; i < model_.getNumReactions(); ++i) {
+    const Reaction* r = model_.getReaction(i);
+    if (r->isSetKineticLaw() && r->getKineticLaw()->isSetMath()) {
+      symbols_[r->getId()] = {Kind::kReaction, i, r->getKineticLaw()->getMath(),
+                              "reaction '" + r->getId() + "'"};
+    }
+    // Kinetic-law-local parameters are parameters of the model, named "<reaction>.<id>".
+    if (!r->isSetKineticLaw()) continue;
+    const KineticLaw* law = r->getKineticLaw();
+    const unsigned count =
+        model_.getLevel() >= 3 ? law->getNumLocalParameters() : law->getNumParameters();
+    for (unsigned k = 0; k < count; ++k) {
+      const Parameter* p = model_.getLevel() >= 3 ? law->getLocalParameter(k)
+                                                  : law->getParameter(k);
+      const std::string id = r->getId() + "." + p->getId();
+      if (!p->isSetValue()) refuse("local parameter '" + p->getId() + "' of reaction '" +
+                                   r->getId() + "' has no value");
+      add_parameter(id, p->getValue(), unit_text(p->getUnits()),
+                    "local parameter of reaction " + r->getId(),
+                    "local parameter '" + id + "'");
+    }
+  }
+  for (const StateSource& source : state_sources_) {
+    const std::string id = source.id;
+    if (source.species) {
+      m.state_text_.push_back({id, species_unit(*source.species),
+                               source.species->isSetName() ? source.species->getName()
+                                                           : "species"});
+    } else {
+      m.state_text_.push_back({id, unit_text(source.parameter->getUnits()),
+                               source.parameter->isSetName() ? source.parameter->getName()
+                                                             : "parameter with a rate rule"});
+    }
+  }
+  rate_terms_.resize(state_sources_.size());
+}
+
+Expr SbmlReader::compartment_size(const std::string& compartment_id, const std::string& context,
+                                  bool initial) {
+  return symbol(compartment_id, context, initial);
+}
+
+Expr SbmlReader::state_initial(std::size_t index) {
+  const StateSource& source = state_sources_[index];
+  const std::string context = "the initial value of '" + source.id + "'";
+  if (auto ia = initial_assignments_.find(source.id); ia != initial_assignments_.end()) {
+    return convert(ia->second->getMath(), context, true, {});
+  }
+  if (source.parameter) {
+    if (!source.parameter->isSetValue()) refuse("parameter '" + source.id + "' has no value");
+    return source.parameter->getValue();
+  }
+  const Species& s = *source.species;
+  if (s.isSetInitialAmount()) {
+    if (s.getHasOnlySubstanceUnits()) return s.getInitialAmount();
+    return s.getInitialAmount() / compartment_size(s.getCompartment(), context, true);
+  }
+  if (s.isSetInitialConcentration()) {
+    if (!s.getHasOnlySubstanceUnits()) return s.getInitialConcentration();
+    return s.getInitialConcentration() * compartment_size(s.getCompartment(), context, true);
+  }
+  refuse("species '" + source.id + "' has no initial amount, concentration or assignment");
+}
+
+Expr SbmlReader::symbol(const std::string& id, const std::string& context, bool initial) {
+  const auto found = symbols_.find(id);
+  if (found == symbols_.end()) {
+    refuse(context + " uses '" + id + "', which is not a species, compartment, parameter or "
+                                      "reaction of the model (species references are not "
+                                      "supported)");
+  }
+  const Symbol& s = found->second;
+  switch (s.kind) {
+    case Kind::kParameter: return Expr::parameter(s.index);
+    case Kind::kState: return initial ? state_initial(s.index) : Expr::state(s.index);
+    case Kind::kAssigned:
+    case Kind::kDerived:
+    case Kind::kReaction: {
+      // A derived constant is the same at every time: always read it as at t = 0.
+      const bool at_start = initial || s.kind == Kind::kDerived;
+      auto& cache = cache_[at_start];
+      if (auto hit = cache.find(id); hit != cache.end()) return hit->second;
+      if (!in_progress_[at_start].insert(id).second) {
+        refuse(s.element + " is defined in terms of itself (a cycle of rules)");
+      }
+      Locals locals;
+      if (s.kind == Kind::kReaction) {
+        const Reaction* r = model_.getReaction(static_cast<unsigned>(s.index));
+        const KineticLaw* law = r->getKineticLaw();
+        const bool l3 = model_.getLevel() >= 3;
+        const unsigned count = l3 ? law->getNumLocalParameters() : law->getNumParameters();
+        for (unsigned k = 0; k < count; ++k) {
+          const std::string local = l3 ? law->getLocalParameter(k)->getId()
+                                       : law->getParameter(k)->getId();
+          locals[local] = Expr::parameter(symbols_.at(r->getId() + "." + local).index);
+        }
+      }
+      const std::string where =
+          s.kind == Kind::kReaction ? "the kinetic law of " + s.element
+          : s.kind == Kind::kAssigned ? "the assignment rule for " + s.element
+                                      : "the initial assignment to " + s.element;
+      Expr value = Expr::named(id, convert(s.math, where, at_start, locals));
+      in_progress_[at_start].erase(id);
+      cache.emplace(id, value);
+      return value;
+    }
+  }
+  return 0.0;
+}
+
+
+Expr SbmlReader::call_function(const ASTNode* node, const std::string& context, bool initial,
+                               const Locals& locals, int depth) {
+  const std::string name = ast_name(node);
+  const auto found = functions_.find(name);
+  if (found == functions_.end()) {
+    refuse(context + " calls '" + name + "', which is not a function definition of the model");
+  }
+  const FunctionDefinition* f = found->second;
+  if (f->getNumArguments() != node->getNumChildren()) {
+    refuse(context + " calls function '" + name + "' with " +
+           std::to_string(node->getNumChildren()) + " arguments; it takes " +
+           std::to_string(f->getNumArguments()));
+  }
+  Locals bound;
+  for (unsigned i = 0; i < node->getNumChildren(); ++i) {
+    bound[ast_name(f->getArgument(i))] =
+        convert(node->getChild(i), context, initial, locals, depth + 1);
+  }
+  return convert(f->getBody(), "function definition '" + name + "' (called from " + context + ")",
+                 initial, bound, depth + 1);
+}
+
+Expr SbmlReader::convert(const ASTNode* node, const std::string& context, bool initial,
+                         const Locals& locals, int depth) {
+  if (!node) refuse(context + " has no math");
+  if (depth > 200) refuse(context + " nests function calls more than 200 deep");
+  const unsigned n = node->getNumChildren();
+  std::vector<Expr> args;
+  const auto children = [&] {
+    for (unsigned i = 0; i < n; ++i) {
+      args.push_back(convert(node->getChild(i), context, initial, locals, depth + 1));
+    }
+  };
+  const auto need = [&](unsigned lo, unsigned hi) {
+    if (n < lo || n > hi) {
+      refuse(context + ": '" + ast_name(node) + "' with " + std::to_string(n) + " arguments");
+    }
+  };
+  if (node->isNumber()) return node->getReal();
+  switch (node->getType()) {
+    case AST_NAME: {
+      const std::string id = node->getName();
+      if (auto local = locals.find(id); local != locals.end()) return local->second;
+      return symbol(id, context, initial);
+    }
+    case AST_NAME_TIME: return initial ? Expr(0.0) : Expr::time();
+    case AST_NAME_AVOGADRO: return 6.02214076e23;
+    case AST_CONSTANT_E: return std::numbers::e;
+    case AST_CONSTANT_PI: return std::numbers::pi;
+    case AST_CONSTANT_TRUE: return 1.0;
+    case AST_CONSTANT_FALSE: return 0.0;
+    case AST_PLUS:
+      children();
+      if (args.empty()) return 0.0;
+      return args.size() == 1 ? args[0] : Expr::make(ExprOp::kAdd, args);
+    case AST_TIMES:
+      children();
+      if (args.empty()) return 1.0;
+      return args.size() == 1 ? args[0] : Expr::make(ExprOp::kMul, args);
+    case AST_MINUS:
+      need(1, 2);
+      children();
+      return n == 1 ? -args[0] : args[0] - args[1];
+    case AST_DIVIDE: need(2, 2); children(); return args[0] / args[1];
+    case AST_POWER:
+    case AST_FUNCTION_POWER: need(2, 2); children(); return pow(args[0], args[1]);
+    case AST_FUNCTION_EXP: need(1, 1); children(); return exp(args[0]);
+    case AST_FUNCTION_LN: need(1, 1); children(); return log(args[0]);
+    case AST_FUNCTION_LOG:  // log(x) is log10; log(base, x) has the base first
+      need(1, 2);
+      children();
+      if (n == 1) return Expr::make(ExprOp::kLog10, {args[0]});
+      return log(args[1]) / log(args[0]);
+    case AST_FUNCTION_ROOT:  // root(x) is sqrt; root(degree, x) has the degree first
+      need(1, 2);
+      children();
+      if (n == 1) return Expr::make(ExprOp::kSqrt, {args[0]});
+      return pow(args[1], 1.0 / args[0]);
+    case AST_FUNCTION_ABS: need(1, 1); children(); return Expr::make(ExprOp::kAbs, args);
+    case AST_FUNCTION_FLOOR: need(1, 1); children(); return Expr::make(ExprOp::kFloor, args);
+    case AST_FUNCTION_CEILING: need(1, 1); children(); return Expr::make(ExprOp::kCeil, args);
+    case AST_FUNCTION_MIN:
+    case AST_FUNCTION_MAX: {
+      need(1, UINT32_MAX);
+      children();
+      if (args.size() == 1) return args[0];
+      return Expr::make(node->getType() == AST_FUNCTION_MIN ? ExprOp::kMin : ExprOp::kMax, args);
+    }
+    case AST_RELATIONAL_LT:
+    case AST_RELATIONAL_LEQ:
+    case AST_RELATIONAL_GT:
+    case AST_RELATIONAL_GEQ:
+    case AST_RELATIONAL_EQ:
+    case AST_RELATIONAL_NEQ: {
+      need(2, node->getType() == AST_RELATIONAL_NEQ ? 2 : UINT32_MAX);
+      children();
+      const ExprOp op = node->getType() == AST_RELATIONAL_LT    ? ExprOp::kLt
+                        : node->getType() == AST_RELATIONAL_LEQ ? ExprOp::kLe
+                        : node->getType() == AST_RELATIONAL_GT  ? ExprOp::kGt
+                        : node->getType() == AST_RELATIONAL_GEQ ? ExprOp::kGe
+                        : node->getType() == AST_RELATIONAL_EQ  ? ExprOp::kEq
+                                                                : ExprOp::kNe;
+      std::vector<Expr> pairs;  // a < b < c is a < b && b < c
+      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        pairs.push_back(Expr::make(op, {args[i], args[i + 1]}));
+      }
+      return pairs.size() == 1 ? pairs[0] : Expr::make(ExprOp::kAnd, pairs);
+    }
+    case AST_LOGICAL_AND:
+    case AST_LOGICAL_OR: {
+      children();
+      const bool is_and = node->getType() == AST_LOGICAL_AND;
+      if (args.empty()) return is_and ? 1.0 : 0.0;
+      if (args.size() == 1) return Expr::make(ExprOp::kNe, {args[0], 0.0});
+      return Expr::make(is_and ? ExprOp::kAnd : ExprOp::kOr, args);
+    }
+    case AST_LOGICAL_NOT: need(1, 1); children(); return Expr::make(ExprOp::kNot, args);
+    case AST_FUNCTION_PIECEWISE: {
+      need(1, UINT32_MAX);
+      children();
+      // Without an <otherwise>, SBML leaves the value undefined: NaN, which stops the run with
+      // a numerical error if it is ever reached.
+      if (args.size() % 2 == 0) args.push_back(std::numeric_limits<double>::quiet_NaN());
+      return Expr::make(ExprOp::kPiecewise, args);
+    }
+    case AST_FUNCTION: return call_function(node, context, initial, locals, depth);
+    case AST_FUNCTION_DELAY:
+      refuse(context + " uses delay(), which is not supported: nksim integrates ODEs without "
+                       "delays");
+    case AST_FUNCTION_RATE_OF:
+      refuse(context + " uses rateOf(), which is not supported");
+    default:
+      refuse(context + " uses the MathML function '" + ast_name(node) +
+             "', which is not supported (supported: + - * / ^, exp, ln, log, root, abs, floor, "
+             "ceiling, min, max, comparisons, and, or, not, piecewise, function definitions)");
+  }
+}
+
+void SbmlReader::read_rules() {
+  for (unsigned i = 0; i < model_.getNumRules(); ++i) {
+    const Rule* rule = model_.getRule(i);
+    if (!rule->isRate()) continue;
+    const std::string id = rule->getVariable();
+    const auto found = symbols_.find(id);
+    if (found == symbols_.end() || found->second.kind != Kind::kState) {
+      refuse("rate rule for '" + id + "': only species and parameters may have rate rules");
+    }
+    rate_terms_[found->second.index].push_back(
+        convert(rule->getMath(), "the rate rule for '" + id + "'", false, {}));
+  }
+}
+
+void SbmlReader::read_reactions() {
+  for (unsigned i = 0; i < model_.getNumReactions(); ++i) {
+    const Reaction* r = model_.getReaction(i);
+    const std::string element = "reaction '" + r->getId() + "'";
+    if (r->isSetFast() && r->getFast()) {
+      refuse(element + " is fast (fast=\"true\"); fast reactions are not supported");
+    }
+    if (!r->isSetKineticLaw() || !r->getKineticLaw()->isSetMath()) {
+      refuse(element + " has no kinetic law");
+    }
+    const Expr rate = symbol(r->getId(), "the kinetic law of " + element, false);
+    const auto add = [&](const SpeciesReference* ref, double sign) {
+      const std::string species_id = ref->getSpecies();
+      if (ref->isSetStoichiometryMath()) {
+        refuse(element + ": the stoichiometry of '" + species_id + "' is given by math; "
+                         "variable stoichiometry is not supported");
+      }
+      if (ref->isSetIdAttribute() &&
+          (rules_.count(ref->getIdAttribute()) || initial_assignments_.count(ref->getIdAttribute()))) {
+        refuse(element + ": species reference '" + ref->getIdAttribute() +
+               "' is changed by a rule or initial assignment; variable stoichiometry is not "
+               "supported");
+      }
+      if (model_.getLevel() >= 3 && !ref->isSetStoichiometry()) {
+        refuse(element + ": the stoichiometry of '" + species_id + "' is not set");
+      }
+      const Species* species = model_.getSpecies(species_id);
+      if (!species) refuse(element + " refers to '" + species_id + "', which is not a species");
+      if (species->getBoundaryCondition() || species->getConstant()) return;
+      const auto found = symbols_.find(species_id);
+      if (found == symbols_.end() || found->second.kind != Kind::kState) {
+        refuse(element + " changes species '" + species_id +
+               "', which an assignment rule also sets");
+      }
+      Expr term = sign * ref->getStoichiometry() * rate;
+      if (!species->getHasOnlySubstanceUnits()) {
+        // The species' symbol is a concentration: d(amount/V)/dt = (d amount/dt)/V for constant V.
+        term = term / symbol(species->getCompartment(), "the size of the compartment of " +
+                                                            std::string("species '") +
+                                                            species_id + "'", false);
+      }
+      rate_terms_[found->second.index].push_back(term);
+    };
+    for (unsigned k = 0; k < r->getNumReactants(); ++k) add(r->getReactant(k), -1.0);
+    for (unsigned k = 0; k < r->getNumProducts(); ++k) add(r->getProduct(k), 1.0);
+  }
+}
+
+void SbmlReader::read_events() {
+  for (unsigned i = 0; i < model_.getNumEvents(); ++i) {
+    const Event* event = model_.getEvent(i);
+    const std::string element =
+        "event '" + (event->isSetId() ? event->getId() : std::to_string(i + 1)) + "'";
+    if (event->isSetDelay()) {
+      refuse(element + " has a delay; events with delays are not supported");
+    }
+    if (event->isSetPriority()) {
+      refuse(element + " has a priority; events with priorities are not supported");
+    }
+    const std::string bolus_form =
+        "; nksim reads only bolus events: trigger time >= t (t a constant or a function of "
+        "parameters), assignments X = X + amount";
+    const Trigger* trigger = event->getTrigger();
+    if (!trigger || !trigger->isSetMath()) refuse(element + " has no trigger");
+    const ASTNode* math = trigger->getMath();
+    const ASTNodeType_t type = math->getType();
+    const bool time_first = type == AST_RELATIONAL_GEQ || type == AST_RELATIONAL_GT;
+    const bool time_second = type == AST_RELATIONAL_LEQ || type == AST_RELATIONAL_LT;
+    if ((!time_first && !time_second) || math->getNumChildren() != 2 ||
+        math->getChild(time_first ? 0 : 1)->getType() != AST_NAME_TIME) {
+      refuse(element + ": its trigger is not of the form time >= t" + bolus_form);
+    }
+    const std::string context = "the trigger of " + element;
+    const Expr when = convert(math->getChild(time_first ? 1 : 0), context, false, {});
+    if (depends_on_state_or_time(when)) {
+      refuse(element + ": its trigger time depends on the state or time" + bolus_form);
+    }
+    const bool initial_value = trigger->isSetInitialValue() ? trigger->getInitialValue() : true;
+    for (unsigned k = 0; k < event->getNumEventAssignments(); ++k) {
+      const EventAssignment* assignment = event->getEventAssignment(k);
+      const std::string id = assignment->getVariable();
+      const auto found = symbols_.find(id);
+      if (found == symbols_.end() || found->second.kind != Kind::kState) {
+        refuse(element + " assigns '" + id + "', which is not a state (a species or a parameter "
+                                             "with a rate rule)" + bolus_form);
+      }
+      const ASTNode* value = assignment->getMath();
+      const auto is_variable = [&](const ASTNode* a) {
+        return a->getType() == AST_NAME && id == a->getName();
+      };
+      if (!value || value->getType() != AST_PLUS || value->getNumChildren() != 2 ||
+          (!is_variable(value->getChild(0)) && !is_variable(value->getChild(1)))) {
+        refuse(element + ": its assignment to '" + id + "' is not of the form " + id +
+               " = " + id + " + amount" + bolus_form);
+      }
+      const ASTNode* amount_node = is_variable(value->getChild(0)) ? value->getChild(1)
+                                                                   : value->getChild(0);
+      const Expr amount =
+          convert(amount_node, "the assignment to '" + id + "' in " + element, false, {});
+      if (depends_on_state_or_time(amount)) {
+        refuse(element + ": the amount added to '" + id + "' depends on the state or time" +
+               bolus_form);
+      }
+      out_->boluses_.push_back({found->second.index, when, amount, !initial_value});
+    }
+  }
+}
+
+std::shared_ptr<SbmlModel> SbmlReader::read(const std::string& tumour_state) {
+  out_ = std::shared_ptr<SbmlModel>(new SbmlModel());
+  SbmlModel& m = *out_;
+  m.name_ = model_.isSetId() && !model_.getId().empty() ? model_.getId() : "sbml";
+  m.citation_ = "SBML model '" + m.name_ + "'" +
+                (model_.isSetName() ? " (" + model_.getName() + ")" : "") + " from " + label_;
+  m.sets_.push_back({"sbml", "the values in the SBML file", label_, {}});
+  check_model_level_constructs();
+  check_time_units();
+  collect_functions();
+  collect_symbols();
+  if (state_sources_.empty()) refuse("model '" + m.name_ + "' has no species or state");
+  read_rules();
+  read_reactions();
+  read_events();
+  for (std::size_t i = 0; i < state_sources_.size(); ++i) {
+    const auto& terms = rate_terms_[i];
+    m.rates_.push_back(terms.empty()       ? Expr(0.0)
+                       : terms.size() == 1 ? terms[0]
+                                           : Expr::make(ExprOp::kAdd, terms));
+    const Expr initial = state_initial(i);
+    if (depends_on_state_or_time(initial)) {
+      refuse("the initial value of '" + state_sources_[i].id + "' depends on time");
+    }
+    m.initial_.push_back(initial);
+  }
+  m.tumour_ = 0;
+  if (!tumour_state.empty()) {
+    const auto found = symbols_.find(tumour_state);
+    if (found == symbols_.end() || found->second.kind != Kind::kState) {
+      std::vector<std::string> ids;
+      for (const auto& s : state_sources_) ids.push_back(s.id);
+      throw InputError(label_ + ": tumour_state '" + tumour_state + "' is not a state (states: " +
+                       join(ids) + ")" + did_you_mean(tumour_state, ids));
+    }
+    m.tumour_ = found->second.index;
+  } else if (auto t = symbols_.find("T"); t != symbols_.end() && t->second.kind == Kind::kState) {
+    m.tumour_ = t->second.index;
+  } else {
+    for (std::size_t i = 0; i < m.state_text_.size(); ++i) {
+      const std::string text = lower(m.state_text_[i].name + " " + m.state_text_[i].description);
+      if (text.find("tumour") != std::string::npos || text.find("tumor") != std::string::npos) {
+        m.tumour_ = i;
+        break;
+      }
+    }
+  }
+  m.finish();
+  return out_;
+}
+
+void SbmlModel::finish() {
+  for (const Text& t : state_text_) states_.push_back({t.name, t.unit, t.description});
+  for (const Text& t : parameter_text_) {
+    parameters_.push_back({t.name, t.unit, t.description, true});
+  }
+}
+
+std::vector<double> SbmlModel::default_initial(std::span<const double> p) const {
+  std::vector<double> y;
+  for (const Expr& e : initial_) y.push_back(evaluate(e, 0, nullptr, p.data()));
+  return y;
+}
+
+void SbmlModel::rhs(double t, const double* y, const double* p, double* dydt) const {
+  for (std::size_t i = 0; i < rates_.size(); ++i) dydt[i] = evaluate(rates_[i], t, y, p);
+}
+
+std::vector<ModelBolus> SbmlModel::model_boluses(std::span<const double> p) const {
+  std::vector<ModelBolus> out;
+  for (const Bolus& b : boluses_) {
+    const double time = evaluate(b.time, 0, nullptr, p.data());
+    if (time <= 0 && !b.fires_at_zero) continue;  // the trigger never goes from false to true
+    out.push_back({b.state, std::max(0.0, time), evaluate(b.amount, 0, nullptr, p.data())});
+  }
+  return out;
+}
+
+namespace {
+
+std::shared_ptr<const SbmlModel> read_document(SBMLDocument& document, const std::string& label,
+                                               const std::string& tumour_state) {
+  for (unsigned i = 0; i < document.getNumErrors(); ++i) {
+    const SBMLError* error = document.getError(i);
+    if (error->getSeverity() >= LIBSBML_SEV_ERROR) {
+      throw InputError(label + ":" + std::to_string(error->getLine()) + ": not valid SBML: " +
+                       error->getMessage());
+    }
+  }
+  const Model* model = document.getModel();
+  if (!model) throw InputError(label + ": the SBML document has no model");
+  return SbmlReader(label, *model).read(tumour_state);
+}
+
+}  // namespace
+
+std::shared_ptr<const SbmlModel> SbmlModel::read_file(const std::filesystem::path& path,
+                                                      const std::string& tumour_state) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw InputError(path.string() + ": no such SBML file");
+  }
+  std::unique_ptr<SBMLDocument> document(readSBMLFromFile(path.string().c_str()));
+  return read_document(*document, path.string(), tumour_state);
+}
+
+std::shared_ptr<const SbmlModel> SbmlModel::read_string(const std::string& xml,
+                                                        const std::string& label,
+                                                        const std::string& tumour_state) {
+  std::unique_ptr<SBMLDocument> document(readSBMLFromString(xml.c_str()));
+  return read_document(*document, label, tumour_state);
+}
+
+}  // namespace nksim
