@@ -14,7 +14,8 @@ void add_describe_command(CLI::App& app, Action& action) {
       "describe",
       "Describe a built-in model: states, parameters with units, parameter sets and sources.\n"
       "Without a name, list the models.");
-  describe->add_option("model", *model, "model name, e.g. depillis2005");
+  describe->add_option("model", *model,
+                       "model name, e.g. depillis2005, or an SBML file (.xml, docs/sbml.md)");
   describe->add_flag("--markdown", *markdown, "print Markdown tables (as in docs/models/)");
   describe->callback([&action, model, markdown] {
     action = [model, markdown] {

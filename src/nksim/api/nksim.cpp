@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "nksim/core/text.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/sbml_export.h"
+#include "nksim/io/sbml_model.h"
 #include "nksim/io/scenario.h"
 #include "nksim/io/well_mixed_output.h"
 #include "nksim/io/well_mixed_scenario.h"
@@ -137,6 +139,20 @@ const OdeModel& model_or_throw(const std::string& name) {
   return *model;
 }
 
+// A built-in model by name, or a model read from an SBML file (a name ending in .xml or .sbml),
+// kept alive by `imported`.
+const OdeModel& model_or_file(const std::string& name, std::shared_ptr<const OdeModel>& imported) {
+  const auto ends_with = [&](const std::string& suffix) {
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with(".xml") || ends_with(".sbml")) {
+    imported = SbmlModel::read_file(name);
+    return *imported;
+  }
+  return model_or_throw(name);
+}
+
 // "dT/dt = a*T*(1 - b*T) - ...", one line per state, from the model's equations(), then the
 // named intermediates they use ("  DT = ...").
 std::vector<std::string> equation_lines(const OdeModel& model) {
@@ -156,7 +172,8 @@ std::vector<std::string> equation_lines(const OdeModel& model) {
 }  // namespace
 
 std::string describe_model_markdown(const std::string& name) {
-  const OdeModel& model = model_or_throw(name);
+  std::shared_ptr<const OdeModel> imported;
+  const OdeModel& model = model_or_file(name, imported);
   std::ostringstream out;
   out << "```text\n";
   for (const auto& line : equation_lines(model)) out << line << "\n";
@@ -185,7 +202,8 @@ std::string describe_model_markdown(const std::string& name) {
 }
 
 std::string describe_model(const std::string& name) {
-  const OdeModel* model = &model_or_throw(name);
+  std::shared_ptr<const OdeModel> imported;
+  const OdeModel* model = &model_or_file(name, imported);
   std::ostringstream out;
   out << model->name() << "\n  " << model->citation() << "\n\nStates:\n";
   for (const auto& s : model->states()) {

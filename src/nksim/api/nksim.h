@@ -36,7 +36,8 @@ RunReport resume_run(const std::filesystem::path& out_dir, RunOptions options);
 std::string validate_scenario_file(const std::filesystem::path& scenario);
 
 // Human-readable description of a built-in model: equations' states, parameters with units,
-// every parameter set's values and sources. Throws InputError for an unknown model.
+// every parameter set's values and sources. Throws InputError for an unknown model. A name ending
+// in .xml or .sbml is an SBML file, read as a scenario would (docs/sbml.md).
 std::string describe_model(const std::string& name);
 
 // The same as Markdown tables (states; parameters with unit, meaning and the value in every

@@ -100,8 +100,9 @@ void SbmlReader::check_model_level_constructs() {
     refuse("model '" + model_.getId() + "' has a conversionFactor, which is not supported");
   }
   if (model_.getNumConstraints() > 0) {
-    refuse("constraint " + std::to_string(1) + " ('" + model_.getConstraint(0u)->getMetaId() +
-           "') is not supported: nksim does not check constraints during a run");
+    const std::string metaid = model_.getConstraint(0u)->getMetaId();
+    refuse("constraint 1" + (metaid.empty() ? std::string() : " (metaid '" + metaid + "')") +
+           " is not supported: nksim does not check constraints during a run");
   }
   for (unsigned i = 0; i < model_.getNumCompartments(); ++i) {
     const Compartment* c = model_.getCompartment(i);
@@ -542,7 +543,10 @@ void SbmlReader::read_reactions() {
         refuse(element + " changes species '" + species_id +
                "', which an assignment rule also sets");
       }
-      Expr term = sign * ref->getStoichiometry() * rate;
+      const double stoichiometry = sign * ref->getStoichiometry();
+      Expr term = stoichiometry == 1    ? rate
+                  : stoichiometry == -1 ? -rate
+                                        : stoichiometry * rate;
       if (!species->getHasOnlySubstanceUnits()) {
         // The species' symbol is a concentration: d(amount/V)/dt = (d amount/dt)/V for constant V.
         term = term / symbol(species->getCompartment(), "the size of the compartment of " +
@@ -619,10 +623,12 @@ void SbmlReader::read_events() {
 std::shared_ptr<SbmlModel> SbmlReader::read(const std::string& tumour_state) {
   out_ = std::shared_ptr<SbmlModel>(new SbmlModel());
   SbmlModel& m = *out_;
-  m.name_ = model_.isSetId() && !model_.getId().empty() ? model_.getId() : "sbml";
+  // "sbml:<id>": an imported model is never mistaken for the built-in model it was exported from.
+  m.name_ = "sbml:" + (model_.isSetId() && !model_.getId().empty() ? model_.getId() : "model");
   m.citation_ = "SBML model '" + m.name_ + "'" +
                 (model_.isSetName() ? " (" + model_.getName() + ")" : "") + " from " + label_;
-  m.sets_.push_back({"sbml", "the values in the SBML file", label_, {}});
+  m.source_ = label_;
+  m.sets_.push_back({"sbml", "the values in the SBML file", m.source_, {}});
   check_model_level_constructs();
   check_time_units();
   collect_functions();
@@ -633,9 +639,12 @@ std::shared_ptr<SbmlModel> SbmlReader::read(const std::string& tumour_state) {
   read_events();
   for (std::size_t i = 0; i < state_sources_.size(); ++i) {
     const auto& terms = rate_terms_[i];
-    m.rates_.push_back(terms.empty()       ? Expr(0.0)
-                       : terms.size() == 1 ? terms[0]
-                                           : Expr::make(ExprOp::kAdd, terms));
+    // t1 + t2 - t3 ...: a negated term is subtracted, so that equations print as written.
+    Expr rate = terms.empty() ? Expr(0.0) : terms[0];
+    for (std::size_t k = 1; k < terms.size(); ++k) {
+      rate = terms[k].op() == ExprOp::kNeg ? rate - terms[k].args()[0] : rate + terms[k];
+    }
+    m.rates_.push_back(rate);
     const Expr initial = state_initial(i);
     if (depends_on_state_or_time(initial)) {
       refuse("the initial value of '" + state_sources_[i].id + "' depends on time");

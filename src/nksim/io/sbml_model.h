@@ -60,9 +60,11 @@ class SbmlModel final : public OdeModel {
  private:
   friend class SbmlReader;
   SbmlModel() = default;
+  SbmlModel(const SbmlModel&) = delete;  // the views point into the model itself
+  SbmlModel& operator=(const SbmlModel&) = delete;
   void finish();  // builds the views once all texts are in place
 
-  std::string name_, citation_;
+  std::string name_, citation_, source_;  // the views in sets_ point into source_
   std::vector<Text> state_text_, parameter_text_;
   std::vector<StateInfo> states_;
   std::vector<ParameterInfo> parameters_;
