@@ -88,6 +88,9 @@ TEST(SbmlImport, RefusedConstructsNameTheElementAndId) {
       {"refused_compartment_not_constant.xml", "compartment 'V' is not constant"},
       {"refused_time_in_seconds.xml", "timeUnits 's_unit'"},
       {"refused_trig_function.xml", "the rate rule for 'x' uses the MathML function 'sin'"},
+      {"refused_event_assigns_parameter.xml", "event 'dose' assigns 'd', which is not a state"},
+      {"refused_conversion_factor.xml", "species 'X' has a conversionFactor"},
+      {"refused_not_xml.xml", "not valid SBML"},
   };
   for (const auto& [file, expected] : cases) {
     try {
