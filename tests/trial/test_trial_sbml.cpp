@@ -45,7 +45,9 @@ escape_above = 1e8
   const auto run = run_command(kNksim + " run " + quoted(dir.path() / "base.toml") + " --out " +
                                quoted(dir.path() / "run"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("depillis2005/sbml"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("sbml:depillis2005/sbml"), std::string::npos) << run.output;
+  const std::string summary = testing::read_file(dir.path() / "run" / "summary.json");
+  EXPECT_NE(summary.find("\"sbml_hash\""), std::string::npos) << summary;
 
   write_file(dir.path() / "trial.toml", R"([trial]
 name = "sbml_trial"
@@ -95,6 +97,19 @@ dose_scale = 0.03
   ASSERT_EQ(found.exit_code, 0) << found.output;
   EXPECT_NE(found.output.find("minimal dose scale for eliminated: ["), std::string::npos)
       << found.output;
+}
+
+// describe reads an SBML file as a scenario would, and prints its equations and units.
+TEST(SbmlCli, DescribeAnSbmlFile) {
+  const std::string file = std::string(NKSIM_SOURCE_DIR) + "/scenarios/sbml/tumour_nk.xml";
+  const auto r = run_command(kNksim + " describe " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* text : {"sbml:tumour_nk", "dT/dt = growth - nk_kill", "growth = a*T*(1 - b*T)",
+                           "T [cells]", "per_day", "nk_source = sigma"}) {
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+  }
+  const auto missing = run_command(kNksim + " describe no_such_model.xml");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
 }
 
 TEST(SbmlCli, ExportRefusesBadArguments) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -60,6 +61,14 @@ nlohmann::json well_mixed_summary(const WellMixedScenario& scenario,
   j["scenario_file"] = scenario_file;
   j["scenario_hash"] = scenario_hash;
   j["model"] = std::string(model.name());
+  if (!scenario.sbml_file.empty()) {
+    // The model is part of the input: name its file and hash its bytes too.
+    std::ifstream sbml(scenario.sbml_file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << sbml.rdbuf();
+    j["sbml_file"] = scenario.sbml_file;
+    j["sbml_hash"] = fnv1a_hex(bytes.str());
+  }
   j["parameter_set"] = problem.parameter_set;
   nlohmann::json parameters = nlohmann::json::object();
   for (std::size_t i = 0; i < model.num_parameters(); ++i) {
