@@ -41,6 +41,9 @@ void expect_closed_form(const std::string& file, double days, F exact) {
 // per day, divided by V), k = 0.3 a local parameter of the kinetic law: A = 10 e^{-0.3 t}.
 TEST(SbmlImport, ExponentialDecayThroughAReaction) {
   expect_closed_form("decay_reaction.xml", 10, [](double t) { return 10 * std::exp(-0.3 * t); });
+  // The same model in SBML Level 2 Version 4 (kinetic-law parameters instead of local ones).
+  expect_closed_form("decay_reaction_l2v4.xml", 10,
+                     [](double t) { return 10 * std::exp(-0.3 * t); });
   const auto model = SbmlModel::read_file(kDir + "decay_reaction.xml");
   EXPECT_GE(model->parameter_index("r1.k"), 0);  // local parameters are named <reaction>.<id>
   EXPECT_GE(model->parameter_index("V"), 0);     // compartment sizes are parameters
