@@ -24,3 +24,13 @@ find_package(MPI REQUIRED COMPONENTS C)
 # Spatial engine: OpenMP (gcc's libgomp), HDF5 snapshots (found above), Random123 (header-only).
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+
+# The Python module: Debian's interpreter (/usr/bin/python3, which has numpy), not whichever
+# python3 comes first on PATH; pybind11 from pybind11-dev.
+if(NKSIM_BUILD_PYTHON)
+  if(NOT DEFINED Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python 3.9 REQUIRED COMPONENTS Interpreter Development.Module NumPy)
+  find_package(pybind11 2.6 CONFIG REQUIRED)
+endif()
