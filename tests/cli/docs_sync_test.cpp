@@ -1,6 +1,9 @@
-// Each model's doc page embeds the tables `nksim describe MODEL --markdown` prints, verbatim,
-// so parameters, units, values and sources in docs/ cannot drift from the code.
+// Each model's and each spatial mechanism's doc page embeds the tables `nksim describe NAME
+// --markdown` prints, verbatim, so parameters, units, values and sources in docs/ cannot drift
+// from the code.
 #include <gtest/gtest.h>
+
+#include "nksim/mechanisms/builtin.h"
 
 #include "support/run_cli.h"
 
@@ -16,6 +19,19 @@ TEST(DocsSync, ModelPagesEmbedTheGeneratedTables) {
     EXPECT_NE(page.find(generated.output), std::string::npos)
         << "docs/models/" << model << ".md is out of date; regenerate its table with: nksim "
         << "describe " << model << " --markdown";
+  }
+}
+
+TEST(DocsSync, MechanismPagesEmbedTheGeneratedTables) {
+  for (const std::string& mechanism : mechanism_names()) {
+    const auto generated = testing::run_cli("describe " + mechanism + " --markdown");
+    ASSERT_EQ(generated.exit_code, 0) << generated.output;
+    ASSERT_NE(generated.output.find("| key | unit | default |"), std::string::npos);
+    const std::string page = testing::read_file(std::string(NKSIM_SOURCE_DIR) +
+                                                "/docs/mechanisms/" + mechanism + ".md");
+    EXPECT_NE(page.find(generated.output), std::string::npos)
+        << "docs/mechanisms/" << mechanism << ".md is out of date; regenerate its table with: "
+        << "nksim describe " << mechanism << " --markdown";
   }
 }
 
