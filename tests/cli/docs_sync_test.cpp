@@ -35,5 +35,17 @@ TEST(DocsSync, MechanismPagesEmbedTheGeneratedTables) {
   }
 }
 
+TEST(DocsSync, CliPageShowsTheRealDescribeOutput) {
+  const auto death = testing::run_cli("describe death");
+  ASSERT_EQ(death.exit_code, 0) << death.output;
+  const auto unknown = testing::run_cli("describe nk_recognition_kil");
+  ASSERT_EQ(unknown.exit_code, 2) << unknown.output;
+  const std::string page = testing::read_file(std::string(NKSIM_SOURCE_DIR) + "/docs/cli.md");
+  EXPECT_NE(page.find("$ nksim describe death\n" + death.output + "\n$ nksim describe "
+                      "nk_recognition_kil\n" + unknown.output),
+            std::string::npos)
+      << "docs/cli.md: the describe example differs from what nksim prints";
+}
+
 }  // namespace
 }  // namespace nksim

@@ -51,9 +51,9 @@ std::string describe_mechanism(const std::string& name) {
   if (const report::EvidenceNote* note = report::find_evidence(entry.name)) {
     out << "  Evidence: " << note->level << ". " << note->text << "\n";
   }
-  out << "\nScenario keys, below [mechanisms." << entry.name << "] (<type>: a cell type, "
-      << "<field>: a [[field]], <property>: a cell property; details: docs/mechanisms/"
-      << entry.name << ".md):\n"
+  out << "  Page: docs/mechanisms/" << entry.name << ".md\n\nKeys below [mechanisms."
+      << entry.name << "]; <type> stands for a cell type, <field> for a [[field]],\n"
+      << "<property> for a cell property:\n"
       << parameters_text(entry.parameters);
   return out.str();
 }
