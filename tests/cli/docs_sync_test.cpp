@@ -27,8 +27,8 @@ TEST(DocsSync, MechanismPagesEmbedTheGeneratedTables) {
     const auto generated = testing::run_cli("describe " + mechanism + " --markdown");
     ASSERT_EQ(generated.exit_code, 0) << generated.output;
     ASSERT_NE(generated.output.find("| key | unit | default |"), std::string::npos);
-    const std::string page = testing::read_file(std::string(NKSIM_SOURCE_DIR) +
-                                                "/docs/mechanisms/" + mechanism + ".md");
+    const std::string page =
+        testing::read_file(std::string(NKSIM_SOURCE_DIR) + "/docs/mechanisms/" + mechanism + ".md");
     EXPECT_NE(page.find(generated.output), std::string::npos)
         << "docs/mechanisms/" << mechanism << ".md is out of date; regenerate its table with: "
         << "nksim describe " << mechanism << " --markdown";
@@ -41,9 +41,9 @@ TEST(DocsSync, CliPageShowsTheRealDescribeOutput) {
   const auto unknown = testing::run_cli("describe nk_recognition_kil");
   ASSERT_EQ(unknown.exit_code, 2) << unknown.output;
   const std::string page = testing::read_file(std::string(NKSIM_SOURCE_DIR) + "/docs/cli.md");
-  EXPECT_NE(page.find("$ nksim describe death\n" + death.output + "\n$ nksim describe "
-                      "nk_recognition_kil\n" + unknown.output),
-            std::string::npos)
+  const std::string shown = "$ nksim describe death\n" + death.output + "\n" +
+                            "$ nksim describe nk_recognition_kil\n" + unknown.output;
+  EXPECT_NE(page.find(shown), std::string::npos)
       << "docs/cli.md: the describe example differs from what nksim prints";
 }
 

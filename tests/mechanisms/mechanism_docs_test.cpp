@@ -8,9 +8,11 @@
 // role, each dose placement, each optional table) are loaded. Names from the scenario are written
 // as the declarations write them: <type>, <field>, <property>; "dose[2]" as "dose".
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -21,6 +23,7 @@
 #include "nksim/io/spatial_scenario.h"
 #include "nksim/io/toml_reader.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_effector_params.h"
 
 namespace nksim {
 namespace {
@@ -269,6 +272,92 @@ TEST(MechanismDocs, EveryParameterHasItsTextAndAnEvidenceMatchingItsSource) {
       }
     }
   }
+}
+
+// A declared default written as a number ("0.45", "1/360"); nothing for "required", "geometric".
+std::optional<double> number_in(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    std::size_t used = 0;
+    if (slash != std::string::npos) {
+      const double num = std::stod(text.substr(0, slash), &used);
+      if (used != slash) return std::nullopt;
+      const std::string rest = text.substr(slash + 1);
+      const double den = std::stod(rest, &used);
+      return used == rest.size() ? std::optional<double>(num / den) : std::nullopt;
+    }
+    const double value = std::stod(text, &used);
+    return used == text.size() ? std::optional<double>(value) : std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// nk_recognition_kill has the most keys, most of them in inline tables: its declared numeric
+// defaults are the values its reader gives an effector whose table sets nothing.
+TEST(MechanismDocs, NkRecognitionKillDeclaresTheDefaultsItsReaderUses) {
+  const TomlDocument document = TomlDocument::parse_string("[nk]\n", "defaults.toml");
+  std::vector<CellType> types;
+  FieldGrid fields;
+  std::vector<std::string> properties, warnings;
+  SimulationSettings settings;
+  std::set<std::string> properties_read;
+  const SetupContext context{types, fields, properties, settings, 0.0, warnings, properties_read};
+  TableReader root = document.reader();
+  TableReader nk = root.table("nk");
+  const EffectorParams p = read_effector_params(nk, false, context);
+  EXPECT_EQ(p.t_cell.p_max, p.recognition.p_max);  // one key, one default for both roles
+  const std::map<std::string, double> code = {
+      {"<type>.contact_distance_factor", p.contact_distance_factor},
+      {"<type>.failed_contact_min", p.failed_contact_min},
+      {"<type>.refractory_min", p.refractory_min},
+      {"<type>.cytokine_level", p.cytokine_level},
+      {"<type>.nkg2d.recovery_per_min", p.nkg2d.recovery_per_min},
+      {"<type>.nkg2d.internalisation_per_min", p.nkg2d.internalisation_per_min},
+      {"<type>.nkg2d.soluble_half_saturation", p.nkg2d.soluble_half_saturation},
+      {"<type>.recognition.w_nkg2d", p.recognition.w_nkg2d},
+      {"<type>.recognition.k_nkg2d", p.recognition.k_nkg2d},
+      {"<type>.recognition.w_other", p.recognition.w_other},
+      {"<type>.recognition.k_other", p.recognition.k_other},
+      {"<type>.recognition.w_car", p.recognition.w_car},
+      {"<type>.recognition.k_car", p.recognition.k_car},
+      {"<type>.recognition.w_cd16", p.recognition.w_cd16},
+      {"<type>.recognition.k_cd16", p.recognition.k_cd16},
+      {"<type>.recognition.w_mhc", p.recognition.w_mhc},
+      {"<type>.recognition.k_mhc", p.recognition.k_mhc},
+      {"<type>.recognition.p_max", p.recognition.p_max},
+      {"<type>.recognition.s_half", p.recognition.s_half},
+      {"<type>.recognition.s_width", p.recognition.s_width},
+      {"<type>.recognition.mhc_half", p.t_cell.mhc_half},
+      {"<type>.recognition.mhc_hill", p.t_cell.mhc_hill},
+      {"<type>.recognition.antigen_half", p.t_cell.antigen_half},
+      {"<type>.delay.granzyme_mean_min", p.delay.granzyme_mean_min},
+      {"<type>.delay.granzyme_shape", p.delay.granzyme_shape},
+      {"<type>.delay.death_receptor_mean_min", p.delay.death_receptor_mean_min},
+      {"<type>.delay.death_receptor_shape", p.delay.death_receptor_shape},
+      {"<type>.capacity.non_killer_fraction", p.capacity.non_killer_fraction},
+      {"<type>.capacity.mean_kills_if_killer", p.capacity.mean_if_killer},
+      {"<type>.capacity.max_kills", p.capacity.max_kills},
+      {"<type>.capacity.granzyme_kills", p.granules.granzyme_kills},
+      {"<type>.capacity.dr_kills_without_perforin", p.granules.dr_kills_without_perforin},
+      {"<type>.capacity.perforin_deficient_fraction", p.perforin_deficient_fraction},
+      {"<type>.exhaustion.potency_loss_per_kill", p.exhaustion.potency_loss_per_kill},
+      {"<type>.exhaustion.recovery_basal_per_min", p.exhaustion.recovery_basal_per_min},
+      {"<type>.exhaustion.recovery_max_per_min", p.exhaustion.recovery_max_per_min},
+      {"<type>.exhaustion.cytokine_half_saturation", p.exhaustion.cytokine_half_saturation},
+      {"<type>.exhaustion.cytokine_hill", p.exhaustion.cytokine_hill},
+      {"<type>.exhaustion.granule_restock_max_per_min", p.granules.restock_max_per_min},
+  };
+  std::size_t numeric = 0;
+  for (const ParameterDoc& doc : nk_recognition_kill_parameters()) {
+    const auto declared = number_in(doc.default_value);
+    if (!declared) continue;
+    ++numeric;
+    const auto it = code.find(doc.key);
+    ASSERT_NE(it, code.end()) << doc.key << ": add its value in the code to this test";
+    EXPECT_NEAR(*declared, it->second, 1e-12 * std::abs(it->second)) << doc.key;
+  }
+  EXPECT_EQ(numeric, code.size());
 }
 
 }  // namespace

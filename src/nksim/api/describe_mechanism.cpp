@@ -51,8 +51,8 @@ std::string describe_mechanism(const std::string& name) {
   if (const report::EvidenceNote* note = report::find_evidence(entry.name)) {
     out << "  Evidence: " << note->level << ". " << note->text << "\n";
   }
-  out << "  Page: docs/mechanisms/" << entry.name << ".md\n\nKeys below [mechanisms."
-      << entry.name << "]; <type> stands for a cell type, <field> for a [[field]],\n"
+  out << "  Page: docs/mechanisms/" << entry.name << ".md\n\nKeys below [mechanisms." << entry.name
+      << "]; <type> stands for a cell type, <field> for a [[field]],\n"
       << "<property> for a cell property:\n"
       << parameters_text(entry.parameters);
   return out.str();

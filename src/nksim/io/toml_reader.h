@@ -52,7 +52,8 @@ class TomlDocument {
 
   // From now on, every reader made by reader() (and every table read through it) adds the
   // dotted path of each key it is asked for, present or not, to keys_asked(). Tests use it to
-  // compare the keys a mechanism reads with the keys it documents.
+  // compare the keys a mechanism reads with the keys it documents. Copies (with_number) add to
+  // the same record.
   void record_keys_asked();
   const std::set<std::string>& keys_asked() const;
 
