@@ -27,6 +27,8 @@ PYBIND11_MODULE(_nksim, m) {
         return nksim::run_scenario_file(scenario, options).headline;
       },
       py::arg("scenario"), py::arg("out_dir"), py::arg("threads") = 0);
-  m.def("describe", &nksim::describe_model, py::arg("model"),
-        "A built-in model's states, parameters (unit, value in each set) and sources.");
+  m.def("describe", &nksim::describe, py::arg("name"), py::arg("markdown") = false,
+        "What `nksim describe NAME` prints: a built-in model (states, equations, parameters with "
+        "units, sets and sources) or a spatial mechanism (every key with unit, default, source "
+        "and evidence).");
 }

@@ -122,5 +122,7 @@ def test_a_model_that_blows_up_is_a_numerical_error():
 def test_describe_lists_states_and_parameters():
     text = nksim.describe("kuznetsov1994")
     assert "Kuznetsov" in text and "1/(cell day)" in text
-    with pytest.raises(nksim.InputError, match="unknown model"):
+    with pytest.raises(nksim.InputError, match="did you mean 'kuznetsov1994'"):
         nksim.describe("kuznetsov1995")
+    mechanism = nksim.describe("nk_recognition_kill", markdown=True)
+    assert mechanism.startswith("|") or "| key |" in mechanism
