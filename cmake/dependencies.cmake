@@ -28,3 +28,13 @@ find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 # SBML export and import (docs/sbml.md): libSBML (Debian libsbml5-dev), found via pkg-config.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSBML REQUIRED IMPORTED_TARGET libsbml)
+
+# The Python module: Debian's interpreter (/usr/bin/python3, which has numpy), not whichever
+# python3 comes first on PATH; pybind11 from pybind11-dev.
+if(NKSIM_BUILD_PYTHON)
+  if(NOT DEFINED Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python 3.9 REQUIRED COMPONENTS Interpreter Development.Module NumPy)
+  find_package(pybind11 2.6 CONFIG REQUIRED)
+endif()

@@ -3,7 +3,6 @@
 
 #include "commands.h"
 #include "nksim/api/nksim.h"
-#include "nksim/ode/ode_model.h"
 
 namespace nksim::cli {
 
@@ -12,20 +11,18 @@ void add_describe_command(CLI::App& app, Action& action) {
   auto markdown = std::make_shared<bool>(false);
   CLI::App* describe = app.add_subcommand(
       "describe",
-      "Describe a built-in model: states, parameters with units, parameter sets and sources.\n"
-      "Without a name, list the models.");
+      "Describe a built-in model (states, parameters with units, parameter sets and sources) or\n"
+      "spatial mechanism (scenario keys with unit, default, meaning, source, evidence), or a\n"
+      "model read from an SBML file (.xml, docs/sbml.md).\n"
+      "Without a name, list the models and mechanisms.");
   describe->add_option("model", *model,
-                       "model name, e.g. depillis2005, or an SBML file (.xml, docs/sbml.md)");
-  describe->add_flag("--markdown", *markdown, "print Markdown tables (as in docs/models/)");
+                       "model or mechanism name, e.g. depillis2005, or an SBML file (.xml)");
+  describe->add_flag("--markdown", *markdown,
+                     "print Markdown tables (as in docs/models/, docs/mechanisms/)");
   describe->callback([&action, model, markdown] {
     action = [model, markdown] {
-      if (model->empty()) {
-        for (const OdeModel* m : all_models()) {
-          std::cout << m->name() << "\n  " << m->citation() << "\n";
-        }
-        return 0;
-      }
-      std::cout << (*markdown ? describe_model_markdown(*model) : describe_model(*model));
+      std::cout << (model->empty() ? nksim::describe_catalogue()
+                                   : nksim::describe(*model, *markdown));
       return 0;
     };
   });

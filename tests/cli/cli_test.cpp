@@ -1,6 +1,7 @@
 // The command line end to end: help, version, describe, run, validate, exit codes.
 #include <gtest/gtest.h>
 
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "support/run_cli.h"
 
 namespace nksim {
@@ -40,6 +41,43 @@ TEST(Cli, DescribeListsStatesParametersAndSources) {
   auto unknown = run_cli("describe depilis2005");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("did you mean 'depillis2005'?"), std::string::npos);
+}
+
+TEST(Cli, DescribeMechanismListsItsDeclaredKeysWithUnitsAndDefaults) {
+  auto r = run_cli("describe nk_recognition_kill");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("[mechanisms.nk_recognition_kill]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Evidence: strong"), std::string::npos) << r.output;
+  // Real keys with the unit and default the declaration gives them, e.g. the granzyme delay.
+  EXPECT_NE(r.output.find("  <type>.delay.granzyme_mean_min\n      unit: min   default: 22"),
+            std::string::npos)
+      << r.output;
+  const auto parameters = nk_recognition_kill_parameters();
+  ASSERT_GE(parameters.size(), 20u);
+  for (const ParameterDoc& p : parameters) {
+    const std::string unit = *p.unit ? p.unit : "–";
+    EXPECT_NE(r.output.find("  " + std::string(p.key) + "\n      unit: " + unit +
+                            "   default: " + p.default_value +
+                            "   evidence: " + std::string(evidence_label(p.evidence))),
+              std::string::npos)
+        << p.key;
+    EXPECT_NE(r.output.find(p.source), std::string::npos) << p.key;
+  }
+  auto markdown = run_cli("describe nk_recognition_kill --markdown");
+  EXPECT_EQ(markdown.output, parameters_markdown(parameters));
+
+  // An unknown name: both kinds listed, the nearest suggested.
+  auto unknown = run_cli("describe nk_recognition_kil");
+  EXPECT_EQ(unknown.exit_code, 2);
+  for (const char* text :
+       {"models: kuznetsov1994", "mechanisms: mechanics", "did you mean 'nk_recognition_kill'?"}) {
+    EXPECT_NE(unknown.output.find(text), std::string::npos) << unknown.output;
+  }
+  auto list = run_cli("describe");
+  EXPECT_EQ(list.exit_code, 0);
+  for (const char* text : {"depillis2005", "nk_infusion", "ligand_shedding"}) {
+    EXPECT_NE(list.output.find(text), std::string::npos) << list.output;
+  }
 }
 
 TEST(Cli, RunWritesTimeseriesAndSummary) {

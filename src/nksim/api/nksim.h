@@ -51,4 +51,17 @@ std::string describe_model_markdown(const std::string& name);
 std::string export_model_sbml(const std::string& model, const std::string& set,
                               const std::filesystem::path& scenario);
 
+// The same for a built-in spatial mechanism (describe_mechanism.cpp): summary, evidence, and every
+// key of its scenario table with unit, default, meaning, source and evidence level. The Markdown
+// table is embedded verbatim in docs/mechanisms/<name>.md, checked by a test. Throw InputError for
+// an unknown mechanism.
+bool is_mechanism(const std::string& name);
+std::string describe_mechanism(const std::string& name);
+std::string describe_mechanism_markdown(const std::string& name);
+// A model or a mechanism, as text or Markdown; for an unknown name, InputError listing both kinds
+// with the nearest name.
+std::string describe(const std::string& name, bool markdown);
+// Every model and mechanism with its citation or summary (`nksim describe` without a name).
+std::string describe_catalogue();
+
 }  // namespace nksim

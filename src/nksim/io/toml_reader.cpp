@@ -125,7 +125,20 @@ TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
   return parse_string(buffer.str(), path.string());
 }
 
-TableReader TomlDocument::reader() const { return TableReader(*root_, file_, ""); }
+TableReader TomlDocument::reader() const {
+  TableReader reader(*root_, file_, "");
+  if (keys_asked_) reader.record_keys_in(keys_asked_);
+  return reader;
+}
+
+void TomlDocument::record_keys_asked() {
+  if (!keys_asked_) keys_asked_ = std::make_shared<std::set<std::string>>();
+}
+
+const std::set<std::string>& TomlDocument::keys_asked() const {
+  static const std::set<std::string> kNone;
+  return keys_asked_ ? *keys_asked_ : kNone;
+}
 
 namespace {
 // "a.b[1].c" (1-based, as in messages) -> "a.b[0].c" (toml++'s at_path is 0-based).
@@ -268,12 +281,17 @@ void TableReader::check_bound(std::string_view key, double value, Bound bound) c
   if (!ok) fail(key, "must be " + bound_text(bound) + ", got " + format_number(value));
 }
 
-const toml::node* TableReader::node(std::string_view key) {
+void TableReader::remember(std::string_view key) {
   known_.emplace(key);
+  if (asked_) asked_->insert(key_path(key));
+}
+
+const toml::node* TableReader::node(std::string_view key) {
+  remember(key);
   return table_->get(key);
 }
 
-void TableReader::mark_known(std::string_view key) { known_.emplace(key); }
+void TableReader::mark_known(std::string_view key) { remember(key); }
 
 std::optional<double> TableReader::optional_number(std::string_view key, Bound bound) {
   const toml::node* n = node(key);
@@ -347,7 +365,7 @@ std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value,
 std::int64_t TableReader::integer_or(std::string_view key, std::int64_t fallback,
                                      std::int64_t min_value, std::int64_t max_value) {
   if (!has(key)) {
-    known_.emplace(key);
+    remember(key);
     return fallback;
   }
   return integer(key, min_value, max_value);
@@ -383,7 +401,7 @@ std::string TableReader::choice(std::string_view key, std::span<const std::strin
 std::string TableReader::choice_or(std::string_view key, std::span<const std::string> allowed,
                                    std::string fallback) {
   if (!has(key)) {
-    known_.emplace(key);
+    remember(key);
     return fallback;
   }
   return choice(key, allowed);
@@ -402,7 +420,9 @@ std::optional<TableReader> TableReader::optional_table(std::string_view key) {
   if (!n) return std::nullopt;
   const toml::table* t = n->as_table();
   if (!t) fail(key, "must be a table, got " + type_name(*n));
-  return TableReader(*t, file_, key_path(key));
+  TableReader child(*t, file_, key_path(key));
+  child.asked_ = asked_;
+  return child;
 }
 
 TableReader TableReader::table(std::string_view key) {
@@ -468,6 +488,7 @@ std::vector<TableReader> TableReader::tables(std::string_view key) {
                     type_name(*array->get(i)));
     }
     out.emplace_back(*t, file_, key_path(key) + "[" + std::to_string(i + 1) + "]");
+    out.back().asked_ = asked_;
   }
   return out;
 }

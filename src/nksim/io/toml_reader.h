@@ -50,6 +50,13 @@ class TomlDocument {
   const toml::table& root() const { return *root_; }
   TableReader reader() const;
 
+  // From now on, every reader made by reader() (and every table read through it) adds the
+  // dotted path of each key it is asked for, present or not, to keys_asked(). Tests use it to
+  // compare the keys a mechanism reads with the keys it documents. Copies (with_number) add to
+  // the same record.
+  void record_keys_asked();
+  const std::set<std::string>& keys_asked() const;
+
   // The node at a scenario path: dotted keys, array elements counted from 1 as in every message
   // and in sweeps ("mechanisms.nk_infusion.dose[1].count" is the first dose). Empty when there
   // is none; InputError for a malformed path ("dose[0]").
@@ -70,6 +77,7 @@ class TomlDocument {
   std::string text_;
   std::shared_ptr<toml::table> root_;
   std::vector<std::pair<std::string, double>> edits_;
+  std::shared_ptr<std::set<std::string>> keys_asked_;
   void set_number(const std::string& path, double value);
 };
 
@@ -117,6 +125,9 @@ class TableReader {
   std::vector<std::string> keys() const;
   // Declare a key known without reading it (its value is read elsewhere).
   void mark_known(std::string_view key);
+  // Adds the dotted path of every key asked for from now on, here and in the tables read from
+  // here, to `log` (TomlDocument::record_keys_asked).
+  void record_keys_in(std::shared_ptr<std::set<std::string>> log) { asked_ = std::move(log); }
 
   // Rejects every key present but never asked for: "unknown key ..., did you mean ...?".
   void finish() const;
@@ -135,10 +146,12 @@ class TableReader {
 
  private:
   const toml::node* node(std::string_view key);
+  void remember(std::string_view key);
   const toml::table* table_;
   std::shared_ptr<const std::string> file_;
   std::string path_;
   std::set<std::string, std::less<>> known_;
+  std::shared_ptr<std::set<std::string>> asked_;
 };
 
 }  // namespace nksim

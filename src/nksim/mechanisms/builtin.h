@@ -2,7 +2,8 @@
 //
 // Each mechanism reads its typed parameters from the scenario table [mechanisms.<name>]
 // (mostly one sub-table per cell type, e.g. [mechanisms.proliferation.tumour]); every key is
-// documented in docs/mechanisms/<name>.md with its unit, default and source.
+// declared with its unit, default and source in the mechanism's file (mechanism_docs.h); the
+// table in docs/mechanisms/<name>.md is generated from that declaration.
 #pragma once
 
 #include <functional>
@@ -15,6 +16,7 @@
 #include "nksim/engine/mechanism.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/io/toml_reader.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 
 namespace nksim {
 
@@ -41,6 +43,7 @@ struct MechanismEntry {
   const char* name;
   const char* summary;
   MechanismFactory make;
+  std::span<const ParameterDoc> parameters;  // every key of [mechanisms.<name>], as data
 };
 
 // In scheduling order: within a phase, mechanisms run in this order.

@@ -8,6 +8,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 
 namespace nksim {
 namespace {
@@ -57,6 +58,16 @@ std::unique_ptr<Mechanism> make_chemotaxis(TableReader& table, const SetupContex
     params[t].speed_um_per_min = sub.number("speed_um_per_min", Bound::kNonNegative);
   });
   return std::make_unique<Chemotaxis>(std::move(params));
+}
+
+std::span<const ParameterDoc> chemotaxis_parameters() {
+  static const ParameterDoc kChemotaxisParameters[] = {
+      {"<type>.field", "", "required", "the field followed: a `[[field]]` name", "–",
+       Evidence::kNotApplicable},
+      {"<type>.speed_um_per_min", "µm/min", "required", "drift speed s up the gradient",
+       "assumption per scenario", Evidence::kAssumption},
+  };
+  return kChemotaxisParameters;
 }
 
 }  // namespace nksim

@@ -7,6 +7,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/probability.h"
 
 namespace nksim {
@@ -72,6 +73,20 @@ std::unique_ptr<Mechanism> make_death(TableReader& table, const SetupContext& co
         sub.number_or("lysis_removal_min", p.lysis_removal_min, Bound::kNonNegative);
   });
   return std::make_unique<Death>(std::move(params));
+}
+
+std::span<const ParameterDoc> death_parameters() {
+  static const ParameterDoc kDeathParameters[] = {
+      {"<type>.apoptosis_rate_per_min", "1/min", "0", "apoptosis rate r_a of a live cell",
+       "PhysiCell default 5.31667e-5", Evidence::kSimulatorDefault},
+      {"<type>.apoptosis_removal_min", "min", "516", "time an apoptotic cell stays before removal",
+       "PhysiCell apoptosis duration (8.6 h)", Evidence::kSimulatorDefault},
+      {"<type>.lysis_rate_per_min", "1/min", "0", "lysis rate r_l of a live cell", "assumption",
+       Evidence::kAssumption},
+      {"<type>.lysis_removal_min", "min", "60", "time a lysed cell stays before removal",
+       "assumption", Evidence::kAssumption},
+  };
+  return kDeathParameters;
 }
 
 }  // namespace nksim

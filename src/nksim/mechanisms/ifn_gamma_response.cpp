@@ -14,6 +14,7 @@
 #include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/nk_ifn_gamma.h"
 
@@ -133,6 +134,36 @@ std::unique_ptr<Mechanism> make_ifn_gamma_response(TableReader& table,
   });
   return std::make_unique<IfnGammaResponse>(field, mhc, context.property("mhc_i_baseline"),
                                             std::move(types));
+}
+
+std::span<const ParameterDoc> ifn_gamma_response_parameters() {
+  static const ParameterDoc kIfnGammaResponseParameters[] = {
+      {"field", "field name", "required",
+       "the IFN-γ field (a `[[field]]`, e.g. D ≈ 3000–6000 µm²/min, decay ≈ 0.02 min⁻¹ [P])", "–",
+       Evidence::kNotApplicable},
+      {"<type>.role", "–", "required", "`\"secretor\"`, `\"responder\"` or `\"switch\"`", "–",
+       Evidence::kNotApplicable},
+      {"<type>.export_per_min", "amount/min", "required (secretor)", "per-cell release",
+       "order 10–100 molecules/s (Han 2012, An 2017 [P])", Evidence::kRecalled},
+      {"<type>.when", "–", "`\"engaged\"`",
+       "secretor: `\"engaged\"` (while committed to a kill) or `\"always\"`", "–",
+       Evidence::kNotApplicable},
+      {"<type>.mhc_on_per_min", "MHC units/min", "3/720", "responder: k_on", "assumption",
+       Evidence::kAssumption},
+      {"<type>.mhc_off_per_min", "min⁻¹", "1/720", "responder: k_off", "assumption",
+       Evidence::kAssumption},
+      {"<type>.ifn_half_saturation", "field units", "0.1", "responder: K", "assumption",
+       Evidence::kAssumption},
+      {"<type>.becomes", "cell type", "required (switch)",
+       "switch: the type it becomes (activated macrophage, mature DC)", "–",
+       Evidence::kNotApplicable},
+      {"<type>.max_rate_per_min", "min⁻¹", "1/360", "switch: k_max",
+       "assumption (\"several hours of exposure\", Thibaut 2020 [V])", Evidence::kAssumption},
+      {"<type>.half_saturation", "field units", "0.1", "switch: K", "assumption",
+       Evidence::kAssumption},
+      {"<type>.hill_n", "–", "2", "switch: n", "assumption", Evidence::kAssumption},
+  };
+  return kIfnGammaResponseParameters;
 }
 
 }  // namespace nksim

@@ -10,6 +10,7 @@
 #include "nksim/core/text.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/nk_escape.h"
 
 namespace nksim {
@@ -73,6 +74,20 @@ std::unique_ptr<Mechanism> make_ligand_mutation(TableReader& table, const SetupC
     }
   });
   return std::make_unique<LigandMutation>(std::move(by_type));
+}
+
+std::span<const ParameterDoc> ligand_mutation_parameters() {
+  static const ParameterDoc kLigandMutationParameters[] = {
+      {"<type>.<property>.sigma", "log units per division", "required",
+       "σ: spread of the lognormal factor", "assumption (e.g. 0.1–0.3)", Evidence::kAssumption},
+      {"<type>.<property>.mu", "log units", "0", "μ: E[factor] = e^μ",
+       "assumption (0 = mean-preserving)", Evidence::kAssumption},
+      {"<type>.<property>.min_level", "property units", "0", "lower clamp L_min", "assumption",
+       Evidence::kAssumption},
+      {"<type>.<property>.max_level", "property units", "10", "upper clamp L_max", "assumption",
+       Evidence::kAssumption},
+  };
+  return kLigandMutationParameters;
 }
 
 }  // namespace nksim

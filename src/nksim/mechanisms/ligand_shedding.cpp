@@ -11,6 +11,7 @@
 #include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/nk_escape.h"
 
 namespace nksim {
@@ -85,6 +86,20 @@ std::unique_ptr<Mechanism> make_ligand_shedding(TableReader& table, const SetupC
   });
   return std::make_unique<LigandShedding>(field, ligand, find("nkg2d_ligand_baseline"),
                                           std::move(types));
+}
+
+std::span<const ParameterDoc> ligand_shedding_parameters() {
+  static const ParameterDoc kLigandSheddingParameters[] = {
+      {"field", "field name", "required", "the soluble-ligand field", "–",
+       Evidence::kNotApplicable},
+      {"<type>.shed_per_min", "min⁻¹", "required", "k_shed: shedding rate of surface ligand",
+       "assumption (ADAM10/17 cleavage, Groh 2002 [P])", Evidence::kAssumption},
+      {"<type>.synthesis_per_min", "min⁻¹", "1/240", "k_syn: return to the baseline L₀",
+       "assumption", Evidence::kAssumption},
+      {"<type>.field_per_ligand", "field amount per ligand unit", "1",
+       "unit conversion from shed ligand to field amount", "assumption", Evidence::kAssumption},
+  };
+  return kLigandSheddingParameters;
 }
 
 }  // namespace nksim

@@ -11,6 +11,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/forces.h"
 
 namespace nksim {
@@ -406,6 +407,37 @@ std::unique_ptr<Mechanism> make_mechanics(TableReader& table, const SetupContext
   for (const auto& t : context.types) max_radius = std::max(max_radius, t.radius_um);
   for (const auto& p : matrix) max_range = std::max(max_range, p.adhesion_range);
   return std::make_unique<Mechanics>(std::move(matrix), nt, 2.0 * max_radius * max_range);
+}
+
+std::span<const ParameterDoc> mechanics_parameters() {
+  static const ParameterDoc kMechanicsParameters[] = {
+      {"<type>.repulsion_um_per_min", "µm/min", "10",
+       "repulsion strength c_rep: speed of i away from j at full overlap; an empty type table "
+       "enables the type with defaults",
+       "PhysiCell `cell_cell_repulsion_strength`", Evidence::kSimulatorDefault},
+      {"<type>.adhesion_um_per_min", "µm/min", "0.4",
+       "adhesion strength c_adh: speed of i towards j", "PhysiCell `cell_cell_adhesion_strength`",
+       Evidence::kSimulatorDefault},
+      {"<type>.adhesion_range", "× (r_i + r_j)", "1.25",
+       "adhesion range s: adhesion acts for d < sR",
+       "PhysiCell `relative_maximum_adhesion_distance`", Evidence::kSimulatorDefault},
+      {"pair.first", "cell type", "required",
+       "first type of a `[[mechanisms.mechanics.pair]]` entry, which sets the pair's strengths and "
+       "range",
+       "–", Evidence::kNotApplicable},
+      {"pair.second", "cell type", "required", "second type of the pair", "–",
+       Evidence::kNotApplicable},
+      {"pair.repulsion_um_per_min", "µm/min", "geometric mean of the two types'",
+       "repulsion strength of the pair", "PhysiCell `cell_cell_repulsion_strength`",
+       Evidence::kSimulatorDefault},
+      {"pair.adhesion_um_per_min", "µm/min", "geometric mean of the two types'",
+       "adhesion strength of the pair", "PhysiCell `cell_cell_adhesion_strength`",
+       Evidence::kSimulatorDefault},
+      {"pair.adhesion_range", "× (r_i + r_j)", "mean of the two types'",
+       "adhesion range of the pair", "PhysiCell `relative_maximum_adhesion_distance`",
+       Evidence::kSimulatorDefault},
+  };
+  return kMechanicsParameters;
 }
 
 }  // namespace nksim

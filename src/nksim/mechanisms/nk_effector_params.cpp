@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "nksim/mechanisms/mechanism_docs.h"
+
 namespace nksim {
 namespace {
 
@@ -122,6 +124,110 @@ EffectorParams read_effector_params(TableReader& sub, bool t_cell, const SetupCo
   read_recognition(sub, t_cell, p);
   read_kinetics(sub, p);
   return p;
+}
+
+std::span<const ParameterDoc> nk_recognition_kill_parameters() {
+  // Rules and their sources: docs/mechanisms/nk_recognition.md, nk_kill_kinetics.md,
+  // nk_escape.md and nk_ifn_gamma.md (T cells).
+  static const ParameterDoc kNkRecognitionKillParameters[] = {
+      {"<type>.role", "–", "required", "`\"target\"`, `\"nk\"` or `\"t_cell\"`", "–",
+       Evidence::kNotApplicable},
+      {"<type>.contact_distance_factor", "–", "1.1",
+       "contact when centre distance ≤ factor·(r_i + r_j)", "assumption", Evidence::kAssumption},
+      {"<type>.failed_contact_min", "min", "6", "duration of a contact without a kill",
+       "assumption (short NK contacts, Bajénoff 2006, Deguine 2010 [P])", Evidence::kAssumption},
+      {"<type>.refractory_min", "min", "10", "time after a conjugate before the next one",
+       "assumption (detachment and renewed migration, Vanherberghen 2013 [V])",
+       Evidence::kAssumption},
+      {"<type>.cytokine_field", "field name", "–", "or read IL-2/IL-15 from a field at the cell",
+       "–", Evidence::kNotApplicable},
+      {"<type>.cytokine_level", "cytokine units", "0", "constant IL-2/IL-15 for recovery",
+       "assumption", Evidence::kAssumption},
+      {"<type>.soluble_ligand_field", "field name", "–",
+       "NKG2D down-modulation by soluble ligand in this field (ligand_shedding)", "–",
+       Evidence::kNotApplicable},
+      {"<type>.nkg2d.recovery_per_min", "min⁻¹", "1/360", "k_rec: NKG2D recovery", "assumption",
+       Evidence::kAssumption},
+      {"<type>.nkg2d.internalisation_per_min", "min⁻¹", "1/60",
+       "k_int: NKG2D internalisation in soluble ligand", "assumption", Evidence::kAssumption},
+      {"<type>.nkg2d.soluble_half_saturation", "field units", "1", "K_S", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.w_nkg2d", "–", "2.0", "NK: w_G, weight of NKG2D", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.k_nkg2d", "ligand units", "0.5", "NK: K_G", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.w_other", "–", "1.0", "NK: w_o, weight of other activating receptors",
+       "assumption", Evidence::kAssumption},
+      {"<type>.recognition.k_other", "ligand units", "0.5", "NK: K_o", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.w_car", "–", "0",
+       "NK: w_C, weight of a CAR (0: no CAR; a CAR-NK product sets e.g. `w_car = 4`)",
+       "assumption (a CAR overrides normal MHC-I)", Evidence::kAssumption},
+      {"<type>.recognition.k_car", "antigen units", "0.3", "NK: K_C", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.w_cd16", "–", "2.5", "NK: w_16, weight of CD16 (ADCC)", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.k_cd16", "IgG units", "0.3", "NK: K_16", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.w_mhc", "–", "3.0", "NK: w_M, weight of inhibition by MHC-I",
+       "assumption (MHC-I dominates at healthy levels)", Evidence::kAssumption},
+      {"<type>.recognition.k_mhc", "MHC-I units", "0.3", "NK: K_M", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.p_max", "probability per contact", "0.5",
+       "highest commit probability per contact (NK and T cell)",
+       "NK: per-contact success 0.3–0.5 in vitro (BIOLOGY.md c synthesis); ≈ 50 % of NK–tumour "
+       "duels in mouse lung capillaries (Ichise 2022, eLife 11:e76269 [V]); T cell: assumption",
+       Evidence::kSeen},
+      {"<type>.recognition.s_half", "–", "0.5", "NK: S_50, signal at half the maximum",
+       "assumption", Evidence::kAssumption},
+      {"<type>.recognition.s_width", "–", "0.25", "NK: s_w, width of the logistic", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.mhc_half", "MHC units", "0.3", "T cell: K_M", "assumption",
+       Evidence::kAssumption},
+      {"<type>.recognition.mhc_hill", "–", "2", "T cell: n", "assumption", Evidence::kAssumption},
+      {"<type>.recognition.antigen_half", "antigen units", "0.2", "T cell: K_A", "assumption",
+       Evidence::kAssumption},
+      {"<type>.delay.granzyme_mean_min", "min", "22", "m_gzm: mean contact → death, granzyme",
+       "15–30 min, Prager 2019 [P]", Evidence::kRecalled},
+      {"<type>.delay.granzyme_shape", "–", "4", "k_gzm: Erlang shape (CV 0.5; at most 8)",
+       "assumption", Evidence::kAssumption},
+      {"<type>.delay.death_receptor_mean_min", "min", "90",
+       "m_DR: mean contact → death, death receptor", "1–2 h, Prager 2019 [P]; Li 2015 [V]",
+       Evidence::kRecalled},
+      {"<type>.delay.death_receptor_shape", "–", "6", "k_DR: Erlang shape (CV 0.41; at most 8)",
+       "assumption", Evidence::kAssumption},
+      {"<type>.capacity.non_killer_fraction", "–", "0.45",
+       "f_0: fraction of effectors that can kill nothing",
+       "assumption, calibrated so that ≈ 50 % of activated NK kill nothing in 16 h "
+       "(Vanherberghen 2013 [V])",
+       Evidence::kAssumption},
+      {"<type>.capacity.mean_kills_if_killer", "kills", "3",
+       "m_C: untruncated mean capacity of a killer", "2–4, Bhat 2007 [P]", Evidence::kRecalled},
+      {"<type>.capacity.max_kills", "kills", "6", "C_max: capacity truncated here",
+       "5–7 (BIOLOGY.md c synthesis)", Evidence::kSynthesis},
+      {"<type>.capacity.distribution", "–", "geometric",
+       "capacity of a killer: `\"geometric\"` or `\"poisson\"` (truncated)", "–",
+       Evidence::kNotApplicable},
+      {"<type>.capacity.granzyme_kills", "kills", "3", "G_max: granule stock",
+       "3–4 granzyme kills, Prager 2019 [V]", Evidence::kSeen},
+      {"<type>.capacity.dr_kills_without_perforin", "kills", "1",
+       "kills of a perforin-deficient cell", "Prager 2019 [V]", Evidence::kSeen},
+      {"<type>.capacity.perforin_deficient_fraction", "–", "0",
+       "fraction of effectors without perforin", "assumption", Evidence::kAssumption},
+      {"<type>.exhaustion.potency_loss_per_kill", "–", "0.15", "δ: P ← P(1 − δ) at each kill",
+       "assumption", Evidence::kAssumption},
+      {"<type>.exhaustion.recovery_basal_per_min", "min⁻¹", "0", "r_0: potency recovery",
+       "assumption", Evidence::kAssumption},
+      {"<type>.exhaustion.recovery_max_per_min", "min⁻¹", "1/240",
+       "r_max: added recovery under IL-2/IL-15", "assumption (hours)", Evidence::kAssumption},
+      {"<type>.exhaustion.cytokine_half_saturation", "field units", "1", "K", "assumption",
+       Evidence::kAssumption},
+      {"<type>.exhaustion.cytokine_hill", "–", "1", "n", "assumption", Evidence::kAssumption},
+      {"<type>.exhaustion.granule_restock_max_per_min", "min⁻¹", "0",
+       "g_max: granules restock at hazard g_max·H(c)", "assumption (no restock within an assay)",
+       Evidence::kAssumption},
+  };
+  return kNkRecognitionKillParameters;
 }
 
 }  // namespace nksim

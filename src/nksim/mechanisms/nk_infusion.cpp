@@ -17,9 +17,10 @@
 #include "nksim/core/rng.h"
 #include "nksim/core/state_archive.h"
 #include "nksim/core/text.h"
-#include "nksim/io/limits.h"
 #include "nksim/engine/simulation.h"
+#include "nksim/io/limits.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/mechanisms/nk_placement.h"
 
 namespace nksim {
@@ -278,6 +279,44 @@ std::unique_ptr<Mechanism> make_nk_infusion(TableReader& table, const SetupConte
     doses.push_back(d);
   }
   return std::make_unique<NkInfusion>(std::move(doses));
+}
+
+std::span<const ParameterDoc> nk_infusion_parameters() {
+  static const ParameterDoc kNkInfusionParameters[] = {
+      {"dose.type", "cell type", "required", "what is infused (NK, CAR-NK, T cells)", "–",
+       Evidence::kNotApplicable},
+      {"dose.time_min", "min", "0", "time of the (first) dose", "–", Evidence::kNotApplicable},
+      {"dose.count", "cells", "–", "absolute number, or …", "–", Evidence::kNotApplicable},
+      {"dose.effector_to_target", "–", "–",
+       "… the ratio times the live cells of `relative_to` at that moment (at most 100)", "–",
+       Evidence::kNotApplicable},
+      {"dose.relative_to", "cell type", "–", "the type whose live cells the ratio multiplies", "–",
+       Evidence::kNotApplicable},
+      {"dose.where", "–", "`\"uniform\"`",
+       "`\"uniform\"` (whole domain), `\"boundary\"` (on the domain edge: cells arriving from "
+       "outside/vessels), `\"sphere\"` (an injection point), `\"points\"` (cells shared "
+       "round-robin between points), `\"box\"`",
+       "–", Evidence::kNotApplicable},
+      {"dose.center_um", "µm", "required (sphere)", "centre of the sphere", "–",
+       Evidence::kNotApplicable},
+      {"dose.radius_um", "µm", "required (sphere); 10 (points)",
+       "radius of the sphere, or of the disc/ball around each point", "–",
+       Evidence::kNotApplicable},
+      {"dose.points_um", "µm", "required (points)", "flat list x1, y1[, z1], x2, …", "–",
+       Evidence::kNotApplicable},
+      {"dose.min_um", "µm", "required (box)", "lower corner of the box", "–",
+       Evidence::kNotApplicable},
+      {"dose.max_um", "µm", "required (box)", "upper corner of the box", "–",
+       Evidence::kNotApplicable},
+      {"dose.repeats", "–", "1",
+       "number of doses (at most 4096; at most 8 dose tables per scenario, so that no two doses "
+       "share random numbers)",
+       "–", Evidence::kNotApplicable},
+      {"dose.repeat_every_min", "min", "–",
+       "interval between repeated doses (required when repeats > 1)", "–",
+       Evidence::kNotApplicable},
+  };
+  return kNkInfusionParameters;
 }
 
 }  // namespace nksim

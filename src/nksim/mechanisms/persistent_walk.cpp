@@ -8,6 +8,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/probability.h"
 
 namespace nksim {
@@ -79,6 +80,18 @@ std::unique_ptr<Mechanism> make_persistent_walk(TableReader& table, const SetupC
     params[t].persistence_min = sub.number("persistence_time_min", Bound::kPositive);
   });
   return std::make_unique<PersistentWalk>(std::move(params));
+}
+
+std::span<const ParameterDoc> persistent_walk_parameters() {
+  static const ParameterDoc kPersistentWalkParameters[] = {
+      {"<type>.speed_um_per_min", "µm/min", "required",
+       "walking speed s, added along the direction", "e.g. 1 for PhysiCell's immune cells (sample)",
+       Evidence::kSimulatorDefault},
+      {"<type>.persistence_time_min", "min", "required",
+       "persistence time P: a new direction with probability 1 - exp(-dt/P) per step",
+       "e.g. 10 (PhysiCell sample immune cells)", Evidence::kSimulatorDefault},
+  };
+  return kPersistentWalkParameters;
 }
 
 }  // namespace nksim

@@ -9,6 +9,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/probability.h"
 
 namespace nksim {
@@ -94,6 +95,23 @@ std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupCon
     }
   });
   return std::make_unique<Proliferation>(std::move(params));
+}
+
+std::span<const ParameterDoc> proliferation_parameters() {
+  static const ParameterDoc kProliferationParameters[] = {
+      {"<type>.rate_per_min", "1/min", "one of the two required",
+       "division rate r at zero pressure", "assumption", Evidence::kAssumption},
+      {"<type>.cycle_duration_min", "min", "one of the two required",
+       "or the cycle duration: rate = 1/duration (exponential waiting time)",
+       "PhysiCell \"live\" cycle", Evidence::kSimulatorDefault},
+      {"<type>.pressure_max", "dimensionless", "0 (no inhibition)",
+       "pressure p_max at which division stops: f(p) = max(0, 1 - p/p_max)",
+       "assumption; 1 = arrest at close packing", Evidence::kAssumption},
+      {"<type>.mutation_sd.<property>", "property units", "none",
+       "inline table `{ property = sd }`; daughter value += N(0, sd²)", "assumption",
+       Evidence::kAssumption},
+  };
+  return kProliferationParameters;
 }
 
 }  // namespace nksim

@@ -14,6 +14,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/rules/secretion.h"
 
 namespace nksim {
@@ -132,6 +133,20 @@ std::unique_ptr<Mechanism> make_secretion(TableReader& table, const SetupContext
     }
   });
   return std::make_unique<Secretion>(std::move(by_type), context.fields.num_fields());
+}
+
+std::span<const ParameterDoc> secretion_parameters() {
+  static const ParameterDoc kSecretionParameters[] = {
+      {"<type>.<field>.secretion_per_min", "1/min", "0", "secretion rate S towards the target",
+       "e.g. 10 (PhysiCell cancer–immune factor)", Evidence::kSimulatorDefault},
+      {"<type>.<field>.target", "field unit", "1", "saturation density T", "assumption",
+       Evidence::kAssumption},
+      {"<type>.<field>.uptake_per_min", "1/min", "0", "uptake rate U",
+       "e.g. 10 (PhysiCell oxygen uptake)", Evidence::kSimulatorDefault},
+      {"<type>.<field>.export_per_min", "amount/min", "0", "net export E per cell", "assumption",
+       Evidence::kAssumption},
+  };
+  return kSecretionParameters;
 }
 
 }  // namespace nksim

@@ -11,6 +11,7 @@
 #include "nksim/core/state_archive.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/mechanism_docs.h"
 #include "nksim/mechanisms/nk_placement.h"
 #include "nksim/rules/nk_event_probability.h"
 
@@ -84,6 +85,20 @@ std::unique_ptr<Mechanism> make_t_cell_recruitment(TableReader& table,
     r.delay_min = sub.number_or("delay_min", 0.0, Bound::kNonNegative);
   });
   return std::make_unique<TCellRecruitment>(std::move(by_type));
+}
+
+std::span<const ParameterDoc> t_cell_recruitment_parameters() {
+  static const ParameterDoc kTCellRecruitmentParameters[] = {
+      {"<type>.recruits", "cell type", "required", "the arriving type (e.g. `cd8`)", "–",
+       Evidence::kNotApplicable},
+      {"<type>.rate_per_min", "cells per recruiting cell per min", "required",
+       "arrival rate r per live recruiting cell (Poisson, mean n·r·dt)", "assumption",
+       Evidence::kAssumption},
+      {"<type>.delay_min", "min", "0",
+       "no arrivals before this time (priming and homing; days in vivo)", "assumption",
+       Evidence::kAssumption},
+  };
+  return kTCellRecruitmentParameters;
 }
 
 }  // namespace nksim

@@ -1,5 +1,7 @@
 #include "nksim/io/toml_reader.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "nksim/core/error.h"
@@ -117,6 +119,26 @@ TEST(TomlDocument, WithNumberEditsACopyAndKeepsTypesAndLines) {
   EXPECT_THROW(doc.with_number("sim.name", 1), InputError);      // a string
   EXPECT_THROW(doc.with_number("nowhere.rate", 1), InputError);  // no such table
   EXPECT_THROW(doc.with_number("sim.rate", std::nan("")), InputError);
+}
+
+TEST(TomlDocument, RecordsEveryKeyAskedForWithItsDottedPath) {
+  TomlDocument document =
+      TomlDocument::parse_string("a = 1\n[t]\nb = 2\n[[d]]\nc = 3\n[[d]]\nc = 4\n", "k.toml");
+  TableReader untracked = document.reader();
+  untracked.number("a");
+  EXPECT_TRUE(document.keys_asked().empty());  // only once asked to record
+  document.record_keys_asked();
+  TableReader root = document.reader();
+  root.number("a");
+  root.number_or("absent", 0.0);  // asked for, not present: recorded too
+  TableReader t = root.table("t");
+  t.number("b");
+  t.integer_or("n", 1, 0);
+  for (TableReader& d : root.tables("d")) d.number("c");
+  root.mark_known("elsewhere");
+  const std::set<std::string> expected = {"a", "absent", "t",      "t.b",      "t.n",
+                                          "d", "d[1].c", "d[2].c", "elsewhere"};
+  EXPECT_EQ(document.keys_asked(), expected);
 }
 
 }  // namespace
