@@ -27,12 +27,13 @@ from ._nksim import (  # noqa: F401  (re-exported)
     Scenario,
     __version__,
     describe,
+    export_sbml,
 )
 from . import _nksim
 
 __all__ = [
     "Error", "InputError", "NumericalError", "Scenario", "WellMixedResult", "WellMixedRun",
-    "SpatialRun", "Trial", "describe", "load", "read_trial", "run", "run_file", "run_trial",
+    "SpatialRun", "Trial", "describe", "export_sbml", "load", "read_trial", "run", "run_file", "run_trial",
     "start",
 ]
 
@@ -277,5 +278,12 @@ def read_trial(out_dir):
     return Trial(out_dir)
 
 
+def to_sbml(scenario):
+    """A well-mixed scenario (edits included) as SBML Level 3 Version 2 text: its model,
+    parameters, initial state, boluses as events and infusions in the rate rules."""
+    return _nksim._scenario_sbml(load(scenario))
+
+
 Scenario.run = run
 Scenario.start = start
+Scenario.to_sbml = to_sbml

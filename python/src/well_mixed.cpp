@@ -10,6 +10,7 @@
 #include "bindings.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/sbml_export.h"
 #include "nksim/io/toml_reader.h"
 #include "nksim/io/well_mixed_scenario.h"
 #include "nksim/ode/well_mixed.h"
@@ -146,6 +147,24 @@ void bind_well_mixed(py::module_& m) {
         return result_dict(problem, result);
       },
       py::arg("scenario"));
+
+  m.def(
+      "_scenario_sbml",
+      [](const TomlDocument& scenario) { return export_sbml(problem_of(scenario)); },
+      py::arg("scenario"));
+  m.def(
+      "export_sbml",
+      [](const std::string& model, const std::string& parameter_set) {
+        const OdeModel* found = find_model(model);
+        if (!found) {
+          throw InputError("unknown model '" + model + "' (models: " + join(model_names()) +
+                           ")" + did_you_mean(model, model_names()));
+        }
+        return export_sbml(model_problem(*found, parameter_set));
+      },
+      py::arg("model"), py::arg("parameter_set") = "",
+      "A built-in model as SBML Level 3 Version 2 text: the parameter set (default: the "
+      "model's first) and its default initial state, as `nksim export-sbml MODEL`.");
 
   py::class_<PyWellMixedRun>(m, "_WellMixedRun")
       .def(py::init<const TomlDocument&>(), py::arg("scenario"))
