@@ -9,6 +9,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/ode/ode_model.h"
 #include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/html_page.h"
@@ -377,7 +378,9 @@ TEST(JsonChecks, WellMixedSummaryNeedsItsMembers) {
 }
 
 TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {
-  for (const char* key : {"kuznetsov1994", "depillis2005", "depillis2006", "nk_infusion"}) {
+  std::vector<std::string> keys = model_names();  // every built-in model has an entry
+  keys.push_back("nk_infusion");
+  for (const std::string& key : keys) {
     ASSERT_NE(find_evidence(key), nullptr) << key;
     EXPECT_FALSE(find_evidence(key)->text.empty());
   }
