@@ -94,9 +94,8 @@ TEST(NkKinetics, Stein2019DerivedNumbersMatchTheirPrintedPrecision) {
   EXPECT_NEAR(percent(180), 0.46, 0.005);
   EXPECT_NEAR(percent(365), 0.25, 0.005);
   EXPECT_NEAR(r.at(365, "E") + r.at(365, "M"), 61, 0.5);
-  const auto& p = r.problem.parameters;
-  const OdeModel& m = *r.problem.model;
-  const double rho = p[static_cast<std::size_t>(m.parameter_index("rho"))];
+  // The expansion rate, from the doubling of E over the first 0.25 day (exact exponential).
+  const double rho = std::log(r.at(0.25, "E") / r.at(0, "E")) / 0.25;
   EXPECT_NEAR(rho, 0.889, 0.0005);
   EXPECT_NEAR(std::log(2) / rho, 0.78, 0.005);
   EXPECT_NEAR(std::log(2) / kAlpha, 4.3, 0.05);
@@ -115,18 +114,30 @@ TEST(NkKinetics, Stein2019DerivedNumbersMatchTheirPrintedPrecision) {
   EXPECT_NEAR(crossing, 40, 0.5);
 }
 
-// The stein2019 set's rho is ln(FOLDX)/Tmax to 15 digits (the SBML export keeps it exactly).
-TEST(NkKinetics, Stein2019RhoIsLnFoldxOverTmax) {
+// The stein2019 set holds Stein's own parameters, and the programme ends by the model's event.
+TEST(NkKinetics, Stein2019SetHoldsSteinsParametersAndEndsTheProgrammeAtTmax) {
   const OdeModel* model = find_model("nk_kinetics");
   ASSERT_NE(model, nullptr);
   const ParameterSet* set = model->find_parameter_set("stein2019");
   ASSERT_NE(set, nullptr);
-  const double rho = set->values[static_cast<std::size_t>(model->parameter_index("rho"))];
-  EXPECT_NEAR(rho, std::log(kFoldx) / kTmax, 1e-15);
+  const auto value = [&](const char* name) {
+    return set->values[static_cast<std::size_t>(model->parameter_index(name))];
+  };
+  EXPECT_EQ(value("FOLDX"), kFoldx);
+  EXPECT_EQ(value("Tmax"), kTmax);
+  EXPECT_EQ(value("alpha"), kAlpha);
+  EXPECT_EQ(value("FB"), kFb);
+  EXPECT_EQ(value("beta"), kBeta);
   const auto bolus = model->model_boluses(set->values);
   ASSERT_EQ(bolus.size(), 1u);
+  EXPECT_EQ(bolus[0].state, 2u);  // A
   EXPECT_EQ(bolus[0].time_days, kTmax);
   EXPECT_EQ(bolus[0].amount, -1.0);
+  EXPECT_EQ(model->default_initial(set->values)[2], 1.0);
+  // Without a programme (Tmax = 0) there is no event and A starts at 0.
+  const ParameterSet* haplo = model->find_parameter_set("haplo_nk_il2");
+  EXPECT_TRUE(model->model_boluses(haplo->values).empty());
+  EXPECT_EQ(model->default_initial(haplo->values)[2], 0.0);
 }
 
 // Cytokine pharmacokinetics in closed form. IL-15 steady state p15/(k15 + c15 (1 - L)): 3 pg/mL

@@ -7,6 +7,7 @@
 //     dL/dt    = -r_L L
 //     dIL15/dt = p15 - (k15 + c15 (1 - L)) IL15
 //     dIL2/dt  = -(k2 + c2 Treg) IL2
+//     rho      = ln(FOLDX)/Tmax  (0 when Tmax = 0: no programme)
 //
 // Reduction to Stein's closed form (rho15 = rho2 = 0, E(0) = C0, M(0) = 0): for t < Tmax,
 // E = C0 e^{rho t}, M = 0. After Tmax, with Cmax = E(Tmax) and tau = t - Tmax, E = Cmax e^{-alpha
@@ -19,13 +20,15 @@
 //
 // The switch at Tmax is a jump of the state A (a bolus of -1 given by the model itself), so the
 // engine restarts the solver there and the kink of C(t) is resolved exactly.
+#include <cmath>
+
 #include "nksim/ode/models/builtin.h"
 
 namespace nksim::models {
 namespace {
 
 enum P {
-  rho, Tmax, alpha, FB, beta, rho15, K15, rho2, K2, p15, k15, c15, r_L, L0, k2, c2, Treg,
+  FOLDX, Tmax, alpha, FB, beta, rho15, K15, rho2, K2, p15, k15, c15, r_L, L0, k2, c2, Treg,
   kNumParameters
 };
 enum S { E, M, A, L, IL15, IL2 };
@@ -42,7 +45,7 @@ constexpr StateInfo kStates[] = {
 };
 
 constexpr ParameterInfo kParameters[] = {
-    {"rho", "1/day", "expansion rate while the programme runs (Stein: ln(FOLDX)/Tmax)"},
+    {"FOLDX", "-", "fold expansion over the programme, at rate rho = ln(FOLDX)/Tmax (Stein)"},
     {"Tmax", "day", "end of the expansion programme (0: none)"},
     {"alpha", "1/day", "effector contraction rate (death plus transition to memory)"},
     {"FB", "-", "fraction of the contraction that ends in memory (Stein's FB)"},
@@ -66,12 +69,11 @@ constexpr ParameterInfo kParameters[] = {
 //   9/10 of the clearance, so full lymphodepletion raises IL-15 tenfold, 3 -> 30 pg/mL.
 //   IL-2: apparent t1/2 of subcutaneous IL-2 about 5 h (k2 = 3.3/day); the pre-treatment Treg
 //   count (58/uL) doubles it (c2 = 3.3/58, to 3 digits).
-// Values are written with at most 15 significant digits, so that SBML export keeps them exactly.
-std::vector<double> values(double rho_v, double tmax_v, double alpha_v, double fb_v,
+std::vector<double> values(double foldx_v, double tmax_v, double alpha_v, double fb_v,
                            double beta_v, double rho15_v, double rho2_v, double k2_half,
                            double l0_v) {
   std::vector<double> v(kNumParameters);
-  v[rho] = rho_v;
+  v[FOLDX] = foldx_v;
   v[Tmax] = tmax_v;
   v[alpha] = alpha_v;
   v[FB] = fb_v;
@@ -123,9 +125,10 @@ class NkKinetics final : public OdeModel {
   }
 
   void rhs(double, const double* y, const double* x, double* dy) const override {
+    const double rho = programme_rate(x);
     const double h15 = y[IL15] / (x[K15] + y[IL15]);
     const double h2 = y[IL2] / (x[K2] + y[IL2]);
-    dy[E] = (x[rho] * y[A] + x[rho15] * h15 + x[rho2] * h2) * y[E] - (1 - y[A]) * x[alpha] * y[E];
+    dy[E] = (rho * y[A] + x[rho15] * h15 + x[rho2] * h2) * y[E] - (1 - y[A]) * x[alpha] * y[E];
     dy[M] = (1 - y[A]) * x[FB] * (x[alpha] - x[beta]) * y[E] - x[beta] * y[M];
     dy[A] = 0;
     dy[L] = -x[r_L] * y[L];
@@ -136,10 +139,12 @@ class NkKinetics final : public OdeModel {
   std::vector<Expr> equations() const override {
     const auto y = [](S i) { return Expr::state(i); };
     const auto x = [](P i) { return Expr::parameter(i); };
+    const Expr rho = Expr::named(
+        "rho", piecewise({{log(x(FOLDX)) / x(Tmax), gt(x(Tmax), 0.0)}}, 0.0));
     const Expr h15 = Expr::named("h15", y(IL15) / (x(K15) + y(IL15)));
     const Expr h2 = Expr::named("h2", y(IL2) / (x(K2) + y(IL2)));
     return {
-        (x(rho) * y(A) + x(rho15) * h15 + x(rho2) * h2) * y(E) - (1.0 - y(A)) * x(alpha) * y(E),
+        (rho * y(A) + x(rho15) * h15 + x(rho2) * h2) * y(E) - (1.0 - y(A)) * x(alpha) * y(E),
         (1.0 - y(A)) * x(FB) * (x(alpha) - x(beta)) * y(E) - x(beta) * y(M),
         Expr(0.0),
         -x(r_L) * y(L),
@@ -148,8 +153,14 @@ class NkKinetics final : public OdeModel {
     };
   }
 
+  // Stein's expansion rate ln(FOLDX)/Tmax; no programme (0) when Tmax = 0.
+  static double programme_rate(const double* x) {
+    return x[Tmax] > 0 ? std::log(x[FOLDX]) / x[Tmax] : 0.0;
+  }
+
   bool has_jacobian() const override { return true; }
   void jacobian(double, const double* y, const double* x, double* jac) const override {
+    const double rho = programme_rate(x);
     const double h15 = y[IL15] / (x[K15] + y[IL15]);
     const double h2 = y[IL2] / (x[K2] + y[IL2]);
     const double dh15 = x[K15] / ((x[K15] + y[IL15]) * (x[K15] + y[IL15]));
@@ -157,8 +168,8 @@ class NkKinetics final : public OdeModel {
     const double k = x[FB] * (x[alpha] - x[beta]);
     for (int i = 0; i < kN * kN; ++i) jac[i] = 0;
     auto at = [jac](int row, int col) -> double& { return jac[row * kN + col]; };
-    at(E, E) = x[rho] * y[A] + x[rho15] * h15 + x[rho2] * h2 - (1 - y[A]) * x[alpha];
-    at(E, A) = (x[rho] + x[alpha]) * y[E];
+    at(E, E) = rho * y[A] + x[rho15] * h15 + x[rho2] * h2 - (1 - y[A]) * x[alpha];
+    at(E, A) = (rho + x[alpha]) * y[E];
     at(E, IL15) = x[rho15] * dh15 * y[E];
     at(E, IL2) = x[rho2] * dh2 * y[E];
     at(M, E) = (1 - y[A]) * k;
@@ -179,28 +190,28 @@ class NkKinetics final : public OdeModel {
        "Bachanova 2010 see no persistence; rho15 = 0.2/day, rho2 = 0.5/day, K15, K2, L0 = 0.9, "
        "r_L = 0.1/day: assumptions (Miller 2005: Hi-Cy/Flu raises IL-15 and only then do "
        "donor NK expand); cytokine values: see docs/models/nk_kinetics.md",
-       values(0, 0, 0.25, 0, 0.01, 0.2, 0.5, 1000, 0.9)},
+       values(1, 0, 0.25, 0, 0.01, 0.2, 0.5, 1000, 0.9)},
       {"ciml_nk",
        "cytokine-induced memory-like (IL-12/15/18) NK after Cy/Flu, with s.c. IL-2",
        "assumptions chosen from the qualitative reports of Romee 2016: memory-like NK express "
        "CD25 and respond to low IL-2 (K2 = 150 pg/mL, about 10 pM), proliferate more to IL-15 "
        "(rho15 = 0.35/day), contract more slowly (alpha = 0.2/day) and leave a memory pool "
        "(FB = 0.05, beta = 0.03/day, half-life 23 days); not fitted to patient data",
-       values(0, 0, 0.2, 0.05, 0.03, 0.35, 0.5, 150, 0.9)},
+       values(1, 0, 0.2, 0.05, 0.03, 0.35, 0.5, 150, 0.9)},
       {"car_nk_il15",
        "CD19 CAR-NK armoured with IL-15 (cord blood), after Cy/Flu, no IL-2",
        "assumptions chosen to meet Liu 2020 (CAR-NK expanded early and persisted at low levels "
-       "for at least 12 months): antigen-driven programme rho = 0.15/day until Tmax = 14 days, "
+       "for at least 12 months): antigen-driven eightfold expansion (FOLDX = 8) over Tmax = 14 "
+       "days, "
        "alpha = 0.16/day as Stein 2019 for CAR-T, FB = 0.05 (Stein: 0.0079) and beta = 0.004/day "
        "(memory half-life 173 days) for the autocrine IL-15; rho2 = 0 (no IL-2 given)",
-       values(0.15, 14, 0.16, 0.05, 0.004, 0.2, 0, 1000, 0.9)},
+       values(8, 14, 0.16, 0.05, 0.004, 0.2, 0, 1000, 0.9)},
       {"stein2019",
        "Stein 2019 typical tisagenlecleucel curve (E in transgene copies/ug DNA); no cytokine "
        "drive, so E + M is the closed form",
        "Stein 2019 typical values: FOLDX 3900, Tmax 9.3 days, alpha 0.16/day, FB 0.0079, beta "
-       "0.0032/day; rho = ln(3900)/9.3 = 0.889110949690079; start the run with "
-       "E = Cmax/FOLDX = 24000/3900",
-       values(0.889110949690079, 9.3, 0.16, 0.0079, 0.0032, 0, 0, 1000, 0)},
+       "0.0032/day; start the run with E = Cmax/FOLDX = 24000/3900",
+       values(3900, 9.3, 0.16, 0.0079, 0.0032, 0, 0, 1000, 0)},
   };
 };
 
