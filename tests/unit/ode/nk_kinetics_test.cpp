@@ -140,6 +140,27 @@ TEST(NkKinetics, Stein2019SetHoldsSteinsParametersAndEndsTheProgrammeAtTmax) {
   EXPECT_EQ(model->default_initial(haplo->values)[2], 0.0);
 }
 
+// A scenario (or a trial patient: trials set parameters the same way) that changes Tmax moves the
+// switch with it: the closed form holds for Tmax = 5 and FOLDX = 100 too, and the run's problem
+// carries the model's bolus at day 5.
+TEST(NkKinetics, OverridingTmaxMovesTheSwitch) {
+  auto s = testing::scenario("nk_kinetics", "stein2019", 60, {{"E", 1.0}},
+                             {{"Tmax", 5.0}, {"FOLDX", 100.0}});
+  s.solver.atol = 1e-10;
+  s.output_interval_days = 0.5;
+  const KineticsRun r = run_scenario(s);
+  ASSERT_EQ(r.problem.doses.size(), 1u);
+  EXPECT_EQ(r.problem.doses[0].start_days, 5.0);
+  for (std::size_t i = 0; i < r.result.times_days.size(); ++i) {
+    const double t = r.result.times_days[i];
+    const double cmax = 100, tau = t - 5;
+    const double expected = t < 5 ? std::exp(std::log(100.0) / 5 * t)
+                                  : (1 - kFb) * cmax * std::exp(-kAlpha * tau) +
+                                        kFb * cmax * std::exp(-kBeta * tau);
+    EXPECT_NEAR(r.total(i), expected, 1e-6 * expected) << "day " << t;
+  }
+}
+
 // Cytokine pharmacokinetics in closed form. IL-15 steady state p15/(k15 + c15 (1 - L)): 3 pg/mL
 // without lymphodepletion, 30 pg/mL with full depletion; an IL-2 bolus decays as
 // e^{-(k2 + c2 Treg) t} (to 1e-6 relative plus 1e-7 pg/mL, ten times the solver atol);
