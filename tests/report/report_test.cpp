@@ -408,6 +408,21 @@ TEST(Report, WellMixedRunFromTheCommandLine) {
   EXPECT_NE(html.find("\"timeseries\""), std::string::npos);
 }
 
+// A model whose cells are a level (nk_kinetics: cells/uL) charts them as populations, and only
+// its cytokines and switches as drugs.
+TEST(Report, CellLevelsArePopulations) {
+  const fs::path dir = fresh_directory("report-cell_levels");
+  const fs::path library = fake_library("lib_cell_levels");
+  const std::string run = "NKSIM_REPORT_JS_DIR=" + library.string() + " " + NKSIM_BINARY +
+                          " run scenarios/nk_kinetics_haplo_il2.toml --quiet --report --out " +
+                          (dir / "out").string();
+  ASSERT_EQ(run_command(run, NKSIM_SOURCE_DIR).exit_code, 0);
+  const std::string html = read_file(dir / "out" / "report.html");
+  EXPECT_NE(html.find("chart-populations"), std::string::npos);
+  EXPECT_EQ(html.find("[cells/uL] over time, linear scale"), std::string::npos);
+  EXPECT_NE(html.find("[pg/mL] over time, linear scale"), std::string::npos);
+}
+
 TEST(Report, CommandLineErrors) {
   const fs::path dir = fresh_directory("report-cli_errors");
   EXPECT_EQ(run_cli("report " + (dir / "absent").string()).exit_code, 2);
