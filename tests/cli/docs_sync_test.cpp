@@ -4,15 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "nksim/mechanisms/builtin.h"
-
+#include "nksim/ode/ode_model.h"
 #include "support/run_cli.h"
 
 namespace nksim {
 namespace {
 
 TEST(DocsSync, ModelPagesEmbedTheGeneratedTables) {
-  for (const char* model : {"kuznetsov1994", "depillis2005", "depillis2006"}) {
-    const auto generated = testing::run_cli(std::string("describe ") + model + " --markdown");
+  for (const std::string& model : model_names()) {  // every built-in model has a page
+    const auto generated = testing::run_cli("describe " + model + " --markdown");
     ASSERT_EQ(generated.exit_code, 0);
     const std::string page = testing::read_file(std::string(NKSIM_SOURCE_DIR) + "/docs/models/" +
                                                 model + ".md");

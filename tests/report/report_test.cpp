@@ -9,6 +9,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/ode/ode_model.h"
 #include "nksim/report/chart_labels.h"
 #include "nksim/report/evidence.h"
 #include "nksim/report/html_page.h"
@@ -377,7 +378,9 @@ TEST(JsonChecks, WellMixedSummaryNeedsItsMembers) {
 }
 
 TEST(Evidence, CoversTheBuiltInModelsAndNkInfusion) {
-  for (const char* key : {"kuznetsov1994", "depillis2005", "depillis2006", "nk_infusion"}) {
+  std::vector<std::string> keys = model_names();  // every built-in model has an entry
+  keys.push_back("nk_infusion");
+  for (const std::string& key : keys) {
     ASSERT_NE(find_evidence(key), nullptr) << key;
     EXPECT_FALSE(find_evidence(key)->text.empty());
   }
@@ -403,6 +406,21 @@ TEST(Report, WellMixedRunFromTheCommandLine) {
   EXPECT_NE(html.find("early-phase"), std::string::npos);
   EXPECT_NE(html.find("chart-populations"), std::string::npos);
   EXPECT_NE(html.find("\"timeseries\""), std::string::npos);
+}
+
+// A model whose cells are a level (nk_kinetics: cells/uL) charts them as populations, and only
+// its cytokines and switches as drugs.
+TEST(Report, CellLevelsArePopulations) {
+  const fs::path dir = fresh_directory("report-cell_levels");
+  const fs::path library = fake_library("lib_cell_levels");
+  const std::string run = "NKSIM_REPORT_JS_DIR=" + library.string() + " " + NKSIM_BINARY +
+                          " run scenarios/nk_kinetics_haplo_il2.toml --quiet --report --out " +
+                          (dir / "out").string();
+  ASSERT_EQ(run_command(run, NKSIM_SOURCE_DIR).exit_code, 0);
+  const std::string html = read_file(dir / "out" / "report.html");
+  EXPECT_NE(html.find("chart-populations"), std::string::npos);
+  EXPECT_EQ(html.find("[cells/uL] over time, linear scale"), std::string::npos);
+  EXPECT_NE(html.find("[pg/mL] over time, linear scale"), std::string::npos);
 }
 
 TEST(Report, CommandLineErrors) {

@@ -130,6 +130,10 @@ WellMixedProblem model_problem(const OdeModel& model, const std::string& paramet
   problem.parameter_set = std::string(set->name);
   problem.parameters = set->values;
   problem.initial = model.default_initial(problem.parameters);
+  // The model's own boluses are part of the model: they are exported as events.
+  for (const ModelBolus& bolus : model.model_boluses(problem.parameters)) {
+    problem.doses.push_back({bolus.state, false, bolus.time_days, 0, bolus.amount, 0});
+  }
   return problem;
 }
 

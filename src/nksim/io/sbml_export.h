@@ -23,7 +23,8 @@ std::string export_sbml(const WellMixedProblem& problem);
 std::vector<std::string> sbml_consistency_errors(const std::string& xml);
 
 // The problem export-sbml writes for a model alone: the given set (empty: the default), the
-// default initial state, no doses. Throws InputError for an unknown set.
+// default initial state, and as doses only the model's own boluses (written as events). Throws
+// InputError for an unknown set.
 WellMixedProblem model_problem(const OdeModel& model, const std::string& parameter_set);
 
 }  // namespace nksim

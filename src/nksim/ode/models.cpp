@@ -8,6 +8,7 @@ std::span<const OdeModel* const> all_models() {
       &models::kuznetsov1994(),
       &models::depillis2005(),
       &models::depillis2006(),
+      &models::nk_kinetics(),
   };
   return kModels;
 }

@@ -65,7 +65,9 @@ class OdeModel {
   // time. rhs() and equations() agree to rounding (tests/unit/ode/equations_test.cpp).
   virtual std::vector<Expr> equations() const = 0;
 
-  // Boluses that are part of the model (SBML events), for parameters p; built-in models have none.
+  // Boluses that are part of the model (SBML events), for parameters p, sorted by time. The
+  // engine restarts the solver at each, like at a dose; nk_kinetics ends its expansion programme
+  // this way (a state that jumps from 1 to 0 at t = Tmax).
   virtual std::vector<ModelBolus> model_boluses(std::span<const double> /*p*/) const { return {}; }
 
   // Analytic Jacobian J[i*n + j] = d f_i / d y_j (row-major); only if has_jacobian().

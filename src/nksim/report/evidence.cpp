@@ -15,6 +15,12 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"depillis2006", "de Pillis 2006 model with chemotherapy, IL-2 and TIL", "2 patients' fits",
        "Human parameter sets from two melanoma patients (patients 9 and 10 of Dudley 2002); the "
        "treatment responses it predicts were not tested in a trial."},
+      {"nk_kinetics", "kinetics of infused NK / CAR-NK cells (Stein 2019 structure)",
+       "CAR-T fit; NK sets partly fitted, partly assumed",
+       "The effector-memory structure reproduces Stein 2019's fit to 90 tisagenlecleucel "
+       "patients exactly. The haploidentical NK set is fitted to two median numbers of a "
+       "10-child pilot (Rubnitz 2010); the memory-like and CAR-NK sets and the cytokine "
+       "values are assumptions chosen to show published qualitative behaviour."},
       {"nk_infusion", "NK-cell infusion", "blood cancers: clinical; solid tumours: early-phase",
        "Blood cancers: clinical responses (CAR-NK, haploidentical NK cells in AML). Solid tumours "
        "(lung, breast, liver, gastric): mostly early-phase trials with modest responses."},

@@ -95,7 +95,8 @@ WellMixedStates classify_states(const NumericTable& table, const OdeModel* model
       }
     }
     states.labels[s] = description.empty() ? s : s + ": " + description;
-    if (unit == "cells") {
+    // Cell counts and cell levels ("cells/uL") are populations; everything else is a drug.
+    if (unit == "cells" || unit.starts_with("cells/")) {
       states.cell_states.push_back(s);
     } else {
       states.labels[s] += " [" + unit + "]";

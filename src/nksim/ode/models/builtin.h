@@ -8,5 +8,6 @@ namespace nksim::models {
 const OdeModel& kuznetsov1994();
 const OdeModel& depillis2005();
 const OdeModel& depillis2006();
+const OdeModel& nk_kinetics();
 
 }  // namespace nksim::models
