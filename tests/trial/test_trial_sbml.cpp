@@ -88,6 +88,19 @@ dose_scale = 0.03
   EXPECT_EQ(rows.size(), 12u);
   EXPECT_EQ(rows, endpoint_rows(dir.path() / "trial2"));
 
+  // The SBML file is part of the trial's identity: once it changes, resuming into the same
+  // store is refused (the rows would mix two models).
+  std::string xml_text = testing::read_file(xml);
+  const std::size_t note = xml_text.find("Written by nksim");
+  ASSERT_NE(note, std::string::npos);
+  xml_text.insert(note, "Edited. ");
+  write_file(xml, xml_text);
+  const auto resumed = run_command(kNksim + " trial run " + quoted(trial) + " --out " +
+                                   quoted(dir.path() / "trial1"));
+  EXPECT_EQ(resumed.exit_code, 2) << resumed.output;
+  EXPECT_NE(resumed.output.find("belongs to another trial file"), std::string::npos)
+      << resumed.output;
+
   const auto validated = run_command(kNksim + " trial validate " + quoted(trial));
   ASSERT_EQ(validated.exit_code, 0) << validated.output;
   EXPECT_NE(validated.output.find("6 patients x 2 arms"), std::string::npos) << validated.output;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -400,6 +402,15 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   } else {
     spec.base = parse_well_mixed(base_document);
     base_end_days = spec.base.end_time_days;
+    if (!spec.base.sbml_file.empty()) {
+      // An imported model is part of the trial: after the SBML file changes, the store belongs
+      // to another trial and a resume is refused instead of mixing two models' rows.
+      std::ifstream sbml(spec.base.sbml_file, std::ios::binary);
+      std::ostringstream bytes;
+      bytes << sbml.rdbuf();
+      spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text() +
+                                 "\n#sbml\n" + bytes.str());
+    }
   }
 
   spec.patients = static_cast<std::size_t>(trial.integer("patients", 1));
