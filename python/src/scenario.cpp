@@ -24,16 +24,27 @@ namespace {
 
 // ---- Python dict -> TOML --------------------------------------------------------------------
 
-toml::array to_toml_array(const py::handle& list, const std::string& path);
+toml::array to_toml_array(const py::handle& list, const std::string& path, int depth);
 
 // Adds `value` to `table` under `key`; `path` names it in errors ("simulation.end_time_days").
+// `depth` counts the enclosing tables and arrays: a scenario file may nest at most
+// kMaxTomlNesting levels, and a dict that contains itself must not recurse forever.
 void insert_value(toml::table& table, const std::string& key, const py::handle& value,
-                  const std::string& path) {
+                  const std::string& path, int depth) {
+  if (depth > kMaxTomlNesting) {
+    throw InputError("scenario dict: '" + path.substr(0, 200) + "...' is nested deeper than " +
+                     std::to_string(kMaxTomlNesting) + " levels (does a dict contain itself?)");
+  }
   // bool first: in Python a bool is also an int.
   if (py::isinstance<py::bool_>(value)) {
     table.insert_or_assign(key, value.cast<bool>());
   } else if (py::isinstance<py::int_>(value)) {
-    table.insert_or_assign(key, value.cast<std::int64_t>());
+    int overflow = 0;
+    const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    if (overflow != 0) {
+      throw InputError("scenario dict: '" + path + "' does not fit in a 64-bit integer");
+    }
+    table.insert_or_assign(key, static_cast<std::int64_t>(number));
   } else if (py::isinstance<py::float_>(value)) {
     const double number = value.cast<double>();
     if (!std::isfinite(number)) {
@@ -50,13 +61,13 @@ void insert_value(toml::table& table, const std::string& key, const py::handle& 
         throw InputError("scenario dict: a key under '" + path + "' is not a string");
       }
       const std::string name = k.cast<std::string>();
-      insert_value(inner, name, v, path + "." + name);
+      insert_value(inner, name, v, path + "." + name, depth + 1);
     }
     table.insert_or_assign(key, std::move(inner));
   } else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
-    table.insert_or_assign(key, to_toml_array(value, path));
+    table.insert_or_assign(key, to_toml_array(value, path, depth + 1));
   } else if (py::hasattr(value, "item") && py::hasattr(value, "dtype")) {
-    insert_value(table, key, value.attr("item")(), path);  // a numpy scalar
+    insert_value(table, key, value.attr("item")(), path, depth);  // a numpy scalar
   } else {
     throw InputError("scenario dict: '" + path + "' is a " +
                      py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>() +
@@ -64,7 +75,7 @@ void insert_value(toml::table& table, const std::string& key, const py::handle& 
   }
 }
 
-toml::array to_toml_array(const py::handle& list, const std::string& path) {
+toml::array to_toml_array(const py::handle& list, const std::string& path, int depth) {
   toml::array array;
   std::size_t index = 0;
   for (const auto& item : list) {
@@ -72,7 +83,7 @@ toml::array to_toml_array(const py::handle& list, const std::string& path) {
     // Reuse insert_value through a scratch table, so each element gets the same checks.
     toml::table scratch;
     const std::string element_path = path + "[" + std::to_string(index) + "]";
-    insert_value(scratch, "v", item, element_path);
+    insert_value(scratch, "v", item, element_path, depth);
     array.push_back(std::move(*scratch.get("v")));
   }
   return array;
@@ -83,7 +94,7 @@ TomlDocument document_from_dict(const py::dict& dict, const std::string& name) {
   for (const auto& [k, v] : dict) {
     if (!py::isinstance<py::str>(k)) throw InputError(name + ": a top-level key is not a string");
     const std::string key = k.cast<std::string>();
-    insert_value(root, key, v, key);
+    insert_value(root, key, v, key, 1);
   }
   std::ostringstream text;
   text << root;

@@ -102,6 +102,14 @@ def test_errors_carry_the_file_line_and_key(scenarios):
         nksim.Scenario.from_dict(typo).run()
     with pytest.raises(nksim.InputError, match=r"'initial.T' is nan"):
         nksim.Scenario.from_dict({**KUZNETSOV, "initial": {"E": 1.0, "T": math.nan}})
+    cyclic = {"simulation": {}}
+    cyclic["simulation"]["again"] = cyclic
+    with pytest.raises(nksim.InputError, match="nested deeper than 64 levels"):
+        nksim.Scenario.from_dict(cyclic)
+    with pytest.raises(nksim.InputError, match="'initial.T' does not fit in a 64-bit integer"):
+        nksim.Scenario.from_dict({**KUZNETSOV, "initial": {"T": 10**30}})
+    with pytest.raises(nksim.InputError, match="'initial.T' is a set"):
+        nksim.Scenario.from_dict({**KUZNETSOV, "initial": {"T": {1}}})
     with pytest.raises(nksim.InputError, match="no such file|cannot|missing|not found"):
         nksim.load("no/such/scenario.toml")
     with pytest.raises(nksim.InputError, match="cannot be set to nan"):
