@@ -94,10 +94,19 @@ class PySpatial : public std::enable_shared_from_this<PySpatial> {
     if (signalled) throw py::error_already_set();  // KeyboardInterrupt, raised by Python
   }
 
-  double time_min() const { return session_.time_min(); }
+  double time_min() {
+    const auto lock = locked();
+    return session_.time_min();
+  }
   double end_time_min() const { return session_.end_time_min(); }
-  bool finished() const { return session_.finished(); }
-  std::uint64_t steps() const { return session_.simulation().mechanics_steps(); }
+  bool finished() {
+    const auto lock = locked();
+    return session_.finished();
+  }
+  std::uint64_t steps() {
+    const auto lock = locked();
+    return session_.simulation().mechanics_steps();
+  }
   std::vector<std::string> warnings() const { return session_.warnings(); }
 
   std::vector<std::string> type_names() const {
@@ -127,7 +136,10 @@ class PySpatial : public std::enable_shared_from_this<PySpatial> {
                       found->second);
   }
 
-  std::size_t num_agents() const { return session_.simulation().agents().size(); }
+  std::size_t num_agents() {
+    const auto lock = locked();
+    return session_.simulation().agents().size();
+  }
 
   void set_property(const std::string& name, const py::array_t<double, py::array::c_style |
                                                                         py::array::forcecast>&

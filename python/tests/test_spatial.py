@@ -137,3 +137,19 @@ def test_bad_spatial_input(scenarios):
     sim = scenario(scenarios).start()
     with pytest.raises(nksim.InputError, match="finite"):
         sim.advance_to(float("nan"))
+
+
+def test_one_run_used_from_two_threads_waits_instead_of_racing(scenarios):
+    # advance_to holds the run while it steps (and takes the GIL now and then to look for
+    # Ctrl-C); a reader on another thread waits for the run without holding the GIL, so neither
+    # deadlocks, and the reader sees the run before or after a whole advance, never in between.
+    sim = scenario(scenarios).start()
+    seen = []
+    worker = threading.Thread(target=sim.run_to_end)
+    worker.start()
+    while worker.is_alive():
+        seen.append(sim.time_min)
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert sim.time_min == 1440
+    assert set(seen) <= {0.0, 1440.0}
