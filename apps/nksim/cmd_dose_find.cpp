@@ -12,6 +12,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
+#include "nksim/io/dose_plausibility.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/scenario.h"
 #include "nksim/trial/dose_find.h"
@@ -169,9 +170,16 @@ void add_dose_find_command(CLI::App& app, Action& action) {
         if (scenario_engine(document) != "well_mixed") {
           throw InputError(o.scenario + ": dose-find needs a well_mixed scenario");
         }
-        found.push_back({std::nullopt, search(parse_well_mixed(document))});
+        const WellMixedScenario scenario = parse_well_mixed(document);
+        found.push_back({std::nullopt, search(scenario)});
         std::cout << what << " for " << o.find.outcome << ": " << bracket_text(found[0].result)
                   << "\n";
+        const DoseFindResult& r = found[0].result;
+        if (!o.critical && r.found && !r.without_dose) {
+          for (const auto& w : dose_warnings(scenario, o.find.state, r.upper)) {
+            std::cerr << "nksim: warning: " << w << "\n";
+          }
+        }
       } else {
         const TrialSpec spec = parse_trial_file(o.trial);
         const std::size_t arm = find_arm(spec, o.arm);

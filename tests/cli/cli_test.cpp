@@ -117,5 +117,70 @@ TEST(Cli, ValidateDoesNotRun) {
   EXPECT_NE(r.output.find("valid well_mixed scenario"), std::string::npos);
 }
 
+// A dose far outside the clinically used range is a warning naming the key, the range and the
+// source; validate and run still succeed, and no shipped well-mixed scenario warns.
+const char* kImplausible = R"([simulation]
+engine = "well_mixed"
+model = "depillis2006"
+end_time_days = 5
+[[dose]]
+state = "N"
+time_days = 1
+amount = 1e9
+[[dose]]
+state = "N"
+time_days = 2
+amount = 9e11
+)";
+
+TEST(Cli, ImplausibleDoseWarnsButValidatesAndRuns) {
+  const auto dir = fresh_directory("cli-plausible");
+  testing::write_file(dir / "s.toml", kImplausible);
+  const std::string warning =
+      "s.toml:12:10: 'dose[2].amount' = 9e+11 cells on N, above the plausible range";
+  auto v = run_cli("validate " + (dir / "s.toml").string());
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  EXPECT_NE(v.output.find(warning), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("Miller 2005"), std::string::npos) << v.output;
+  EXPECT_EQ(v.output.find("dose[1]"), std::string::npos) << v.output;  // 1e9 is inside
+  auto r = run_cli("run " + (dir / "s.toml").string() + " -q --out " + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("nksim: warning: " + std::string(dir / "s.toml") + ":12:10"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(read_file(dir / "out" / "summary.json").find("9e+11 cells"), std::string::npos);
+}
+
+TEST(Cli, ShippedWellMixedScenariosGiveNoDoseWarning) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(NKSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    auto v = run_cli("validate " + entry.path().string());
+    if (v.output.find("valid well_mixed scenario") == std::string::npos) continue;
+    EXPECT_EQ(v.output.find("warning"), std::string::npos) << v.output;
+  }
+}
+
+TEST(Cli, DoseFindWarnsWhenTheFoundScaleImpliesAnImplausibleDose) {
+  // The default scenario with a 100 times larger tumour: eliminating it takes about 2e8 NK cells
+  // in the mouse-based de Pillis 2005 model, above the murine range (up to 1e8 per mouse).
+  const auto dir = fresh_directory("cli-plausible-dose-find");
+  std::string text = read_file(kDefault);
+  const std::string from = "T = 1e6 ";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "T = 1e8 ");
+  testing::write_file(dir / "s.toml", text);
+  auto r = run_cli("dose-find " + (dir / "s.toml").string() + " --state N --rel-tol 0.1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("nksim: warning: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("'dose[1].amount' = "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at dose scale"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mouse"), std::string::npos) << r.output;
+  // The default scenario itself: the scale found (about 0.5) keeps the dose inside the range.
+  auto plain = run_cli("dose-find " + kDefault + " --state N --rel-tol 0.1");
+  EXPECT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("warning"), std::string::npos) << plain.output;
+}
+
 }  // namespace
 }  // namespace nksim

@@ -1,6 +1,7 @@
 #include "nksim/api/nksim.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "nksim/api/spatial_run.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/dose_plausibility.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/sbml_export.h"
 #include "nksim/io/sbml_model.h"
@@ -25,6 +27,9 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
   const WellMixedScenario scenario = parse_well_mixed(document);
   const WellMixedProblem problem = resolve(scenario);
   OutputDirectory::check_target(options.out_dir);
+  for (const auto& w : dose_warnings(scenario)) {
+    std::fprintf(stderr, "nksim: warning: %s\n", w.c_str());
+  }
   const WellMixedResult result = simulate(problem);
 
   OutputDirectory out(options.out_dir);
@@ -116,12 +121,15 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
   }
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") {
-    const WellMixedProblem problem = resolve(parse_well_mixed(document));
-    return scenario.string() + ": valid well_mixed scenario (" +
-           std::string(problem.model->name()) + "/" + problem.parameter_set + ", " +
-           format_number(problem.end_time_days) + " days, " +
-           count_of(problem.doses.size(), "dose") + ", " +
-           count_of(problem.output_times_days.size(), "output row") + ")";
+    const WellMixedScenario parsed = parse_well_mixed(document);
+    const WellMixedProblem problem = resolve(parsed);
+    std::string text = scenario.string() + ": valid well_mixed scenario (" +
+                       std::string(problem.model->name()) + "/" + problem.parameter_set + ", " +
+                       format_number(problem.end_time_days) + " days, " +
+                       count_of(problem.doses.size(), "dose") + ", " +
+                       count_of(problem.output_times_days.size(), "output row") + ")";
+    for (const auto& w : dose_warnings(parsed)) text += "\nwarning: " + w;
+    return text;
   }
   if (engine == "spatial") return validate_spatial(document);
   throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");

@@ -45,6 +45,7 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
   if (bolus) {
     spec.time_days = dose.number("time_days", Bound::kNonNegative);
     spec.amount = dose.number("amount", Bound::kNonNegative);
+    spec.where = dose.location("amount") + ": '" + dose.key_path("amount") + "'";
     if (cells && spec.amount > limits::kMaxCells) {
       dose.fail("amount", "is " + format_number(spec.amount, 3) +
                               " cells, more than a human body holds (" +
@@ -60,6 +61,7 @@ DoseSpec parse_dose(TableReader& dose, const OdeModel& model, double end_time) {
     spec.start_days = dose.number("start_days", Bound::kNonNegative);
     spec.stop_days = dose.number("stop_days", Bound::kNonNegative);
     spec.rate_per_day = dose.number("rate_per_day", Bound::kNonNegative);
+    spec.where = dose.location("rate_per_day") + ": '" + dose.key_path("rate_per_day") + "'";
     if (spec.stop_days <= spec.start_days) {
       dose.fail("stop_days", "must be after start_days (" + format_number(spec.start_days) +
                                  "), got " + format_number(spec.stop_days));

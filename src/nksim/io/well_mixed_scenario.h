@@ -24,6 +24,7 @@ struct DoseSpec {
   double start_days = 0;    // infusion
   double stop_days = 0;     // infusion
   double rate_per_day = 0;  // infusion
+  std::string where{};      // "file:line:col: 'dose[i].amount'" when read from a file (warnings)
 };
 
 struct WellMixedScenario {

@@ -6,6 +6,7 @@
 // on many threads at once.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +43,16 @@ struct ModelBolus {
   double amount = 0;
 };
 
+// The dose range, in the state's unit, that clinical practice (or, for a mouse model, experimental
+// practice) gives into a state: per bolus, or per infusion (rate x duration). Outside it nksim
+// warns, it does not refuse (docs/scenarios.md, "Plausible doses").
+struct PlausibleDose {
+  double low = 0;
+  double high = 0;
+  std::string_view context;  // species and conversion: "human: 1e5-1e8 NK cells/kg, 70 kg adult"
+  std::string_view source;   // short citation of the range
+};
+
 class OdeModel {
  public:
   virtual ~OdeModel() = default;
@@ -69,6 +80,12 @@ class OdeModel {
   // engine restarts the solver at each, like at a dose; nk_kinetics ends its expansion programme
   // this way (a state that jumps from 1 to 0 at t = Tmax).
   virtual std::vector<ModelBolus> model_boluses(std::span<const double> /*p*/) const { return {}; }
+
+  // The plausible dose range for doses into `state`, or none (no warning) where the model does
+  // not know one.
+  virtual std::optional<PlausibleDose> plausible_dose(std::size_t /*state*/) const {
+    return std::nullopt;
+  }
 
   // Analytic Jacobian J[i*n + j] = d f_i / d y_j (row-major); only if has_jacobian().
   virtual bool has_jacobian() const { return false; }

@@ -6,6 +6,7 @@
 //     D     = d (L/T)^lambda / (s + (L/T)^lambda)      (overflow-safe form in cd8_kill.h)
 // Parameter values: ../shared BIOLOGY part a.2 (BioModels MODEL1907260001, S-Ng and MeFAST codes).
 #include "nksim/ode/models/builtin.h"
+#include "nksim/ode/models/dose_ranges.h"
 #include "nksim/ode/models/cd8_kill.h"
 
 namespace nksim::models {
@@ -57,6 +58,10 @@ class DePillis2005 final : public OdeModel {
   std::span<const ParameterInfo> parameters() const override { return kParameters; }
   std::span<const ParameterSet> parameter_sets() const override { return sets_; }
   std::size_t tumour_state() const override { return T; }
+  std::optional<PlausibleDose> plausible_dose(std::size_t state) const override {
+    if (state == N) return dose_ranges::kMouseNkCells;
+    return std::nullopt;
+  }
 
   std::vector<double> default_initial(std::span<const double> par) const override {
     return {1e6, par[sigma] / par[f], 0.0};

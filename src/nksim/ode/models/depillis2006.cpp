@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "nksim/ode/models/builtin.h"
+#include "nksim/ode/models/dose_ranges.h"
 #include "nksim/ode/models/cd8_kill.h"
 
 namespace nksim::models {
@@ -95,6 +96,10 @@ class DePillis2006 final : public OdeModel {
   std::span<const ParameterInfo> parameters() const override { return kParameters; }
   std::span<const ParameterSet> parameter_sets() const override { return sets_; }
   std::size_t tumour_state() const override { return T; }
+  std::optional<PlausibleDose> plausible_dose(std::size_t state) const override {
+    if (state == N) return dose_ranges::kHumanNkCells;
+    return std::nullopt;
+  }
 
   std::vector<double> default_initial(std::span<const double>) const override {
     return {1e6, 1e5, 1e2, 6e10, 0, 0};

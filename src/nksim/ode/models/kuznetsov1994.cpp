@@ -3,6 +3,7 @@
 //     dE/dt = s + p E T/(g + T) - m E T - d E
 //     dT/dt = a T (1 - b T) - n E T
 #include "nksim/ode/models/builtin.h"
+#include "nksim/ode/models/dose_ranges.h"
 
 namespace nksim::models {
 namespace {
@@ -38,6 +39,10 @@ class Kuznetsov1994 final : public OdeModel {
   std::span<const ParameterInfo> parameters() const override { return kParameters; }
   std::span<const ParameterSet> parameter_sets() const override { return sets_; }
   std::size_t tumour_state() const override { return T; }
+  std::optional<PlausibleDose> plausible_dose(std::size_t state) const override {
+    if (state == E) return dose_ranges::kMouseNkCells;
+    return std::nullopt;
+  }
 
   std::vector<double> default_initial(std::span<const double>) const override {
     return {3.2e5, 5e6};
