@@ -9,7 +9,8 @@ namespace nksim::dose_ranges {
 
 // Human: 1e5 to 1e8 NK cells/kg per infusion, as a whole-body count in a 70 kg adult.
 // CAR-NK cells were given at 1e5, 1e6 and 1e7 /kg (Liu 2020); haploidentical NK products at about
-// 1e7 /kg (Miller 2005) and up to 2.6e7 /kg (Bachanova 2014); 1e8 /kg leaves a factor ~4 above.
+// 1e7 /kg (Miller 2005) and about 2.6e7 /kg in one cohort (Bachanova 2014); 1e8 /kg leaves a
+// factor ~4 above the largest.
 inline constexpr PlausibleDose kHumanNkCells{
     7e6, 7e9, "human: 1e5-1e8 NK cells/kg per infusion, whole-body count in a 70 kg adult",
     "Liu 2020 NEJM; Miller 2005 Blood; Bachanova 2014 Blood"};
