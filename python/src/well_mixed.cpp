@@ -10,6 +10,7 @@
 #include "bindings.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/dose_plausibility.h"
 #include "nksim/io/sbml_export.h"
 #include "nksim/io/toml_reader.h"
 #include "nksim/io/well_mixed_scenario.h"
@@ -61,8 +62,15 @@ py::dict result_dict(const WellMixedProblem& problem, const WellMixedResult& res
   return out;
 }
 
-WellMixedProblem problem_of(const TomlDocument& scenario) {
-  return resolve(parse_well_mixed(scenario));
+// The run the scenario asks for. Doses outside the range the model gives for their state are
+// Python warnings (UserWarning), as `nksim run` prints them; the run goes ahead.
+WellMixedProblem problem_of(const TomlDocument& document) {
+  const WellMixedScenario scenario = parse_well_mixed(document);
+  WellMixedProblem problem = resolve(scenario);
+  for (const std::string& warning : dose_warnings(scenario)) {
+    if (PyErr_WarnEx(PyExc_UserWarning, warning.c_str(), 1) != 0) throw py::error_already_set();
+  }
+  return problem;
 }
 
 // A stepped run. One Python object may be used from several threads: calls are serialised.

@@ -134,3 +134,14 @@ def test_describe_lists_states_and_parameters():
         nksim.describe("kuznetsov1995")
     mechanism = nksim.describe("nk_recognition_kill", markdown=True)
     assert mechanism.startswith("|") or "| key |" in mechanism
+
+
+def test_an_implausible_dose_is_a_warning_and_the_run_goes_ahead():
+    # de Pillis 2005 is a mouse model: 9e11 NK cells is far above any murine transfer.
+    scenario = nksim.Scenario.from_dict({
+        "simulation": {"engine": "well_mixed", "model": "depillis2005", "end_time_days": 10},
+        "initial": {"T": 1e6},
+        "dose": [{"state": "N", "time_days": 1, "amount": 9e11}]})
+    with pytest.warns(UserWarning, match=r"'dose\[1\].amount' = 9e\+11 .* above the plausible"):
+        result = scenario.run()
+    assert result.time_days[-1] == 10
