@@ -10,9 +10,8 @@
 #include "nksim/core/text.h"
 
 namespace nksim {
-namespace {
 
-std::string type_name(const toml::node& node) {
+std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::table: return "a table";
     case toml::node_type::array: return "an array";
@@ -23,6 +22,8 @@ std::string type_name(const toml::node& node) {
     default: return "a date or time";
   }
 }
+
+namespace {
 
 std::string bound_text(Bound bound) {
   switch (bound) {
@@ -140,95 +141,6 @@ const std::set<std::string>& TomlDocument::keys_asked() const {
   return keys_asked_ ? *keys_asked_ : kNone;
 }
 
-namespace {
-// "a.b[1].c" (1-based, as in messages) -> "a.b[0].c" (toml++'s at_path is 0-based).
-std::string zero_based(const std::string& path, const std::string& file) {
-  std::string out;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] != '[') {
-      out += path[i];
-      continue;
-    }
-    const std::size_t close = path.find(']', i);
-    const std::string digits = close == std::string::npos ? "" : path.substr(i + 1, close - i - 1);
-    if (digits.empty() || digits.size() > 9 ||
-        digits.find_first_not_of("0123456789") != std::string::npos || std::stol(digits) < 1) {
-      throw InputError(file + ": '" + path +
-                       "' is not a scenario path (array elements are counted from 1: dose[1])");
-    }
-    out += "[" + std::to_string(std::stol(digits) - 1) + "]";
-    i = close;
-  }
-  return out;
-}
-}  // namespace
-
-toml::node_view<const toml::node> TomlDocument::node(const std::string& path) const {
-  return std::as_const(*root_).at_path(zero_based(path, *file_));
-}
-
-// toml++ copies tables without their source positions, so an edited document is the text parsed
-// again with every edit so far applied in order: messages keep naming the original lines.
-TomlDocument TomlDocument::with_number(const std::string& path, double value) const {
-  if (!std::isfinite(value)) {
-    throw InputError(*file_ + ": '" + path + "' cannot be set to " + format_number(value));
-  }
-  TomlDocument copy = *this;
-  copy.root_ = std::make_shared<toml::table>(toml::parse(text_, *file_));
-  for (const auto& [earlier_path, earlier_value] : edits_) {
-    copy.set_number(earlier_path, earlier_value);
-  }
-  copy.set_number(path, value);
-  copy.edits_.emplace_back(path, value);
-  return copy;
-}
-
-void TomlDocument::set_number(const std::string& scenario_path, double value) {
-  const std::string path = zero_based(scenario_path, *file_);
-  toml::node_view<toml::node> node = root_->at_path(path);
-  if (auto* integer = node.as_integer(); integer && value == std::round(value)) {
-    if (!(std::abs(value) < 9.2e18)) {
-      throw InputError(*file_ + ": '" + scenario_path + "' cannot hold " + format_number(value));
-    }
-    *integer = static_cast<std::int64_t>(value);
-    return;
-  }
-  if (node.as_integer()) {  // 1440 in the file, 1440.5 wanted: the key becomes a float
-    const std::size_t dot = path.rfind('.');
-    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-    toml::node* holder = parent.empty() ? root_.get() : root_->at_path(parent).node();
-    const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
-    const std::size_t bracket = last.find('[');
-    if (toml::table* t = holder ? holder->as_table() : nullptr; t && bracket == std::string::npos) {
-      t->insert_or_assign(last, value);
-      return;
-    }
-    throw InputError(*file_ + ": '" + scenario_path + "' holds an integer and cannot hold " +
-                     format_number(value));
-  }
-  if (auto* floating = node.as_floating_point()) {
-    *floating = value;
-    return;
-  }
-  if (node) {
-    throw InputError(*file_ + ": '" + scenario_path + "' is a " + type_name(*node.node()) +
-                     ", not a number");
-  }
-  const std::size_t dot = path.rfind('.');
-  const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-  const std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
-  toml::table* table = parent.empty() ? root_.get() : root_->at_path(parent).as_table();
-  if (!table || key.empty() || key.find('[') != std::string::npos) {
-    throw InputError(*file_ + ": there is no key '" + path + "' (and no table '" + parent +
-                     "' to add it to)");
-  }
-  if (value == std::round(value) && std::abs(value) < 9.0e15) {
-    table->insert_or_assign(key, static_cast<std::int64_t>(value));  // read as integer or number
-  } else {
-    table->insert_or_assign(key, value);
-  }
-}
-
 TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file,
                          std::string path)
     : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
@@ -302,7 +214,7 @@ std::optional<double> TableReader::optional_number(std::string_view key, Bound b
   } else if (auto f = n->as_floating_point()) {
     value = f->get();
   } else {
-    fail(key, "must be a number, got " + type_name(*n));
+    fail(key, "must be a number, got " + toml_type_name(*n));
   }
   check_bound(key, value, bound);
   return value;
@@ -323,7 +235,7 @@ std::vector<double> TableReader::number_array(std::string_view key, Bound bound)
   const toml::node* n = node(key);
   if (!n) return values;
   const toml::array* array = n->as_array();
-  if (!array) fail(key, "must be an array of numbers, got " + type_name(*n));
+  if (!array) fail(key, "must be an array of numbers, got " + toml_type_name(*n));
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& element = *array->get(i);
     double value = 0;
@@ -333,7 +245,7 @@ std::vector<double> TableReader::number_array(std::string_view key, Bound bound)
       value = float_value->get();
     } else {
       fail(key, "must be an array of numbers, element " + std::to_string(i + 1) + " is " +
-                    type_name(element));
+                    toml_type_name(element));
     }
     if (!std::isfinite(value) ||
         (bound == Bound::kPositive && !(value > 0)) ||
@@ -352,7 +264,7 @@ std::int64_t TableReader::integer(std::string_view key, std::int64_t min_value,
   const toml::node* n = node(key);
   if (!n) fail_missing(key, "an integer >= " + std::to_string(min_value));
   auto i = n->as_integer();
-  if (!i) fail(key, "must be an integer, got " + type_name(*n));
+  if (!i) fail(key, "must be an integer, got " + toml_type_name(*n));
   if (i->get() < min_value) {
     fail(key, "must be >= " + std::to_string(min_value) + ", got " + std::to_string(i->get()));
   }
@@ -375,7 +287,7 @@ std::optional<std::string> TableReader::optional_string(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
   auto s = n->as_string();
-  if (!s) fail(key, "must be a string, got " + type_name(*n));
+  if (!s) fail(key, "must be a string, got " + toml_type_name(*n));
   return s->get();
 }
 
@@ -411,7 +323,7 @@ bool TableReader::boolean_or(std::string_view key, bool fallback) {
   const toml::node* n = node(key);
   if (!n) return fallback;
   auto b = n->as_boolean();
-  if (!b) fail(key, "must be true or false, got " + type_name(*n));
+  if (!b) fail(key, "must be true or false, got " + toml_type_name(*n));
   return b->get();
 }
 
@@ -419,7 +331,7 @@ std::optional<TableReader> TableReader::optional_table(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
   const toml::table* t = n->as_table();
-  if (!t) fail(key, "must be a table, got " + type_name(*n));
+  if (!t) fail(key, "must be a table, got " + toml_type_name(*n));
   TableReader child(*t, file_, key_path(key));
   child.asked_ = asked_;
   return child;
@@ -436,7 +348,7 @@ std::vector<std::vector<double>> TableReader::number_matrix(std::string_view key
   const toml::node* n = node(key);
   if (!n) return rows;
   const toml::array* array = n->as_array();
-  if (!array) fail(key, "must be an array of arrays of numbers, got " + type_name(*n));
+  if (!array) fail(key, "must be an array of arrays of numbers, got " + toml_type_name(*n));
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::array* row = array->get(i)->as_array();
     if (!row) fail(key, "row " + std::to_string(i + 1) + " is not an array of numbers");
@@ -449,7 +361,7 @@ std::vector<std::vector<double>> TableReader::number_matrix(std::string_view key
         values.push_back(float_value->get());
       } else {
         fail(key, "row " + std::to_string(i + 1) + ", element " + std::to_string(j + 1) +
-                      " is " + type_name(element) + ", expected a number");
+                      " is " + toml_type_name(element) + ", expected a number");
       }
       if (!std::isfinite(values.back())) fail(key, "must hold finite numbers");
     }
@@ -463,12 +375,12 @@ std::vector<std::string> TableReader::string_array(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return values;
   const toml::array* array = n->as_array();
-  if (!array) fail(key, "must be an array of strings, got " + type_name(*n));
+  if (!array) fail(key, "must be an array of strings, got " + toml_type_name(*n));
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto* element = array->get(i)->as_string();
     if (!element) {
       fail(key, "must be an array of strings, element " + std::to_string(i + 1) + " is " +
-                    type_name(*array->get(i)));
+                    toml_type_name(*array->get(i)));
     }
     values.push_back(element->get());
   }
@@ -485,7 +397,7 @@ std::vector<TableReader> TableReader::tables(std::string_view key) {
     const toml::table* t = array->get(i)->as_table();
     if (!t) {
       fail(key, "must be an array of tables, element " + std::to_string(i + 1) + " is " +
-                    type_name(*array->get(i)));
+                    toml_type_name(*array->get(i)));
     }
     out.emplace_back(*t, file_, key_path(key) + "[" + std::to_string(i + 1) + "]");
     out.back().asked_ = asked_;

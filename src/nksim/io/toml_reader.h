@@ -32,6 +32,9 @@ enum class Bound {
 
 class TableReader;
 
+// "a table", "an integer", "a number", ...: what a TOML value is, for messages.
+std::string toml_type_name(const toml::node& node);
+
 // Limits on a scenario's text, checked before parsing (docs/scenarios.md, "Limits"): toml++ parses
 // nested tables, arrays and dotted keys recursively, so unbounded nesting would overflow the
 // stack; no scenario needs more than a handful of levels.
