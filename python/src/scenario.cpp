@@ -9,12 +9,11 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "nksim/api/spatial_run.h"
+#include "nksim/api/nksim.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/io/scenario.h"
 #include "nksim/io/toml_reader.h"
-#include "nksim/io/well_mixed_scenario.h"
 #include "scenario_value.h"
 
 namespace py = pybind11;
@@ -101,18 +100,6 @@ TomlDocument document_from_dict(const py::dict& dict, const std::string& name) {
   return TomlDocument::parse_string(text.str(), name);
 }
 
-std::string validate(const TomlDocument& document) {
-  const std::string engine = scenario_engine(document);
-  if (engine == "well_mixed") {
-    const WellMixedProblem problem = resolve(parse_well_mixed(document));
-    return document.file() + ": valid well_mixed scenario (" + std::string(problem.model->name()) +
-           "/" + problem.parameter_set + ", " + format_number(problem.end_time_days) + " days, " +
-           count_of(problem.doses.size(), "dose") + ")";
-  }
-  if (engine == "spatial") return validate_spatial(document);
-  throw InputError(document.file() + ": engine '" + engine + "' cannot be run from Python");
-}
-
 }  // namespace
 
 py::object to_python(const toml::node& node) {
@@ -187,7 +174,7 @@ line does.)")
             d = d.with_number(path, value);
           },
           py::arg("path"), py::arg("value"))
-      .def("validate", &validate,
+      .def("validate", &validate_scenario,
            "Reads and checks every value as a run would; returns a one-line description.")
       .def("__repr__", [](const TomlDocument& d) {
         std::string engine;

@@ -49,16 +49,12 @@ struct ViewHolder {
 using ColumnRef = std::variant<std::vector<double>*, std::vector<std::int32_t>*,
                                std::vector<std::uint64_t>*, std::vector<std::uint8_t>*>;
 
-std::uint64_t steps_per(double interval_min, double dt_min) {
-  return interval_min > 0 ? std::max<std::uint64_t>(1, std::llround(interval_min / dt_min)) : 0;
-}
-
 class PySpatial : public std::enable_shared_from_this<PySpatial> {
  public:
   PySpatial(const TomlDocument& scenario, int threads)
       : session_(scenario, threads), columns_(count_columns(session_.simulation())) {
     const Simulation& sim = session_.simulation();
-    counts_every_ = steps_per(session_.output_settings().output_interval_min,
+    counts_every_ = steps_per_interval(session_.output_settings().output_interval_min,
                               sim.settings().dt_mechanics_min);
     record_counts(sim);
     session_.add_observer([this](const Simulation& s) {

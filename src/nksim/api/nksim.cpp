@@ -119,11 +119,15 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
            count_of(static_cast<std::size_t>(spec.patients), "patient") + " x " +
            count_of(spec.arms.size(), "arm") + ", base " + spec.base_file.string() + ")";
   }
+  return validate_scenario(document);
+}
+
+std::string validate_scenario(const TomlDocument& document) {
   const std::string engine = scenario_engine(document);
   if (engine == "well_mixed") {
     const WellMixedScenario parsed = parse_well_mixed(document);
     const WellMixedProblem problem = resolve(parsed);
-    std::string text = scenario.string() + ": valid well_mixed scenario (" +
+    std::string text = document.file() + ": valid well_mixed scenario (" +
                        std::string(problem.model->name()) + "/" + problem.parameter_set + ", " +
                        format_number(problem.end_time_days) + " days, " +
                        count_of(problem.doses.size(), "dose") + ", " +
@@ -132,7 +136,7 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
     return text;
   }
   if (engine == "spatial") return validate_spatial(document);
-  throw InputError(scenario.string() + ": engine '" + engine + "' cannot be validated");
+  throw InputError(document.file() + ": engine '" + engine + "' cannot be validated");
 }
 
 namespace {

@@ -6,6 +6,8 @@
 
 namespace nksim {
 
+class TomlDocument;
+
 struct RunOptions {
   std::filesystem::path out_dir;  // written whole or not at all
   int threads = 0;                // 0: the scenario's choice or all cores (spatial engine)
@@ -34,6 +36,9 @@ RunReport resume_run(const std::filesystem::path& out_dir, RunOptions options);
 
 // Loads and validates a scenario without running it; returns a one-line description.
 std::string validate_scenario_file(const std::filesystem::path& scenario);
+// The same for a scenario (not a trial) already read, for callers that hold it as a value
+// (the Python module); messages name document.file().
+std::string validate_scenario(const TomlDocument& document);
 
 // Human-readable description of a built-in model: equations' states, parameters with units,
 // every parameter set's values and sources. Throws InputError for an unknown model. A name ending

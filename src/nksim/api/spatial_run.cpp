@@ -27,11 +27,6 @@ namespace nksim {
 namespace fs = std::filesystem;
 namespace {
 
-// Mechanics steps per interval (0: never).
-std::uint64_t steps_per(double interval_min, double dt_min) {
-  return interval_min > 0 ? std::max<std::uint64_t>(1, std::llround(interval_min / dt_min)) : 0;
-}
-
 // counts.csv rows and snapshots on the output clocks, and the check that every field total is
 // finite (a blown-up field stops the run with exit code 3).
 class SpatialOutputs {
@@ -39,8 +34,8 @@ class SpatialOutputs {
   SpatialOutputs(const SpatialSession& session, fs::path dir)
       : recorder_(session.simulation(), std::move(dir)) {
     const double dt = session.simulation().settings().dt_mechanics_min;
-    counts_every_ = steps_per(session.output_settings().output_interval_min, dt);
-    snapshot_every_ = steps_per(session.output_settings().snapshot_interval_min, dt);
+    counts_every_ = steps_per_interval(session.output_settings().output_interval_min, dt);
+    snapshot_every_ = steps_per_interval(session.output_settings().snapshot_interval_min, dt);
   }
 
   void start(const Simulation& sim) {
@@ -92,7 +87,7 @@ class Checkpoints {
         scenario_label_(document.file()),
         scenario_hash_(fnv1a_hex(document.text())),
         every_min_(every_min),
-        every_steps_(steps_per(every_min, sim.settings().dt_mechanics_min)) {}
+        every_steps_(steps_per_interval(every_min, sim.settings().dt_mechanics_min)) {}
 
   bool due(const Simulation& sim) const { return sim.mechanics_steps() % every_steps_ == 0; }
   fs::path state_file() const { return folder_ / "state.nksim"; }

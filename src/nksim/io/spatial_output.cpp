@@ -1,6 +1,8 @@
 #include "nksim/io/spatial_output.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 
@@ -35,6 +37,10 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 }
 
 }  // namespace
+
+std::uint64_t steps_per_interval(double interval_min, double dt_min) {
+  return interval_min > 0 ? std::max<std::uint64_t>(1, std::llround(interval_min / dt_min)) : 0;
+}
 
 std::vector<std::string> count_columns(const Simulation& sim) {
   std::vector<std::string> columns;

@@ -28,6 +28,9 @@ class StateReader;
 // The columns of counts.csv after time_min: `<type>_<state>` per cell type and state, then
 // `<field>_total` per field; and their values now.
 std::vector<std::string> count_columns(const Simulation& sim);
+// Mechanics steps per output interval (at least 1; 0 when the interval is 0: never), so that
+// every writer of counts rows (run, Python, trial patients) records on the same steps.
+std::uint64_t steps_per_interval(double interval_min, double dt_min);
 std::vector<double> count_row(const Simulation& sim);
 // Throws NumericalError (exit code 3) when a value of a count row is not finite: a field blew up.
 void check_finite_counts(const std::vector<double>& row, double time_min);
