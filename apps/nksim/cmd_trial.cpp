@@ -7,6 +7,7 @@
 #include "nksim/core/interrupt.h"
 #include "nksim/core/text.h"
 #include "nksim/trial/analysis_report.h"
+#include "nksim/trial/run_plan.h"
 #include "nksim/trial/thread_runner.h"
 #include "nksim/trial/trial_spec.h"
 #include "nksim/trial/trial_store.h"
@@ -28,6 +29,11 @@ TrialRunSummary run_resumable(const std::string& file, const std::filesystem::pa
                                out.string(),
                            interrupt_signal());
   }
+}
+
+// An arm whose doses lie outside the plausible range of their state is a warning, not an error.
+void print_arm_dose_warnings(const TrialSpec& spec) {
+  for (const auto& w : arm_dose_warnings(spec)) std::cerr << "nksim: warning: " << w << "\n";
 }
 
 }  // namespace
@@ -69,6 +75,7 @@ void add_trial_command(CLI::App& app, Action& action) {
       TrialRunOptions run_options;
       run_options.threads = options->threads;
       run_options.progress = !options->quiet;
+      print_arm_dose_warnings(parse_trial_file(options->file));
       const TrialRunSummary s = run_resumable(options->file, out, run_options);
       if (!options->quiet) {
         std::cout << "Ran " << s.ran << " of " << s.plans << " plans";
@@ -97,6 +104,7 @@ void add_trial_command(CLI::App& app, Action& action) {
                 << spec.distributions.size() << " distributions, sampler "
                 << sampler_name(spec.sampler) << ", model " << spec.model_name() << ", follow-up "
                 << format_number(spec.follow_up_days) << " days: OK\n";
+      print_arm_dose_warnings(spec);
       return 0;
     };
   });

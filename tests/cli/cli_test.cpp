@@ -182,5 +182,52 @@ TEST(Cli, DoseFindWarnsWhenTheFoundScaleImpliesAnImplausibleDose) {
   EXPECT_EQ(plain.output.find("warning"), std::string::npos) << plain.output;
 }
 
+TEST(Cli, TrialArmWithImplausibleDoseWarnsButValidatesAndRuns) {
+  // The shipped trial's base gives 1e8 NK cells to a mouse-based model (the top of the murine
+  // range, up to 1e8 per mouse); an arm that scales it by 10 gives 1e9 and is warned about, the
+  // arm at scale 0.01 (1e6 cells) is not.
+  const auto dir = fresh_directory("cli-plausible-trial");
+  const std::string scenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
+  testing::write_file(dir / "base.toml", read_file(scenarios + "trial_nk_dose_base.toml"));
+  testing::write_file(dir / "trial.toml", R"([trial]
+name = "plausible"
+base = "base.toml"
+patients = 2
+seed = 1
+follow_up_days = 5
+[[distribution]]
+parameter = "a"
+kind = "uniform"
+lower = 0.4
+upper = 0.6
+[[arm]]
+name = "low"
+dose_scale = 0.01
+[[arm]]
+name = "high"
+dose_scale = 10
+[endpoints]
+assessment_day = 5
+death_above = 5e8
+)");
+  const std::string warning = "nksim: warning: arm 'high' (dose_scale 10): ";
+  auto v = run_cli("trial validate " + (dir / "trial.toml").string());
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  EXPECT_NE(v.output.find(warning), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("= 1e+09 cells on N, above the plausible range"), std::string::npos)
+      << v.output;
+  EXPECT_EQ(v.output.find("arm 'low'"), std::string::npos) << v.output;
+  auto r = run_cli("trial run " + (dir / "trial.toml").string() + " -q --threads 1 --out " +
+                   (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(warning), std::string::npos) << r.output;
+  // No shipped well-mixed trial warns.
+  for (const char* trial : {"trial_nk_dose.toml"}) {
+    auto shipped = run_cli("trial validate " + scenarios + trial);
+    EXPECT_EQ(shipped.exit_code, 0) << shipped.output;
+    EXPECT_EQ(shipped.output.find("warning"), std::string::npos) << shipped.output;
+  }
+}
+
 }  // namespace
 }  // namespace nksim

@@ -4,6 +4,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/dose_plausibility.h"
 #include "nksim/trial/spatial_plan.h"
 
 namespace nksim {
@@ -52,8 +53,33 @@ std::vector<RunPlan> make_run_plans(const TrialSpec& spec) {
   return plans;
 }
 
-WellMixedScenario plan_scenario(const TrialSpec& spec, const Patient& patient, std::size_t arm) {
+WellMixedScenario arm_scenario(const TrialSpec& spec, std::size_t arm) {
   WellMixedScenario s = spec.base;
+  const ArmSpec& a = spec.arms[arm];
+  if (a.doses) s.doses = *a.doses;
+  for (DoseSpec& dose : s.doses) {
+    dose.amount *= a.dose_scale;
+    dose.rate_per_day *= a.dose_scale;
+  }
+  return s;
+}
+
+std::vector<std::string> arm_dose_warnings(const TrialSpec& spec) {
+  std::vector<std::string> warnings;
+  if (spec.engine != "well_mixed") return warnings;
+  for (std::size_t arm = 0; arm < spec.arms.size(); ++arm) {
+    const ArmSpec& a = spec.arms[arm];
+    std::string prefix = "arm '" + a.name + "'";
+    if (a.dose_scale != 1) prefix += " (dose_scale " + format_number(a.dose_scale, 3) + ")";
+    for (const auto& w : dose_warnings(arm_scenario(spec, arm))) {
+      warnings.push_back(prefix + ": " + w);
+    }
+  }
+  return warnings;
+}
+
+WellMixedScenario plan_scenario(const TrialSpec& spec, const Patient& patient, std::size_t arm) {
+  WellMixedScenario s = arm_scenario(spec, arm);
   for (std::size_t j = 0; j < spec.distributions.size(); ++j) {
     const Distribution& dist = spec.distributions[j];
     if (dist.target == "parameter_set") {
@@ -63,12 +89,6 @@ WellMixedScenario plan_scenario(const TrialSpec& spec, const Patient& patient, s
     } else {
       s.parameters[dist.target] = patient.values[j];
     }
-  }
-  const ArmSpec& a = spec.arms[arm];
-  if (a.doses) s.doses = *a.doses;
-  for (DoseSpec& dose : s.doses) {
-    dose.amount *= a.dose_scale;
-    dose.rate_per_day *= a.dose_scale;
   }
   s.elimination_below = spec.endpoints.elimination_below;
   s.escape_above = spec.endpoints.death_above;

@@ -45,6 +45,14 @@ std::string patient_value_text(const TrialSpec& spec, const Patient& patient, st
 // All plans in (patient, arm) order.
 std::vector<RunPlan> make_run_plans(const TrialSpec& spec);
 
+// The base scenario with an arm's doses (its own list, or the base's) times its dose_scale; no
+// patient values.
+WellMixedScenario arm_scenario(const TrialSpec& spec, std::size_t arm);
+
+// Plausibility warnings (io/dose_plausibility.h) for every arm's doses as the arm gives them,
+// each prefixed with "arm 'NAME' (dose_scale S): "; none for a spatial trial.
+std::vector<std::string> arm_dose_warnings(const TrialSpec& spec);
+
 // The scenario of one plan: base + patient's values + the arm's doses.
 WellMixedScenario plan_scenario(const TrialSpec& spec, const Patient& patient, std::size_t arm);
 
