@@ -5,7 +5,8 @@ The same problem as benchmarks/bench_well_mixed.cpp: mouse_nn parameters, T0 = 1
 N0 = sigma/f, L0 = 0, an NK bolus on day 7 (1e7 or 1e6 cells), 300 days, daily outputs,
 rtol 1e-8, atol 1e-6. SciPy uses solve_ivp(method="LSODA") with the overflow-safe CD8 kill form
 and the same bolus handling (integrate to day 7, add the dose, restart). Prints the median
-time per patient of each and the ratio.
+time per patient of each and the ratios, for nksim's CVODE, its Rodas4 at the same tolerances,
+and its Rodas4 at rtol 1e-6 (the accuracy of CVODE at 1e-8; docs/performance.md).
 
 Usage: python3 benchmarks/compare_scipy.py [path/to/bench_well_mixed] [repeats]
 """
@@ -57,8 +58,9 @@ def time_scipy(dose, repeats):
     return statistics.median(samples)
 
 
-def time_nksim(binary, dose, repeats):
-    out = subprocess.run([binary, f"--benchmark_filter=BM_DePillis2005Patient/{int(dose)}$",
+def time_nksim(binary, dose, method, repeats):
+    name = f"BM_DePillis2005Patient/dose:{int(dose)}/method:{method}$"
+    out = subprocess.run([binary, f"--benchmark_filter={name}",
                           f"--benchmark_repetitions={repeats}", "--benchmark_format=json"],
                          check=True, capture_output=True, text=True).stdout
     runs = [b for b in json.loads(out)["benchmarks"] if b.get("aggregate_name") == "median"]
@@ -68,12 +70,15 @@ def time_nksim(binary, dose, repeats):
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "build/benchmarks/bench_well_mixed"
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 9
-    print(f"{'NK dose':>8} {'SciPy LSODA':>14} {'nksim CVODE':>14} {'ratio':>8}")
+    methods = ("CVODE", "Rodas4", "Rodas4 1e-6")
+    print(f"{'NK dose':>8} {'SciPy LSODA':>14}" + "".join(f" {m:>14} {'ratio':>6}" for m in methods))
     for dose in (1e7, 1e6):
         scipy_s = time_scipy(dose, repeats)
-        nksim_s = time_nksim(binary, dose, repeats)
-        print(f"{dose:8.0e} {scipy_s * 1e3:11.2f} ms {nksim_s * 1e3:11.3f} ms "
-              f"{scipy_s / nksim_s:7.0f}x")
+        line = f"{dose:8.0e} {scipy_s * 1e3:11.2f} ms"
+        for method in range(len(methods)):
+            nksim_s = time_nksim(binary, dose, method, repeats)
+            line += f" {nksim_s * 1e3:11.3f} ms {scipy_s / nksim_s:5.0f}x"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ endforeach()
 add_library(nksim_sundials INTERFACE)
 target_include_directories(nksim_sundials SYSTEM INTERFACE ${SUNDIALS_INCLUDE_DIR})
 target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
+# Eigen (header-only): the small dense LU of the Rodas4 solver for small well-mixed models.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(SQLite3 REQUIRED)
 # Open MPI is only for the separate nksim-mpi executable; the nksim library never links it.
 find_package(MPI REQUIRED COMPONENTS C)

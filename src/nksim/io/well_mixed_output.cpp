@@ -99,7 +99,7 @@ nlohmann::json well_mixed_summary(const WellMixedScenario& scenario,
     j["doses"].push_back(d);
   }
   j["end_time_days"] = problem.end_time_days;
-  j["solver"] = {{"method", "CVODE BDF, dense direct"},
+  j["solver"] = {{"method", result.solver_method},
                  {"rtol", problem.solver.rtol},
                  {"atol", problem.solver.atol},
                  {"steps", result.solver_steps}};

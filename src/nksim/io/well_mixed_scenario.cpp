@@ -165,6 +165,11 @@ void read_solver(TableReader& root, SolverOptions& options) {
     options.rtol = solver->number_or("rtol", options.rtol, Bound::kPositive);
     options.atol = solver->number_or("atol", options.atol, Bound::kPositive);
     options.max_steps = solver->integer_or("max_steps", options.max_steps, 1);
+    static const std::string kMethods[] = {"cvode", "rodas4", "auto"};
+    const std::string method = solver->choice_or("method", kMethods, "cvode");
+    options.method = method == "rodas4" ? SolverMethod::kRodas4
+                     : method == "auto" ? SolverMethod::kAuto
+                                        : SolverMethod::kCvode;
     if (options.rtol >= 1) solver->fail("rtol", "must be < 1");
     solver->finish();
   }

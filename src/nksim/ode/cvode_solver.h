@@ -2,8 +2,8 @@
 //
 // One SUNContext per solver, so solvers on different threads share nothing. The solver advances
 // one internal step at a time towards a stop time; callers read dense output inside the last
-// step and the roots CVODE located. States are constrained to stay >= 0 (populations and
-// concentrations). Every failure becomes a NumericalError naming the model, time and state.
+// step and the roots CVODE located. Every failure becomes a NumericalError naming the model, time
+// and state.
 #pragma once
 
 #include <memory>
@@ -11,28 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "nksim/ode/ode_model.h"
+#include "nksim/ode/ode_stepper.h"
 
 namespace nksim {
 
-struct SolverOptions {
-  double rtol = 1e-8;        // relative tolerance
-  double atol = 1e-6;        // absolute tolerance (cells, or the state's unit)
-  long max_steps = 1000000;  // internal steps per run before giving up
-};
-
-// A root g(t, y) = y[state] - threshold, reported only when crossed in `direction`
-// (-1: downward, +1: upward, 0: both).
-struct RootSpec {
-  std::size_t state = 0;
-  double threshold = 0;
-  int direction = 0;
-};
-
-class CvodeSolver {
+class CvodeSolver final : public OdeStepper {
  public:
-  enum class StepResult { kStep, kRoot, kStopTime };
-
   CvodeSolver(const OdeModel& model, std::span<const double> parameters,
               const SolverOptions& options, std::vector<RootSpec> roots);
   ~CvodeSolver();
@@ -40,17 +24,19 @@ class CvodeSolver {
   CvodeSolver& operator=(const CvodeSolver&) = delete;
 
   // Restarts the integration at (t0, y0) with constant extra inputs dy/dt += rates (infusions).
-  void restart(double t0, std::span<const double> y0, std::span<const double> input_rates);
+  void restart(double t0, std::span<const double> y0,
+               std::span<const double> input_rates) override;
   // One internal step, never past t_stop.
-  StepResult step(double t_stop);
+  StepResult step(double t_stop) override;
 
-  double time() const { return t_; }
-  std::span<const double> state() const;
+  double time() const override { return t_; }
+  std::span<const double> state() const override;
   // Dense output at t inside the last step.
-  void interpolate(double t, std::span<double> out) const;
+  void interpolate(double t, std::span<double> out) const override;
   // For each root, +1/-1 if it was found at the last kRoot step (direction), else 0.
-  std::vector<int> roots_found() const;
-  long steps_taken() const;
+  std::vector<int> roots_found() const override;
+  long steps_taken() const override;
+  std::string_view description() const override { return "CVODE BDF, dense direct"; }
 
   // Called by the C callbacks.
   struct Callbacks;

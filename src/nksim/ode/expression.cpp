@@ -207,6 +207,12 @@ bool depends_on_state_or_time(const Expr& e) {
                      [](const Expr& a) { return depends_on_state_or_time(a); });
 }
 
+bool depends_on_time(const Expr& e) {
+  if (e.op() == ExprOp::kTime) return true;
+  return std::any_of(e.args().begin(), e.args().end(),
+                     [](const Expr& a) { return depends_on_time(a); });
+}
+
 namespace {
 
 void collect_named(const Expr& e, std::vector<Expr>& out) {

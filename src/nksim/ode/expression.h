@@ -72,6 +72,8 @@ double evaluate(const Expr& e, double t, const double* y, const double* p);
 
 // Whether the expression reads a state or time (false: a function of parameters only).
 bool depends_on_state_or_time(const Expr& e);
+// Whether the expression reads time (through named intermediates too).
+bool depends_on_time(const Expr& e);
 
 // The named intermediates the expressions use, each once, every one after those it uses.
 std::vector<Expr> named_intermediates(std::span<const Expr> expressions);

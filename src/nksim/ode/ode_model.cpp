@@ -1,6 +1,18 @@
 #include "nksim/ode/ode_model.h"
 
+#include <algorithm>
+
 namespace nksim {
+
+bool OdeModel::reads_time() const {
+  int known = reads_time_.load(std::memory_order_relaxed);
+  if (known < 0) {
+    const std::vector<Expr> f = equations();
+    known = std::any_of(f.begin(), f.end(), [](const Expr& e) { return depends_on_time(e); });
+    reads_time_.store(known, std::memory_order_relaxed);
+  }
+  return known != 0;
+}
 
 int OdeModel::state_index(std::string_view state_name) const {
   const auto s = states();

@@ -6,6 +6,7 @@
 // on many threads at once.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <span>
 #include <string>
@@ -101,6 +102,11 @@ class OdeModel {
   std::vector<std::string> state_names() const;
   std::vector<std::string> parameter_names() const;
   std::vector<std::string> parameter_set_names() const;
+  // Whether dy/dt reads the time t (from equations(); worked out once per model object).
+  bool reads_time() const;
+
+ private:
+  mutable std::atomic<int> reads_time_{-1};  // -1: not yet known
 };
 
 // All built-in models, in a fixed order (the registry is one explicit list in models.cpp).

@@ -86,14 +86,14 @@ class Recorder {
 // state at the segment's start, the infusion rates on it, the next output row.
 struct WellMixedRun::Impl {
   Impl(const WellMixedProblem& problem, const std::vector<RootSpec>& roots)
-      : solver(*problem.model, problem.parameters, problem.solver, roots),
+      : solver(make_stepper(*problem.model, problem.parameters, problem.solver, roots)),
         breaks(breakpoints(problem)),
         y(problem.initial),
         rates(problem.model->num_states(), 0.0),
         out(problem.model->num_states()) {}
   WellMixedResult result;
   std::optional<Recorder> recorder;
-  CvodeSolver solver;
+  std::unique_ptr<OdeStepper> solver;
   std::vector<double> breaks;
   std::vector<double> y;
   std::vector<double> rates;
@@ -164,7 +164,7 @@ void WellMixedRun::open_segment() {
     s.recorder->row(outputs[s.next_output], s.y);
     ++s.next_output;
   }
-  s.solver.restart(t0, s.y, s.rates);
+  s.solver->restart(t0, s.y, s.rates);
   s.open = true;
 }
 
@@ -174,25 +174,25 @@ bool WellMixedRun::step_once() {
   Impl& s = *impl_;
   const double t1 = s.breaks[s.segment + 1];
   throw_if_interrupted("well-mixed run");
-  const CvodeSolver::StepResult step = s.solver.step(t1);
-  const double t = s.solver.time();
+  const OdeStepper::StepResult step = s.solver->step(t1);
+  const double t = s.solver->time();
   // Rows strictly inside (previous t, t]; the row at t1 itself is written after the boluses at
   // t1 (next segment), except at the end of the run.
   const auto& outputs = problem_.output_times_days;
   while (s.next_output < outputs.size() && outputs[s.next_output] <= t &&
          (outputs[s.next_output] < t1 || t1 == problem_.end_time_days)) {
-    s.solver.interpolate(outputs[s.next_output], s.out);
+    s.solver->interpolate(outputs[s.next_output], s.out);
     s.recorder->row(outputs[s.next_output], s.out);
     ++s.next_output;
   }
-  s.recorder->extremes(t, s.solver.state());
-  if (step == CvodeSolver::StepResult::kRoot) {
-    const std::vector<int> found = s.solver.roots_found();
+  s.recorder->extremes(t, s.solver->state());
+  if (step == OdeStepper::StepResult::kRoot) {
+    const std::vector<int> found = s.solver->roots_found();
     if (s.elimination_root >= 0 && found[s.elimination_root] != 0) s.recorder->eliminated(t);
     if (s.escape_root >= 0 && found[s.escape_root] != 0) s.recorder->escaped(t);
   }
-  if (step != CvodeSolver::StepResult::kStopTime && t < t1) return true;
-  const auto state = s.solver.state();
+  if (step != OdeStepper::StepResult::kStopTime && t < t1) return true;
+  const auto state = s.solver->state();
   s.y.assign(state.begin(), state.end());
   s.open = false;
   ++s.segment;
@@ -207,8 +207,8 @@ void WellMixedRun::advance_to(double t_days) {
       if (s.breaks[s.segment] > target) break;  // the next segment starts later
       open_segment();
     }
-    if (s.solver.time() >= target && s.solver.time() > s.breaks[s.segment]) break;
-    if (s.breaks[s.segment] >= target && s.solver.time() <= s.breaks[s.segment]) break;
+    if (s.solver->time() >= target && s.solver->time() > s.breaks[s.segment]) break;
+    if (s.breaks[s.segment] >= target && s.solver->time() <= s.breaks[s.segment]) break;
     step_once();
   }
   time_ = std::max(time_, target);
@@ -217,12 +217,12 @@ void WellMixedRun::advance_to(double t_days) {
 std::vector<double> WellMixedRun::state() const {
   const Impl& s = *impl_;
   if (!s.open) return s.y;
-  if (s.solver.time() <= time_) {
-    const auto state = s.solver.state();
+  if (s.solver->time() <= time_) {
+    const auto state = s.solver->state();
     return {state.begin(), state.end()};
   }
   std::vector<double> at(s.y.size());
-  s.solver.interpolate(time_, at);
+  s.solver->interpolate(time_, at);
   return at;
 }
 
@@ -245,7 +245,8 @@ void WellMixedRun::add_to_state(std::size_t index, double amount) {
 WellMixedResult WellMixedRun::finish() {
   advance_to(problem_.end_time_days);
   WellMixedResult& result = impl_->result;
-  result.solver_steps = impl_->solver.steps_taken();
+  result.solver_steps = impl_->solver->steps_taken();
+  result.solver_method = std::string(impl_->solver->description());
   if (result.elimination_time_days &&
       (!result.escape_time_days || *result.elimination_time_days <= *result.escape_time_days)) {
     result.outcome = Outcome::kEliminated;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "nksim/ode/cvode_solver.h"
+#include "nksim/ode/ode_stepper.h"
 #include "nksim/ode/ode_model.h"
 
 namespace nksim {
@@ -52,6 +52,7 @@ struct WellMixedResult {
   double tumour_min = 0, tumour_min_time_days = 0;
   double tumour_max = 0, tumour_max_time_days = 0;
   long solver_steps = 0;
+  std::string solver_method;  // the integrator in words (OdeStepper::description)
 
   double value(std::size_t row, std::size_t state) const { return values[row * num_states + state]; }
 };

@@ -43,6 +43,32 @@ rate_per_day = 100
   EXPECT_EQ(p.doses[1].state, 2u);
 }
 
+TEST(WellMixedScenario, SolverMethodIsReadAndCheckedWithItsLine) {
+  const std::string head = R"([simulation]
+engine = "well_mixed"
+model = "depillis2005"
+end_time_days = 10
+[solver]
+)";
+  EXPECT_EQ(parse_well_mixed(TomlDocument::parse_string(head, "w.toml")).solver.method,
+            SolverMethod::kCvode);  // the default
+  for (const auto& [text, method] : {std::pair{"rodas4", SolverMethod::kRodas4},
+                                     std::pair{"auto", SolverMethod::kAuto},
+                                     std::pair{"cvode", SolverMethod::kCvode}}) {
+    const auto doc =
+        TomlDocument::parse_string(head + "method = \"" + text + "\"\n", "w.toml");
+    EXPECT_EQ(parse_well_mixed(doc).solver.method, method) << text;
+  }
+  try {
+    parse_well_mixed(TomlDocument::parse_string(head + "method = \"rk45\"\n", "w.toml"));
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("w.toml:6:10: 'solver.method' is 'rk45'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(WellMixedScenario, ResolveRejectsUnknownNamesFromCode) {
   WellMixedScenario s;
   s.model = "depillis2005";

@@ -8,14 +8,17 @@
 namespace nksim {
 namespace {
 
+class ClosedForm : public ::testing::TestWithParam<SolverMethod> {};
+
 using testing::scenario;
 
 // Without effectors (N = L = 0 and no NK source) de Pillis 2005 reduces to logistic growth
 //     dT/dt = a T (1 - b T)  =>  T(t) = K / (1 + (K/T0 - 1) e^{-a t}),  K = 1/b.
-TEST(ClosedForm, LogisticGrowthWithoutEffectors) {
+TEST_P(ClosedForm, LogisticGrowthWithoutEffectors) {
   auto s = scenario("depillis2005", "mouse_nn", 60, {{"T", 1e3}, {"N", 0}, {"L", 0}},
                     {{"sigma", 0}});
   s.output_interval_days = 2;
+  s.solver.method = GetParam();
   const WellMixedProblem problem = resolve(s);
   const WellMixedResult result = simulate(problem);
   const double a = 0.514, k = 1 / 1.02e-9, t0 = 1e3;
@@ -34,9 +37,10 @@ TEST(ClosedForm, LogisticGrowthWithoutEffectors) {
 //     I(t) = A e^{-mu (t - t_b)}                              t_b <= t < t_s
 //     I(t) = I(t_s) e^{-mu (t - t_s)} + R/mu (1 - e^{-mu (t - t_s)})    t_s <= t < t_e
 //     I(t) = I(t_e) e^{-mu (t - t_e)}                          t >= t_e
-TEST(ClosedForm, DosedStateDecaysExponentially) {
+TEST_P(ClosedForm, DosedStateDecaysExponentially) {
   auto s = scenario("depillis2006", "patient9", 14);
   s.solver.atol = 1e-10;
+  s.solver.method = GetParam();
   s.doses.push_back({.state = "I", .time_days = 2, .amount = 1e6});
   s.doses.push_back(
       {.state = "I", .infusion = true, .start_days = 8, .stop_days = 11, .rate_per_day = 5e6});
@@ -64,6 +68,9 @@ TEST(ClosedForm, DosedStateDecaysExponentially) {
   // The value at the bolus time is the value just after the bolus (right-continuous).
   EXPECT_DOUBLE_EQ(result.value(2, i_state), 1e6);
 }
+
+INSTANTIATE_TEST_SUITE_P(Methods, ClosedForm, ::testing::ValuesIn(testing::kBothMethods),
+                         testing::method_test_name);
 
 }  // namespace
 }  // namespace nksim

@@ -13,6 +13,8 @@
 namespace nksim {
 namespace {
 
+class ReferenceIntegrator : public ::testing::TestWithParam<SolverMethod> {};
+
 std::vector<double> dormand_prince(const OdeModel& model, const std::vector<double>& p,
                                    std::vector<double> y, double t_end) {
   static constexpr double a21 = 1.0 / 5;
@@ -68,12 +70,13 @@ std::vector<double> dormand_prince(const OdeModel& model, const std::vector<doub
   return y;
 }
 
-TEST(ReferenceIntegrator, EveryBuiltInModelAndSetAgrees) {
+TEST_P(ReferenceIntegrator, EveryBuiltInModelAndSetAgrees) {
   for (const OdeModel* model : all_models()) {
     for (const auto& set : model->parameter_sets()) {
       const double end = 60;
       auto s = testing::scenario(std::string(model->name()), std::string(set.name), end);
       s.output_times_days = {end};
+      s.solver.method = GetParam();
       const WellMixedProblem problem = resolve(s);
       const WellMixedResult result = simulate(problem);
       // The model's own boluses (the nk_kinetics switch at Tmax) split the reference run too.
@@ -97,6 +100,9 @@ TEST(ReferenceIntegrator, EveryBuiltInModelAndSetAgrees) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Methods, ReferenceIntegrator, ::testing::ValuesIn(testing::kBothMethods),
+                         testing::method_test_name);
 
 }  // namespace
 }  // namespace nksim

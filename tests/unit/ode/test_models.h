@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "nksim/io/well_mixed_scenario.h"
 
 namespace nksim::testing {
@@ -20,6 +22,12 @@ inline WellMixedScenario scenario(const std::string& model, const std::string& s
   s.solver.rtol = 1e-10;
   s.solver.atol = 1e-8;
   return s;
+}
+
+// Both integrators, for tests that must hold on each (TEST_P ... INSTANTIATE with these).
+inline constexpr SolverMethod kBothMethods[] = {SolverMethod::kCvode, SolverMethod::kRodas4};
+inline std::string method_test_name(const ::testing::TestParamInfo<SolverMethod>& info) {
+  return std::string(solver_method_name(info.param));
 }
 
 // Value of `state` at the last output time.
