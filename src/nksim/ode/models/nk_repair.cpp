@@ -1,9 +1,9 @@
 // HYPOTHESIS: NK cells aiding tissue repair by secreting a pro-angiogenic growth factor
 // (VEGF-like) that drives vessel regrowth (BIOLOGY_DISEASES 5). Rodent evidence only
 // (Bouchentouf 2010, mouse myocardial infarction); no published quantitative model.
+//     dE/dt = r_E E G/(K_G + G) (1 - E/E_max) - d_E E
 //     dN/dt = s_N - d_N N
 //     dG/dt = g_0 + s_G N - d_G G
-//     dE/dt = r_E E G/(K_G + G) (1 - E/E_max) - d_E E
 // N activated NK cells in the injured tissue, G the growth factor, E vessel density relative to
 // healthy tissue. With constant supply the steady state is closed-form: N* = s_N/d_N,
 // G* = (g_0 + s_G N*)/d_G, E* = E_max (1 - d_E/(r_E h)) with h = G*/(K_G + G*) if r_E h > d_E,
@@ -14,12 +14,12 @@ namespace nksim::models {
 namespace {
 
 enum P { s_N, d_N, g_0, s_G, d_G, r_E, K_G, E_max, d_E, kNumParameters };
-enum S { N, G, E };
+enum S { E, N, G };  // the target state first (SBML import picks the first state)
 
 constexpr StateInfo kStates[] = {
+    {"E", "-", "vessel density relative to healthy tissue (1 = healthy)"},
     {"N", "cells/uL", "activated NK cells in the injured tissue (per uL of tissue)"},
     {"G", "pg/mL", "NK-secreted pro-angiogenic growth factor (VEGF-like)"},
-    {"E", "-", "vessel density relative to healthy tissue (1 = healthy)"},
 };
 
 constexpr ParameterInfo kParameters[] = {
@@ -52,7 +52,7 @@ class NkRepair final : public OdeModel {
   std::vector<double> default_initial(std::span<const double> p) const override {
     const double n = p[d_N] > 0 ? p[s_N] / p[d_N] : 0.0;
     const double g = (p[g_0] + p[s_G] * n) / p[d_G];
-    return {n, g, 0.3};
+    return {0.3, n, g};
   }
   std::string_view default_initial_note() const override {
     return "an injured tissue with 30 % of its vessels (E = 0.3), N at s_N/d_N and G at its "
@@ -71,9 +71,9 @@ class NkRepair final : public OdeModel {
     const auto x = [](P i) { return Expr::parameter(i); };
     const Expr h = Expr::named("hG", y(G) / (x(K_G) + y(G)));
     return {
+        x(r_E) * y(E) * h * (1.0 - y(E) / x(E_max)) - x(d_E) * y(E),
         x(s_N) - x(d_N) * y(N),
         x(g_0) + x(s_G) * y(N) - x(d_G) * y(G),
-        x(r_E) * y(E) * h * (1.0 - y(E) / x(E_max)) - x(d_E) * y(E),
     };
   }
 
