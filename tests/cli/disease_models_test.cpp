@@ -64,7 +64,7 @@ TEST(DiseaseModels, FibrosisScenarioResolvesHotFibrosis) {
   EXPECT_EQ(summary["parameter_set"], "liver_nk");
   EXPECT_EQ(summary["outcome"], "eliminated");
   const double day = summary["elimination_time_days"].get<double>();
-  EXPECT_GT(day, 60);   // after the infusion, by the circuit's own collapse
+  EXPECT_GT(day, 60);  // after the infusion, by the circuit's own collapse
   EXPECT_LT(day, 150);
   EXPECT_NEAR(at_day(out, "F", 0), 309258.6, 1);
   EXPECT_GT(at_day(out, "N", 60), 2.14e6);  // above the threshold NK density

@@ -116,8 +116,8 @@ double half_way_day(const ModelRun& r, const std::vector<double>& v, double extr
 // than A's), and during the boost A and N are strongly anti-correlated (r < -0.9). The double
 // edge: the protective T cells fall too, and the damage falls with A.
 TEST(NkAutoimmune, NkRiseLeadsAndTracksTheFallOfActivatedTCellsAsInBielekova2006) {
-  WellMixedScenario s = parse_well_mixed(TomlDocument::parse_file(
-      std::string(NKSIM_SOURCE_DIR) + "/scenarios/autoimmune_nk.toml"));
+  WellMixedScenario s = parse_well_mixed(
+      TomlDocument::parse_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/autoimmune_nk.toml"));
   ASSERT_EQ(s.doses.size(), 1u);
   ASSERT_TRUE(s.doses[0].infusion);
   const double start = s.doses[0].start_days, stop = s.doses[0].stop_days;

@@ -184,8 +184,7 @@ class Adler2020 final : public OdeModel {
   std::vector<ParameterSet> sets_ = {
       {"adler2020", "Adler's circuit without NK cells (N = 0 unless dosed)", kAdlerSource,
        values(0, 0)},
-      {"liver_nk",
-       "resident liver NK cells removing myofibroblasts at 0.1/day (N = 1e6/mL)",
+      {"liver_nk", "resident liver NK cells removing myofibroblasts at 0.1/day (N = 1e6/mL)",
        "as adler2020; s_N = 1e5 cells/(mL day) is an assumption giving N = s_N/d_N = 1e6 "
        "NK/mL (order of magnitude: about 1e10 lymphocytes in a human liver, a third to a half "
        "of them NK, recalled from reviews, not re-read)",
