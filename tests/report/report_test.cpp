@@ -2,6 +2,9 @@
 // the missing-library error, and the pages written for each kind of output (with a stand-in
 // charting library, so these run without npm; the real library is tested in the browser test).
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
@@ -421,6 +424,26 @@ TEST(Report, CellLevelsArePopulations) {
   EXPECT_NE(html.find("chart-populations"), std::string::npos);
   EXPECT_EQ(html.find("[cells/uL] over time, linear scale"), std::string::npos);
   EXPECT_NE(html.find("[pg/mL] over time, linear scale"), std::string::npos);
+}
+
+// The fibrosis, autoimmune and repair scenarios dose NK cells into N, but their reports show the
+// model's own evidence row, not the cancer NK-infusion note.
+TEST(Report, NonCancerModelsShowTheirOwnEvidenceNotTheCancerInfusionNote) {
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"fibrosis_hot_nk", "Adler 2020 fibrosis circuit"},
+      {"autoimmune_nk", "NK regulation of autoreactive T cells"},
+      {"repair_hypothesis", "HYPOTHESIS: NK-secreted growth factor"}};
+  const fs::path library = fake_library("lib_non_cancer");
+  for (const auto& [scenario, evidence] : runs) {
+    const fs::path dir = fresh_directory("report-" + scenario);
+    const std::string run = "NKSIM_REPORT_JS_DIR=" + library.string() + " " + NKSIM_BINARY +
+                            " run scenarios/" + scenario + ".toml --quiet --report --out " +
+                            (dir / "out").string();
+    ASSERT_EQ(run_command(run, NKSIM_SOURCE_DIR).exit_code, 0) << scenario;
+    const std::string html = read_file(dir / "out" / "report.html");
+    EXPECT_NE(html.find(evidence), std::string::npos) << scenario;
+    EXPECT_EQ(html.find("early-phase"), std::string::npos) << scenario;
+  }
 }
 
 TEST(Report, CommandLineErrors) {

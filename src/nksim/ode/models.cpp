@@ -9,6 +9,9 @@ std::span<const OdeModel* const> all_models() {
       &models::depillis2005(),
       &models::depillis2006(),
       &models::nk_kinetics(),
+      &models::adler2020(),
+      &models::nk_autoimmune(),
+      &models::nk_repair(),
   };
   return kModels;
 }

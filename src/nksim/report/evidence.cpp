@@ -21,6 +21,21 @@ const std::vector<EvidenceNote>& evidence_table() {
        "patients exactly. The haploidentical NK set is fitted to two median numbers of a "
        "10-child pilot (Rubnitz 2010); the memory-like and CAR-NK sets and the cytokine "
        "values are assumptions chosen to show published qualitative behaviour."},
+      {"adler2020", "Adler 2020 fibrosis circuit with NK removal of myofibroblasts",
+       "circuit: published model; NK role: preclinical, good; NK therapy: no human data",
+       "The myofibroblast-macrophage circuit and its values are Adler 2020's (fixed points "
+       "reproduced). NK cells killing activated and senescent stellate cells limit liver "
+       "fibrosis in mice (Krizhanovsky 2008, Radaeva 2006); the NK removal term, its rate per "
+       "NK cell and the threshold it implies are nksim's extension, not fitted to data."},
+      {"nk_autoimmune", "NK regulation of autoreactive T cells (minimal model)", "weak",
+       "Mechanism preclinical (Lu 2007) and correlative in MS (Bielekova 2006: CD56bright NK "
+       "expansion tracks T-cell contraction on daclizumab). No model with fitted rates exists: "
+       "every rate here is an assumption; NK cells also kill protective antiviral T cells."},
+      {"nk_repair", "HYPOTHESIS: NK-secreted growth factor driving vessel regrowth",
+       "weak (rodent only); a hypothesis",
+       "IL-2-activated NK cells improved angiogenesis after myocardial infarction in mice "
+       "(Bouchentouf 2010); no trial and no published effect size. Every rate is an "
+       "assumption. Diabetes is not modelled as a benefit: NK cells may harm beta cells."},
       {"nk_infusion", "NK-cell infusion", "blood cancers: clinical; solid tumours: early-phase",
        "Blood cancers: clinical responses (CAR-NK, haploidentical NK cells in AML). Solid tumours "
        "(lung, breast, liver, gastric): mostly early-phase trials with modest responses."},

@@ -243,7 +243,11 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
   introduction(page, summary, table, model);
   population_sections(page, table, states, summary);
   std::vector<std::string> evidence_keys = {model_name};
-  if (any_dose_into_nk(summary["doses"])) evidence_keys.push_back("nk_infusion");
+  // The NK-infusion note is about cancer; the fibrosis, autoimmune and repair models' own rows
+  // say what NK cells do there.
+  const bool non_cancer =
+      model_name == "adler2020" || model_name == "nk_autoimmune" || model_name == "nk_repair";
+  if (!non_cancer && any_dose_into_nk(summary["doses"])) evidence_keys.push_back("nk_infusion");
   evidence_section(page, evidence_keys);
 
   glossary_section(page, ReportKind::kWellMixed);

@@ -1,0 +1,130 @@
+// The fibrosis, autoimmune and repair scenarios and the fibrosis trial, end to end through the
+// command line: each scenario runs and its outputs say what its comments claim; the trial runs
+// (with fewer patients) and analyses.
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/run_cli.h"
+
+namespace nksim {
+namespace {
+
+using nlohmann::json;
+using testing::fresh_directory;
+using testing::read_file;
+using testing::run_cli;
+
+const std::string kScenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
+
+// The value of `column` at `day` in a run's timeseries.csv.
+double at_day(const std::filesystem::path& out, const std::string& column, double day) {
+  const std::string csv = read_file(out / "timeseries.csv");
+  std::size_t pos = csv.find('\n');
+  const std::string header = csv.substr(0, pos);
+  int index = -1, i = 0;
+  for (std::size_t start = 0;; ++i) {
+    const std::size_t comma = header.find(',', start);
+    if (header.substr(start, comma - start) == column) index = i;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  EXPECT_GE(index, 0) << column;
+  while (pos != std::string::npos && pos + 1 < csv.size()) {
+    const std::size_t end = csv.find('\n', pos + 1);
+    const std::string line = csv.substr(pos + 1, end - pos - 1);
+    if (std::stod(line.substr(0, line.find(','))) == day) {
+      std::size_t start = 0;
+      for (int k = 0; k < index; ++k) start = line.find(',', start) + 1;
+      return std::stod(line.substr(start, line.find(',', start) - start));
+    }
+    pos = end;
+  }
+  ADD_FAILURE() << "no row at day " << day;
+  return NAN;
+}
+
+json run_scenario(const std::string& name, const std::filesystem::path& out) {
+  const auto r = run_cli("run " + kScenarios + name + ".toml --out " + out.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  return json::parse(read_file(out / "summary.json"));
+}
+
+// NK infusion for 60 days resolves hot fibrosis (F < 1/mL) within the year; N returns to the
+// resident 1e6/mL.
+TEST(DiseaseModels, FibrosisScenarioResolvesHotFibrosis) {
+  const auto out = fresh_directory("disease-fibrosis") / "out";
+  const json summary = run_scenario("fibrosis_hot_nk", out);
+  EXPECT_EQ(summary["model"], "adler2020");
+  EXPECT_EQ(summary["parameter_set"], "liver_nk");
+  EXPECT_EQ(summary["outcome"], "eliminated");
+  const double day = summary["elimination_time_days"].get<double>();
+  EXPECT_GT(day, 60);  // after the infusion, by the circuit's own collapse
+  EXPECT_LT(day, 150);
+  EXPECT_NEAR(at_day(out, "F", 0), 309258.6, 1);
+  EXPECT_GT(at_day(out, "N", 60), 2.14e6);  // above the threshold NK density
+  EXPECT_NEAR(at_day(out, "N", 365), 1e6, 1e3);
+}
+
+// The autoimmune flare and the NK boost: N roughly triples, A falls by about a third, V falls.
+TEST(DiseaseModels, AutoimmuneScenarioBoostsNkAndLowersActivatedTCells) {
+  const auto out = fresh_directory("disease-autoimmune") / "out";
+  const json summary = run_scenario("autoimmune_nk", out);
+  EXPECT_EQ(summary["model"], "nk_autoimmune");
+  EXPECT_EQ(summary["outcome"], "neither");
+  const double n0 = at_day(out, "N", 100), n1 = at_day(out, "N", 156);
+  const double a0 = at_day(out, "A", 100), a1 = at_day(out, "A", 156);
+  EXPECT_GT(n1, 2.5 * n0);
+  EXPECT_LT(a1, 0.7 * a0);
+  EXPECT_LT(at_day(out, "V", 156), at_day(out, "V", 100));
+  EXPECT_NEAR(at_day(out, "A", 240), a0, 0.01 * a0);  // back to the flare's steady state
+}
+
+// The repair hypothesis: vessel density rises above the no-NK level while NK cells are there and
+// falls back towards it afterwards.
+TEST(DiseaseModels, RepairScenarioRaisesVesselDensityWhileNkArePresent) {
+  const auto out = fresh_directory("disease-repair") / "out";
+  const json summary = run_scenario("repair_hypothesis", out);
+  EXPECT_EQ(summary["model"], "nk_repair");
+  const double peak = summary["tumour"]["max"].get<double>();
+  EXPECT_GT(peak, 0.6);
+  EXPECT_LT(at_day(out, "E", 180), 0.5);
+  EXPECT_GT(at_day(out, "E", 180), 0.4);
+}
+
+// The fibrosis trial with 12 patients: runs, analyses, and the NK arms resolve more fibrosis than
+// the control arm.
+TEST(DiseaseModels, FibrosisTrialRunsAndAnalyses) {
+  const auto dir = fresh_directory("disease-trial");
+  std::filesystem::copy_file(kScenarios + "trial_fibrosis_nk_base.toml",
+                             dir / "trial_fibrosis_nk_base.toml");
+  std::string trial = read_file(kScenarios + "trial_fibrosis_nk.toml");
+  const std::string patients = "patients = 100";
+  ASSERT_NE(trial.find(patients), std::string::npos);
+  trial.replace(trial.find(patients), patients.size(), "patients = 12");
+  testing::write_file(dir / "t.toml", trial);
+  const auto r = run_cli("trial run " + (dir / "t.toml").string() + " --out " +
+                         (dir / "out").string() + " --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("36 of 36 plans"), std::string::npos) << r.output;
+  const auto a = run_cli("trial analyse " + (dir / "out").string());
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  const json analysis = json::parse(read_file(dir / "out" / "analysis.json"));
+  ASSERT_EQ(analysis["arms"].size(), 3u);
+  std::map<std::string, double> eliminated;
+  for (const auto& arm : analysis["arms"]) {
+    EXPECT_EQ(arm["n"], 12);
+    EXPECT_EQ(arm["failed"], 0);
+    eliminated[arm["name"].get<std::string>()] = arm["elimination"]["rate"].get<double>();
+  }
+  EXPECT_GT(eliminated["nk_full"], eliminated["control"]);
+  EXPECT_GE(eliminated["nk_full"], eliminated["nk_half"]);
+}
+
+}  // namespace
+}  // namespace nksim
