@@ -166,7 +166,7 @@ void read_solver(TableReader& root, SolverOptions& options) {
     options.atol = solver->number_or("atol", options.atol, Bound::kPositive);
     options.max_steps = solver->integer_or("max_steps", options.max_steps, 1);
     static const std::string kMethods[] = {"cvode", "rodas4", "auto"};
-    const std::string method = solver->choice_or("method", kMethods, "cvode");
+    const std::string method = solver->choice_or("method", kMethods, "auto");
     options.method = method == "rodas4" ? SolverMethod::kRodas4
                      : method == "auto" ? SolverMethod::kAuto
                                         : SolverMethod::kCvode;

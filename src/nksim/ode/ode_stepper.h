@@ -25,7 +25,7 @@ struct SolverOptions {
   double rtol = 1e-8;        // relative tolerance
   double atol = 1e-6;        // absolute tolerance (cells, or the state's unit)
   long max_steps = 1000000;  // internal steps per run before giving up
-  SolverMethod method = SolverMethod::kCvode;
+  SolverMethod method = SolverMethod::kAuto;
 };
 
 // A root g(t, y) = y[state] - threshold, reported only when crossed in `direction`

@@ -51,7 +51,7 @@ end_time_days = 10
 [solver]
 )";
   EXPECT_EQ(parse_well_mixed(TomlDocument::parse_string(head, "w.toml")).solver.method,
-            SolverMethod::kCvode);  // the default
+            SolverMethod::kAuto);  // the default
   for (const auto& [text, method] : {std::pair{"rodas4", SolverMethod::kRodas4},
                                      std::pair{"auto", SolverMethod::kAuto},
                                      std::pair{"cvode", SolverMethod::kCvode}}) {
