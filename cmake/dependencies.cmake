@@ -18,6 +18,10 @@ add_library(nksim_sundials INTERFACE)
 target_include_directories(nksim_sundials SYSTEM INTERFACE ${SUNDIALS_INCLUDE_DIR})
 target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
 find_package(SQLite3 REQUIRED)
+# Fitting (docs/personalise.md): NLopt's C++ library (Debian libnlopt-cxx-dev). Its CMake package
+# is named NLopt but installed under cmake/nlopt_cxx, beside the C library's; it defines
+# NLopt::nlopt_cxx.
+find_package(NLopt 2.6 CONFIG REQUIRED NAMES nlopt_cxx CONFIGS NLoptConfig.cmake)
 # Open MPI is only for the separate nksim-mpi executable; the nksim library never links it.
 find_package(MPI REQUIRED COMPONENTS C)
 

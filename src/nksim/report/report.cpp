@@ -26,6 +26,11 @@ ReportKind detect_report_kind(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   if (std::error_code ec; !fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such directory");
   if (std::error_code ec; fs::exists(dir / "analysis.json", ec)) return ReportKind::kTrial;
+  if (std::error_code ec; fs::exists(dir / "fit.json", ec)) {
+    throw InputError(dir.string() + " holds a fit (fit.json); fit reports are not written yet: "
+                     "read fit.json, starts.csv, profiles.csv and residuals.csv "
+                     "(docs/personalise.md)");
+  }
   if (fs::exists(dir / "summary.json")) {
     const auto summary = read_json_file(dir / "summary.json");
     const std::string engine = summary.value("engine", std::string());
