@@ -209,8 +209,8 @@ LocalResult minimise(const std::function<double(std::span<const double>)>& f,
   opt.set_lower_bounds(std::vector<double>(n, 0.0));
   opt.set_upper_bounds(std::vector<double>(n, 1.0));
   opt.set_min_objective(nlopt_callback, &c);
-  opt.set_xtol_abs(1e-7);
-  opt.set_ftol_abs(1e-8);
+  opt.set_xtol_abs(1e-6);
+  opt.set_ftol_abs(1e-7);
   opt.set_maxeval(max_evaluations);
   if (optimiser == FitOptimiser::kBobyqa) opt.set_initial_step(0.1);
   std::vector<double> x = start;
@@ -278,24 +278,33 @@ ProfileSide profile_side(const FitObjective& objective, std::size_t j, int direc
   const std::size_t d = best_unit.size();
   ProfileSide side;
   // The others re-optimised with parameter j held at x; returns (objective, full unit point).
+  // Two local searches, from the previous profile point and from the best fit, so that a
+  // search caught in another basin at one point does not bend the profile.
   auto fixed = [&](double x, const std::vector<double>& from) {
     std::vector<double> full = from;
     full[j] = x;
     if (d == 1) return std::make_pair(objective.unit_objective(full), full);
-    std::vector<double> start;
-    for (std::size_t k = 0; k < d; ++k) {
-      if (k != j) start.push_back(from[k]);
-    }
     const std::function<double(std::span<const double>)> f = [&](std::span<const double> free) {
       std::vector<double> point(d);
       for (std::size_t k = 0, m = 0; k < d; ++k) point[k] = k == j ? x : free[m++];
       return objective.unit_objective(point);
     };
-    const LocalResult r = minimise(f, start, optimiser, max_evaluations);
-    for (std::size_t k = 0, m = 0; k < d; ++k) {
-      if (k != j) full[k] = r.x[m++];
+    double best = kInf;
+    for (const std::vector<double>* origin : {&from, &best_unit}) {
+      if (origin == &best_unit && from == best_unit) break;
+      std::vector<double> start;
+      for (std::size_t k = 0; k < d; ++k) {
+        if (k != j) start.push_back((*origin)[k]);
+      }
+      const LocalResult r = minimise(f, start, optimiser, max_evaluations);
+      if (r.f < best) {
+        best = r.f;
+        for (std::size_t k = 0, m = 0; k < d; ++k) {
+          if (k != j) full[k] = r.x[m++];
+        }
+      }
     }
-    return std::make_pair(r.f, full);
+    return std::make_pair(best, full);
   };
   auto record = [&](double value, const std::vector<double>& point) {
     ProfilePoint p;
@@ -337,7 +346,7 @@ ProfileSide profile_side(const FitObjective& objective, std::size_t j, int direc
                            : 0.5 * (lo + hi);
       return side;
     }
-    if (f_new - f < 0.1 * kProfileThreshold95) step = std::min(2 * step, 0.2);
+    if (f_new - f < 0.1 * kProfileThreshold95) step = std::min(2 * step, 0.1);
     x = x_new, f = f_new, at = at_new;
   }
   side.reached_bound = true;  // never crossed within the steps allowed
