@@ -265,6 +265,49 @@ log = true
   }
 }
 
+// An SBML-imported model fits the same way: the shipped tumour-NK model's kill rate c and growth
+// rate a from log10 tumour counts simulated by the library from the same scenario (no noise, so
+// the optimum is the truth up to the solver's tolerance).
+TEST(Fit, FitsAnSbmlImportedModel) {
+  const std::filesystem::path scenarios = std::filesystem::path(NKSIM_SOURCE_DIR) / "scenarios";
+  const auto document = TomlDocument::parse_file(scenarios / "sbml_tumour_nk.toml");
+  const WellMixedResult truth = simulate(resolve(parse_well_mixed(document)));
+  TempDir dir("fit-sbml");
+  std::ostringstream csv;
+  csv.precision(17);
+  csv << "time_days,observable,value\n";
+  for (std::size_t row = 0; row < truth.times_days.size(); row += 8) {
+    if (!(truth.value(row, 0) > 1)) break;  // measured while there is a tumour
+    csv << truth.times_days[row] << ",log10_tumour," << std::log10(truth.value(row, 0)) << "\n";
+  }
+  write_file(dir.path() / "t.csv", csv.str());
+  write_file(dir.path() / "fit.toml", "[fit]\nscenario = \"" +
+                                          (scenarios / "sbml_tumour_nk.toml").string() +
+                                          "\"\nmeasurements = \"t.csv\"\nstarts = 4\n" + R"(
+[[observable]]
+name = "log10_tumour"
+state = "T"
+transform = "log10"
+sd = 0.1
+[[parameter]]
+name = "c"
+lower = 1e-8
+upper = 1e-5
+log = true
+[[parameter]]
+name = "a"
+lower = 0.1
+upper = 2
+log = true
+)");
+  FitSpec spec = read_fit_spec_file(dir.path() / "fit.toml");
+  spec.profiles = false;
+  ASSERT_EQ(spec.scenario.model, "sbml");
+  const FitResult fit = run_fit(spec, {});
+  EXPECT_NEAR(fit.estimate[0], 3.23e-7, 1e-3 * 3.23e-7);
+  EXPECT_NEAR(fit.estimate[1], 0.514, 1e-3 * 0.514);
+}
+
 // The same seed gives byte-identical files with 1 and 2 threads.
 TEST(Fit, OutputsDoNotDependOnTheThreadCount) {
   TempDir dir("fit-threads");
