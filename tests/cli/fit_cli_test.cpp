@@ -99,9 +99,15 @@ TEST(FitCli, FitsWritesEveryFileAndIsThreadIndependent) {
   EXPECT_NE(r.output.find("valid fit of depillis2006 (2 parameters, 7 measurements"),
             std::string::npos)
       << r.output;
+  // The report: parameters, curves over the data, waterfall, one profile per parameter.
   r = run_cli("report " + quoted(out1));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("fit reports are not written yet"), std::string::npos) << r.output;
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string html = read_file(out1 / "report.html");
+  for (const char* id : {"curve-0", "waterfall", "profile-0", "profile-1"}) {
+    EXPECT_NE(html.find(std::string("\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("Fitted parameters"), std::string::npos);
+  EXPECT_NE(html.find("initial.M"), std::string::npos);
 }
 
 TEST(FitCli, BadInputIsExitCodeTwoAndLeavesNoOutput) {

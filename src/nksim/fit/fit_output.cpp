@@ -63,6 +63,14 @@ nlohmann::json fit_json(const FitSpec& spec, const FitResult& fit) {
   j["measurements"] = std::filesystem::path(spec.measurements_file).filename().string();
   j["patient"] = spec.patient ? nlohmann::json(*spec.patient) : nlohmann::json(nullptr);
   j["measurement_count"] = spec.measurements.size();
+  nlohmann::json observables = nlohmann::json::array();
+  for (const auto& o : spec.observables) {
+    observables.push_back({{"name", o.name},
+                           {"state", o.state},
+                           {"transform", transform_name(o.transform)},
+                           {"noise", noise_name(o.noise)}});
+  }
+  j["observables"] = std::move(observables);
   j["optimiser"] = optimiser_name(spec.optimiser);
   j["seed"] = spec.seed;
   j["start_count"] = spec.starts;
