@@ -76,7 +76,7 @@ json curve_chart(const json& observable, const NumericTable& series,
                     {"sd", number_of(r.at("sd"))}});
   }
   json y = {{"type", "quantitative"}, {"title", name + (log10 ? " (log10)" : "")}};
-  if (lognormal) y["scale"] = {{"type", "log"}};
+  y["scale"] = lognormal ? json{{"type", "log"}} : json{{"zero", false}};
   json y_model = y;
   y_model["field"] = "model";
   json y_value = y;
@@ -131,7 +131,10 @@ json profile_chart(const json& parameter, const std::vector<std::map<std::string
     points.push_back({{"value", number_of(r.at("value"))},
                       {"delta_objective", finite_or_null(number_of(r.at("delta_objective")))}});
   }
-  json x = {{"field", "value"}, {"type", "quantitative"}, {"title", name}};
+  json x = {{"field", "value"},
+            {"type", "quantitative"},
+            {"title", name},
+            {"axis", {{"format", "~g"}, {"labelOverlap", true}}}};
   if (parameter.value("log", false)) x["scale"] = {{"type", "log"}};
   return {{"width", 300},
           {"height", 220},
