@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "nksim/fit/fit_output.h"
 #include "nksim/io/output_dir.h"
+#include "nksim/report/report.h"
 
 namespace nksim::cli {
 namespace {
@@ -14,6 +15,7 @@ struct FitCommandOptions {
   std::string out;
   int threads = 0;
   bool quiet = false;
+  bool report = false;
 };
 
 }  // namespace
@@ -34,6 +36,8 @@ void add_fit_command(CLI::App& app, Action& action) {
                    "worker threads over starts and profiles (0: all cores)")
       ->check(CLI::Range(0, kMaxThreads));
   command->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
+  command->add_flag("--report", options->report,
+                    "also write report.html (the fit over the data, the starts, the profiles)");
   command->callback([&action, options] {
     action = [options] {
       const std::filesystem::path out =
@@ -41,6 +45,7 @@ void add_fit_command(CLI::App& app, Action& action) {
               ? std::filesystem::path("results") / std::filesystem::path(options->spec).stem()
               : std::filesystem::path(options->out);
       OutputDirectory::check_target(out);
+      if (options->report) nksim::report::check_chart_library();
       const FitSpec spec = read_fit_spec_file(options->spec);
       FitOptions fit_options;
       fit_options.threads = options->threads;
@@ -50,6 +55,10 @@ void add_fit_command(CLI::App& app, Action& action) {
       dir.commit();
       if (!options->quiet) {
         std::cout << fit_summary_text(spec, fit) << "Results in " << out.string() << "/\n";
+      }
+      if (options->report) {
+        const auto file = nksim::report::write_report(out);
+        if (!options->quiet) std::cout << "Report: " << file.string() << "\n";
       }
       return 0;
     };

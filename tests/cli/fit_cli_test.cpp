@@ -91,8 +91,10 @@ TEST(FitCli, FitsWritesEveryFileAndIsThreadIndependent) {
                            "timeseries.csv"}) {
     EXPECT_EQ(read_file(out1 / file), read_file(out2 / file)) << file;
   }
-  r = run_cli("fit " + quoted(dir.path() / "fit.toml") + " --out " + quoted(out2) + " -q");
+  r = run_cli("fit " + quoted(dir.path() / "fit.toml") + " --out " + quoted(out2) + " --report");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Report: "), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(out2 / "report.html"));
 
   r = run_cli("validate " + quoted(dir.path() / "fit.toml"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
