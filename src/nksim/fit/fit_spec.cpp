@@ -250,6 +250,8 @@ std::vector<Measurement> read_measurements(const std::filesystem::path& file,
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
+    // A spreadsheet's UTF-8 byte-order mark is not part of the first column's name.
+    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     const std::string t = trim(line);
     if (t.empty() || t.front() == '#') continue;
     header = split_fields(line);

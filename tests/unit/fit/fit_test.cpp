@@ -371,6 +371,10 @@ const std::string kGoodCsv = "time_days,observable,value,sd\n0,drug,10,0.2\n1,dr
 
 TEST(FitInput, GoodInputsAreRead) {
   EXPECT_EQ(fit_error(drug_spec(), kGoodCsv), "no error");
+  // Windows line ends, a byte-order mark, comments and blank lines.
+  EXPECT_EQ(fit_error(drug_spec(), "\xEF\xBB\xBFtime_days,observable,value\r\n# note\r\n\r\n"
+                                   "0,drug,10\r\n1,drug,5\r\n"),
+            "no error");
 }
 
 TEST(FitInput, SpecErrorsNameFileLineAndKey) {
