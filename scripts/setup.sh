@@ -11,7 +11,11 @@ packages=(
   g++ cmake ninja-build pkg-config
   # libraries
   libsundials-dev libtomlplusplus-dev libcli11-dev librandom123-dev nlohmann-json3-dev
-  libhdf5-dev libsqlite3-dev libopenmpi-dev openmpi-bin libeigen3-dev
+  libhdf5-dev libsqlite3-dev libopenmpi-dev openmpi-bin
+  # the Rodas4 integrator's small dense linear algebra (docs/scenarios.md, [solver])
+  libeigen3-dev
+  # fitting (docs/personalise.md)
+  libnlopt-cxx-dev
   # the Python module (docs/python.md) and SBML import/export (docs/sbml.md)
   pybind11-dev python3-dev python3-numpy python3-pandas libsbml5-dev
   # tests and benchmarks

@@ -11,6 +11,7 @@
 #include "nksim/api/spatial_run.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/fit/fit_spec.h"
 #include "nksim/io/dose_plausibility.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/sbml_export.h"
@@ -118,6 +119,13 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
     return scenario.string() + ": valid trial '" + spec.name + "' (" +
            count_of(static_cast<std::size_t>(spec.patients), "patient") + " x " +
            count_of(spec.arms.size(), "arm") + ", base " + spec.base_file.string() + ")";
+  }
+  if (is_fit_file(document)) {
+    const FitSpec spec = parse_fit_spec(document);
+    return scenario.string() + ": valid fit of " + std::string(scenario_model(spec.scenario)->name()) +
+           " (" + count_of(spec.parameters.size(), "parameter") + ", " +
+           count_of(spec.measurements.size(), "measurement") + ", scenario " + spec.scenario_file +
+           ")";
   }
   return validate_scenario(document);
 }

@@ -17,6 +17,8 @@ const char* report_kind_name(ReportKind kind) {
       return "spatial";
     case ReportKind::kSweep:
       return "sweep";
+    case ReportKind::kFit:
+      return "fit";
     default:
       return "trial";
   }
@@ -26,6 +28,7 @@ ReportKind detect_report_kind(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   if (std::error_code ec; !fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such directory");
   if (std::error_code ec; fs::exists(dir / "analysis.json", ec)) return ReportKind::kTrial;
+  if (std::error_code ec; fs::exists(dir / "fit.json", ec)) return ReportKind::kFit;
   if (fs::exists(dir / "summary.json")) {
     const auto summary = read_json_file(dir / "summary.json");
     const std::string engine = summary.value("engine", std::string());
@@ -98,6 +101,17 @@ void glossary_section(HtmlPage& page, ReportKind kind) {
                     "a molecule (e.g. IFN-gamma) that spreads through the tissue; the "
                     "total is summed over the whole grid"});
   }
+  if (kind == ReportKind::kFit) {
+    rows.push_back({"negative log-likelihood (objective)",
+                    "how unlikely the measurements are under the model with these values; "
+                    "the fit makes it as small as it can"});
+    rows.push_back({"profile likelihood",
+                    "the objective when one parameter is held at a value and the others are "
+                    "fitted again; where it stays within 1.92 of the best is the 95 % interval"});
+    rows.push_back({"not identifiable",
+                    "the data fit equally well over a whole range of the parameter, up to a "
+                    "bound: they do not tell its value"});
+  }
   if (kind == ReportKind::kTrial) {
     rows.push_back({"arm", "a group of virtual patients given the same treatment"});
     rows.push_back({"confidence interval (CI)",
@@ -139,6 +153,7 @@ std::filesystem::path write_report(const std::filesystem::path& dir, const Repor
   const HtmlPage page = kind == ReportKind::kWellMixed ? well_mixed_page(dir)
                         : kind == ReportKind::kSpatial ? spatial_page(dir, options)
                         : kind == ReportKind::kSweep   ? sweep_page(dir)
+                        : kind == ReportKind::kFit     ? fit_page(dir)
                                                        : trial_page(dir);
   const std::filesystem::path file = dir / "report.html";
   const std::filesystem::path staging = dir / ".report.html.partial";

@@ -8,12 +8,12 @@
 
 namespace nksim::report {
 
-enum class ReportKind { kWellMixed, kSpatial, kTrial, kSweep };
+enum class ReportKind { kWellMixed, kSpatial, kTrial, kSweep, kFit };
 
-// "well_mixed", "spatial", "trial", "sweep"
+// "well_mixed", "spatial", "trial", "sweep", "fit"
 const char* report_kind_name(ReportKind kind);
 
-// What kind of output `dir` holds: analysis.json (trial), summary.json with a "sweep" member
+// What kind of output `dir` holds: fit.json (a fit), analysis.json (trial), summary.json with a "sweep" member
 // (a spatial sweep), summary.json with engine "spatial" or counts.csv (spatial), summary.json +
 // timeseries.csv (well-mixed). Throws InputError.
 ReportKind detect_report_kind(const std::filesystem::path& dir);

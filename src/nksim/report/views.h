@@ -1,4 +1,4 @@
-// The three report views, one per kind of output directory (internal to src/nksim/report).
+// The report views, one per kind of output directory (internal to src/nksim/report).
 #pragma once
 
 #include <filesystem>
@@ -13,6 +13,7 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir);
 HtmlPage spatial_page(const std::filesystem::path& dir, const ReportOptions& options);
 HtmlPage trial_page(const std::filesystem::path& dir);
 HtmlPage sweep_page(const std::filesystem::path& dir);
+HtmlPage fit_page(const std::filesystem::path& dir);
 
 // Wilson score interval of a binomial proportion (successes of n), z = 1.96 for 95 %.
 std::pair<double, double> wilson_interval(double successes, double n, double z = 1.96);
