@@ -9,6 +9,8 @@ std::span<const OdeModel* const> all_models() {
       &models::depillis2005(),
       &models::depillis2006(),
       &models::nk_kinetics(),
+      &models::hernandez_vargas2012(),
+      &models::viral_nk(),
   };
   return kModels;
 }

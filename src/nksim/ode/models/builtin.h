@@ -9,5 +9,7 @@ const OdeModel& kuznetsov1994();
 const OdeModel& depillis2005();
 const OdeModel& depillis2006();
 const OdeModel& nk_kinetics();
+const OdeModel& hernandez_vargas2012();
+const OdeModel& viral_nk();
 
 }  // namespace nksim::models
