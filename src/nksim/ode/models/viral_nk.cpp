@@ -44,27 +44,17 @@ constexpr ParameterInfo kParameters[] = {
 
 // NK level and turnover shared by every set: blood NK cells about 200/uL = 2e5/mL (assumption:
 // the middle of the usual adult range, about 90-600/uL) with a half-life of about 10 days
-// (dN = 0.07/day; Zhang 2007, deuterium labelling of human NK cells).
-constexpr double kN0 = 2e5, kDN = 0.07;
+// (dN = 0.07/day; Zhang 2007, deuterium labelling of human NK cells); sN = dN N0.
+constexpr double kSN = 14000, kDN = 0.07;
 
-// Parameters from a set's measured quantities: target pool T0 = lambda/dT, the reproduction
-// number R0 without drug, the infected-cell loss rate delta_eff at N0, the part of it due to NK
-// cytolysis (kill0 = kNK N0) and cure (cure0 = rhoNK N0), p, c and eps.
-std::vector<double> values(double t0, double dt, double r0, double delta_eff, double kill0,
-                           double cure0, double p_v, double c_v, double eps_v) {
-  std::vector<double> v(kNumParameters);
-  v[lambda] = dt * t0;
-  v[dT] = dt;
-  v[beta] = r0 * c_v * delta_eff / (p_v * t0);
-  v[delta] = delta_eff - kill0 - cure0;
-  v[p] = p_v;
-  v[c] = c_v;
-  v[eps] = eps_v;
-  v[kNK] = kill0 / kN0;
-  v[rhoNK] = cure0 / kN0;
-  v[sN] = kDN * kN0;
-  v[dN] = kDN;
-  return v;
+// One set's values, in the order of kParameters. Each set is derived from measured quantities:
+// the target pool T0 = lambda/dT, the reproduction number R0 = beta p T0/(c delta_eff) without
+// drug, the infected-cell loss rate delta_eff = delta + (kNK + rhoNK) N0 at the baseline NK level
+// N0 = sN/dN, and the NK share of it; beta is rounded to 4 digits and every value written as a
+// decimal literal, so that the set survives an SBML round trip (15 significant digits) exactly.
+std::vector<double> values(double lambda_v, double dt, double beta_v, double delta_v, double p_v,
+                           double c_v, double eps_v, double knk, double rhonk) {
+  return {lambda_v, dt, beta_v, delta_v, p_v, c_v, eps_v, knk, rhonk, kSN, kDN};
 }
 
 class ViralNk final : public OdeModel {
@@ -163,25 +153,25 @@ class ViralNk final : public OdeModel {
        "c = 0.67/day (virion half-life about 1 day) and delta_eff = 0.042/day (infected-cell "
        "half-life about 17 days, inside the 10-100 days of Nowak 1996); T0 = 1.36e7 "
        "hepatocytes/mL (Goyal 2017, as Ciupe 2007); assumptions: dT = 0.01/day, p = 100, "
-       "R0 = 10 (beta from it), NK share of delta_eff 0.007/day split equally into cytolysis "
-       "and non-cytolytic cure",
-       values(1.36e7, 0.01, 10, 0.042, 0.0035, 0.0035, 100, 0.67, 0)},
+       "R0 = 10 (beta = 2.069e-10 from it), NK share of delta_eff 0.007/day split equally "
+       "into cytolysis and non-cytolytic cure",
+       values(136000, 0.01, 2.069e-10, 0.035, 100, 0.67, 0, 1.75e-8, 1.75e-8)},
       {"hcv",
        "chronic hepatitis C under interferon-alpha 10 MU daily (eps = 0.95); evidence: moderate "
        "association (NK activation tracks the first-phase decline), no NK infusion data",
        "c = 6.2/day, delta_eff = 0.14/day and eps = 0.95 (10 MU daily): Neumann 1998; T0 = "
        "1.36e7 hepatocytes/mL (Goyal 2017); assumptions: dT = 0.01/day, p = 10, R0 = 3 (beta "
-       "from it; viral load about 1e6/mL before treatment), NK cytolysis 0.014/day of "
+       "= 1.915e-8 from it; viral load about 1e6/mL before treatment), NK cytolysis 0.014/day of "
        "delta_eff (a tenth), no cure arm",
-       values(1.36e7, 0.01, 3, 0.14, 0.014, 0, 10, 6.2, 0.95)},
+       values(136000, 0.01, 1.915e-8, 0.126, 10, 6.2, 0.95, 7e-8, 0)},
       {"hiv",
        "untreated chronic HIV-1; evidence contested: fitted SIV models find NK cells barely "
        "change infected-cell death and their net effect raises viral load (Elemans 2011)",
        "delta_eff = 0.45/day (infected-cell lifespan 2.2 days) and c = 3/day (virion half-life "
        "about 0.24 day): Perelson 1996; assumptions: T0 = 1e6 target cells/mL, dT = 0.01/day, "
-       "R0 = 8, p = 8 (set point about 5e4 copies/mL), NK cytolysis 0.02/day of delta_eff "
-       "(small, after Elemans 2011), no cure arm",
-       values(1e6, 0.01, 8, 0.45, 0.02, 0, 8, 3, 0)},
+       "R0 = 8 (beta = 1.35e-6), p = 8 (set point about 5e4 copies/mL), NK cytolysis "
+       "0.02/day of delta_eff (small, after Elemans 2011), no cure arm",
+       values(10000, 0.01, 1.35e-6, 0.43, 8, 3, 0, 1e-7, 0)},
   };
 };
 
