@@ -143,6 +143,17 @@ TEST(Viral, HbvNkTrialRunsAndIsAnalysed) {
   const std::string endpoints = read_file(dir / "out" / "endpoints.csv");
   EXPECT_NE(endpoints.find("best_pct_change"), std::string::npos);
   EXPECT_NE(endpoints.find("peak"), std::string::npos);
+  // The trial's report names the model's evidence and the viral NK-infusion note, not the
+  // solid-tumour one.
+  EXPECT_EQ(analysis["trial"].value("model", std::string()), "viral_nk");
+  const fs::path library = fake_chart_library(dir / "lib");
+  const auto report = run_command("NKSIM_REPORT_JS_DIR=" + quoted(library) + " " +
+                                  std::string(NKSIM_BINARY) + " report " + quoted(dir / "out"));
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string html = read_file(dir / "out" / "report.html");
+  EXPECT_NE(html.find("HCV moderate association"), std::string::npos);
+  EXPECT_NE(html.find("NK-cell infusion against a chronic viral infection"), std::string::npos);
+  EXPECT_EQ(html.find("Solid tumours"), std::string::npos);
 }
 
 }  // namespace

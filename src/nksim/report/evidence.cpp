@@ -63,9 +63,9 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"hernandez_vargas2012/nk_infusion", "NK-cell infusion against influenza", "none",
        "No NK-cell infusion has been given against influenza; the dose is a model experiment."},
       {"viral_nk", "chronic viral infection with NK killing (target-cell-limited model)",
-       "depends on the virus",
+       "depends on the virus: HIV contested, HBV weak, HCV moderate association",
        "Viral dynamics from Perelson 1996, Neumann 1998, Nowak 1996 and Ciupe 2007; the NK terms "
-       "and their size are assumptions."},
+       "and their size are assumptions. A run shows its parameter set's own note."},
       {"viral_nk/hiv", "NK cells in chronic HIV-1", "contested",
        "Fitted SIV models find NK cells barely change the death of infected cells and their net "
        "effect raises viral load (Elemans 2011); an IL-15 agonist gave NK-linked but transient "
