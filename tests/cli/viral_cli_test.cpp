@@ -67,6 +67,13 @@ ViralRun run_viral(const std::string& scenario) {
   EXPECT_NE(run.html.find("Read-outs of V"), std::string::npos) << scenario;
   EXPECT_NE(run.html.find("Evidence behind these numbers"), std::string::npos) << scenario;
   EXPECT_EQ(run.html.find("Solid tumours"), std::string::npos) << scenario;
+  // The viral load has its own log-scale chart, with its clearance as the event (not a tumour's
+  // elimination).
+  EXPECT_NE(run.html.find("id=\"chart-target\""), std::string::npos) << scenario;
+  EXPECT_NE(run.html.find("[" + t["unit"].get<std::string>() + "] over time, log scale"),
+            std::string::npos)
+      << scenario;
+  EXPECT_EQ(run.html.find("tumour eliminated ("), std::string::npos) << scenario;
   // The headline speaks of the viral load, not of a tumour.
   const std::size_t start = run.html.find("id=\"headline\">");
   EXPECT_NE(start, std::string::npos) << scenario;
@@ -101,6 +108,7 @@ TEST(Viral, NkInfusionClearsInfluenzaAndLowersThePeak) {
   EXPECT_LT(nk.summary["tumour"]["max"].get<double>(),
             0.2 * plain.summary["tumour"]["max"].get<double>());
   EXPECT_NE(nk.html.find("NK-cell infusion against influenza"), std::string::npos);
+  EXPECT_NE(nk.html.find("V cleared (day 2.76)"), std::string::npos);
 }
 
 TEST(Viral, ChronicHbvWithNkInfusionsShowsItsWeakEvidence) {
