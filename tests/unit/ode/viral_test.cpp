@@ -14,7 +14,8 @@
 //   UH, UE, UI = 2.44e6, 8.94e5, 1.84e5;  UR, V, F = 2.37e8, 354.65, 0.138;  K = 804.610e3
 //   R0 = 206.4 at the start, 2.09 at the steady state (eq. 3)
 //   V* for qK x {0.25, 0.5, 1.5, 2} = 3448, 1183, 167.5, 96.7; for phiK x the same: 357.5,
-//   356.5, 352.8, 351.0 (flat); viral peak 3.3e4 EID50/mL at day 1.58.
+//   356.5, 352.8, 351.0 (flat); for kR or aI x the same: 548.7, 464.1, 287.0, 241.0; viral
+//   peak 3.3e4 EID50/mL at day 1.58.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -164,6 +165,20 @@ TEST(HernandezVargas2012, Fig4RecruitmentScanIsFlat) {
   }
   // An eightfold range of recruitment moves V* by less than 2 %; the same range of qK by 35x.
   EXPECT_LT(hi / lo, 1.02);
+}
+
+// Interferon: kR and aI enter the steady state only as their product, so scaling either by
+// {0.25, 0.5, 1.5, 2} gives the same V* = 548.7, 464.1, 287.0, 241.0 (Fig. 4: about 600 -> 200).
+TEST(HernandezVargas2012, Fig4InterferonScansMoveTheSetPointModerately) {
+  const std::array<double, 4> factor = {0.25, 0.5, 1.5, 2};
+  const std::array<double, 4> expected = {548.7, 464.1, 287.0, 241.0};
+  for (const char* name : {"kR", "aI"}) {
+    const double base = param(hv_parameters(), name);
+    for (std::size_t i = 0; i < factor.size(); ++i) {
+      const double v = hv_steady_state(hv_parameters({{name, factor[i] * base}}))[4];
+      EXPECT_LE(rel(v, expected[i]), 1e-3) << name << " x " << factor[i] << ": V* = " << v;
+    }
+  }
 }
 
 TEST(HernandezVargas2012, ViralPeakAndItsTimeAreTheTargetStateMaximum) {
