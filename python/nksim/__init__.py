@@ -77,17 +77,29 @@ class WellMixedResult:
         self.tumour_max = raw["tumour_max"]
         self.tumour_max_time_days = raw["tumour_max_time_days"]
         self.solver_steps = raw["solver_steps"]
+        # Read-outs of the target state (summary.json "tumour"): value at the end, area under
+        # the curve, set point (mean log10 over the last tenth), time to clearance.
+        self.tumour_final = raw["tumour_final"]
+        self.tumour_auc = raw["tumour_auc"]
+        self.tumour_set_point_log10 = raw["tumour_set_point_log10"]
+        self.clearance_time_days = raw["clearance_time_days"]
         self.states = {n: self.values[:, i] for i, n in enumerate(self.state_names)}
+        # Derived outputs of the model (R0 of hernandez_vargas2012), after the states.
+        self.derived_names = list(raw["derived_names"])
+        self.derived = {n: raw["derived"][:, i] for i, n in enumerate(self.derived_names)}
 
     def __getitem__(self, state):
         if state == "time_days":
             return self.time_days
+        if state in self.derived:
+            return self.derived[state]
         return self.states[state]
 
     def to_dataframe(self):
-        """time_days and one column per state (as timeseries.csv)."""
+        """time_days, one column per state and per derived output (as timeseries.csv)."""
         columns = {"time_days": self.time_days}
         columns.update(self.states)
+        columns.update(self.derived)
         return _pandas().DataFrame(columns)
 
     def __repr__(self):

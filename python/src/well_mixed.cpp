@@ -58,7 +58,22 @@ py::dict result_dict(const WellMixedProblem& problem, const WellMixedResult& res
   out["tumour_min_time_days"] = result.tumour_min_time_days;
   out["tumour_max"] = result.tumour_max;
   out["tumour_max_time_days"] = result.tumour_max_time_days;
+  out["tumour_final"] = result.tumour_final;
+  out["tumour_auc"] = result.tumour_auc;
+  out["tumour_set_point_log10"] = optional_number(result.tumour_set_point_log10);
+  out["clearance_time_days"] = optional_number(result.clearance_time_days);
   out["solver_steps"] = result.solver_steps;
+  // The model's derived outputs (R0, ...), as the extra columns of timeseries.csv.
+  py::list derived_names;
+  for (const auto& d : model.derived_outputs()) {
+    derived_names.append(d.name);
+    units[py::str(d.name)] = d.unit;
+  }
+  const auto k = static_cast<py::ssize_t>(result.num_derived);
+  py::array_t<double> derived({static_cast<py::ssize_t>(rows), k});
+  std::copy(result.derived.begin(), result.derived.end(), derived.mutable_data());
+  out["derived_names"] = derived_names;
+  out["derived"] = derived;
   return out;
 }
 

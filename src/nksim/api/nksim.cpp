@@ -43,20 +43,39 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
   RunReport report;
   report.engine = "well_mixed";
   report.out_dir = options.out_dir;
+  const StateInfo& target = problem.model->states()[problem.model->tumour_state()];
+  const bool cells = target.unit == std::string_view("cells");
   std::ostringstream line;
-  line << problem.model->name() << "/" << problem.parameter_set << ": "
-       << outcome_name(result.outcome);
-  if (result.elimination_time_days) {
+  line << problem.model->name() << "/" << problem.parameter_set << ": ";
+  if (!cells) {
+    // A viral load: cleared (crossed below elimination_below during the run) or not.
+    line << target.name
+         << (result.clearance_time_days
+                 ? " cleared at day " + format_number(*result.clearance_time_days, 4)
+                 : std::string(" not cleared"));
+  } else {
+    line << outcome_name(result.outcome);
+  }
+  if (cells && result.elimination_time_days) {
     line << ", eliminated at day " << format_number(*result.elimination_time_days, 4);
   }
-  if (result.escape_time_days) {
+  if (cells && result.escape_time_days) {
     line << ", escaped at day " << format_number(*result.escape_time_days, 4);
   }
   // The solver may dip a hair below zero on the way to elimination; nobody has -1e-7 cells.
-  line << "; tumour min " << format_number(std::max(0.0, result.tumour_min), 4) << " (day "
+  // A target that is not a cell count (a viral load) is named, with its set point and AUC.
+  line << "; " << (cells ? std::string("tumour") : std::string(target.name))
+       << " min " << format_number(std::max(0.0, result.tumour_min), 4) << " (day "
        << format_number(result.tumour_min_time_days, 4) << "), max "
        << format_number(result.tumour_max, 4) << " (day "
        << format_number(result.tumour_max_time_days, 4) << ")";
+  if (!cells) {
+    line << ", set point "
+         << (result.tumour_set_point_log10
+                 ? "10^" + format_number(*result.tumour_set_point_log10, 4)
+                 : std::string("none"))
+         << ", AUC " << format_number(result.tumour_auc, 4) << " " << target.unit << " x day";
+  }
   report.headline = line.str();
   return report;
 }
@@ -202,6 +221,16 @@ std::string describe_model_markdown(const std::string& name) {
   for (const auto& s : model.states()) {
     out << "| `" << s.name << "` | " << s.unit << " | " << s.description << " |\n";
   }
+  const auto derived = model.derived_outputs();
+  if (!derived.empty()) {
+    out << "\n| derived output (timeseries.csv column) | unit | value | meaning |\n"
+           "|---|---|---|---|\n";
+    for (const auto& d : derived) {
+      out << "| `" << d.name << "` | " << d.unit << " | `"
+          << to_infix(d.value, model.state_names(), model.parameter_names()) << "` | "
+          << d.description << " |\n";
+    }
+  }
   const auto sets = model.parameter_sets();
   out << "\n| parameter | unit | meaning |";
   for (const auto& set : sets) out << " `" << set.name << "` |";
@@ -231,6 +260,15 @@ std::string describe_model(const std::string& name) {
   }
   out << "\nEquations (time in days):\n";
   for (const auto& line : equation_lines(*model)) out << "  " << line << "\n";
+  const auto derived = model->derived_outputs();
+  if (!derived.empty()) {
+    out << "\nDerived outputs (extra columns of timeseries.csv):\n";
+    for (const auto& d : derived) {
+      out << "  " << d.name << " [" << d.unit << "] = "
+          << to_infix(d.value, model->state_names(), model->parameter_names()) << "\n    "
+          << d.description << "\n";
+    }
+  }
   out << "\nDefault initial state: " << model->default_initial_note() << "\n";
   const auto sets = model->parameter_sets();
   out << "\nParameters (value in each set; the first set is the default):\n  "

@@ -35,6 +35,12 @@ void write_timeseries_csv(const std::filesystem::path& file, const OdeModel& mod
     columns.push_back({std::string(s.name), std::string(s.unit), std::string(s.description)});
     cells.push_back(s.unit == std::string_view("cells"));
   }
+  // The model's derived outputs (R0, ...) after the states, each with its unit.
+  const std::vector<DerivedOutput> derived = model.derived_outputs();
+  for (const auto& d : derived) {
+    out << ',' << d.name;
+    columns.push_back({d.name, d.unit, d.description});
+  }
   out << '\n';
   for (std::size_t row = 0; row < result.times_days.size(); ++row) {
     out << format_number(result.times_days[row]);
@@ -43,6 +49,9 @@ void write_timeseries_csv(const std::filesystem::path& file, const OdeModel& mod
       // nobody has -1e-7 cells, so counts are written clipped at 0.
       const double v = result.value(row, s);
       out << ',' << format_number(cells[s] ? std::max(0.0, v) : v);
+    }
+    for (std::size_t k = 0; k < result.num_derived && k < derived.size(); ++k) {
+      out << ',' << format_number(result.derived_value(row, k));
     }
     out << '\n';
   }
@@ -113,7 +122,15 @@ nlohmann::json well_mixed_summary(const WellMixedScenario& scenario,
                  {"min", std::max(0.0, result.tumour_min)},
                  {"min_time_days", result.tumour_min_time_days},
                  {"max", result.tumour_max},
-                 {"max_time_days", result.tumour_max_time_days}};
+                 {"max_time_days", result.tumour_max_time_days},
+                 {"unit", std::string(model.states()[model.tumour_state()].unit)},
+                 {"final", result.tumour_final},
+                 {"clearance_time_days", optional_value(result.clearance_time_days)},
+                 {"auc", result.tumour_auc},
+                 {"auc_method", "Simpson's rule on every solver step (unit x days)"},
+                 {"set_point_log10", optional_value(result.tumour_set_point_log10)},
+                 {"set_point_window_days",
+                  {result.set_point_window_start_days, problem.end_time_days}}};
   return j;
 }
 

@@ -12,6 +12,8 @@ std::span<const OdeModel* const> all_models() {
       &models::adler2020(),
       &models::nk_autoimmune(),
       &models::nk_repair(),
+      &models::hernandez_vargas2012(),
+      &models::viral_nk(),
   };
   return kModels;
 }

@@ -54,6 +54,15 @@ struct PlausibleDose {
   std::string_view source;   // short citation of the range
 };
 
+// A quantity computed from the state and the parameters at each output time (not integrated):
+// written as an extra column of timeseries.csv after the states, with its unit.
+struct DerivedOutput {
+  std::string name;         // column name ("R0")
+  std::string unit;         // "-" for a pure number
+  std::string description;  // what it is, with its source
+  Expr value;               // over states(), parameters() and time
+};
+
 class OdeModel {
  public:
   virtual ~OdeModel() = default;
@@ -81,6 +90,10 @@ class OdeModel {
   // engine restarts the solver at each, like at a dose; nk_kinetics ends its expansion programme
   // this way (a state that jumps from 1 to 0 at t = Tmax).
   virtual std::vector<ModelBolus> model_boluses(std::span<const double> /*p*/) const { return {}; }
+
+  // Quantities derived from (t, y, p) written beside the states at each output time; none by
+  // default. hernandez_vargas2012 gives the reproduction number R0 along the trajectory.
+  virtual std::vector<DerivedOutput> derived_outputs() const { return {}; }
 
   // The plausible dose range for doses into `state`, or none (no warning) where the model does
   // not know one.

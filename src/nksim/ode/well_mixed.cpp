@@ -34,7 +34,12 @@ std::vector<double> breakpoints(const WellMixedProblem& problem) {
 class Recorder {
  public:
   Recorder(const WellMixedProblem& problem, WellMixedResult& result)
-      : problem_(problem), result_(result), tumour_(problem.model->tumour_state()) {}
+      : problem_(problem),
+        result_(result),
+        tumour_(problem.model->tumour_state()),
+        derived_(problem.model->derived_outputs()) {
+    result_.num_derived = derived_.size();
+  }
 
   void extremes(double t, std::span<const double> y) {
     const double v = y[tumour_];
@@ -54,6 +59,7 @@ class Recorder {
     if (problem_.elimination_below && before >= *problem_.elimination_below &&
         after < *problem_.elimination_below) {
       eliminated(t);
+      cleared(t);
     }
     if (problem_.escape_above && before <= *problem_.escape_above &&
         after > *problem_.escape_above) {
@@ -64,6 +70,10 @@ class Recorder {
   void eliminated(double t) {
     if (!result_.elimination_time_days) result_.elimination_time_days = t;
   }
+  // A downward crossing during the run (not a start already below the threshold).
+  void cleared(double t) {
+    if (!result_.clearance_time_days) result_.clearance_time_days = t;
+  }
   void escaped(double t) {
     if (!result_.escape_time_days) result_.escape_time_days = t;
   }
@@ -71,13 +81,51 @@ class Recorder {
   void row(double t, std::span<const double> y) {
     result_.times_days.push_back(t);
     result_.values.insert(result_.values.end(), y.begin(), y.end());
+    for (const auto& d : derived_) {
+      result_.derived.push_back(evaluate(d.value, t, y.data(), problem_.parameters.data()));
+    }
   }
 
  private:
   const WellMixedProblem& problem_;
   WellMixedResult& result_;
   std::size_t tumour_;
+  std::vector<DerivedOutput> derived_;
   bool seen_ = false;
+};
+
+// The area under the target state's curve and the mean of its log10 over the final window, by
+// Simpson's rule on each solver step [a, b] with the value at the middle interpolated.
+struct TargetQuadrature {
+  double window_start = 0;
+  double last_t = 0, last_v = 0;
+  double auc = 0;
+  double log_integral = 0;
+  bool log_valid = true;
+
+  // The state at a segment's start (after its boluses): the next step starts here.
+  void restart(double t, double v) {
+    last_t = t;
+    last_v = v;
+  }
+  // A step from last_t to t ending at v; at(x) interpolates the target state inside the step.
+  template <class Interpolate>
+  void step(double t, double v, Interpolate at) {
+    if (t > last_t) {
+      auc += (t - last_t) / 6 * (last_v + 4 * at(0.5 * (last_t + t)) + v);
+      if (t > window_start) {
+        const double a = std::max(last_t, window_start);
+        const double va = a == last_t ? last_v : at(a);
+        const double vm = at(0.5 * (a + t));
+        if (va > 0 && vm > 0 && v > 0) {
+          log_integral += (t - a) / 6 * (std::log10(va) + 4 * std::log10(vm) + std::log10(v));
+        } else {
+          log_valid = false;
+        }
+      }
+    }
+    restart(t, v);
+  }
 };
 
 }  // namespace
@@ -90,7 +138,10 @@ struct WellMixedRun::Impl {
         breaks(breakpoints(problem)),
         y(problem.initial),
         rates(problem.model->num_states(), 0.0),
-        out(problem.model->num_states()) {}
+        out(problem.model->num_states()),
+        mid(problem.model->num_states()) {
+    quadrature.window_start = 0.9 * problem.end_time_days;
+  }
   WellMixedResult result;
   std::optional<Recorder> recorder;
   std::unique_ptr<OdeStepper> solver;
@@ -98,6 +149,8 @@ struct WellMixedRun::Impl {
   std::vector<double> y;
   std::vector<double> rates;
   std::vector<double> out;
+  std::vector<double> mid;  // the state inside a step, for the quadrature
+  TargetQuadrature quadrature;
   std::size_t segment = 0;  // current segment [breaks[segment], breaks[segment + 1])
   bool open = false;
   std::size_t next_output = 0;
@@ -165,6 +218,7 @@ void WellMixedRun::open_segment() {
     ++s.next_output;
   }
   s.solver->restart(t0, s.y, s.rates);
+  s.quadrature.restart(t0, s.y[tumour]);
   s.open = true;
 }
 
@@ -186,9 +240,17 @@ bool WellMixedRun::step_once() {
     ++s.next_output;
   }
   s.recorder->extremes(t, s.solver->state());
+  const std::size_t tumour = problem_.model->tumour_state();
+  s.quadrature.step(t, s.solver->state()[tumour], [&s, tumour](double x) {
+    s.solver->interpolate(x, s.mid);
+    return s.mid[tumour];
+  });
   if (step == OdeStepper::StepResult::kRoot) {
     const std::vector<int> found = s.solver->roots_found();
-    if (s.elimination_root >= 0 && found[s.elimination_root] != 0) s.recorder->eliminated(t);
+    if (s.elimination_root >= 0 && found[s.elimination_root] != 0) {
+      s.recorder->eliminated(t);
+      s.recorder->cleared(t);
+    }
     if (s.escape_root >= 0 && found[s.escape_root] != 0) s.recorder->escaped(t);
   }
   if (step != OdeStepper::StepResult::kStopTime && t < t1) return true;
@@ -247,6 +309,13 @@ WellMixedResult WellMixedRun::finish() {
   WellMixedResult& result = impl_->result;
   result.solver_steps = impl_->solver->steps_taken();
   result.solver_method = std::string(impl_->solver->description());
+  const TargetQuadrature& q = impl_->quadrature;
+  const double window = problem_.end_time_days - q.window_start;
+  result.tumour_final = impl_->y[problem_.model->tumour_state()];
+  result.tumour_auc = q.auc;
+  result.set_point_window_start_days = q.window_start;
+  result.tumour_set_point_log10.reset();
+  if (q.log_valid && window > 0) result.tumour_set_point_log10 = q.log_integral / window;
   if (result.elimination_time_days &&
       (!result.escape_time_days || *result.elimination_time_days <= *result.escape_time_days)) {
     result.outcome = Outcome::kEliminated;

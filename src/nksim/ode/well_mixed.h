@@ -48,13 +48,31 @@ struct WellMixedResult {
   // Outcome: the first of the two events (elimination, escape) that happened, if any.
   Outcome outcome = Outcome::kNeither;
   std::optional<double> elimination_time_days;  // first downward crossing of elimination_below
+  // Time to clearance: the first downward crossing of elimination_below during the run. Unlike
+  // elimination_time_days it is not day 0 for a target that starts below the threshold (an
+  // inoculum of virus smaller than the detection limit): it needs the target to cross it.
+  std::optional<double> clearance_time_days;
   std::optional<double> escape_time_days;       // first upward crossing of escape_above
   double tumour_min = 0, tumour_min_time_days = 0;
   double tumour_max = 0, tumour_max_time_days = 0;
+  // Read-outs of the target state y over the run [0, end] (docs/cli.md, summary.json "tumour"):
+  // its value at the end; its area under the curve, the integral of y dt (Simpson's rule on
+  // every solver step, the mid-step value from the solver's interpolating polynomial); and its
+  // set point, the mean of log10 y over the final tenth of the run [0.9 end, end] (the same
+  // quadrature), none when y is not positive somewhere in that window.
+  double tumour_final = 0;
+  double tumour_auc = 0;
+  std::optional<double> tumour_set_point_log10;
+  double set_point_window_start_days = 0;
   long solver_steps = 0;
   std::string solver_method;  // the integrator in words (OdeStepper::description)
+  // The model's derived outputs (OdeModel::derived_outputs) at each output time, row-major:
+  // derived[i * num_derived + k] at times_days[i].
+  std::size_t num_derived = 0;
+  std::vector<double> derived;
 
   double value(std::size_t row, std::size_t state) const { return values[row * num_states + state]; }
+  double derived_value(std::size_t row, std::size_t k) const { return derived[row * num_derived + k]; }
 };
 
 // Integrates the problem. Throws NumericalError when the model cannot be integrated.

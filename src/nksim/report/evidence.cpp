@@ -68,11 +68,51 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"diabetes", "insulin secretion / beta-cell function", "weak, contested",
        "No accepted mechanism; in type-1 diabetes NK cells may harm beta cells. Treat as an "
        "explicit hypothesis."},
+      {"hernandez_vargas2012",
+       "influenza with interferon and lung NK cells (Hernandez-Vargas 2012)",
+       "NK role in early control: moderate (mouse and models)",
+       "Fitted to the viral titres and interferon of experimentally infected ponies over 6 days "
+       "(Quinlivan 2007); nksim reproduces its published steady state and parameter scans. All "
+       "infected-cell clearance comes from NK cells by construction, and NK parameters fitted to "
+       "titres alone are poorly identifiable (Handel 2010)."},
+      {"hernandez_vargas2012/nk_infusion", "NK-cell infusion against influenza", "none",
+       "No NK-cell infusion has been given against influenza; the dose is a model experiment."},
+      {"viral_nk", "chronic viral infection with NK killing (target-cell-limited model)",
+       "depends on the virus: HIV contested, HBV weak, HCV moderate association",
+       "Viral dynamics from Perelson 1996, Neumann 1998, Nowak 1996 and Ciupe 2007; the NK terms "
+       "and their size are assumptions. A run shows its parameter set's own note."},
+      {"viral_nk/hiv", "NK cells in chronic HIV-1", "contested",
+       "Fitted SIV models find NK cells barely change the death of infected cells and their net "
+       "effect raises viral load (Elemans 2011); an IL-15 agonist gave NK-linked but transient "
+       "falls of SIV (Cody 2021). The NK terms are assumptions."},
+      {"viral_nk/hbv", "NK cells in chronic hepatitis B", "weak",
+       "No HBV model with NK cells is published; NK cells also kill antiviral T cells and "
+       "hepatocytes, and CD8 T cells, not NK cells, clear HBV in chimpanzees (Thimme 2003). The "
+       "NK cytolysis and cure rates are assumptions."},
+      {"viral_nk/hcv", "NK cells in chronic hepatitis C", "moderate association",
+       "NK activation tracks the first-phase viral decline under interferon-alpha (Ahlenstiel "
+       "2011, Edlich 2012); no NK infusion has been tested. The NK share of infected-cell death "
+       "is an assumption."},
+      {"viral_nk/nk_infusion", "NK-cell infusion against a chronic viral infection",
+       "experimental",
+       "NK infusion for chronic viral infection is experimental; no trial has reported viral-load "
+       "outcomes."},
       {"virtual_trial", "virtual cohort", "model-based",
        "Patients are drawn from parameter distributions; response rates describe the model, not "
        "a clinical trial."},
   };
   return table;
+}
+
+std::string model_evidence_key(std::string_view model, std::string_view parameter_set) {
+  std::string key = std::string(model) + "/" + std::string(parameter_set);
+  return find_evidence(key) ? key : std::string(model);
+}
+
+std::string infusion_evidence_key(std::string_view model) {
+  if (model == "adler2020" || model == "nk_autoimmune" || model == "nk_repair") return "";
+  std::string key = std::string(model) + "/nk_infusion";
+  return find_evidence(key) ? key : std::string("nk_infusion");
 }
 
 const EvidenceNote* find_evidence(std::string_view key) {

@@ -21,6 +21,15 @@ struct EvidenceNote {
 // The note for a model or mechanism name, or nullptr when there is none.
 const EvidenceNote* find_evidence(std::string_view key);
 
+// The key of the note for a model run with a parameter set: "<model>/<set>" where the table has
+// one (the sets of viral_nk differ in evidence), else the model's name.
+std::string model_evidence_key(std::string_view model, std::string_view parameter_set);
+
+// The key of the note for an NK infusion into a model: "<model>/nk_infusion" where the table has
+// one (an infusion against a virus), "" for the fibrosis, autoimmune and repair models (their own
+// rows say what NK cells do there), else "nk_infusion" (against a tumour).
+std::string infusion_evidence_key(std::string_view model);
+
 // Every note (for documentation and tests).
 const std::vector<EvidenceNote>& evidence_table();
 

@@ -6,6 +6,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/report/evidence.h"
 #include "nksim/report/json_checks.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/trial_sections.h"
@@ -315,9 +316,14 @@ std::string trial_headline(const json& analysis) {
 }
 
 std::vector<std::string> trial_evidence_keys(const json& trial) {
-  std::vector<std::string> evidence_keys = {"virtual_trial", "nk_infusion"};
+  std::vector<std::string> evidence_keys = {"virtual_trial"};
   if (trial.contains("model") && trial["model"].is_string()) {
-    evidence_keys.push_back(trial["model"].get<std::string>());  // optional in analysis.json
+    const std::string model = trial["model"].get<std::string>();  // optional in analysis.json
+    const std::string infusion = infusion_evidence_key(model);
+    if (!infusion.empty()) evidence_keys.push_back(infusion);
+    evidence_keys.push_back(model);
+  } else {
+    evidence_keys.push_back("nk_infusion");
   }
   return evidence_keys;
 }

@@ -205,8 +205,24 @@ json bolus_labels(const DoseMarks& marks, double span) {
 }
 
 // When the tumour was eliminated or escaped, if it was.
+// The target state when it is not a cell count (a viral load): its symbol, else "".
+std::string non_cell_target(const json& summary) {
+  if (!summary.contains("tumour") || !summary["tumour"].is_object()) return "";
+  const json& t = summary["tumour"];
+  const std::string unit = t.value("unit", std::string("cells"));
+  if (unit == "cells" || unit.starts_with("cells/")) return "";
+  return t.value("state", std::string());
+}
+
 json event_marks(const json& summary) {
   json events = json::array();
+  if (const std::string target = non_cell_target(summary); !target.empty()) {
+    // A viral load is cleared (a downward crossing during the run), not eliminated at day 0.
+    if (auto t = optional_number(summary["tumour"], "clearance_time_days")) {
+      events.push_back({{"time_days", *t}, {"label", target + " cleared (" + day(*t) + ")"}});
+    }
+    return events;
+  }
   if (auto t = optional_number(summary, "elimination_time_days")) {
     events.push_back({{"time_days", *t}, {"label", "tumour eliminated (" + day(*t) + ")"}});
   }
@@ -264,7 +280,12 @@ json populations_chart(const NumericTable& table, const std::vector<std::string>
     layers.push_back(rule_layer("events", events, "time_days", "#D55E00", {}, true));
     layers.push_back(label_layer("event_labels", events, "time_days", "#D55E00", 24, true));
   }
-  const json thresholds = log_scale ? threshold_marks(summary["endpoints"], floor) : json::array();
+  // The thresholds are in the target state's unit: drawn where the target is (a viral load has
+  // its own chart, not the cell populations').
+  const std::string target = non_cell_target(summary);
+  const bool target_here = target.empty() || (states.size() == 1 && states[0] == target);
+  const json thresholds = log_scale && target_here ? threshold_marks(summary["endpoints"], floor)
+                                                   : json::array();
   if (!thresholds.empty()) layers.push_back(threshold_layer(thresholds));
   return {{"width", kChartWidth}, {"height", 380}, {"layer", layers}};
 }
@@ -323,12 +344,42 @@ void close_up_chart(HtmlPage& page, const NumericTable& table, const WellMixedSt
                  " days): what happens right after treatment.");
 }
 
+// A target state that is not a cell count (a viral load) on its own log-scale chart, with
+// doses, its clearance and the thresholds: it spans many decades.
+void target_section(HtmlPage& page, const NumericTable& table, const WellMixedStates& states,
+                    const json& summary) {
+  const std::string target = non_cell_target(summary);
+  if (target.empty() || !states.units.contains(target)) return;
+  // Drawn down to a thousandth of the clearance threshold (or of 1 without one).
+  const double floor = optional_number(summary["endpoints"], "elimination_below").value_or(1) / 1e3;
+  bool drawable = false;
+  const std::size_t c = table.column(target);
+  for (const auto& row : table.rows) drawable = drawable || row[c] >= floor;
+  const std::string& unit = states.units.at(target);
+  page.heading(target + " over time");
+  json spec = populations_chart(table, {target}, states.labels, summary, floor,
+                                target + " (" + unit + (drawable ? ", log scale)" : ")"), drawable);
+  spec["layer"][0]["encoding"]["color"]["legend"] = nullptr;
+  spec["title"] = states.labels.at(target);
+  page.chart("target", spec,
+             states.labels.at(target) + " over time" +
+                 (drawable ? ", log scale (values below " + pretty_number(floor) + " " + unit +
+                                 " are not drawn)"
+                           : std::string()) +
+                 ". Dashed blue lines: doses; red line: clearance; grey dotted lines: the "
+                 "thresholds.");
+}
+
 // One chart per state that is not counted in cells: their units and scales differ.
 void drugs_and_cytokines_section(HtmlPage& page, const NumericTable& table,
                                  const WellMixedStates& states, const json& summary, double floor) {
-  if (states.other_states.empty()) return;
+  const std::string target = non_cell_target(summary);
+  bool any = false;
+  for (const auto& state : states.other_states) any = any || state != target;
+  if (!any) return;
   page.heading("Drugs and cytokines");
   for (const auto& state : states.other_states) {
+    if (state == target) continue;  // drawn by target_section
     std::string id = "state_";
     for (char c : state) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     const std::string& unit = states.units.at(state);
@@ -355,6 +406,7 @@ void drugs_and_cytokines_section(HtmlPage& page, const NumericTable& table,
 void population_sections(HtmlPage& page, const NumericTable& table, const WellMixedStates& states,
                          const json& summary) {
   const double floor = population_floor(summary);
+  target_section(page, table, states, summary);
   populations_section(page, table, states, summary, floor);
   close_up_chart(page, table, states, summary, floor);
   drugs_and_cytokines_section(page, table, states, summary, floor);

@@ -19,20 +19,68 @@ namespace {
 using nlohmann::json;
 using Rows = std::vector<std::vector<std::string>>;
 
-bool any_dose_into_nk(const json& doses) {
+// A dose into NK cells: the state N, or a state the model describes as NK cells ("K" of
+// hernandez_vargas2012).
+bool any_dose_into_nk(const json& doses, const OdeModel* model) {
   for (const auto& d : doses) {
-    if (d.value("state", std::string()) == "N") return true;
+    const std::string state = d.value("state", std::string());
+    if (state == "N") return true;
+    if (!model) continue;
+    const int index = model->state_index(state);
+    if (index >= 0 && model->states()[index].description.starts_with("NK cells")) return true;
   }
   return false;
 }
 
-std::string headline(const json& summary, double initial_tumour, double final_tumour) {
+// The target state's unit from summary.json ("cells" for the older summaries without one).
+std::string target_unit(const json& summary) {
+  if (!summary.contains("tumour") || !summary["tumour"].is_object()) return "cells";
+  return summary["tumour"].value("unit", std::string("cells"));
+}
+
+bool target_is_cells(const json& summary) {
+  const std::string unit = target_unit(summary);
+  return unit == "cells" || unit.starts_with("cells/");
+}
+
+// The headline of a run whose target state is not a cell count (a viral load): its peak, its
+// clearance below the elimination threshold, and its level at the end.
+std::string target_headline(const json& summary, const OdeModel* model, double final_value) {
+  const json& doses = summary["doses"];
+  const bool treated = doses.is_array() && !doses.empty();
+  const std::string who = treated ? (any_dose_into_nk(doses, model) ? "With the NK-cell treatment"
+                                                                    : "With the treatment")
+                                  : "Without treatment";
+  const json tumour = summary.value("tumour", json::object());
+  const std::string state = tumour.value("state", std::string("V"));
+  const std::string unit = target_unit(summary);
+  std::string text = who + ", " + state + " (" + unit + ") peaked at " +
+                     pretty_number(tumour.value("max", 0.0)) + " on " +
+                     day(tumour.value("max_time_days", 0.0));
+  const auto below = optional_number(summary["endpoints"], "elimination_below");
+  const auto cleared = optional_number(tumour, "clearance_time_days");
+  if (below && cleared) {
+    text += " and fell below " + pretty_number(*below) + " (cleared) on " + day(*cleared) +
+            "; it was " + pretty_number(final_value) + " after " +
+            format_number(summary.value("end_time_days", 0.0)) + " days.";
+  } else {
+    text += " and was " + pretty_number(final_value) + " after " +
+            format_number(summary.value("end_time_days", 0.0)) + " days" +
+            (below ? " (never below the clearance threshold " + pretty_number(*below) + ")."
+                   : ".");
+  }
+  return text + " This is what the model predicts, not a clinical forecast.";
+}
+
+std::string headline(const json& summary, const OdeModel* model, double initial_tumour,
+                     double final_tumour) {
+  if (!target_is_cells(summary)) return target_headline(summary, model, final_tumour);
   const std::string outcome = summary.value("outcome", std::string("neither"));
   const json& doses = summary["doses"];
   const bool treated = doses.is_array() && !doses.empty();
-  const std::string who =
-      treated ? (any_dose_into_nk(doses) ? "With the NK-cell treatment" : "With the treatment")
-              : "Without treatment";
+  const std::string who = treated ? (any_dose_into_nk(doses, model) ? "With the NK-cell treatment"
+                                                                    : "With the treatment")
+                                  : "Without treatment";
   const json& endpoints = summary["endpoints"];
   const auto below = optional_number(endpoints, "elimination_below");
   const auto above = optional_number(endpoints, "escape_above");
@@ -93,6 +141,12 @@ WellMixedStates classify_states(const NumericTable& table, const OdeModel* model
           description = std::string(info.description);
         }
       }
+      for (const auto& info : model->derived_outputs()) {  // R0 and other derived columns
+        if (info.name == s) {
+          unit = info.unit;
+          description = info.description;
+        }
+      }
     }
     states.labels[s] = description.empty() ? s : s + ": " + description;
     // Cell counts and cell levels ("cells/uL") are populations; everything else is a drug.
@@ -113,8 +167,8 @@ void introduction(HtmlPage& page, const json& summary, const NumericTable& table
   const std::string tumour_state =
       summary.contains("tumour") ? summary["tumour"].value("state", std::string("T")) : "T";
   const std::size_t tumour_column = table.column(tumour_state);
-  page.headline(
-      headline(summary, table.rows.front()[tumour_column], table.rows.back()[tumour_column]));
+  page.headline(headline(summary, model, table.rows.front()[tumour_column],
+                         table.rows.back()[tumour_column]));
   const std::string model_name = summary.value("model", std::string("?"));
   const std::string set_name = summary.value("parameter_set", std::string("?"));
   std::string what =
@@ -129,8 +183,53 @@ void introduction(HtmlPage& page, const json& summary, const NumericTable& table
   }
   if (!what.ends_with('.')) what += '.';
   page.paragraph(what);
-  if (const auto* note = find_evidence(model_name)) {
+  if (const auto* note = find_evidence(model_evidence_key(model_name, set_name))) {
     page.paragraph("Evidence: " + std::string(note->level) + ". " + std::string(note->text),
+                   "evidence");
+  }
+}
+
+// The read-outs of the target state (a tumour, a viral load): peak, clearance, set point, area
+// under the curve, with the evidence level of the model right beside them.
+void target_readouts_section(HtmlPage& page, const json& summary) {
+  if (!summary.contains("tumour") || !summary["tumour"].contains("auc")) return;
+  const json& t = summary["tumour"];
+  const std::string state = t.value("state", std::string("T"));
+  const std::string unit = target_unit(summary);
+  page.heading("Read-outs of " + state);
+  Rows rows = {{"read-out", "value", "how it is computed"}};
+  rows.push_back({"peak", pretty_number(t.value("max", 0.0)) + " " + unit + " on " +
+                              day(t.value("max_time_days", 0.0)),
+                  "largest value at any solver step"});
+  const auto below = optional_number(summary["endpoints"], "elimination_below");
+  const auto cleared = optional_number(t, "clearance_time_days");
+  rows.push_back({"time to clearance",
+                  !below     ? std::string("no threshold set ([endpoints] elimination_below)")
+                  : cleared ? day(*cleared)
+                            : "not cleared (never below " + pretty_number(*below) + ")",
+                  "first downward crossing of elimination_below during the run (root finding)"});
+  rows.push_back({"value at the end", pretty_number(t.value("final", 0.0)) + " " + unit, ""});
+  const auto window = t.value("set_point_window_days", json::array());
+  const std::string window_text =
+      window.size() == 2 ? "mean of log10 " + state + " over days " +
+                               format_number(window[0].get<double>(), 4) + " to " +
+                               format_number(window[1].get<double>(), 4) + " (the last tenth)"
+                         : std::string("mean of log10 over the last tenth of the run");
+  const auto set_point = optional_number(t, "set_point_log10");
+  rows.push_back({"set point",
+                  set_point ? "10^" + format_number(*set_point, 4) + " = " +
+                                  pretty_number(std::pow(10.0, *set_point)) + " " + unit
+                            : std::string("none (reached zero)"),
+                  window_text});
+  rows.push_back({"area under the curve",
+                  pretty_number(t.value("auc", 0.0)) + " " + unit + " x day",
+                  "integral over the run, Simpson's rule on every solver step"});
+  page.table(rows);
+  const std::string model_name = summary.value("model", std::string());
+  const std::string set_name = summary.value("parameter_set", std::string());
+  if (const auto* note = find_evidence(model_evidence_key(model_name, set_name))) {
+    page.paragraph("Evidence behind these numbers: " + std::string(note->level) + " (" +
+                       std::string(note->topic) + ").",
                    "evidence");
   }
 }
@@ -241,13 +340,14 @@ HtmlPage well_mixed_page(const std::filesystem::path& dir) {
                                         ? std::string("well-mixed run")
                                         : std::filesystem::path(scenario).stem().string()));
   introduction(page, summary, table, model);
+  target_readouts_section(page, summary);
   population_sections(page, table, states, summary);
-  std::vector<std::string> evidence_keys = {model_name};
-  // The NK-infusion note is about cancer; the fibrosis, autoimmune and repair models' own rows
-  // say what NK cells do there.
-  const bool non_cancer =
-      model_name == "adler2020" || model_name == "nk_autoimmune" || model_name == "nk_repair";
-  if (!non_cancer && any_dose_into_nk(summary["doses"])) evidence_keys.push_back("nk_infusion");
+  std::vector<std::string> evidence_keys = {
+      model_evidence_key(model_name, summary.value("parameter_set", std::string()))};
+  const std::string infusion = infusion_evidence_key(model_name);
+  if (!infusion.empty() && any_dose_into_nk(summary["doses"], model)) {
+    evidence_keys.push_back(infusion);
+  }
   evidence_section(page, evidence_keys);
 
   glossary_section(page, ReportKind::kWellMixed);

@@ -325,6 +325,7 @@ AnalysisReport analyse_trial(const std::filesystem::path& dir) {
                    {"seed", data.seed},
                    {"arms", data.arms},
                    {"follow_up_days", data.follow_up_days}};
+  if (!data.model.empty()) root["trial"]["model"] = data.model;
   Survival survival;
   root["arms"] = analyse_arms(data, table, survival);
   if (report.failed > 0) {

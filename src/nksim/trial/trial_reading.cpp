@@ -71,6 +71,11 @@ TrialData load_trial(const std::filesystem::path& dir) {
   data.follow_up_days = std::stod(trial_meta(*db, "follow_up_days"));
   data.file_hash = trial_meta(*db, "file_hash");
   data.tumour_state = trial_meta(*db, "tumour_state");
+  try {
+    data.model = trial_meta(*db, "model");  // the report picks its evidence notes by model
+  } catch (const InputError&) {
+    data.model.clear();
+  }
   auto arms = db->prepare("SELECT name FROM arms ORDER BY arm");
   while (arms.step()) data.arms.push_back(arms.column_text(0));
   load_parameters(*db, data);

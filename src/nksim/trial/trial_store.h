@@ -76,6 +76,7 @@ struct TrialData {
   std::string file_hash;
   std::vector<std::string> arms;
   std::string tumour_state;                      // the model's tumour state (series name)
+  std::string model;                             // the base's model ("spatial"); "" if unknown
   std::vector<TrialParameter> parameters;        // sampled quantities, in distribution order
   std::vector<std::vector<double>> values;       // [patient][parameter]; NaN for labels
   std::vector<std::vector<std::string>> labels;  // [patient][parameter]; "" for numbers

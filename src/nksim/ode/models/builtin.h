@@ -12,5 +12,7 @@ const OdeModel& nk_kinetics();
 const OdeModel& adler2020();
 const OdeModel& nk_autoimmune();
 const OdeModel& nk_repair();
+const OdeModel& hernandez_vargas2012();
+const OdeModel& viral_nk();
 
 }  // namespace nksim::models
