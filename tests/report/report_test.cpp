@@ -125,6 +125,9 @@ TEST(Sweep, WilsonIntervalByHand) {
   EXPECT_NEAR(lo1, 1 - 0.161130, 1e-6);
   EXPECT_DOUBLE_EQ(hi1, 1.0);
   EXPECT_EQ(wilson_interval(0, 0), (std::pair<double, double>{0.0, 1.0}));
+  // Exactly 0 and 1 at the ends, not a rounding rest (0 of 100 once printed "3.34e-16-3.7").
+  EXPECT_EQ(wilson_interval(0, 100).first, 0.0);
+  EXPECT_EQ(wilson_interval(100, 100).second, 1.0);
 }
 
 // Dose times from nk_infusion doses: repeats expanded, sorted, cut at the end of the run.

@@ -15,8 +15,9 @@ Interval wilson_interval(std::size_t k, std::size_t n, double z) {
   const double centre = p + z2 / (2 * nn);
   const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
   const double denominator = 1 + z2 / nn;
-  return {std::max(0.0, (centre - half) / denominator),
-          std::min(1.0, (centre + half) / denominator)};
+  // No responders (or all): the bound is exactly 0 (or 1); the formula leaves a rounding rest.
+  return {k == 0 ? 0.0 : std::max(0.0, (centre - half) / denominator),
+          k == n ? 1.0 : std::min(1.0, (centre + half) / denominator)};
 }
 
 KaplanMeier kaplan_meier(std::span<const double> time, const std::vector<bool>& event, double z,
