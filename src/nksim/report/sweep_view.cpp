@@ -11,6 +11,7 @@
 #include "nksim/core/text.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
+#include "nksim/trial/analysis.h"
 
 namespace nksim::report {
 namespace {
@@ -156,11 +157,10 @@ void conditions_table(HtmlPage& page, const std::string& parameter, const json& 
 }  // namespace
 
 std::pair<double, double> wilson_interval(double successes, double n, double z) {
-  if (!(n > 0)) return {0.0, 1.0};
-  const double p = successes / n, z2 = z * z;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  if (!(n > 0) || !(successes >= 0) || successes > n) return {0.0, 1.0};
+  const Interval interval = nksim::wilson_interval(static_cast<std::size_t>(std::llround(successes)),
+                                                   static_cast<std::size_t>(std::llround(n)), z);
+  return {interval.lower, interval.upper};
 }
 
 HtmlPage sweep_page(const fs::path& dir) {
