@@ -22,18 +22,6 @@ namespace fs = std::filesystem;
 
 const std::string kScenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
 
-// A stand-in for the chart library (the report embeds it; its content does not matter here).
-fs::path fake_chart_library(const fs::path& dir) {
-  for (const char* package : {"vega", "vega-lite", "vega-embed"}) {
-    fs::create_directories(dir / package / "build");
-    write_file(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
-  }
-  write_file(dir / "vega/build/vega.min.js", "/*VEGA*/");
-  write_file(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
-  write_file(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
-  return dir;
-}
-
 struct ViralRun {
   nlohmann::json summary;
   std::string csv_header;
@@ -42,7 +30,7 @@ struct ViralRun {
 
 ViralRun run_viral(const std::string& scenario) {
   const fs::path dir = fresh_directory("viral-" + scenario);
-  const fs::path library = fake_chart_library(dir / "lib");
+  const fs::path library = testing::fake_chart_library(dir / "lib");
   const fs::path file = kScenarios + scenario + ".toml";
   const auto r = run_command("NKSIM_REPORT_JS_DIR=" + quoted(library) + " " +
                              std::string(NKSIM_BINARY) + " run " + quoted(file) +
@@ -154,7 +142,7 @@ TEST(Viral, HbvNkTrialRunsAndIsAnalysed) {
   // The trial's report names the model's evidence and the viral NK-infusion note, not the
   // solid-tumour one.
   EXPECT_EQ(analysis["trial"].value("model", std::string()), "viral_nk");
-  const fs::path library = fake_chart_library(dir / "lib");
+  const fs::path library = testing::fake_chart_library(dir / "lib");
   const auto report = run_command("NKSIM_REPORT_JS_DIR=" + quoted(library) + " " +
                                   std::string(NKSIM_BINARY) + " report " + quoted(dir / "out"));
   ASSERT_EQ(report.exit_code, 0) << report.output;

@@ -36,15 +36,7 @@ using testing::write_file;
 
 // A node_modules folder with stand-ins for the three library files.
 fs::path fake_library(const std::string& name) {
-  const fs::path dir = fresh_directory("report-" + name);
-  for (const char* package : {"vega", "vega-lite", "vega-embed"}) {
-    fs::create_directories(dir / package / "build");
-    write_file(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
-  }
-  write_file(dir / "vega/build/vega.min.js", "/*VEGA*/");
-  write_file(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
-  write_file(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
-  return dir;
+  return testing::fake_chart_library(fresh_directory("report-" + name));
 }
 
 // 800 px for 60 days: 13.3 px per day; a label starts 12 px right of its mark and each

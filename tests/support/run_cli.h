@@ -95,6 +95,19 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
   std::ofstream(path, std::ios::binary) << text;
 }
 
+// A node_modules folder in `dir` with stand-ins for the chart library's three files (a report
+// embeds them; their content does not matter to the tests that use this).
+inline std::filesystem::path fake_chart_library(const std::filesystem::path& dir) {
+  for (const char* package : {"vega", "vega-lite", "vega-embed"}) {
+    std::filesystem::create_directories(dir / package / "build");
+    write_file(dir / package / "package.json", "{\"version\": \"0.0.0-test\"}");
+  }
+  write_file(dir / "vega/build/vega.min.js", "/*VEGA*/");
+  write_file(dir / "vega-lite/build/vega-lite.min.js", "/*VEGALITE*/");
+  write_file(dir / "vega-embed/build/vega-embed.min.js", "/*EMBED*/");
+  return dir;
+}
+
 // The whole file; empty when it cannot be read.
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

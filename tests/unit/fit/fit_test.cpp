@@ -20,19 +20,16 @@
 #include "nksim/fit/fit_output.h"
 #include "nksim/trial/samplers.h"
 #include "support/run_cli.h"
+#include "unit/fit/kuznetsov_synthetic.h"
 
 namespace nksim {
 namespace {
 
 using testing::TempDir;
 using testing::write_file;
+using testing::normal;
 
 // A standard normal number, a pure function of (seed, i) (Box-Muller on counter uniforms).
-double normal(std::uint64_t seed, std::uint64_t i) {
-  const double u1 = counter_uniform(seed, i, 0, 7);
-  const double u2 = counter_uniform(seed, i, 1, 7);
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-}
 
 constexpr const char* kDrugScenario = R"([simulation]
 engine = "well_mixed"
@@ -207,49 +204,8 @@ TEST(Fit, APriorEntersTheObjective) {
 // log10 tumour counts every 10 days for 200 days with normal noise of sd 0.1 (log10 units).
 TEST(Fit, RecoversKuznetsovParametersFromSyntheticData) {
   TempDir dir("fit-recovery");
-  write_file(dir.path() / "k.toml", R"([simulation]
-engine = "well_mixed"
-model = "kuznetsov1994"
-end_time_days = 200
-output_interval_days = 10
-[initial]
-E = 3.2e5
-T = 5e7
-)");
-  const double a = 0.18, n = 1.101e-7;
-  // The truth, simulated by the library from the same scenario.
-  const TomlDocument doc = TomlDocument::parse_file(dir.path() / "k.toml");
-  const WellMixedResult truth = simulate(resolve(parse_well_mixed(doc)));
-  std::ostringstream csv;
-  csv.precision(17);
-  csv << "time_days,observable,value\n";
-  for (std::size_t row = 1; row < truth.times_days.size(); ++row) {
-    csv << truth.times_days[row] << ",log10_tumour,"
-        << std::log10(truth.value(row, 1)) + 0.1 * normal(21, row) << "\n";
-  }
-  write_file(dir.path() / "k.csv", csv.str());
-  write_file(dir.path() / "fit.toml", R"([fit]
-scenario = "k.toml"
-measurements = "k.csv"
-starts = 8
-seed = 5
-[[observable]]
-name = "log10_tumour"
-state = "T"
-transform = "log10"
-sd = 0.1
-[[parameter]]
-name = "a"
-lower = 0.05
-upper = 0.5
-log = true
-[[parameter]]
-name = "n"
-lower = 1e-8
-upper = 1e-6
-log = true
-)");
-  const FitSpec spec = read_fit_spec_file(dir.path() / "fit.toml");
+  const double a = testing::kKuznetsovA, n = testing::kKuznetsovN;
+  const FitSpec spec = testing::write_kuznetsov_fit(dir.path(), 21, 8);
   const FitResult fit = run_fit(spec, {.threads = 2});
   // 20 points at sd 0.1 pin both rates to a few per cent.
   EXPECT_NEAR(fit.estimate[0], a, 0.05 * a);
