@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -124,6 +125,52 @@ TEST(DiseaseModels, FibrosisTrialRunsAndAnalyses) {
   }
   EXPECT_GT(eliminated["nk_full"], eliminated["control"]);
   EXPECT_GE(eliminated["nk_full"], eliminated["nk_half"]);
+}
+
+// The autoimmune trial with 12 patients: runs and analyses; no patient's flare "resolves" (the
+// model's constant antigen keeps A above the 0.2/uL threshold), and more NK cells never raise A:
+// for every patient the best change is ordered control >= boost >= boost_x2 (N enters dA/dt
+// only as a loss, so a larger N gives a smaller A at all times).
+TEST(DiseaseModels, AutoimmuneTrialOrdersEveryPatientsArms) {
+  const auto dir = fresh_directory("disease-trial-autoimmune");
+  std::filesystem::copy_file(kScenarios + "trial_autoimmune_nk_base.toml",
+                             dir / "trial_autoimmune_nk_base.toml");
+  std::string trial = read_file(kScenarios + "trial_autoimmune_nk.toml");
+  const std::string patients = "patients = 100";
+  ASSERT_NE(trial.find(patients), std::string::npos);
+  trial.replace(trial.find(patients), patients.size(), "patients = 12");
+  testing::write_file(dir / "t.toml", trial);
+  const auto r = run_cli("trial run " + (dir / "t.toml").string() + " -q --out " +
+                         (dir / "out").string() + " --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(run_cli("trial analyse " + (dir / "out").string()).exit_code, 0);
+  ASSERT_EQ(run_cli("trial export " + (dir / "out").string()).exit_code, 0);
+  const json analysis = json::parse(read_file(dir / "out" / "analysis.json"));
+  for (const auto& arm : analysis["arms"]) {
+    EXPECT_EQ(arm["n"], 12);
+    EXPECT_EQ(arm["elimination"]["rate"].get<double>(), 0.0) << arm["name"];
+  }
+  // endpoints.csv: patient,arm,status,best_pct_change,...
+  std::map<std::string, std::map<int, double>> best;
+  std::istringstream rows(read_file(dir / "out" / "endpoints.csv"));
+  std::string line;
+  std::getline(rows, line);
+  ASSERT_EQ(line.rfind("patient,arm,status,best_pct_change,", 0), 0u) << line;
+  while (std::getline(rows, line)) {
+    std::istringstream cells(line);
+    std::string patient, arm, status, change;
+    std::getline(cells, patient, ',');
+    std::getline(cells, arm, ',');
+    std::getline(cells, status, ',');
+    std::getline(cells, change, ',');
+    EXPECT_EQ(status, "ok");
+    best[arm][std::stoi(patient)] = std::stod(change);
+  }
+  ASSERT_EQ(best["control"].size(), 12u);
+  for (const auto& [patient, control] : best["control"]) {
+    EXPECT_LE(best["boost"][patient], control + 1e-9) << "patient " << patient;
+    EXPECT_LE(best["boost_x2"][patient], best["boost"][patient] + 1e-9) << "patient " << patient;
+  }
 }
 
 }  // namespace
