@@ -74,7 +74,9 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
          << (result.tumour_set_point_log10
                  ? "10^" + format_number(*result.tumour_set_point_log10, 4)
                  : std::string("none"))
-         << ", AUC " << format_number(result.tumour_auc, 4) << " " << target.unit << " x day";
+         << ", AUC " << format_number(result.tumour_auc, 4) << " "
+         << (target.unit == std::string_view("-") ? std::string("day")
+                                                  : std::string(target.unit) + " x day");
   }
   report.headline = line.str();
   return report;
