@@ -286,8 +286,9 @@ OdeStepper::StepResult RosenbrockSolver::step(double t_stop) {
     double err = 0;
     if (!kernel_->attempt(*this, t_, h, err) || err > 1.0) {
       ++rejected_;
-      const bool finite = std::isfinite(err) && err > 1.0;
-      h_ = h * (finite ? std::max(0.2, 0.9 * std::pow(err, -0.25)) : 0.25);
+      // Too large an error: shrink by the controller; a stage that was not finite: by 4.
+      const bool error_too_large = std::isfinite(err) && err > 1.0;
+      h_ = h * (error_too_large ? std::max(0.2, 0.9 * std::pow(err, -0.25)) : 0.25);
       previous_rejected_ = true;
       continue;
     }
