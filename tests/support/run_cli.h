@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,8 @@
 #include <string>
 #include <system_error>
 #include <thread>
+
+#include <gtest/gtest.h>
 #include <vector>
 
 namespace nksim::testing {
@@ -61,8 +64,19 @@ inline CliResult run_cli(const std::string& arguments,
 
 // A fresh, empty directory under the system temp dir for one test (left there afterwards, for
 // a look at what the test saw).
+// The directory's name carries the running test's name as well, so that two tests asking for
+// the same name (ctest runs them in parallel, each in its own process) never share a folder.
 inline std::filesystem::path fresh_directory(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("nksim-test-" + name);
+  std::string owner;
+  if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    owner = std::string(test->test_suite_name()) + "." + test->name();
+    for (char& c : owner) {
+      const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
+      if (!plain) c = '_';
+    }
+    owner = "-" + owner;
+  }
+  const auto dir = std::filesystem::temp_directory_path() / ("nksim-test-" + name + owner);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
