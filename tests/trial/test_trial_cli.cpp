@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "nksim/core/text.h"
@@ -112,6 +113,52 @@ TEST(TrialAnalysis, WritesTheAnalysisJsonSchemaAndCsv) {
   EXPECT_EQ(header.rfind("patient,arm,status,best_pct_change,category", 0), 0u);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "patients.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "timeseries.csv"));
+
+  // The selection section: each arm's AUC of c for objective response, recomputed here from
+  // the exported sampled values and the analysed categories by the pairwise definition.
+  std::ifstream patients_csv(dir.path() / "out" / "patients.csv");
+  std::string line;
+  std::getline(patients_csv, line);
+  const auto csv_header = split_list(line);
+  std::size_t c_column = csv_header.size();
+  for (std::size_t k = 0; k < csv_header.size(); ++k)
+    if (csv_header[k].rfind("c (", 0) == 0) c_column = k;
+  ASSERT_LT(c_column, csv_header.size()) << line;
+  std::map<int, double> c_of;
+  while (std::getline(patients_csv, line)) {
+    const auto cells = split_list(line);
+    c_of[std::stoi(cells[0])] = std::stod(cells[c_column]);
+  }
+  ASSERT_EQ(json["selection"].size(), 2u);
+  for (const auto& arm : json["selection"]) {
+    EXPECT_EQ(arm["outcome"], "objective_response");
+    EXPECT_EQ(arm["n"], 30);
+    std::vector<double> pos, neg;
+    for (const auto& p : json["patients"]) {
+      if (p["arm"] != arm["arm"]) continue;
+      const bool responded = p["category"] == "CR" || p["category"] == "PR";
+      (responded ? pos : neg).push_back(c_of.at(p["patient"].get<int>()));
+    }
+    EXPECT_EQ(arm["responders"].get<std::size_t>(), pos.size());
+    if (pos.empty() || neg.empty()) {
+      EXPECT_TRUE(arm["features"].empty());
+      continue;
+    }
+    double won = 0;
+    for (double x : pos)
+      for (double y : neg) won += x > y ? 1.0 : x == y ? 0.5 : 0.0;
+    const double auc = won / static_cast<double>(pos.size() * neg.size());
+    bool found = false;
+    for (const auto& f : arm["features"]) {
+      if (f["parameter"] != "c") continue;
+      found = true;
+      EXPECT_NEAR(f["auc"].get<double>(), auc, 1e-12);
+      EXPECT_LE(f["ci"][0].get<double>(), auc);
+      EXPECT_GE(f["ci"][1].get<double>(), auc);
+    }
+    EXPECT_TRUE(found) << arm;
+  }
+  EXPECT_NE(analysis.output.find("Who responds"), std::string::npos) << analysis.output;
 }
 
 struct BadInput {

@@ -191,6 +191,23 @@ TEST_F(TrialReport, PrccBarsAreHorizontalWithOneLabelEach) {
   EXPECT_GE(prcc["height"]["step"].get<int>(), 18);
 }
 
+TEST_F(TrialReport, SelectionShowsEveryAucWithItsIntervalOnAFixedScale) {
+  ASSERT_TRUE(charts_->contains("selection"));
+  const json& chart = (*charts_)["selection"];
+  const json& rows = dataset(chart, "selection");
+  std::size_t features = 0;
+  for (const auto& arm : (*analysis_)["selection"]) features += arm["features"].size();
+  ASSERT_GT(features, 0u);
+  ASSERT_EQ(rows.size(), features);
+  for (const auto& row : rows) {
+    EXPECT_LE(row["lower"].get<double>(), row["auc"].get<double>()) << row;
+    EXPECT_GE(row["upper"].get<double>(), row["auc"].get<double>()) << row;
+  }
+  // AUC lives on [0, 1], with chance at 0.5 drawn as a reference line.
+  EXPECT_EQ(chart["encoding"]["x"]["scale"]["domain"], json({0, 1}));
+  EXPECT_EQ(chart["layer"][0]["encoding"]["x"]["datum"], 0.5);
+}
+
 TEST_F(TrialReport, EveryAxisHasATitleWithAUnit) {
   const std::vector<std::string> units = {"(days)", "(%",      "(unitless",
                                           "Arm",    "Patient", "Patients"};

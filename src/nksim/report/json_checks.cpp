@@ -145,6 +145,27 @@ void check_trial_statistics(const Checker& c, const json& analysis) {
       c.need(prcc[i], at("prcc", i), "p_value", Kind::kNumber);
     }
   }
+  if (analysis.contains("selection")) {
+    const json& selection = c.need(analysis, "", "selection", Kind::kArray);
+    for (std::size_t i = 0; i < selection.size(); ++i) {
+      const std::string path = at("selection", i);
+      c.need(selection[i], path, "arm", Kind::kString);
+      c.need(selection[i], path, "n", Kind::kNumber);
+      c.need(selection[i], path, "responders", Kind::kNumber);
+      const json& features = c.need(selection[i], path, "features", Kind::kArray);
+      for (std::size_t k = 0; k < features.size(); ++k) {
+        const std::string fpath = path + "." + at("features", k);
+        c.need(features[k], fpath, "parameter", Kind::kString);
+        c.need(features[k], fpath, "auc", Kind::kNumber);
+        c.need(features[k], fpath, "ci", Kind::kArrayOfNumbers);
+      }
+      if (selection[i].contains("logistic") && selection[i]["logistic"].is_object()) {
+        const json& logistic = selection[i]["logistic"];
+        c.need(logistic, path + ".logistic", "cv_auc", Kind::kNumber);
+        c.need(logistic, path + ".logistic", "cv_auc_ci", Kind::kArrayOfNumbers);
+      }
+    }
+  }
   if (analysis.contains("trajectories")) {
     const json& trajectories = c.need(analysis, "", "trajectories", Kind::kArray);
     for (std::size_t i = 0; i < trajectories.size(); ++i) {

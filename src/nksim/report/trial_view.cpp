@@ -292,6 +292,69 @@ void prcc_section(HtmlPage& page, const json& analysis) {
              "statistically significant (p >= 0.05).");
 }
 
+// Who responds: each sampled parameter's ROC AUC for objective response, with its interval, and
+// the cross-validated AUC of the logistic model of all of them (analysis.json "selection").
+void selection_section(HtmlPage& page, const json& analysis) {
+  if (!analysis.contains("selection") || analysis["selection"].empty()) return;
+  json rows = json::array();
+  std::vector<std::vector<std::string>> table = {
+      {"Arm", "Responders", "Logistic model, 5-fold cross-validated AUC (95% CI)"}};
+  for (const auto& arm : analysis["selection"]) {
+    const std::string name = arm.value("arm", std::string());
+    for (const auto& f : arm["features"]) {
+      rows.push_back({{"label", name + " · " + f.value("parameter", std::string())},
+                      {"arm", name},
+                      {"parameter", f["parameter"]},
+                      {"auc", f["auc"]},
+                      {"lower", f["ci"][0]},
+                      {"upper", f["ci"][1]}});
+    }
+    std::string model = "not fitted (fewer than 5 responders or non-responders)";
+    if (arm.contains("logistic") && arm["logistic"].is_object()) {
+      const json& l = arm["logistic"];
+      model = format_number(l.value("cv_auc", 0.0), 3) + " (" +
+              format_number(l["cv_auc_ci"][0].get<double>(), 3) + "–" +
+              format_number(l["cv_auc_ci"][1].get<double>(), 3) + ")";
+    }
+    table.push_back({name,
+                     std::to_string(arm.value("responders", 0)) + " of " +
+                         std::to_string(arm.value("n", 0)),
+                     model});
+  }
+  page.heading("Who responds: baseline features that predict response");
+  page.paragraph(
+      "For each arm, how well each sampled patient parameter separates the patients who "
+      "responded (CR or PR) from those who did not: the area under the ROC curve (AUC), with "
+      "its 95% interval (DeLong). 0.5 is no better than chance; above 0.5, responders tend to "
+      "have larger values; below, smaller. Model-based: it says which virtual patients "
+      "responded in this model, not which real patients will.");
+  if (!rows.empty()) {
+    json spec = json::parse(R"json({
+      "width": 520, "height": {"step": 20},
+      "layer": [
+        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888888"},
+         "encoding": {"x": {"datum": 0.5}}},
+        {"mark": {"type": "rule", "strokeWidth": 2},
+         "encoding": {"x": {"field": "lower", "type": "quantitative"}, "x2": {"field": "upper"}}},
+        {"mark": {"type": "point", "filled": true, "size": 60},
+         "encoding": {"x": {"field": "auc", "type": "quantitative"}}}],
+      "encoding": {
+        "y": {"field": "label", "type": "nominal", "sort": null, "title": "Arm · parameter",
+              "axis": {"labelLimit": 360}},
+        "x": {"type": "quantitative", "scale": {"domain": [0, 1]},
+              "title": "ROC AUC for objective response (unitless, 0.5 = chance)"},
+        "color": {"field": "arm", "type": "nominal", "title": "Arm"},
+        "tooltip": [{"field": "arm"}, {"field": "parameter"}, {"field": "auc", "format": ".3f"},
+                    {"field": "lower", "format": ".3f"}, {"field": "upper", "format": ".3f"}]}})json");
+    spec["data"] = {{"name", "selection"}, {"values", rows}};
+    page.chart("selection", spec,
+               "One row per arm and parameter: the dot is the AUC, the line its 95% interval; "
+               "the dashed line marks chance (0.5).");
+  }
+  page.table(table, "All sampled parameters together: a logistic regression (ridge-penalised, "
+                    "standardised features), scored on patients left out of its fit.");
+}
+
 // The best arm by objective response, or that no arm had responders.
 std::string trial_headline(const json& analysis) {
   const json& trial = analysis["trial"];
@@ -364,6 +427,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   swimmer_section(page, analysis["patients"], domain);
   spider_section(page, analysis, domain);
   prcc_section(page, analysis);
+  selection_section(page, analysis);
   glossary_section(page, ReportKind::kTrial);
 
   trial_table(page, trial);
