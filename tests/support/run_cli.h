@@ -64,17 +64,21 @@ inline CliResult run_cli(const std::string& arguments,
 
 // A fresh, empty directory under the system temp dir for one test (left there afterwards, for
 // a look at what the test saw).
-// The directory's name carries the running test's name as well, so that two tests asking for
-// the same name (ctest runs them in parallel, each in its own process) never share a folder.
+// The directory's name carries the running test's name and a tag of the build, so that two
+// tests asking for the same name (ctest runs them in parallel, each in its own process), or the
+// suites of two build folders run at once, never share a folder.
 inline std::filesystem::path fresh_directory(const std::string& name) {
-  std::string owner;
+  char build[20];
+  std::snprintf(build, sizeof build, "-%08zx",
+                std::hash<std::string>{}(NKSIM_BINARY) & std::size_t{0xffffffff});
+  std::string owner = build;
   if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) {
     owner = std::string(test->test_suite_name()) + "." + test->name();
     for (char& c : owner) {
       const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
       if (!plain) c = '_';
     }
-    owner = "-" + owner;
+    owner = "-" + owner + build;
   }
   const auto dir = std::filesystem::temp_directory_path() / ("nksim-test-" + name + owner);
   std::filesystem::remove_all(dir);

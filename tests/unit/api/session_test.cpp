@@ -4,6 +4,8 @@
 #include "nksim/api/session.h"
 #include "nksim/engine/uniform_grid.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -68,7 +70,8 @@ TEST(SpatialSession, ObserversSeeEveryStepAndChangesBetweenStepsTakeEffect) {
 }
 
 TEST(SpatialSession, SavedAndRestoredStateContinuesBitForBit) {
-  const auto file = std::filesystem::temp_directory_path() / "nksim-session-test.nksim";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("nksim-session-test-" + std::to_string(::getpid()) + ".nksim");
   SpatialSession original(shipped("ifn_gamma_t_cells"), 2);
   original.advance_to(700);
   StateWriter out;
@@ -90,7 +93,8 @@ TEST(SpatialSession, SavedAndRestoredStateContinuesBitForBit) {
 }
 
 TEST(SpatialSession, RestoringAnotherScenariosStateIsRefused) {
-  const auto file = std::filesystem::temp_directory_path() / "nksim-session-other.nksim";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("nksim-session-other-" + std::to_string(::getpid()) + ".nksim");
   SpatialSession a(shipped("shedding"), 1);
   a.advance_to(10);
   StateWriter out;

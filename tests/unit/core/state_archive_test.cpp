@@ -2,6 +2,8 @@
 // or read with the wrong type is refused with a message naming it.
 #include "nksim/core/state_archive.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +17,8 @@ namespace nksim {
 namespace {
 
 std::filesystem::path temp_file(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "nksim-state-archive-test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("nksim-state-archive-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir / name;
 }
