@@ -21,6 +21,13 @@ const std::vector<EvidenceNote>& evidence_table() {
        "patients exactly. The haploidentical NK set is fitted to two median numbers of a "
        "10-child pilot (Rubnitz 2010); the memory-like and CAR-NK sets and the cytokine "
        "values are assumptions chosen to show published qualitative behaviour."},
+      {"nk_biodistribution",
+       "where infused NK cells go (blood, lung, liver/spleen/marrow, tumour)",
+       "moderate (imaging in a few patients)",
+       "Scintigraphy of 111In-labelled NK cells in three renal-cell carcinoma patients (Meller "
+       "2004) and donor-cell PCR in the same programme (PMID 15186726): lung first, then liver, "
+       "spleen and marrow, little in blood. The transfer rates are chosen by hand to meet these "
+       "observations, not fitted; the death rate and the detection limit are assumptions."},
       {"adler2020", "Adler 2020 fibrosis circuit with NK removal of myofibroblasts",
        "circuit: published model; NK role: preclinical, good; NK therapy: no human data",
        "The myofibroblast-macrophage circuit and its values are Adler 2020's (fixed points "
