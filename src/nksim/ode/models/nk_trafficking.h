@@ -1,5 +1,5 @@
 // Where infused NK cells go: the four-compartment trafficking of BIOLOGY_DISEASES section 6.3,
-// written once so that every model with infused NK cells moves them the same way.
+// shared by nk_biodistribution and nk_metastasis (the same equations, written once).
 //     dNb/dt = -(k_bl + k_bo + k_bt) Nb + k_lb Nl + k_ob No + k_tb Nt - d_b Nb     blood
 //     dNl/dt =  k_bl Nb - k_lb Nl - d_l Nl                                         lung
 //     dNo/dt =  k_bo Nb - k_ob No - d_o No                         liver, spleen, marrow
@@ -8,7 +8,7 @@
 // A model may scale every death rate by one factor (nk_biodistribution's cytokine support);
 // the factor is a multiplier of the d_i, evaluated by the model.
 //
-// The trafficking parameters come first in such a model's parameter list, in the order of
+// The trafficking parameters come first in both models' parameter lists, in the order of
 // TraffickingParameter, and the four cell states are consecutive, starting at `first`.
 #pragma once
 
