@@ -9,6 +9,8 @@ std::span<const OdeModel* const> all_models() {
       &models::depillis2005(),
       &models::depillis2006(),
       &models::nk_kinetics(),
+      &models::nk_biodistribution(),
+      &models::nk_metastasis(),
       &models::adler2020(),
       &models::nk_autoimmune(),
       &models::nk_repair(),

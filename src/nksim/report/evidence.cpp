@@ -21,6 +21,22 @@ const std::vector<EvidenceNote>& evidence_table() {
        "patients exactly. The haploidentical NK set is fitted to two median numbers of a "
        "10-child pilot (Rubnitz 2010); the memory-like and CAR-NK sets and the cytokine "
        "values are assumptions chosen to show published qualitative behaviour."},
+      {"nk_biodistribution",
+       "where infused NK cells go (blood, lung, liver/spleen/marrow, tumour)",
+       "moderate (imaging in a few patients)",
+       "Scintigraphy of 111In-labelled NK cells in three renal-cell carcinoma patients (Meller "
+       "2004) and donor-cell PCR in the same programme (PMID 15186726): lung first, then liver, "
+       "spleen and marrow, little in blood. The transfer rates are chosen by hand to meet these "
+       "observations, not fitted; the death rate and the detection limit are assumptions."},
+      {"nk_metastasis", "NK killing of circulating tumour cells and metastatic seeding",
+       "preclinical (mouse and rat)",
+       "NK depletion raises lung metastases in mice and rats (Gorelik 1982: 10 times more B16 "
+       "lung foci; Barlozzari 1985: transferred NK-rich cells restore resistance). No human data "
+       "link NK numbers or infusions to fewer metastases; shedding, seeding and killing rates "
+       "are order-of-magnitude values or assumptions."},
+      {"nk_metastasis/nk_infusion", "NK-cell infusion to prevent metastasis", "preclinical",
+       "Adoptive transfer of NK-rich cells reduces experimental lung metastases in NK-depleted "
+       "rodents; no trial has tested an NK infusion against metastatic spread in patients."},
       {"adler2020", "Adler 2020 fibrosis circuit with NK removal of myofibroblasts",
        "circuit: published model; NK role: preclinical, good; NK therapy: no human data",
        "The myofibroblast-macrophage circuit and its values are Adler 2020's (fixed points "

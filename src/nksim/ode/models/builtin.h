@@ -9,6 +9,8 @@ const OdeModel& kuznetsov1994();
 const OdeModel& depillis2005();
 const OdeModel& depillis2006();
 const OdeModel& nk_kinetics();
+const OdeModel& nk_biodistribution();
+const OdeModel& nk_metastasis();
 const OdeModel& adler2020();
 const OdeModel& nk_autoimmune();
 const OdeModel& nk_repair();
