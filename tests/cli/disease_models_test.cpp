@@ -1,11 +1,14 @@
-// The fibrosis, autoimmune and repair scenarios and the fibrosis trial, end to end through the
-// command line: each scenario runs and its outputs say what its comments claim; the trial runs
-// (with fewer patients) and analyses.
+// The fibrosis, autoimmune, repair and CML scenarios and the fibrosis, autoimmune and CML trials,
+// end to end through the command line: each scenario runs and its outputs say what its comments
+// claim; the trials run (with fewer patients) and analyse.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -171,6 +174,86 @@ TEST(DiseaseModels, AutoimmuneTrialOrdersEveryPatientsArms) {
     EXPECT_LE(best["boost"][patient], control + 1e-9) << "patient " << patient;
     EXPECT_LE(best["boost_x2"][patient], best["boost"][patient] + 1e-9) << "patient " << patient;
   }
+}
+
+// CML patient 20 (hahnel2020): the TKI is on until month 99 (day 3013.3125) and off after it;
+// BCR-ABL1 (2 + log10(Y/K_Y), log10 %) is in deep response at the stop and stays below the
+// relapse line of 0.1 % (-1) at every weekly output of the five years after it.
+TEST(DiseaseModels, CmlTkiStopKeepsTreatmentFreeRemission) {
+  const auto out = fresh_directory("disease-cml") / "out";
+  const json summary = run_scenario("cml_tki_stop", out);
+  EXPECT_EQ(summary["model"], "hahnel2020");
+  const std::string csv = read_file(out / "timeseries.csv");
+  EXPECT_EQ(csv.rfind("time_days,X,Y,Z,TKI,BCR_ABL1\n", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(at_day(out, "TKI", 3010), 1.0);
+  EXPECT_EQ(at_day(out, "TKI", 3017), 0.0);
+  EXPECT_LT(at_day(out, "BCR_ABL1", 3010), -2);
+  double highest = -1e300;
+  for (double day = 3017; day <= 4837; day += 7) {
+    highest = std::max(highest, at_day(out, "BCR_ABL1", day));
+  }
+  EXPECT_LT(highest, -1);
+  EXPECT_GT(highest, at_day(out, "BCR_ABL1", 3010));  // a rebound after the stop, then control
+}
+
+// The TFR trial with 21 patients: Latin-hypercube sampling draws each of the 21 parameter sets
+// exactly once. Every patient of class A (no immune window, p_Z/(2 K_Z) <= a) relapses after the
+// stop (peak of Y from the stop on at least 1e3 cells, 0.1 % of K_Y), and the fraction in
+// treatment-free remission at 24 months lies inside IMMUNOSTIM's 95 % interval (31.4-58.8 %,
+// Rea 2017).
+TEST(DiseaseModels, CmlTfrTrialRelapsesClassAAndMatchesImmunostim) {
+  const auto dir = fresh_directory("disease-trial-cml");
+  std::filesystem::copy_file(kScenarios + "trial_cml_tfr_base.toml",
+                             dir / "trial_cml_tfr_base.toml");
+  std::string trial = read_file(kScenarios + "trial_cml_tfr.toml");
+  const std::string patients = "patients = 210";
+  ASSERT_NE(trial.find(patients), std::string::npos);
+  trial.replace(trial.find(patients), patients.size(), "patients = 21");
+  testing::write_file(dir / "t.toml", trial);
+  const auto r = run_cli("trial run " + (dir / "t.toml").string() + " -q --out " +
+                         (dir / "out").string() + " --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(run_cli("trial export " + (dir / "out").string()).exit_code, 0);
+  // patients.csv: patient,parameter_set,m (...)
+  std::map<int, std::string> set_of;
+  std::istringstream patients_csv(read_file(dir / "out" / "patients.csv"));
+  std::string line;
+  std::getline(patients_csv, line);
+  ASSERT_EQ(line.rfind("patient,parameter_set,", 0), 0u) << line;
+  while (std::getline(patients_csv, line)) {
+    const auto comma = line.find(',');
+    set_of[std::stoi(line.substr(0, comma))] =
+        line.substr(comma + 1, line.find(',', comma + 1) - comma - 1);
+  }
+  ASSERT_EQ(set_of.size(), 21u);
+  std::set<std::string> distinct;
+  for (const auto& [patient, set] : set_of) distinct.insert(set);
+  EXPECT_EQ(distinct.size(), 21u);
+  // endpoints.csv: patient,arm,status,...,peak,final_tumour
+  std::istringstream rows(read_file(dir / "out" / "endpoints.csv"));
+  std::getline(rows, line);
+  ASSERT_EQ(line.substr(line.size() - 18), ",peak,final_tumour") << line;
+  const std::set<std::string> class_a = {"patient2", "patient3",  "patient7",
+                                         "patient9", "patient18", "patient19"};
+  int stop_rows = 0, remission = 0;
+  while (std::getline(rows, line)) {
+    std::vector<std::string> cells;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 12u) << line;
+    if (cells[1] != "stop") continue;
+    ++stop_rows;
+    const std::string& set = set_of[std::stoi(cells[0])];
+    const double peak = std::stod(cells[10]);
+    if (class_a.count(set)) {
+      EXPECT_GE(peak, 1e3) << set;
+    }
+    remission += peak < 1e3;
+  }
+  ASSERT_EQ(stop_rows, 21);
+  const double tfr = remission / 21.0;
+  EXPECT_GE(tfr, 0.314) << remission << " of 21";
+  EXPECT_LE(tfr, 0.588) << remission << " of 21";
 }
 
 }  // namespace

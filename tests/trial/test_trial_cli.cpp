@@ -216,7 +216,14 @@ INSTANTIATE_TEST_SUITE_P(
                      kArms,
                  "'correlation.matrix' is not positive definite"},
         BadInput{"unknown_key", "patients = 5\npateints = 3\n" + kArms, "did you mean 'patients'"},
-        BadInput{"no_arm", "patients = 5\n", "'arm' is missing"}),
+        BadInput{"no_arm", "patients = 5\n", "'arm' is missing"},
+        BadInput{"peak_after_without_peak_state",
+                 "patients = 5\n" + kArms + "[endpoints]\npeak_after_days = 3\n",
+                 "'endpoints.peak_after_days' needs peak_state"},
+        BadInput{"peak_after_follow_up",
+                 "patients = 5\nfollow_up_days = 10\n" + kArms +
+                     "[endpoints]\npeak_state = \"N\"\npeak_after_days = 10\n",
+                 "'endpoints.peak_after_days' must be before follow_up_days (10)"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // The shipped example: validates, runs on threads and on two MPI ranks with the same rows, and

@@ -113,6 +113,13 @@ const std::vector<EvidenceNote>& evidence_table() {
        "experimental",
        "NK infusion for chronic viral infection is experimental; no trial has reported viral-load "
        "outcomes."},
+      {"hahnel2020", "CML under TKI with an immune effector (Haehnel 2020)",
+       "moderate (blood cancers)",
+       "Per-patient fits to 21 CML patients' BCR-ABL1 courses before and after TKI stop "
+       "(Haehnel 2020); nksim reproduces each patient's observed relapse or remission. The "
+       "effector Z is generic: NK counts at stop predict treatment-free remission (Rea 2017, "
+       "Ilander 2017), but Z was not fitted to NK data. Blood cancers overall: haploidentical NK "
+       "cells and CAR-NK give responses, without randomised data."},
       {"virtual_trial", "virtual cohort", "model-based",
        "Patients are drawn from parameter distributions; response rates describe the model, not "
        "a clinical trial."},

@@ -84,9 +84,10 @@ Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, i
   if (peak_state >= 0) {
     double peak = -std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < rows; ++i) {
+      if (result.times_days[i] < spec.peak_after_days - 1e-9) continue;
       peak = std::max(peak, result.value(i, static_cast<std::size_t>(peak_state)));
     }
-    e.peak = peak;
+    if (std::isfinite(peak)) e.peak = peak;
   }
   return e;
 }

@@ -18,7 +18,7 @@ struct Endpoints {
   bool death = false;              // the tumour reached death_above
   std::optional<double> elimination_time_days;
   std::optional<double> escape_time_days;
-  std::optional<double> peak;  // max of the peak state over the run
+  std::optional<double> peak;  // max of the peak state over the run from peak_after_days
   double final_tumour = 0;     // tumour at the end of follow-up (>= 0)
 };
 

@@ -273,6 +273,14 @@ void read_endpoints(TableReader& root, TrialSpec& spec) {
       }
       e.peak_state = *peak;
     }
+    if (auto after = endpoints->optional_number("peak_after_days", Bound::kNonNegative)) {
+      if (e.peak_state.empty()) endpoints->fail("peak_after_days", "needs peak_state");
+      if (!(*after < spec.follow_up_days)) {
+        endpoints->fail("peak_after_days", "must be before follow_up_days (" +
+                                               format_number(spec.follow_up_days) + ")");
+      }
+      e.peak_after_days = *after;
+    }
   } else {
     e.assessment_day = spec.follow_up_days;
   }

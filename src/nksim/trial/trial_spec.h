@@ -32,6 +32,7 @@ struct EndpointSpec {
   double death_above = 0;        // death when the tumour reaches this many cells
   double elimination_below = 1;  // elimination (complete response) below this many cells
   std::string peak_state;        // optional: report the peak of this state
+  double peak_after_days = 0;    // the peak is taken over the output times at or after this day
   bool store_timeseries = true;
 };
 

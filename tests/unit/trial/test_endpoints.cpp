@@ -63,5 +63,20 @@ TEST(Endpoints, EliminationIsCompleteResponse) {
   EXPECT_FALSE(e.ttp_days.has_value());  // regrowth below one cell is not progression
 }
 
+// A peak read from a later day on: a load that falls under therapy and rebounds after it stops
+// (a relapse after stopping a drug) is judged on the rebound, not on the load at the start.
+TEST(Endpoints, PeakAfterADayIgnoresTheEarlierOutputs) {
+  const auto r = series({0, 1, 2, 3, 4, 5}, {100, 5, 2, 8, 30, 20});
+  EndpointSpec e = spec();
+  EXPECT_DOUBLE_EQ(*compute_endpoints(r, 0, 0, e).peak, 100);
+  e.peak_after_days = 2;  // the output at day 2 itself counts
+  EXPECT_DOUBLE_EQ(*compute_endpoints(r, 0, 0, e).peak, 30);
+  e.peak_after_days = 4.5;
+  EXPECT_DOUBLE_EQ(*compute_endpoints(r, 0, 0, e).peak, 20);
+  e.peak_after_days = 1.5;
+  const auto fall = series({0, 1, 2, 3}, {100, 50, 10, 1});
+  EXPECT_DOUBLE_EQ(*compute_endpoints(fall, 0, 0, e).peak, 10);
+}
+
 }  // namespace
 }  // namespace nksim

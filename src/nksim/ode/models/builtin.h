@@ -16,5 +16,6 @@ const OdeModel& nk_autoimmune();
 const OdeModel& nk_repair();
 const OdeModel& hernandez_vargas2012();
 const OdeModel& viral_nk();
+const OdeModel& hahnel2020();
 
 }  // namespace nksim::models
