@@ -14,6 +14,7 @@ std::span<const OdeModel* const> all_models() {
       &models::nk_repair(),
       &models::hernandez_vargas2012(),
       &models::viral_nk(),
+      &models::aml_nk(),
   };
   return kModels;
 }

@@ -14,5 +14,6 @@ const OdeModel& nk_autoimmune();
 const OdeModel& nk_repair();
 const OdeModel& hernandez_vargas2012();
 const OdeModel& viral_nk();
+const OdeModel& aml_nk();
 
 }  // namespace nksim::models
