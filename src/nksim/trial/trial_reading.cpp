@@ -162,7 +162,11 @@ std::string endpoints_csv(const TrialData& data) {
   };
   std::ostringstream out;
   out << "patient,arm,status,best_pct_change,category,ttp_days,survival_days,death,"
-         "elimination_time_days,escape_time_days,peak,final_tumour\n";
+         "elimination_time_days,escape_time_days,peak,final_tumour";
+  for (const ThresholdSpec& th : data.thresholds) {
+    out << "," << th.name << "_value," << th.name << "_met";
+  }
+  out << "\n";
   for (const auto& r : data.rows) {
     const Endpoints& e = r.endpoints;
     out << r.patient << "," << data.arms[r.arm] << "," << (r.ok ? "ok" : "failed") << ",";
@@ -173,6 +177,14 @@ std::string endpoints_csv(const TrialData& data) {
           << "," << format_number(e.final_tumour, 17);
     } else {
       out << ",,,,,,,,";
+    }
+    for (std::size_t k = 0; k < data.thresholds.size(); ++k) {
+      if (k < e.thresholds.size()) {
+        out << "," << format_number(e.thresholds[k].value, 17) << ","
+            << (e.thresholds[k].met ? 1 : 0);
+      } else {
+        out << ",,";
+      }
     }
     out << "\n";
   }

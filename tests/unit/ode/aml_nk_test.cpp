@@ -51,9 +51,14 @@ TEST(AmlNk, WithoutBlastsOrDepletionTheKineticTermsAreNkKineticsBitForBit) {
     std::vector<double> pk(pa.begin(), pa.begin() + 17);
     ASSERT_EQ(pk.size(), kinetics().parameters().size());
     for (int trial = 0; trial < 200; ++trial) {
-      std::vector<double> y = {std::pow(10.0, 4 * unit(rng)), std::pow(10.0, 3 * unit(rng)),
-                               trial % 2 == 0 ? 0.0 : 1.0, unit(rng),
-                               100 * unit(rng), 1e4 * unit(rng), 0.0, 0.0};
+      std::vector<double> y = {std::pow(10.0, 4 * unit(rng)),
+                               std::pow(10.0, 3 * unit(rng)),
+                               trial % 2 == 0 ? 0.0 : 1.0,
+                               unit(rng),
+                               100 * unit(rng),
+                               1e4 * unit(rng),
+                               0.0,
+                               0.0};
       std::vector<double> fa(8), fk(6), ja(64), jk(36);
       aml().rhs(0, y.data(), pa.data(), fa.data());
       kinetics().rhs(0, y.data(), pk.data(), fk.data());
@@ -141,8 +146,8 @@ INSTANTIATE_TEST_SUITE_P(BothMethods, AmlNkMethods, ::testing::ValuesIn(testing:
                          testing::method_test_name);
 
 WellMixedResult shipped(std::map<std::string, double> parameters) {
-  WellMixedScenario s = parse_well_mixed(TomlDocument::parse_file(
-      std::string(NKSIM_SOURCE_DIR) + "/scenarios/aml_nk_il2.toml"));
+  WellMixedScenario s = parse_well_mixed(
+      TomlDocument::parse_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/aml_nk_il2.toml"));
   for (const auto& [name, value] : parameters) s.parameters[name] = value;
   s.output_interval_days = 1;
   return simulate(resolve(s));

@@ -25,7 +25,7 @@ namespace {
 struct ArmOutcome {
   std::size_t n = 0, expanded = 0, cr = 0;
   std::vector<double> expander_peaks;
-  std::vector<double> e14;         // per patient
+  std::vector<double> e14;          // per patient
   std::vector<bool> cr_by_patient;  // per patient
   std::vector<double> engraftment;  // last day with E >= 10/uL, per patient
 };
@@ -35,8 +35,7 @@ struct Cohort {
 };
 
 Cohort run_trial(std::size_t patients) {
-  TrialSpec spec =
-      parse_trial_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_aml_nk.toml");
+  TrialSpec spec = parse_trial_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/trial_aml_nk.toml");
   spec.patients = patients;
   EXPECT_EQ(spec.arms.size(), 2u);
   EXPECT_EQ(spec.arms[0].name, "il2");
@@ -73,8 +72,8 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-void expect_inside(std::size_t k, std::size_t n, std::size_t published_k,
-                   std::size_t published_n, const char* what) {
+void expect_inside(std::size_t k, std::size_t n, std::size_t published_k, std::size_t published_n,
+                   const char* what) {
   const Interval ci = wilson_interval(published_k, published_n);
   const double rate = static_cast<double>(k) / static_cast<double>(n);
   EXPECT_GE(rate, ci.lower) << what << ": " << k << "/" << n << " below the published "

@@ -30,16 +30,16 @@ constexpr auto kStatesAll = followed_by(
         {"B", "%", "leukaemic blasts, % of marrow nucleated cells"},
     }});
 
-constexpr auto kParametersAll = followed_by(
-    nk_terms::kParameters,
-    std::array<ParameterInfo, 6>{{
-        {"r_D", "1/day", "recovery rate of host Tregs after depletion"},
-        {"D0", "-", "Treg depletion depth at the infusion (0: no IL2DT)"},
-        {"r_B", "1/day", "net growth rate of marrow blasts at low burden"},
-        {"B_max", "%", "blast percentage of a fully replaced marrow"},
-        {"kappa", "uL/(cell day)", "blast kill rate per donor NK cell per uL blood"},
-        {"B0", "%", "marrow blasts left after Cy/Flu, at the infusion"},
-    }});
+constexpr auto kParametersAll =
+    followed_by(nk_terms::kParameters,
+                std::array<ParameterInfo, 6>{{
+                    {"r_D", "1/day", "recovery rate of host Tregs after depletion"},
+                    {"D0", "-", "Treg depletion depth at the infusion (0: no IL2DT)"},
+                    {"r_B", "1/day", "net growth rate of marrow blasts at low burden"},
+                    {"B_max", "%", "blast percentage of a fully replaced marrow"},
+                    {"kappa", "uL/(cell day)", "blast kill rate per donor NK cell per uL blood"},
+                    {"B0", "%", "marrow blasts left after Cy/Flu, at the infusion"},
+                }});
 
 // The Bachanova 2014 protocol, as one patient of typical parameters (the trial samples around
 // them, scenarios/trial_aml_nk.toml). The kinetic values differ from nk_kinetics' haplo_nk_il2
