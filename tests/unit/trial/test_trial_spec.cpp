@@ -7,6 +7,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/trial/trial_spec.h"
+#include "support/run_cli.h"
 
 namespace nksim {
 namespace {
@@ -35,9 +36,7 @@ TEST(TrialSpec, ABaseNameTheFileSystemRefusesIsAnInputErrorOnTheKey) {
 // [[endpoints.threshold]]: read in file order; a wrong state, both or neither of above and
 // below, a day after follow-up and a repeated name are errors naming the key.
 TEST(TrialSpec, ThresholdEndpointsAreReadAndChecked) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("nksim-trial-threshold-" + std::to_string(std::random_device{}()));
-  std::filesystem::create_directories(dir);
+  const auto dir = testing::fresh_directory("trial_threshold");
   const std::string head = "[trial]\nbase = \"" + std::string(NKSIM_SOURCE_DIR) +
                            "/scenarios/trial_nk_dose_base.toml\"\npatients = 3\n"
                            "follow_up_days = 30\n[[arm]]\nname = \"a\"\n[endpoints]\n"
@@ -77,7 +76,6 @@ TEST(TrialSpec, ThresholdEndpointsAreReadAndChecked) {
   refused("[[endpoints.threshold]]\nname = \"x\"\nstate = \"T\"\nday = 1\nabove = 1\n"
           "[[endpoints.threshold]]\nname = \"x\"\nstate = \"N\"\nday = 2\nabove = 1\n",
           "'x' is used by another threshold");
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
