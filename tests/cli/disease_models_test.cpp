@@ -1,6 +1,7 @@
 // The fibrosis, autoimmune, repair and CML scenarios and the fibrosis, autoimmune and CML trials,
 // end to end through the command line: each scenario runs and its outputs say what its comments
-// claim; the trials run (with fewer patients) and analyse.
+// claim; the trials run (with fewer patients) and analyse; the AML trial shows its threshold
+// endpoints everywhere.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -254,6 +255,67 @@ TEST(DiseaseModels, CmlTfrTrialRelapsesClassAAndMatchesImmunostim) {
   const double tfr = remission / 21.0;
   EXPECT_GE(tfr, 0.314) << remission << " of 21";
   EXPECT_LE(tfr, 0.588) << remission << " of 21";
+}
+
+// The virtual Bachanova 2014 through the command line with 10 patients: the threshold endpoints
+// reach the table, analysis.json (rate = met / n inside its Wilson interval), endpoints.csv (a
+// value and a met column each, the value on the right side of the level exactly when met) and
+// the report (the model's evidence note).
+TEST(DiseaseTrials, AmlTrialReportsItsThresholdEndpoints) {
+  const auto dir = fresh_directory("aml_trial");
+  std::string trial = read_file(kScenarios + "trial_aml_nk.toml");
+  const std::string base = "base = \"trial_aml_nk_base.toml\"";
+  trial.replace(trial.find(base), base.size(),
+                "base = \"" + kScenarios + "trial_aml_nk_base.toml\"");
+  const std::string patients = "patients = 400";
+  ASSERT_NE(trial.find(patients), std::string::npos);
+  trial.replace(trial.find(patients), patients.size(), "patients = 10");
+  testing::write_file(dir / "t.toml", trial);
+  const auto out = dir / "out";
+  ASSERT_EQ(run_cli("trial run " + (dir / "t.toml").string() + " -q --out " + out.string() +
+                    " --threads 2").exit_code, 0);
+  const auto table = run_cli("trial analyse " + out.string());
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_NE(table.output.find("il2dt expansion (E > 100 on day 14): "), std::string::npos)
+      << table.output;
+  EXPECT_NE(table.output.find("il2 CR (B < 5 on day 28): "), std::string::npos);
+  const json analysis = json::parse(read_file(out / "analysis.json"));
+  for (const auto& arm : analysis["arms"]) {
+    ASSERT_EQ(arm["thresholds"].size(), 2u);
+    const auto& expansion = arm["thresholds"][0];
+    EXPECT_EQ(expansion["name"], "expansion");
+    EXPECT_EQ(expansion["state"], "E");
+    EXPECT_EQ(expansion["direction"], "above");
+    EXPECT_EQ(expansion["n"], 10);
+    const double rate = expansion["rate"].get<double>();
+    EXPECT_DOUBLE_EQ(rate, expansion["met"].get<double>() / 10);
+    EXPECT_LE(expansion["ci"][0].get<double>(), rate);
+    EXPECT_GE(expansion["ci"][1].get<double>(), rate);
+    EXPECT_EQ(arm["thresholds"][1]["direction"], "below");
+  }
+  ASSERT_EQ(run_cli("trial export " + out.string()).exit_code, 0);
+  std::istringstream rows(read_file(out / "endpoints.csv"));
+  std::string line;
+  std::getline(rows, line);
+  const std::string tail = ",expansion_value,expansion_met,CR_value,CR_met";
+  ASSERT_GE(line.size(), tail.size());
+  EXPECT_EQ(line.substr(line.size() - tail.size()), tail) << line;
+  int n = 0;
+  while (std::getline(rows, line)) {
+    std::vector<std::string> cells;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 16u) << line;
+    EXPECT_EQ(std::stod(cells[12]) > 100, cells[13] == "1") << line;
+    EXPECT_EQ(std::stod(cells[14]) < 5, cells[15] == "1") << line;
+    ++n;
+  }
+  EXPECT_EQ(n, 20);
+  const auto library = testing::fake_chart_library(dir / "lib");
+  const auto report = testing::run_command("NKSIM_REPORT_JS_DIR=" + library.string() + " " +
+                                           std::string(NKSIM_BINARY) + " report " + out.string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_NE(read_file(out / "report.html").find("Bachanova 2014"), std::string::npos);
 }
 
 }  // namespace

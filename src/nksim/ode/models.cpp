@@ -17,6 +17,7 @@ std::span<const OdeModel* const> all_models() {
       &models::hernandez_vargas2012(),
       &models::viral_nk(),
       &models::hahnel2020(),
+      &models::aml_nk(),
   };
   return kModels;
 }

@@ -120,6 +120,13 @@ const std::vector<EvidenceNote>& evidence_table() {
        "effector Z is generic: NK counts at stop predict treatment-free remission (Rea 2017, "
        "Ilander 2017), but Z was not fitted to NK data. Blood cancers overall: haploidentical NK "
        "cells and CAR-NK give responses, without randomised data."},
+      {"aml_nk", "refractory AML cleared by infused haploidentical NK cells (Bachanova 2014)",
+       "moderate",
+       "Blood cancers: haploidentical NK cells after Cy/Flu and IL-2 gave complete remission in "
+       "21 % of 42 refractory AML patients, 53 % of 15 when host Tregs were first depleted "
+       "(Bachanova 2014); no randomised data. The NK kinetics follow nk_kinetics; the values "
+       "that make 10 % vs 27 % of patients expand and 21 % vs 53 % remit were set by hand to "
+       "these rates, and the blast growth and kill rates are assumptions."},
       {"virtual_trial", "virtual cohort", "model-based",
        "Patients are drawn from parameter distributions; response rates describe the model, not "
        "a clinical trial."},

@@ -126,6 +126,55 @@ Json empty_arm_json(const std::string& name, const ArmCounts& c) {
             {"events", empty}}}};
 }
 
+// The median of a non-empty list.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+// "E > 100 on day 14"
+std::string threshold_text(const ThresholdSpec& th) {
+  return th.state + (th.above ? " > " : " < ") + format_number(th.level, 4) + " on day " +
+         format_number(th.day, 4);
+}
+
+// The rate at which one arm's analysed runs met each threshold, with its Wilson interval and the
+// median peak of the runs that met it (null without a peak state); one table line each.
+Json analyse_thresholds(const TrialData& data, std::size_t a, std::ostream& lines) {
+  Json out = Json::array();
+  for (std::size_t k = 0; k < data.thresholds.size(); ++k) {
+    const ThresholdSpec& th = data.thresholds[k];
+    std::size_t n = 0, met = 0;
+    std::vector<double> peaks;
+    for (const auto& row : data.rows) {
+      if (row.arm != a || !row.ok || k >= row.endpoints.thresholds.size()) continue;
+      ++n;
+      if (!row.endpoints.thresholds[k].met) continue;
+      ++met;
+      if (row.endpoints.peak) peaks.push_back(*row.endpoints.peak);
+    }
+    if (n == 0) continue;
+    const Interval ci = wilson_interval(met, n);
+    const double peak_median = peaks.empty() ? 0.0 : median(peaks);
+    out.push_back({{"name", th.name},
+                   {"state", th.state},
+                   {"day", th.day},
+                   {"direction", th.above ? "above" : "below"},
+                   {"level", th.level},
+                   {"met", met},
+                   {"n", n},
+                   {"rate", static_cast<double>(met) / static_cast<double>(n)},
+                   {"ci", {ci.lower, ci.upper}},
+                   {"peak_median", peaks.empty() ? Json(nullptr) : Json(peak_median)}});
+    lines << "  " << data.arms[a] << " " << th.name << " (" << threshold_text(th) << "): " << met
+          << "/" << n << " = " << rate_text(met, n, ci);
+    if (!peaks.empty()) lines << "; median peak of these " << format_number(peak_median, 4);
+    lines << "\n";
+  }
+  return out;
+}
+
 // The "arms" array and one table row per arm; fills `survival` for the log-rank tests.
 Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival) {
   char line[512];
@@ -136,6 +185,7 @@ Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival
   survival.time.assign(data.arms.size(), {});
   survival.event.assign(data.arms.size(), {});
   Json arms = Json::array();
+  std::ostringstream threshold_lines;
   for (std::size_t a = 0; a < data.arms.size(); ++a) {
     const ArmCounts c = count_arm(data, a, survival);
     if (c.n == 0) {
@@ -171,7 +221,8 @@ Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival
          {"ttp_median_days", optional_json(ttp_median)},
          {"pfs_median_days", optional_json(km_median(pfs_km))},
          {"km", km_json(km, "overall_survival")},
-         {"pfs_km", km_json(pfs_km, "progression_free_survival")}});
+         {"pfs_km", km_json(pfs_km, "progression_free_survival")},
+         {"thresholds", analyse_thresholds(data, a, threshold_lines)}});
     std::snprintf(line, sizeof line, "%-16s %5zu %6zu %4zu %4zu %4zu %4zu  %-22s %-22s %10s %10s\n",
                   data.arms[a].c_str(), c.n, c.failed, c.cr, c.pr, c.sd, c.pd,
                   rate_text(c.cr + c.pr, c.n, orr).c_str(),
@@ -179,6 +230,9 @@ Json analyse_arms(const TrialData& data, std::ostream& table, Survival& survival
                   optional_text(ttp_median, "not reached").c_str(),
                   optional_text(os_median, "not reached").c_str());
     table << line;
+  }
+  if (!threshold_lines.str().empty()) {
+    table << "Thresholds (95% CI)\n" << threshold_lines.str();
   }
   return arms;
 }

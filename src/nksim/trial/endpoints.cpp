@@ -13,8 +13,20 @@ std::string recist_category(bool eliminated, double best_pct, double pct_at_asse
   return "SD";
 }
 
+double value_at_day(const WellMixedResult& result, std::size_t state, double day) {
+  const auto& t = result.times_days;
+  const auto after = std::lower_bound(t.begin(), t.end(), day);
+  if (after == t.end()) return result.value(t.size() - 1, state);
+  const auto i = static_cast<std::size_t>(after - t.begin());
+  if (*after == day || i == 0) return result.value(i, state);
+  const double ta = t[i - 1], tb = t[i];
+  const double va = result.value(i - 1, state), vb = result.value(i, state);
+  return va + (vb - va) * (day - ta) / (tb - ta);
+}
+
 Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, int peak_state,
-                            const EndpointSpec& spec) {
+                            const EndpointSpec& spec,
+                            const std::vector<std::size_t>& threshold_states) {
   Endpoints e;
   const std::size_t rows = result.times_days.size();
   const double t0 = result.value(0, tumour);
@@ -88,6 +100,14 @@ Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, i
       peak = std::max(peak, result.value(i, static_cast<std::size_t>(peak_state)));
     }
     if (std::isfinite(peak)) e.peak = peak;
+  }
+
+  for (std::size_t k = 0; k < spec.thresholds.size() && k < threshold_states.size(); ++k) {
+    const ThresholdSpec& th = spec.thresholds[k];
+    ThresholdResult r;
+    r.value = value_at_day(result, threshold_states[k], th.day);
+    r.met = th.above ? r.value > th.level : r.value < th.level;
+    e.thresholds.push_back(r);
   }
   return e;
 }

@@ -4,11 +4,18 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nksim/ode/well_mixed.h"
 #include "nksim/trial/trial_spec.h"
 
 namespace nksim {
+
+// A threshold endpoint of one run: the state's value on the day, and whether it met the level.
+struct ThresholdResult {
+  double value = 0;
+  bool met = false;
+};
 
 struct Endpoints {
   double best_pct_change = 0;      // min over output times in (0, assessment] of 100 (T/T0 - 1)
@@ -20,6 +27,7 @@ struct Endpoints {
   std::optional<double> escape_time_days;
   std::optional<double> peak;  // max of the peak state over the run from peak_after_days
   double final_tumour = 0;     // tumour at the end of follow-up (>= 0)
+  std::vector<ThresholdResult> thresholds;  // one per EndpointSpec::thresholds, in its order
 };
 
 // Category at the assessment day: CR if eliminated by then; else PR if the best change is
@@ -27,8 +35,14 @@ struct Endpoints {
 std::string recist_category(bool eliminated, double best_pct, double pct_at_assessment,
                             const EndpointSpec& spec);
 
-// `tumour` and `peak_state` are state indices (peak_state < 0: no peak).
+// The value of state `state` at `day`: the output at that time, or linear interpolation between
+// the two outputs around it (the last output when `day` is after it).
+double value_at_day(const WellMixedResult& result, std::size_t state, double day);
+
+// `tumour` and `peak_state` are state indices (peak_state < 0: no peak); `threshold_states`
+// holds the state index of each of spec.thresholds.
 Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, int peak_state,
-                            const EndpointSpec& spec);
+                            const EndpointSpec& spec,
+                            const std::vector<std::size_t>& threshold_states = {});
 
 }  // namespace nksim

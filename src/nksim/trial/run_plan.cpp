@@ -105,9 +105,13 @@ PlanResult run_plan(const TrialSpec& spec, const Patient& patient, const RunPlan
   const int peak = spec.endpoints.peak_state.empty()
                        ? -1
                        : problem.model->state_index(spec.endpoints.peak_state);
+  std::vector<std::size_t> threshold_states;
+  for (const ThresholdSpec& th : spec.endpoints.thresholds) {
+    threshold_states.push_back(static_cast<std::size_t>(problem.model->state_index(th.state)));
+  }
   try {
     const WellMixedResult result = simulate(problem);
-    out.endpoints = compute_endpoints(result, tumour, peak, spec.endpoints);
+    out.endpoints = compute_endpoints(result, tumour, peak, spec.endpoints, threshold_states);
     if (spec.endpoints.store_timeseries) {
       for (const StateInfo& state : problem.model->states()) out.states.emplace_back(state.name);
       out.times_days = result.times_days;

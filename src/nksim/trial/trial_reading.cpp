@@ -2,6 +2,7 @@
 // Writing lives in trial_store.cpp.
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -60,6 +61,38 @@ void load_endpoints(SqliteDb& db, TrialData& data) {
   }
 }
 
+// The threshold endpoints and each successful row's results (rows are in (patient, arm) order).
+void load_thresholds(SqliteDb& db, TrialData& data) {
+  auto defs = db.prepare(
+      "SELECT name, state, day, direction, level FROM threshold_endpoints ORDER BY threshold");
+  while (defs.step()) {
+    ThresholdSpec th;
+    th.name = defs.column_text(0);
+    th.state = defs.column_text(1);
+    th.day = defs.column_double(2);
+    th.above = defs.column_text(3) == "above";
+    th.level = defs.column_double(4);
+    data.thresholds.push_back(th);
+  }
+  if (data.thresholds.empty()) return;
+  auto values = db.prepare(
+      "SELECT patient, arm, threshold, value, met FROM thresholds ORDER BY patient, arm, "
+      "threshold");
+  std::size_t at = 0;
+  while (values.step()) {
+    const auto patient = static_cast<std::size_t>(values.column_int(0));
+    const auto arm = static_cast<std::size_t>(values.column_int(1));
+    while (at < data.rows.size() &&
+           std::pair(data.rows[at].patient, data.rows[at].arm) < std::pair(patient, arm)) {
+      ++at;
+    }
+    if (at == data.rows.size()) break;
+    if (data.rows[at].patient != patient || data.rows[at].arm != arm) continue;
+    data.rows[at].endpoints.thresholds.push_back(
+        {values.column_double(3), values.column_int(4) != 0});
+  }
+}
+
 }  // namespace
 
 TrialData load_trial(const std::filesystem::path& dir) {
@@ -80,6 +113,7 @@ TrialData load_trial(const std::filesystem::path& dir) {
   while (arms.step()) data.arms.push_back(arms.column_text(0));
   load_parameters(*db, data);
   load_endpoints(*db, data);
+  load_thresholds(*db, data);
   return data;
 }
 
@@ -128,7 +162,11 @@ std::string endpoints_csv(const TrialData& data) {
   };
   std::ostringstream out;
   out << "patient,arm,status,best_pct_change,category,ttp_days,survival_days,death,"
-         "elimination_time_days,escape_time_days,peak,final_tumour\n";
+         "elimination_time_days,escape_time_days,peak,final_tumour";
+  for (const ThresholdSpec& th : data.thresholds) {
+    out << "," << th.name << "_value," << th.name << "_met";
+  }
+  out << "\n";
   for (const auto& r : data.rows) {
     const Endpoints& e = r.endpoints;
     out << r.patient << "," << data.arms[r.arm] << "," << (r.ok ? "ok" : "failed") << ",";
@@ -139,6 +177,14 @@ std::string endpoints_csv(const TrialData& data) {
           << "," << format_number(e.final_tumour, 17);
     } else {
       out << ",,,,,,,,";
+    }
+    for (std::size_t k = 0; k < data.thresholds.size(); ++k) {
+      if (k < e.thresholds.size()) {
+        out << "," << format_number(e.thresholds[k].value, 17) << ","
+            << (e.thresholds[k].met ? 1 : 0);
+      } else {
+        out << ",,";
+      }
     }
     out << "\n";
   }

@@ -241,6 +241,46 @@ void read_correlation(TableReader& root, TrialSpec& spec) {
   }
 }
 
+// [[endpoints.threshold]]: a state above or below a level on a day (well-mixed bases only).
+void read_thresholds(TableReader& endpoints, TrialSpec& spec,
+                     const std::vector<std::string>& states) {
+  std::vector<std::string> names;
+  for (auto& t : endpoints.tables("threshold")) {
+    if (spec.engine == "spatial") {
+      t.fail("state", "threshold endpoints need a well-mixed base (not yet for spatial trials)");
+    }
+    ThresholdSpec th;
+    th.name = t.string("name");
+    if (th.name.empty() ||
+        th.name.find_first_of(" \t,\"'") != std::string::npos) {
+      t.fail("name", "must be one word (no spaces, commas or quotes), got '" + th.name + "'");
+    }
+    if (std::find(names.begin(), names.end(), th.name) != names.end()) {
+      t.fail("name", "'" + th.name + "' is used by another threshold");
+    }
+    names.push_back(th.name);
+    th.state = t.string("state");
+    if (std::find(states.begin(), states.end(), th.state) == states.end()) {
+      t.fail("state", "is '" + th.state + "', not a state of " + spec.base.model + " (" +
+                          join(states) + ")" + did_you_mean(th.state, states));
+    }
+    th.day = t.number("day", Bound::kPositive);
+    if (th.day > spec.follow_up_days) {
+      t.fail("day", "must not be after follow_up_days (" + format_number(spec.follow_up_days) +
+                        ")");
+    }
+    const auto above = t.optional_number("above");
+    const auto below = t.optional_number("below");
+    if (above.has_value() == below.has_value()) {
+      t.fail(above ? "below" : "above", "give exactly one of above and below");
+    }
+    th.above = above.has_value();
+    th.level = above ? *above : *below;
+    t.finish();
+    spec.endpoints.thresholds.push_back(th);
+  }
+}
+
 // [endpoints]: thresholds of the categories, death and elimination, and the peak state.
 void read_endpoints(TableReader& root, TrialSpec& spec) {
   EndpointSpec& e = spec.endpoints;
@@ -281,6 +321,7 @@ void read_endpoints(TableReader& root, TrialSpec& spec) {
       }
       e.peak_after_days = *after;
     }
+    read_thresholds(*endpoints, spec, series);
   } else {
     e.assessment_day = spec.follow_up_days;
   }

@@ -23,6 +23,17 @@ struct ArmSpec {
   double dose_scale = 1;                       // multiplies every dose amount and rate
 };
 
+// A state compared with a level at one day (docs/trials.md, "Threshold endpoints"): e.g.
+// expansion = donor NK cells E above 100 per uL on day 14. The value is read at that day
+// (interpolated linearly between output times when it falls between two).
+struct ThresholdSpec {
+  std::string name;   // one word, unique among the trial's thresholds
+  std::string state;  // a state of the model
+  double day = 0;     // in (0, follow_up_days]
+  double level = 0;   // in the state's unit
+  bool above = true;  // met when the value is > level (above) or < level (below)
+};
+
 // How endpoints are computed from a run (docs/trials.md, "Endpoints").
 struct EndpointSpec {
   double assessment_day = 0;     // RECIST-like category and best % change up to this day
@@ -33,6 +44,7 @@ struct EndpointSpec {
   double elimination_below = 1;  // elimination (complete response) below this many cells
   std::string peak_state;        // optional: report the peak of this state
   double peak_after_days = 0;    // the peak is taken over the output times at or after this day
+  std::vector<ThresholdSpec> thresholds;  // [[endpoints.threshold]], in file order
   bool store_timeseries = true;
 };
 

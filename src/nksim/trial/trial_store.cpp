@@ -13,7 +13,7 @@ namespace nksim {
 namespace {
 
 // Bumped whenever the tables change: a store of another format is refused, not misread.
-constexpr const char* kStoreFormat = "2";
+constexpr const char* kStoreFormat = "3";
 
 // Tables every store has, part files of MPI ranks included.
 constexpr const char* kSchema = R"(
@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS endpoints(
 CREATE TABLE IF NOT EXISTS series(
   patient INTEGER NOT NULL, arm INTEGER NOT NULL, state TEXT NOT NULL, time_days REAL NOT NULL,
   value REAL NOT NULL, PRIMARY KEY(patient, arm, state, time_days)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS thresholds(
+  patient INTEGER NOT NULL, arm INTEGER NOT NULL, threshold INTEGER NOT NULL, value REAL,
+  met INTEGER, PRIMARY KEY(patient, arm, threshold));
 )";
 
 // Tables of the trial database only (the patients table is made from the distributions).
@@ -36,6 +39,9 @@ CREATE TABLE IF NOT EXISTS parameters(
   unit TEXT NOT NULL, type TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS states(
   state TEXT PRIMARY KEY, unit TEXT NOT NULL, description TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS threshold_endpoints(
+  threshold INTEGER PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL, day REAL NOT NULL,
+  direction TEXT NOT NULL, level REAL NOT NULL);
 CREATE VIEW IF NOT EXISTS series_named AS
   SELECT s.patient, a.name AS arm, s.state, st.unit, s.time_days, s.value
   FROM series s JOIN arms a ON a.arm = s.arm JOIN states st ON st.state = s.state;
@@ -124,6 +130,19 @@ void write_meta(SqliteDb& db, const TrialSpec& spec) {
   auto state = db.prepare("INSERT INTO states(state, unit, description) VALUES (?, ?, ?)");
   for (const TrialSpec::Series& s : spec.series()) {
     state.bind(1, s.name).bind(2, s.unit).bind(3, s.description).run();
+  }
+  auto threshold = db.prepare(
+      "INSERT INTO threshold_endpoints(threshold, name, state, day, direction, level) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  for (std::size_t k = 0; k < spec.endpoints.thresholds.size(); ++k) {
+    const ThresholdSpec& th = spec.endpoints.thresholds[k];
+    threshold.bind(1, static_cast<std::int64_t>(k))
+        .bind(2, th.name)
+        .bind(3, th.state)
+        .bind(4, th.day)
+        .bind(5, std::string(th.above ? "above" : "below"))
+        .bind(6, th.level)
+        .run();
   }
   auto arm = db.prepare("INSERT INTO arms(arm, name, description) VALUES (?, ?, ?)");
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
@@ -268,7 +287,19 @@ void TrialStore::write(const PlanResult& r, std::uint64_t seed) {
         .bind(14, e.final_tumour);
   }
   stmt.run();
-  if (r.ok) write_series(r);
+  if (r.ok) {
+    auto threshold = db_.prepare(
+        "INSERT INTO thresholds(patient, arm, threshold, value, met) VALUES (?, ?, ?, ?, ?)");
+    for (std::size_t k = 0; k < e.thresholds.size(); ++k) {
+      threshold.bind(1, static_cast<std::int64_t>(r.patient))
+          .bind(2, static_cast<std::int64_t>(r.arm))
+          .bind(3, static_cast<std::int64_t>(k))
+          .bind(4, e.thresholds[k].value)
+          .bind(5, static_cast<std::int64_t>(e.thresholds[k].met ? 1 : 0))
+          .run();
+    }
+    write_series(r);
+  }
   tx.commit();
 }
 
@@ -299,6 +330,7 @@ void TrialStore::merge_part(const std::filesystem::path& part) {
       SqliteTransaction tx(db_);
       db_.exec("INSERT OR IGNORE INTO endpoints SELECT * FROM part.endpoints");
       db_.exec("INSERT OR IGNORE INTO series SELECT * FROM part.series");
+      db_.exec("INSERT OR IGNORE INTO thresholds SELECT * FROM part.thresholds");
       tx.commit();
     }
     db_.exec("DETACH DATABASE part");

@@ -81,6 +81,7 @@ struct TrialData {
   std::vector<std::vector<double>> values;       // [patient][parameter]; NaN for labels
   std::vector<std::vector<std::string>> labels;  // [patient][parameter]; "" for numbers
   std::vector<EndpointRow> rows;                 // sorted by (patient, arm)
+  std::vector<ThresholdSpec> thresholds;         // the threshold endpoints, in file order
 };
 
 // A value of the store's meta table; InputError naming the database when it is absent.

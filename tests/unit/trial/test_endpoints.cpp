@@ -78,5 +78,36 @@ TEST(Endpoints, PeakAfterADayIgnoresTheEarlierOutputs) {
   EXPECT_DOUBLE_EQ(*compute_endpoints(fall, 0, 0, e).peak, 10);
 }
 
+// Threshold endpoints read a state at a day: at an output time exactly, between two outputs by
+// linear interpolation, after the last output its value; "above" and "below" are strict.
+TEST(Endpoints, ThresholdsReadTheStateAtTheirDay) {
+  WellMixedResult r;
+  r.num_states = 2;
+  r.times_days = {0, 10, 20};
+  r.values = {100, 50,    // day 0: tumour, second state
+              80, 150,    // day 10
+              60, 90};    // day 20
+  EXPECT_DOUBLE_EQ(value_at_day(r, 1, 10), 150);
+  EXPECT_DOUBLE_EQ(value_at_day(r, 1, 14), 150 + (90 - 150) * 0.4);  // 126
+  EXPECT_DOUBLE_EQ(value_at_day(r, 0, 5), 90);
+  EXPECT_DOUBLE_EQ(value_at_day(r, 1, 25), 90);
+  EndpointSpec e = spec();
+  e.assessment_day = 20;
+  e.thresholds = {{"expansion", "N", 14, 126, true},   // 126 is not above 126
+                  {"high", "N", 14, 125.9, true},
+                  {"low", "T", 20, 60, false},         // 60 is not below 60
+                  {"cleared", "T", 20, 60.1, false}};
+  const Endpoints out = compute_endpoints(r, 0, -1, e, {1, 1, 0, 0});
+  ASSERT_EQ(out.thresholds.size(), 4u);
+  EXPECT_DOUBLE_EQ(out.thresholds[0].value, 126);
+  EXPECT_FALSE(out.thresholds[0].met);
+  EXPECT_TRUE(out.thresholds[1].met);
+  EXPECT_DOUBLE_EQ(out.thresholds[2].value, 60);
+  EXPECT_FALSE(out.thresholds[2].met);
+  EXPECT_TRUE(out.thresholds[3].met);
+  // Without thresholds there are none.
+  EXPECT_TRUE(compute_endpoints(r, 0, -1, spec()).thresholds.empty());
+}
+
 }  // namespace
 }  // namespace nksim

@@ -17,5 +17,6 @@ const OdeModel& nk_repair();
 const OdeModel& hernandez_vargas2012();
 const OdeModel& viral_nk();
 const OdeModel& hahnel2020();
+const OdeModel& aml_nk();
 
 }  // namespace nksim::models

@@ -20,49 +20,19 @@
 //
 // The switch at Tmax is a jump of the state A (a bolus of -1 given by the model itself), so the
 // engine restarts the solver there and the kink of C(t) is resolved exactly.
+//
+// The terms themselves are in nk_kinetics_terms.h, which aml_nk uses too; here Treg is a
+// parameter.
 #include <cmath>
 
 #include "nksim/ode/models/builtin.h"
+#include "nksim/ode/models/nk_kinetics_terms.h"
 
 namespace nksim::models {
 namespace {
 
-enum P {
-  FOLDX, Tmax, alpha, FB, beta, rho15, K15, rho2, K2, p15, k15, c15, r_L, L0, k2, c2, Treg,
-  kNumParameters
-};
-enum S { E, M, A, L, IL15, IL2 };
-constexpr int kN = 6;
-
-constexpr StateInfo kStates[] = {
-    {"E", "cells/uL",
-     "infused effector cells per uL blood (stein2019 set: transgene copies/ug DNA)"},
-    {"M", "cells/uL", "persistent (memory) infused cells, same unit as E"},
-    {"A", "-", "expansion programme: 1 until Tmax, then 0 (the model's own event)"},
-    {"L", "-", "lymphodepletion depth: fraction of the host lymphocyte pool removed"},
-    {"IL15", "pg/mL", "serum interleukin-15"},
-    {"IL2", "pg/mL", "serum interleukin-2"},
-};
-
-constexpr ParameterInfo kParameters[] = {
-    {"FOLDX", "-", "fold expansion over the programme, at rate rho = ln(FOLDX)/Tmax (Stein)"},
-    {"Tmax", "day", "end of the expansion programme (0: none)"},
-    {"alpha", "1/day", "effector contraction rate (death plus transition to memory)"},
-    {"FB", "-", "fraction of the contraction that ends in memory (Stein's FB)"},
-    {"beta", "1/day", "memory decay rate (must not exceed alpha)"},
-    {"rho15", "1/day", "maximal IL-15-driven effector proliferation"},
-    {"K15", "pg/mL", "IL-15 giving half-maximal proliferation"},
-    {"rho2", "1/day", "maximal IL-2-driven effector proliferation"},
-    {"K2", "pg/mL", "IL-2 giving half-maximal proliferation"},
-    {"p15", "pg/(mL day)", "IL-15 production"},
-    {"k15", "1/day", "IL-15 clearance without the host lymphocyte sink"},
-    {"c15", "1/day", "IL-15 consumption by the intact host lymphocyte pool"},
-    {"r_L", "1/day", "recovery rate of host lymphocytes after lymphodepletion"},
-    {"L0", "-", "lymphodepletion depth at the infusion (t = 0)"},
-    {"k2", "1/day", "IL-2 clearance without Tregs"},
-    {"c2", "uL/(cell day)", "IL-2 consumption per regulatory T cell"},
-    {"Treg", "cells/uL", "host regulatory T cells in blood"},
-};
+using namespace nk_terms;
+constexpr int kN = kNumStates;
 
 // Shared by every set: the cytokine and lymphodepletion values (see the sources of each set).
 //   IL-15: t1/2 about 1 h at baseline (k15 + c15 = 16.64/day); the lymphocyte sink is taken to be
@@ -111,8 +81,8 @@ class NkKinetics final : public OdeModel {
   std::size_t tumour_state() const override { return E; }
 
   std::vector<double> default_initial(std::span<const double> p) const override {
-    const double il15 = p[p15] / (p[k15] + p[c15] * (1 - p[L0]));
-    return {0, 0, p[Tmax] > 0 ? 1.0 : 0.0, p[L0], il15, 0};
+    const auto y0 = initial(p);
+    return {y0.begin(), y0.end()};
   }
   std::string_view default_initial_note() const override {
     return "no cells (they are given as a dose into E), M = 0, A = 1 if Tmax > 0 else 0, "
@@ -120,65 +90,22 @@ class NkKinetics final : public OdeModel {
   }
 
   std::vector<ModelBolus> model_boluses(std::span<const double> p) const override {
-    if (!(p[Tmax] > 0)) return {};
-    return {{A, p[Tmax], -1.0}};
+    return programme_end(p);
   }
 
+  // The kinetic terms with the Treg count a parameter (nk_kinetics_terms.h).
   void rhs(double, const double* y, const double* x, double* dy) const override {
-    const double rho = programme_rate(x);
-    const double h15 = y[IL15] / (x[K15] + y[IL15]);
-    const double h2 = y[IL2] / (x[K2] + y[IL2]);
-    dy[E] = (rho * y[A] + x[rho15] * h15 + x[rho2] * h2) * y[E] - (1 - y[A]) * x[alpha] * y[E];
-    dy[M] = (1 - y[A]) * x[FB] * (x[alpha] - x[beta]) * y[E] - x[beta] * y[M];
-    dy[A] = 0;
-    dy[L] = -x[r_L] * y[L];
-    dy[IL15] = x[p15] - (x[k15] + x[c15] * (1 - y[L])) * y[IL15];
-    dy[IL2] = -(x[k2] + x[c2] * x[Treg]) * y[IL2];
+    nk_terms::rhs(y, x, x[Treg], dy);
   }
 
   std::vector<Expr> equations() const override {
-    const auto y = [](S i) { return Expr::state(i); };
-    const auto x = [](P i) { return Expr::parameter(i); };
-    const Expr rho = Expr::named(
-        "rho", piecewise({{log(x(FOLDX)) / x(Tmax), gt(x(Tmax), 0.0)}}, 0.0));
-    const Expr h15 = Expr::named("h15", y(IL15) / (x(K15) + y(IL15)));
-    const Expr h2 = Expr::named("h2", y(IL2) / (x(K2) + y(IL2)));
-    return {
-        (rho * y(A) + x(rho15) * h15 + x(rho2) * h2) * y(E) - (1.0 - y(A)) * x(alpha) * y(E),
-        (1.0 - y(A)) * x(FB) * (x(alpha) - x(beta)) * y(E) - x(beta) * y(M),
-        Expr(0.0),
-        -x(r_L) * y(L),
-        x(p15) - (x(k15) + x(c15) * (1.0 - y(L))) * y(IL15),
-        -(x(k2) + x(c2) * x(Treg)) * y(IL2),
-    };
-  }
-
-  // Stein's expansion rate ln(FOLDX)/Tmax; no programme (0) when Tmax = 0.
-  static double programme_rate(const double* x) {
-    return x[Tmax] > 0 ? std::log(x[FOLDX]) / x[Tmax] : 0.0;
+    return nk_terms::equations(Expr::parameter(Treg));
   }
 
   bool has_jacobian() const override { return true; }
   void jacobian(double, const double* y, const double* x, double* jac) const override {
-    const double rho = programme_rate(x);
-    const double h15 = y[IL15] / (x[K15] + y[IL15]);
-    const double h2 = y[IL2] / (x[K2] + y[IL2]);
-    const double dh15 = x[K15] / ((x[K15] + y[IL15]) * (x[K15] + y[IL15]));
-    const double dh2 = x[K2] / ((x[K2] + y[IL2]) * (x[K2] + y[IL2]));
-    const double k = x[FB] * (x[alpha] - x[beta]);
     for (int i = 0; i < kN * kN; ++i) jac[i] = 0;
-    auto at = [jac](int row, int col) -> double& { return jac[row * kN + col]; };
-    at(E, E) = rho * y[A] + x[rho15] * h15 + x[rho2] * h2 - (1 - y[A]) * x[alpha];
-    at(E, A) = (rho + x[alpha]) * y[E];
-    at(E, IL15) = x[rho15] * dh15 * y[E];
-    at(E, IL2) = x[rho2] * dh2 * y[E];
-    at(M, E) = (1 - y[A]) * k;
-    at(M, M) = -x[beta];
-    at(M, A) = -k * y[E];
-    at(L, L) = -x[r_L];
-    at(IL15, L) = x[c15] * y[IL15];
-    at(IL15, IL15) = -(x[k15] + x[c15] * (1 - y[L]));
-    at(IL2, IL2) = -(x[k2] + x[c2] * x[Treg]);
+    nk_terms::jacobian(y, x, x[Treg], jac, kN);
   }
 
  private:
@@ -215,7 +142,6 @@ class NkKinetics final : public OdeModel {
   };
 };
 
-static_assert(kNumParameters == std::size(kParameters));
 
 }  // namespace
 
