@@ -40,6 +40,8 @@ namespace {
 
 constexpr double kMinPerDay = 1440.0;
 constexpr double kMaxSites = 1e6;
+constexpr double kMaxIntervalSteps = 1e12;
+constexpr double kMaxPatchScale = 1e12;
 
 // Source sites: cells of a lattice over the domain, by index (x fastest).
 struct SiteLattice {
@@ -356,6 +358,10 @@ std::vector<std::int64_t> choose_sites(TableReader& table, const SetupContext& c
 void read_feedback(TableReader& table, const SetupContext& context, SupplySettings& s) {
   const OdeModel& model = *s.problem.model;
   s.patch_scale = table.number_or("patch_scale", 1.0, Bound::kPositive);
+  if (s.patch_scale > kMaxPatchScale) {
+    table.fail("patch_scale", "is " + format_number(s.patch_scale) + "; at most " +
+                                  format_number(kMaxPatchScale) + " (a whole tumour over a patch)");
+  }
   const std::optional<std::string> tumour = table.optional_string("tumour_type");
   const std::optional<std::string> tumour_state = table.optional_string("tumour_state");
   if (tumour) {
@@ -397,6 +403,10 @@ std::unique_ptr<Mechanism> make_systemic_supply(TableReader& table, const SetupC
   s.interval_min = table.number_or("interval_min", 60.0, Bound::kPositive);
   const double dt = context.settings.dt_phenotype_min;
   const double steps = s.interval_min / dt;
+  if (!(steps <= kMaxIntervalSteps)) {
+    table.fail("interval_min", "is " + format_number(s.interval_min) + " min, more than " +
+                                   format_number(kMaxIntervalSteps) + " phenotype steps");
+  }
   if (std::abs(steps - std::round(steps)) > 1e-6 * steps || std::round(steps) < 1) {
     table.fail("interval_min", "is " + format_number(s.interval_min) +
                                    " min, not a whole multiple of dt_phenotype_min (" +
