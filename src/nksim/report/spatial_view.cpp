@@ -228,8 +228,8 @@ void systemic_section(HtmlPage& page, const fs::path& file) {
               {"layer", json::array({bars, line})},
               {"resolve", {{"scale", {{"y", "independent"}}}}}},
              "The systemic well-mixed run stepped with the tissue (systemic.csv): blood level C "
-             "of the infused cells (blue line, left axis) and the cells recruited into this "
-             "tissue patch at each coupling (orange bars, right axis).");
+             "of the infused cells (blue line, right axis) and the cells recruited into this "
+             "tissue patch at each coupling (orange bars, left axis).");
 }
 
 // Evidence notes for the mechanisms this run used (keys are registered mechanism names).
