@@ -9,9 +9,11 @@
 //  - no cells in blood (C = 0): p = 0, nothing is recruited;
 //  - loss from blood: C(t_{j+1}) = C(t_j) - n_j g / V (n_j recruited, g patch_scale, V blood
 //    volume), since C is constant between couplings;
-//  - tumour feedback: the named state equals (live tumour cells) x g set at the previous coupling.
+//  - tumour feedback: the named state equals (live tumour cells) x g set at the previous coupling;
+//  - vessel agents as sources: the same binomial rule per agent, arrivals beside a vessel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -177,6 +179,43 @@ TEST(SystemicSupply, TumourCountFeedsTheNamedState) {
   for (std::size_t j = 0; j + 1 < r.rows.size(); ++j) {
     EXPECT_NEAR(r.rows[j + 1][l], r.rows[j][tumour] * 0.01, 1e-15) << "coupling " << j + 1;
   }
+}
+
+TEST(SystemicSupply, VesselAgentsAreSourcesAndCellsAppearBesideThem) {
+  // 10 vessel agents, p = 0.3 per vessel per coupling, 24 couplings: Binomial(240, 0.3), mean 72,
+  // sd 7.1. Without motility every arrival stays where it appeared: at the distance of the two
+  // radii (5 + 4 um) from a vessel.
+  const fs::path dir = fresh_directory("systemic-vessels");
+  write_file(dir / "systemic.toml", kSystemic);
+  write_file(dir / "s.toml",
+             spatial("blood_states = [\"L\"]\nk_recruit_ul_per_min = 6.25e-3\n"
+                     "sources = \"agents\"\nsource_type = \"vessel\"\n",
+                     "[[cell_type]]\nname = \"vessel\"\nradius_um = 5\n[[population]]\n"
+                     "type = \"vessel\"\nshape = \"box\"\nmin_um = [20, 20]\n"
+                     "max_um = [380, 380]\ncount = 10\n"));
+  SpatialSession session(TomlDocument::parse_file(dir / "s.toml"), 1);
+  session.run_to_end();
+  const Simulation& sim = session.simulation();
+  nlohmann::json readouts;
+  for (const auto& m : sim.mechanisms()) {
+    if (std::string(m->name()) == "systemic_supply") readouts = m->readouts(sim);
+  }
+  EXPECT_EQ(readouts["source_sites"].get<int>(), 10);
+  const double recruited = readouts["recruited"].get<double>();
+  EXPECT_LE(std::abs(recruited - 72), 4 * std::sqrt(240 * 0.3 * 0.7)) << recruited;
+  const AgentStore& a = sim.agents();
+  int nk = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.type[i] != 1) continue;
+    ++nk;
+    bool beside = false;  // vessels may overlap: some vessel, not the nearest, is the source
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      const double d = std::hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]);
+      beside = beside || (a.type[j] == 2 && std::abs(d - 9.0) < 1e-9);
+    }
+    EXPECT_TRUE(beside) << "agent " << a.id[i] << " at " << a.x[i] << ", " << a.y[i];
+  }
+  EXPECT_EQ(nk, recruited);
 }
 
 }  // namespace

@@ -14,14 +14,17 @@
 //      the blood states in proportion to their levels (optional). Each change is a bolus given
 //      now (WellMixedRun::add_to_state), so the solver restarts there.
 // Source sites are the cells of a lattice of side site_um: those on the domain's edge, or a
-// fraction chosen once by a counter-based draw per site. Draws are keyed by (seed, phenotype
+// fraction chosen once by a counter-based draw per site; or the live agents of a named type
+// (vessels), the new cell appearing beside one. Draws are keyed by (seed, phenotype
 // step, site), so results do not depend on threads. The systemic run is a replay of the
 // well-mixed scenario with the boluses given so far: a checkpoint saves those boluses and the
 // time reached, and the restored run replays them to the same bits.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "nksim/core/error.h"
 #include "nksim/core/interrupt.h"
@@ -65,6 +68,7 @@ struct SupplySettings {
   std::uint64_t every_steps = 10;  // phenotype steps per coupling interval
   SiteLattice lattice;
   std::vector<std::int64_t> sites;  // source site indices, ascending
+  int source_type = -1;  // sources = "agents": the live agents of this type are the sites
   double patch_scale = 1;
   int tumour_type = -1;   // feedback of tumour cells when >= 0 ...
   int tumour_state = -1;  // ... into this systemic state
@@ -93,7 +97,8 @@ class SystemicSupply final : public Mechanism {
     double c = 0;
     for (std::size_t k : s_.blood_states) c += y[k];
     const double p = recruit_probability(s_.k_recruit_ul_per_min, c, s_.interval_min);
-    const std::int64_t arrived = recruit(sim, step, p);
+    const std::int64_t arrived =
+        s_.source_type >= 0 ? recruit_at_agents(sim, step, p) : recruit(sim, step, p);
     recruited_ += arrived;
     ++couplings_;
 
@@ -134,7 +139,8 @@ class SystemicSupply final : public Mechanism {
     for (std::size_t k : s_.blood_states) c += y[k];
     return {{"couplings", couplings_},
             {"recruited", recruited_},
-            {"source_sites", s_.sites.size()},
+            {"source_sites", s_.source_type >= 0 ? last_agent_sites_
+                                                 : static_cast<std::int64_t>(s_.sites.size())},
             {"systemic_time_days", run_->time_days()},
             {"blood_level", c}};
   }
@@ -155,6 +161,7 @@ class SystemicSupply final : public Mechanism {
     out.put("systemic_state", run_->state());
     out.put_value("recruited", recruited_);
     out.put_value("couplings", couplings_);
+    out.put_value("agent_sites", last_agent_sites_);
     out.put("rows", rows_);
   }
 
@@ -188,6 +195,7 @@ class SystemicSupply final : public Mechanism {
     }
     recruited_ = in.get_value<std::int64_t>("recruited");
     couplings_ = in.get_value<std::int64_t>("couplings");
+    last_agent_sites_ = in.get_value<std::int64_t>("agent_sites");
     rows_ = in.get<double>("rows");
   }
 
@@ -236,6 +244,35 @@ class SystemicSupply final : public Mechanism {
     return arrived;
   }
 
+  // sources = "agents": each live agent of the source type (a vessel), in id order, recruits
+  // with probability p; the cell appears just outside it (centre distance = the two radii) in a
+  // random direction. Draws keyed by (seed, phenotype step, the source agent's id).
+  std::int64_t recruit_at_agents(Simulation& sim, const StepInfo& step, double p) {
+    const AgentStore& a = sim.agents();
+    std::vector<std::pair<std::uint64_t, std::size_t>> sources;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a.type[i] == s_.source_type && a.state[i] == static_cast<std::int32_t>(AgentState::kLive)) {
+        sources.emplace_back(a.id[i], i);
+      }
+    }
+    std::sort(sources.begin(), sources.end());
+    last_agent_sites_ = static_cast<std::int64_t>(sources.size());
+    if (!(p > 0)) return 0;
+    const double r_new = sim.types()[static_cast<std::size_t>(s_.recruits)].radius_um;
+    std::vector<std::array<double, 3>> places;
+    for (const auto& [id, i] : sources) {
+      const RandomDraw draw(sim.seed(), step.step, Purpose::kSystemicSupply, id, 3);
+      if (draw.uniform(0) >= p) continue;
+      double ux, uy, uz;
+      random_direction(RandomDraw(sim.seed(), step.step, Purpose::kSystemicSupply, id, 4),
+                       sim.domain().dim, ux, uy, uz);
+      const double r = a.radius[i] + r_new;
+      places.push_back({a.x[i] + r * ux, a.y[i] + r * uy, a.z[i] + r * uz});
+    }
+    for (const auto& x : places) sim.add_agent(s_.recruits, x[0], x[1], x[2]);
+    return static_cast<std::int64_t>(places.size());
+  }
+
   std::vector<CsvColumn> csv_columns() const {
     std::vector<CsvColumn> columns = {
         {"time_min", "min", "tissue time of the coupling"},
@@ -264,6 +301,7 @@ class SystemicSupply final : public Mechanism {
   std::unique_ptr<WellMixedRun> run_;
   std::int64_t recruited_ = 0;
   std::int64_t couplings_ = 0;
+  std::int64_t last_agent_sites_ = 0;  // sources = "agents": source agents at the last coupling
   std::vector<double> rows_;
 };
 
@@ -322,15 +360,31 @@ SiteLattice read_lattice(TableReader& table, const SetupContext& context) {
   return lattice;
 }
 
-// Sites on the domain's edge, or a fraction drawn once (one counter-based uniform per site).
+// Sites on the domain's edge, or a fraction drawn once (one counter-based uniform per site), or
+// (sources = "agents") the live agents of a type, looked up at each coupling.
 std::vector<std::int64_t> choose_sites(TableReader& table, const SetupContext& context,
-                                       const SiteLattice& lattice) {
-  static const std::string kSources[] = {"boundary", "fraction"};
+                                       const SiteLattice& lattice, SupplySettings& s) {
+  static const std::string kSources[] = {"boundary", "fraction", "agents"};
   const std::string sources = table.choice_or("sources", kSources, "boundary");
   const std::optional<double> fraction =
       table.optional_number("source_fraction", Bound::kNonNegative);
-  if (sources == "boundary" && fraction) {
+  if (sources != "fraction" && fraction) {
     table.fail("source_fraction", "is only for sources = \"fraction\"");
+  }
+  const std::optional<std::string> source_type = table.optional_string("source_type");
+  if ((sources == "agents") != source_type.has_value()) {
+    table.fail(source_type ? "source_type" : "sources",
+               "source_type (the cell type of the vessels) goes with sources = \"agents\"");
+  }
+  if (source_type) {
+    s.source_type = type_index(context, *source_type);
+    if (s.source_type < 0) {
+      std::vector<std::string> names;
+      for (const auto& t : context.types) names.push_back(t.name);
+      table.fail("source_type", "is '" + *source_type + "', not a cell type (types: " +
+                                    join(names) + ")" + did_you_mean(*source_type, names));
+    }
+    return {};
   }
   if (fraction && *fraction > 1) table.fail("source_fraction", "must be <= 1");
   const int dim = context.settings.domain.dim;
@@ -414,7 +468,7 @@ std::unique_ptr<Mechanism> make_systemic_supply(TableReader& table, const SetupC
   }
   s.every_steps = static_cast<std::uint64_t>(std::llround(steps));
   s.lattice = read_lattice(table, context);
-  s.sites = choose_sites(table, context, s.lattice);
+  s.sites = choose_sites(table, context, s.lattice, s);
   read_feedback(table, context, s);
   if (s.k_recruit_ul_per_min == 0) {
     context.warnings.push_back(table.location("k_recruit_ul_per_min") + ": '" +
@@ -446,12 +500,16 @@ std::span<const ParameterDoc> systemic_supply_parameters() {
       {"sources", "–", "`\"boundary\"`",
        "`\"boundary\"`: the lattice sites on the domain's edge (cells from vessels around the "
        "patch); `\"fraction\"`: a fraction of all sites, drawn once from the seed (vessels "
-       "inside the patch)",
+       "inside the patch); `\"agents\"`: every live agent of `source_type` (vessel agents), "
+       "the cell appearing beside it",
        "–", Evidence::kNotApplicable},
       {"source_fraction", "–", "0.1 (fraction)",
        "share of the sites that are sources when sources = \"fraction\" (spQSP-IO: 10 % or "
        "30 % of the grid)",
        "assumption", Evidence::kAssumption},
+      {"source_type", "cell type", "required (agents)",
+       "the type whose live agents are the source sites when sources = \"agents\"", "–",
+       Evidence::kNotApplicable},
       {"site_um", "µm", "20", "side of the site lattice; a recruited cell appears uniformly in "
        "its site", "assumption", Evidence::kAssumption},
       {"patch_scale", "–", "1",
