@@ -20,6 +20,8 @@ nksim_add_test(mechanism_nk_validation_test SOURCES mechanisms/nk_validation_tes
                LABELS validation)
 nksim_add_test(mechanism_nk_infusion_test SOURCES mechanisms/nk_infusion_test.cpp
                LABELS mechanisms)
+nksim_add_test(mechanism_systemic_supply_test SOURCES mechanisms/systemic_supply_test.cpp
+               LABELS mechanisms)
 # The same behaviours at seeds 1-8 (about a minute).
 nksim_add_test(mechanism_nk_robustness_test SOURCES mechanisms/nk_robustness_test.cpp
                LABELS long)

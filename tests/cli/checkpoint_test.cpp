@@ -120,7 +120,8 @@ TEST_P(CheckpointResume, KilledBetweenCheckpointsFinishesIdentical) {
 INSTANTIATE_TEST_SUITE_P(ShippedScenarios, CheckpointResume,
                          ::testing::Values("spheroid_2d", "spheroid_infusion", "serial_killing",
                                            "shedding", "ifn_gamma_t_cells", "immunoediting",
-                                           "car_nk_adcc", "mhc_high_targets", "healthy_tissue"));
+                                           "car_nk_adcc", "mhc_high_targets", "healthy_tissue",
+                                           "spheroid_systemic_car_nk"));
 
 TEST(Checkpoint, StoppedAtACheckpointStepOrBeforeTheFirstAndResumedAtOneThread) {
   const std::string name = "ifn_gamma_t_cells";

@@ -302,7 +302,8 @@ TEST(MechanismDocs, NkRecognitionKillDeclaresTheDefaultsItsReaderUses) {
   std::vector<std::string> properties, warnings;
   SimulationSettings settings;
   std::set<std::string> properties_read;
-  const SetupContext context{types, fields, properties, settings, 0.0, warnings, properties_read};
+  const SetupContext context{types,    fields,   properties,      settings,
+                             0.0,      warnings, properties_read, {}};
   TableReader root = document.reader();
   TableReader nk = root.table("nk");
   const EffectorParams p = read_effector_params(nk, false, context);

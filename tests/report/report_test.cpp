@@ -344,6 +344,27 @@ TEST(JsonChecks, TrialAnalysisErrorsNameTheMember) {
   EXPECT_EQ(run_cli("report " + (dir / "trial").string()).exit_code, 2);
 }
 
+// A run with systemic_supply: its systemic.csv is drawn beside the counts (blood level and
+// arrivals on the tissue's time axis); without the file there is no such chart.
+TEST(Report, SystemicCurveBesideTheTissueCharts) {
+  const fs::path dir = fresh_directory("report-systemic");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);
+  ReportOptions options;
+  options.chart_library_dir = fake_library("lib_systemic");
+  EXPECT_EQ(read_file(write_report(dir / "spatial", options)).find("chart-systemic"),
+            std::string::npos);
+  write_file(dir / "spatial" / "systemic.csv",
+             "time_min,time_days,E,blood_level,p_recruit,recruited\n0,0,28.6,28.6,0.02,3\n"
+             "60,0.0416666666666667,28.83,28.83,0.021,0\n");
+  const std::string html = read_file(write_report(dir / "spatial", options));
+  const auto chart = html.find("chart-systemic");
+  ASSERT_NE(chart, std::string::npos);
+  EXPECT_LT(html.find("chart-counts"), chart);  // right after the counts
+  EXPECT_NE(html.find("28.83"), std::string::npos);
+  write_file(dir / "spatial" / "systemic.csv", "time_min,E\n0,1\n");
+  EXPECT_THROW(write_report(dir / "spatial", options), InputError);
+}
+
 TEST(Report, OptionalPartsMayBeAbsent) {
   const fs::path dir = fresh_directory("report-optional");
   ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);

@@ -8,6 +8,7 @@ namespace {
 
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the handler needs a lock-free flag");
+thread_local int t_deferred = 0;  // InterruptsDeferred objects alive on this thread
 
 extern "C" void on_interrupt(int signal_number) {
   int expected = 0;
@@ -34,11 +35,14 @@ std::string interrupt_name() {
 
 void throw_if_interrupted(const char* what, const char* consequence) {
   const int s = interrupt_signal();
-  if (s == 0) return;
+  if (s == 0 || t_deferred > 0) return;
   throw InterruptedError(std::string(what) + " interrupted by " + interrupt_name() + "; " +
                              consequence,
                          s);
 }
+
+InterruptsDeferred::InterruptsDeferred() { ++t_deferred; }
+InterruptsDeferred::~InterruptsDeferred() { --t_deferred; }
 
 void set_interrupt_signal_for_testing(int signal_number) { g_signal.store(signal_number); }
 

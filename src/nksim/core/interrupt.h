@@ -32,6 +32,17 @@ std::string interrupt_name();
 // signal has been received.
 void throw_if_interrupted(const char* what, const char* consequence = "no output was written");
 
+// While one lives, throw_if_interrupted on this thread does nothing: work nested inside a step
+// that must not stop half-way (a well-mixed run stepped by a spatial mechanism) finishes, and the
+// loop around the step sees the signal at its next poll.
+class InterruptsDeferred {
+ public:
+  InterruptsDeferred();
+  ~InterruptsDeferred();
+  InterruptsDeferred(const InterruptsDeferred&) = delete;
+  InterruptsDeferred& operator=(const InterruptsDeferred&) = delete;
+};
+
 // Test hook: behave as if `signal_number` had been received (0 clears it).
 void set_interrupt_signal_for_testing(int signal_number);
 

@@ -31,6 +31,7 @@ enum class Purpose : std::uint32_t {
   kNkInfusion = 23,
   kIfnResponse = 24,
   kRecruitment = 25,  // t_cell_recruitment (it used to share nk_infusion's purpose)
+  kSystemicSupply = 26,  // systemic_supply: source sites, arrivals, their positions
   kTest = 100,
 };
 

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 
 #include "nksim/engine/agent_store.h"
 
@@ -72,6 +73,10 @@ class Mechanism {
   // mechanism rebuilds by itself before its next use (caches) need not be saved.
   virtual void save_state(StateWriter&) const {}
   virtual void restore_state(const StateReader&) {}
+  // Files of the mechanism's own (systemic_supply: systemic.csv), written into the run's output
+  // folder when the run ends. What they hold must be part of the saved state, so that a resumed
+  // run writes the same bytes.
+  virtual void write_outputs(const std::filesystem::path& /*dir*/) const {}
 };
 
 }  // namespace nksim

@@ -179,6 +179,7 @@ void SpatialRecorder::finish(const Simulation& sim) {
                        "times the voxel volume)"});
   }
   write_csv_metadata(dir_ / "counts.csv", columns);
+  for (const auto& mechanism : sim.mechanisms()) mechanism->write_outputs(dir_);
   if (snapshot_times_.empty()) return;
   // XDMF 3: a temporal collection; each time holds the agents (polyvertex) and the fields
   // (3DCoRectMesh, node-centred at voxel centres; ZYX order for origin and spacing).

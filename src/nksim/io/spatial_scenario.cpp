@@ -339,7 +339,8 @@ SpatialModel load_spatial(const TomlDocument& document, int threads_override) {
                              settings,
                              model.output.end_time_min,
                              model.warnings,
-                             properties_read};
+                             properties_read,
+                             std::filesystem::path(document.file()).parent_path()};
   add_mechanisms(root, *simulation, context);
   check_properties_read(cell_types.tables, cell_types.property_names, properties_read,
                         model.warnings);

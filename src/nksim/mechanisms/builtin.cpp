@@ -25,6 +25,10 @@ std::span<const MechanismEntry> builtin_mechanisms() {
        make_ifn_gamma_response, ifn_gamma_response_parameters()},
       {"t_cell_recruitment", "arrival of T cells brought by mature DCs (decide)",
        make_t_cell_recruitment, t_cell_recruitment_parameters()},
+      {"systemic_supply",
+       "a systemic well-mixed run stepped with the tissue: recruitment from blood, feedback "
+       "(decide)",
+       make_systemic_supply, systemic_supply_parameters()},
       {"nk_recognition_kill",
        "effector-target contact, recognition, conjugate, delayed kill, capacity (decide)",
        make_nk_recognition_kill, nk_recognition_kill_parameters()},

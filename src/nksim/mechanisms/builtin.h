@@ -6,6 +6,7 @@
 // table in docs/mechanisms/<name>.md is generated from that declaration.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <set>
@@ -29,6 +30,9 @@ struct SetupContext {
   double end_time_min;                 // when the run ends (for inputs that would never act)
   std::vector<std::string>& warnings;  // printed by `run` and `validate` before anything runs
   std::set<std::string>& properties_read;
+  // The scenario file's folder: files a mechanism names (systemic_supply's well-mixed scenario)
+  // are found relative to it.
+  std::filesystem::path scenario_dir{};
 
   // Column of the per-agent property `name`, -1 when no cell type declares it. Every mechanism
   // looks properties up through here, so that loading can flag a declared property that no
@@ -73,5 +77,6 @@ std::unique_ptr<Mechanism> make_t_cell_recruitment(TableReader& table,
                                                    const SetupContext& context);
 std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
                                                     const SetupContext& context);
+std::unique_ptr<Mechanism> make_systemic_supply(TableReader& table, const SetupContext& context);
 
 }  // namespace nksim

@@ -65,6 +65,12 @@ const std::vector<EvidenceNote>& evidence_table() {
        "rates used here are order-of-magnitude values."},
       {"t_cell_recruitment", "dendritic-cell maturation bringing CD8 T cells", "strong",
        "IFN-gamma-matured dendritic cells prime T cells; the recruitment rate is an assumption."},
+      {"systemic_supply", "recruitment of infused cells from blood into the tissue",
+       "coupling structure published (spQSP); rates assumed",
+       "Recruitment at source sites with a probability proportional to the blood level follows "
+       "the spQSP-IO platform (Gong 2021, Ruiz-Martinez 2022). The recruitment constant, the "
+       "source sites and the patch-to-tumour scale are assumptions, not fitted; imaging studies "
+       "find only a small share of infused effector cells in tumours (Meller 2004, Khot 2019)."},
       {"ligand_mutation", "immune escape by heritable ligand/MHC-I variation", "strong",
        "Selection of ligand-low or MHC-I-high variants under NK pressure; mutation sizes are "
        "assumptions."},

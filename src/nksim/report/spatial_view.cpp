@@ -2,6 +2,7 @@
 // snapshots.xdmf. The NK-cell, field and tissue-picture sections are in spatial_nk_view.cpp,
 // spatial_fields_view.cpp and spatial_tissue_view.cpp.
 #include <algorithm>
+#include <map>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -187,6 +188,50 @@ void counts_section(HtmlPage& page, const NumericTable& counts, const CountColum
                  std::string(facts.doses.empty() ? "" : " Dashed blue lines: doses."));
 }
 
+// The systemic run of systemic_supply (systemic.csv): the blood level C (line) and the cells
+// recruited at each coupling (bars), on the tissue's time axis so that it lines up with the counts.
+void systemic_section(HtmlPage& page, const fs::path& file) {
+  if (!fs::exists(file)) return;
+  const NumericTable systemic = read_numeric_csv(file);
+  const std::map<std::string, std::string> units = csv_units(file);
+  for (const char* column : {"time_min", "blood_level", "recruited"}) {
+    if (std::find(systemic.columns.begin(), systemic.columns.end(), column) ==
+        systemic.columns.end()) {
+      throw InputError(file.string() + ": no column " + column);
+    }
+  }
+  const auto unit = units.find("blood_level");
+  const std::string level_title =
+      "Blood level C" + (unit == units.end() ? std::string() : " (" + unit->second + ")");
+  const json x = {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
+  const json bars = {
+      {"mark", {{"type", "bar"}, {"opacity", 0.45}, {"color", "#f58518"}}},
+      {"encoding",
+       {{"x", x},
+        {"y",
+         {{"field", "recruited"}, {"type", "quantitative"}, {"title", "Cells recruited"}}},
+        {"tooltip", {{{"field", "time_min"}, {"title", "minute"}}, {{"field", "recruited"}}}}}}};
+  const json line = {
+      {"mark", {{"type", "line"}, {"strokeWidth", 2.5}, {"color", "#4c78a8"}}},
+      {"encoding",
+       {{"x", x},
+        {"y", {{"field", "blood_level"}, {"type", "quantitative"}, {"title", level_title}}},
+        {"tooltip",
+         {{{"field", "time_min"}, {"title", "minute"}},
+          {{"field", "time_days"}, {"title", "day"}},
+          {{"field", "blood_level"}}}}}}};
+  page.heading("Blood and arrivals (systemic model)");
+  page.chart("systemic",
+             {{"width", 800},
+              {"height", 300},
+              {"data", {{"name", "systemic"}, {"values", table_records(systemic)}}},
+              {"layer", json::array({bars, line})},
+              {"resolve", {{"scale", {{"y", "independent"}}}}}},
+             "The systemic well-mixed run stepped with the tissue (systemic.csv): blood level C "
+             "of the infused cells (blue line, right axis) and the cells recruited into this "
+             "tissue patch at each coupling (orange bars, left axis).");
+}
+
 // Evidence notes for the mechanisms this run used (keys are registered mechanism names).
 std::vector<std::string> mechanism_names(const json& summary) {
   std::vector<std::string> evidence_keys;
@@ -247,6 +292,7 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   const json type_domain = type_domain_of(type_names, types);
   const ScenarioFacts facts = read_scenario_facts(dir, summary);
   counts_section(page, counts, columns, type_domain, facts);
+  systemic_section(page, dir / "systemic.csv");
   nk_sections(page, summary, snapshots, facts);
   field_sections(page, table_records(counts), columns.field_names, csv_units(dir / "counts.csv"),
                  snapshots, facts);

@@ -18,7 +18,8 @@ TEST(RngStreams, EveryPurposeAndSubStreamDrawsItsOwnNumbers) {
                               Purpose::kLysis,         Purpose::kNkCapacity,
                               Purpose::kNkRecognition, Purpose::kNkDelay,
                               Purpose::kNkInfusion,    Purpose::kIfnResponse,
-                              Purpose::kRecruitment,   Purpose::kTest};
+                              Purpose::kRecruitment,   Purpose::kSystemicSupply,
+                              Purpose::kTest};
   std::unordered_set<double> seen;
   std::size_t draws = 0;
   for (const Purpose p : purposes) {
