@@ -233,7 +233,9 @@ TEST(DiseaseModels, CmlTfrTrialRelapsesClassAAndMatchesImmunostim) {
   // endpoints.csv: patient,arm,status,...,peak,final_tumour
   std::istringstream rows(read_file(dir / "out" / "endpoints.csv"));
   std::getline(rows, line);
-  ASSERT_EQ(line.substr(line.size() - 18), ",peak,final_tumour") << line;
+  const std::string tail = ",peak,final_tumour,relapse_value,relapse_met";
+  ASSERT_GE(line.size(), tail.size());
+  ASSERT_EQ(line.substr(line.size() - tail.size()), tail) << line;
   const std::set<std::string> class_a = {"patient2", "patient3",  "patient7",
                                          "patient9", "patient18", "patient19"};
   int stop_rows = 0, remission = 0;
@@ -241,7 +243,7 @@ TEST(DiseaseModels, CmlTfrTrialRelapsesClassAAndMatchesImmunostim) {
     std::vector<std::string> cells;
     std::istringstream in(line);
     for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-    ASSERT_EQ(cells.size(), 12u) << line;
+    ASSERT_EQ(cells.size(), 14u) << line;
     if (cells[1] != "stop") continue;
     ++stop_rows;
     const std::string& set = set_of[std::stoi(cells[0])];
@@ -250,6 +252,12 @@ TEST(DiseaseModels, CmlTfrTrialRelapsesClassAAndMatchesImmunostim) {
       EXPECT_GE(peak, 1e3) << set;
     }
     remission += peak < 1e3;
+    // The time-to-relapse endpoint agrees with the peak: a crossing of 1000 exactly when the
+    // peak after the stop exceeds it, within the follow-up after the stop (24 months).
+    const double relapse_days = std::stod(cells[12]);
+    EXPECT_EQ(cells[13] == "1", peak > 1e3) << set;
+    EXPECT_GE(relapse_days, 0.0);
+    EXPECT_LE(relapse_days, 3339.01375 - 2608.49375 + 1e-9) << set;  // follow-up - stop
   }
   ASSERT_EQ(stop_rows, 21);
   const double tfr = remission / 21.0;
@@ -281,7 +289,7 @@ TEST(DiseaseTrials, AmlTrialReportsItsThresholdEndpoints) {
   EXPECT_NE(table.output.find("il2 CR (B < 5 on day 28): "), std::string::npos);
   const json analysis = json::parse(read_file(out / "analysis.json"));
   for (const auto& arm : analysis["arms"]) {
-    ASSERT_EQ(arm["thresholds"].size(), 2u);
+    ASSERT_EQ(arm["thresholds"].size(), 3u);
     const auto& expansion = arm["thresholds"][0];
     EXPECT_EQ(expansion["name"], "expansion");
     EXPECT_EQ(expansion["state"], "E");
@@ -292,12 +300,19 @@ TEST(DiseaseTrials, AmlTrialReportsItsThresholdEndpoints) {
     EXPECT_LE(expansion["ci"][0].get<double>(), rate);
     EXPECT_GE(expansion["ci"][1].get<double>(), rate);
     EXPECT_EQ(arm["thresholds"][1]["direction"], "below");
+    // Persistence: a time to the first crossing, with its Kaplan-Meier curve.
+    const auto& persistence = arm["thresholds"][2];
+    EXPECT_EQ(persistence["kind"], "first_crossing");
+    ASSERT_TRUE(persistence.contains("km"));
+    EXPECT_EQ(persistence["km"]["time_days"].size(),
+              persistence["km"]["fraction_not_crossed"].size());
   }
   ASSERT_EQ(run_cli("trial export " + out.string()).exit_code, 0);
   std::istringstream rows(read_file(out / "endpoints.csv"));
   std::string line;
   std::getline(rows, line);
-  const std::string tail = ",expansion_value,expansion_met,CR_value,CR_met";
+  const std::string tail =
+      ",expansion_value,expansion_met,CR_value,CR_met,persistence_value,persistence_met";
   ASSERT_GE(line.size(), tail.size());
   EXPECT_EQ(line.substr(line.size() - tail.size()), tail) << line;
   int n = 0;
@@ -305,9 +320,11 @@ TEST(DiseaseTrials, AmlTrialReportsItsThresholdEndpoints) {
     std::vector<std::string> cells;
     std::istringstream in(line);
     for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-    ASSERT_EQ(cells.size(), 16u) << line;
+    ASSERT_EQ(cells.size(), 18u) << line;
     EXPECT_EQ(std::stod(cells[12]) > 100, cells[13] == "1") << line;
     EXPECT_EQ(std::stod(cells[14]) < 5, cells[15] == "1") << line;
+    EXPECT_GE(std::stod(cells[16]), 0.0) << line;  // days after day 1, <= 27 (follow-up 28)
+    EXPECT_LE(std::stod(cells[16]), 27.0) << line;
     ++n;
   }
   EXPECT_EQ(n, 20);

@@ -133,10 +133,11 @@ double median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-// "E > 100 on day 14"
+// "E > 100 on day 14", or "first E < 10 after day 1"
 std::string threshold_text(const ThresholdSpec& th) {
-  return th.state + (th.above ? " > " : " < ") + format_number(th.level, 4) + " on day " +
-         format_number(th.day, 4);
+  const std::string test = th.state + (th.above ? " > " : " < ") + format_number(th.level, 4);
+  if (th.first) return "first " + test + " after day " + format_number(th.day, 4);
+  return test + " on day " + format_number(th.day, 4);
 }
 
 // The rate at which one arm's analysed runs met each threshold, with its Wilson interval and the
@@ -161,6 +162,7 @@ Json analyse_thresholds(const TrialData& data, std::size_t a, std::ostream& line
                    {"state", th.state},
                    {"day", th.day},
                    {"direction", th.above ? "above" : "below"},
+                   {"kind", th.first ? "first_crossing" : "at_day"},
                    {"level", th.level},
                    {"met", met},
                    {"n", n},
@@ -169,6 +171,25 @@ Json analyse_thresholds(const TrialData& data, std::size_t a, std::ostream& line
                    {"peak_median", peaks.empty() ? Json(nullptr) : Json(peak_median)}});
     lines << "  " << data.arms[a] << " " << th.name << " (" << threshold_text(th) << "): " << met
           << "/" << n << " = " << rate_text(met, n, ci);
+    if (th.first) {
+      // Time to the crossing: Kaplan-Meier over the runs, censored at the end of follow-up.
+      std::vector<double> time;
+      std::vector<bool> event;
+      for (const auto& row : data.rows) {
+        if (row.arm != a || !row.ok || k >= row.endpoints.thresholds.size()) continue;
+        time.push_back(row.endpoints.thresholds[k].value);
+        event.push_back(row.endpoints.thresholds[k].met);
+      }
+      const KaplanMeier km =
+          kaplan_meier(time, event, kZ95, data.follow_up_days - th.day);
+      const auto km_med = km_median(km);
+      out.back()["median_days"] = optional_json(km_med);
+      out.back()["km"] = {{"time_days", km.time},   {"fraction_not_crossed", km.survival},
+                          {"lower", km.lower},      {"upper", km.upper},
+                          {"at_risk", km.at_risk},  {"events", km.events}};
+      lines << "; median time " << (km_med ? format_number(*km_med, 4) + " days" : "not reached")
+            << " after day " << format_number(th.day, 4);
+    }
     if (!peaks.empty()) lines << "; median peak of these " << format_number(peak_median, 4);
     lines << "\n";
   }

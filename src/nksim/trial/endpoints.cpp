@@ -24,6 +24,29 @@ double value_at_day(const WellMixedResult& result, std::size_t state, double day
   return va + (vb - va) * (day - ta) / (tb - ta);
 }
 
+ThresholdResult first_crossing(const WellMixedResult& result, std::size_t state,
+                               const ThresholdSpec& th) {
+  const auto& t = result.times_days;
+  const auto beyond = [&](double v) { return th.above ? v > th.level : v < th.level; };
+  ThresholdResult r;
+  std::size_t i = static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), th.day) - t.begin());
+  for (bool first_row = true; i < t.size(); ++i, first_row = false) {
+    const double v = result.value(i, state);
+    if (!beyond(v)) continue;
+    r.met = true;
+    if (first_row) {
+      r.value = t[i] - th.day;
+    } else {
+      // Linear interpolation to the level between the last output short of it and this one.
+      const double va = result.value(i - 1, state);
+      r.value = t[i - 1] - th.day + (t[i] - t[i - 1]) * (th.level - va) / (v - va);
+    }
+    return r;
+  }
+  r.value = t.back() - th.day;  // censored at the end of follow-up
+  return r;
+}
+
 Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, int peak_state,
                             const EndpointSpec& spec,
                             const std::vector<std::size_t>& threshold_states) {
@@ -105,8 +128,12 @@ Endpoints compute_endpoints(const WellMixedResult& result, std::size_t tumour, i
   for (std::size_t k = 0; k < spec.thresholds.size() && k < threshold_states.size(); ++k) {
     const ThresholdSpec& th = spec.thresholds[k];
     ThresholdResult r;
-    r.value = value_at_day(result, threshold_states[k], th.day);
-    r.met = th.above ? r.value > th.level : r.value < th.level;
+    if (th.first) {
+      r = first_crossing(result, threshold_states[k], th);
+    } else {
+      r.value = value_at_day(result, threshold_states[k], th.day);
+      r.met = th.above ? r.value > th.level : r.value < th.level;
+    }
     e.thresholds.push_back(r);
   }
   return e;

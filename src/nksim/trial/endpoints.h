@@ -11,7 +11,9 @@
 
 namespace nksim {
 
-// A threshold endpoint of one run: the state's value on the day, and whether it met the level.
+// A threshold endpoint of one run: the state's value on the day, and whether it met the level;
+// for a first-crossing threshold, the days from the landmark to the crossing (met) or to the end
+// of follow-up (not met: censored).
 struct ThresholdResult {
   double value = 0;
   bool met = false;
@@ -38,6 +40,13 @@ std::string recist_category(bool eliminated, double best_pct, double pct_at_asse
 // The value of state `state` at `day`: the output at that time, or linear interpolation between
 // the two outputs around it (the last output when `day` is after it).
 double value_at_day(const WellMixedResult& result, std::size_t state, double day);
+
+// The first time after th.day at which the state is beyond th.level (strictly above or below):
+// over the output times after th.day, interpolated linearly between the last output short of
+// the level and the first beyond it (the first output after th.day itself when it is already
+// beyond). value = days from th.day; not met: days to the end of follow-up (censored).
+ThresholdResult first_crossing(const WellMixedResult& result, std::size_t state,
+                               const ThresholdSpec& th);
 
 // `tumour` and `peak_state` are state indices (peak_state < 0: no peak); `threshold_states`
 // holds the state index of each of spec.thresholds.

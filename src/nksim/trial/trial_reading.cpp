@@ -70,7 +70,9 @@ void load_thresholds(SqliteDb& db, TrialData& data) {
     th.name = defs.column_text(0);
     th.state = defs.column_text(1);
     th.day = defs.column_double(2);
-    th.above = defs.column_text(3) == "above";
+    const std::string direction = defs.column_text(3);
+    th.first = direction.rfind("first_", 0) == 0;
+    th.above = direction == "above" || direction == "first_above";
     th.level = defs.column_double(4);
     data.thresholds.push_back(th);
   }

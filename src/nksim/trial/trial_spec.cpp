@@ -264,10 +264,21 @@ void read_thresholds(TableReader& endpoints, TrialSpec& spec,
       t.fail("state", "is '" + th.state + "', not a state of " + spec.base.model + " (" +
                           join(states) + ")" + did_you_mean(th.state, states));
     }
-    th.day = t.number("day", Bound::kPositive);
-    if (th.day > spec.follow_up_days) {
-      t.fail("day", "must not be after follow_up_days (" + format_number(spec.follow_up_days) +
-                        ")");
+    const auto first = t.optional_number("first_after_day", Bound::kNonNegative);
+    if (first) {
+      if (t.has("day")) t.fail("day", "give either day or first_after_day, not both");
+      th.first = true;
+      th.day = *first;
+      if (!(th.day < spec.follow_up_days)) {
+        t.fail("first_after_day", "must be before follow_up_days (" +
+                                      format_number(spec.follow_up_days) + ")");
+      }
+    } else {
+      th.day = t.number("day", Bound::kPositive);
+      if (th.day > spec.follow_up_days) {
+        t.fail("day", "must not be after follow_up_days (" +
+                          format_number(spec.follow_up_days) + ")");
+      }
     }
     const auto above = t.optional_number("above");
     const auto below = t.optional_number("below");

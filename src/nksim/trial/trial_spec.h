@@ -23,15 +23,19 @@ struct ArmSpec {
   double dose_scale = 1;                       // multiplies every dose amount and rate
 };
 
-// A state compared with a level at one day (docs/trials.md, "Threshold endpoints"): e.g.
-// expansion = donor NK cells E above 100 per uL on day 14. The value is read at that day
-// (interpolated linearly between output times when it falls between two).
+// A state compared with a level (docs/trials.md, "Threshold endpoints"). At one day: e.g.
+// expansion = donor NK cells E above 100 per uL on day 14; the value is read at that day
+// (interpolated linearly between output times when it falls between two). Or, with `first`, a
+// time to an event: the days from `day` until the state first goes above (below) the level,
+// e.g. relapse = BCR-ABL1 transcripts above 0.1 % after a treatment stop, or persistence =
+// donor cells falling below detection after an infusion; censored at follow-up.
 struct ThresholdSpec {
-  std::string name;   // one word, unique among the trial's thresholds
-  std::string state;  // a state of the model
-  double day = 0;     // in (0, follow_up_days]
-  double level = 0;   // in the state's unit
-  bool above = true;  // met when the value is > level (above) or < level (below)
+  std::string name;    // one word, unique among the trial's thresholds
+  std::string state;   // a state of the model
+  double day = 0;      // at: in (0, follow_up_days]; first: the landmark, in [0, follow_up_days)
+  double level = 0;    // in the state's unit
+  bool above = true;   // met when the value is > level (above) or < level (below)
+  bool first = false;  // a time to the first crossing after `day` rather than a value on `day`
 };
 
 // How endpoints are computed from a run (docs/trials.md, "Endpoints").

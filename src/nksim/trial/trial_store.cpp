@@ -140,7 +140,7 @@ void write_meta(SqliteDb& db, const TrialSpec& spec) {
         .bind(2, th.name)
         .bind(3, th.state)
         .bind(4, th.day)
-        .bind(5, std::string(th.above ? "above" : "below"))
+        .bind(5, std::string(th.first ? "first_" : "") + (th.above ? "above" : "below"))
         .bind(6, th.level)
         .run();
   }

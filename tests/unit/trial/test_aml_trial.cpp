@@ -40,7 +40,7 @@ Cohort run_trial(std::size_t patients) {
   EXPECT_EQ(spec.arms.size(), 2u);
   EXPECT_EQ(spec.arms[0].name, "il2");
   EXPECT_EQ(spec.arms[1].name, "il2dt");
-  EXPECT_EQ(spec.endpoints.thresholds.size(), 2u);
+  EXPECT_EQ(spec.endpoints.thresholds.size(), 3u);  // expansion, CR, persistence
   const auto sampled = sample_patients(spec);
   Cohort c;
   for (const RunPlan& plan : make_run_plans(spec)) {

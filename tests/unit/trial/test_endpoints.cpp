@@ -80,6 +80,36 @@ TEST(Endpoints, PeakAfterADayIgnoresTheEarlierOutputs) {
 
 // Threshold endpoints read a state at a day: at an output time exactly, between two outputs by
 // linear interpolation, after the last output its value; "above" and "below" are strict.
+// A first-crossing threshold: the days from the landmark to the first output beyond the level
+// after it, interpolated linearly from the last output short of it; strict; the first output
+// after the landmark counts whole when it is already beyond; censored at follow-up otherwise.
+TEST(Endpoints, FirstCrossingTimesFromTheLandmark) {
+  const auto r = series({0, 1, 2, 3, 4}, {100, 5, 2, 8, 30});
+  ThresholdSpec th{"relapse", "T", 1.5, 10, true, true};
+  ThresholdResult x = first_crossing(r, 0, th);
+  EXPECT_TRUE(x.met);
+  EXPECT_DOUBLE_EQ(x.value, 3 + (10.0 - 8) / (30 - 8) - 1.5);  // 1.5909 days after day 1.5
+  th.level = 30;  // 30 is not above 30
+  x = first_crossing(r, 0, th);
+  EXPECT_FALSE(x.met);
+  EXPECT_DOUBLE_EQ(x.value, 4 - 1.5);
+  th = {"gone", "T", 0, 50, false, true};  // below 50 from day 0: the output at day 1 is 5
+  x = first_crossing(r, 0, th);
+  EXPECT_TRUE(x.met);
+  EXPECT_DOUBLE_EQ(x.value, 1);
+  th = {"gone", "T", 0.5, 3, false, true};  // below 3: between day 1 (5) and day 2 (2)
+  x = first_crossing(r, 0, th);
+  EXPECT_DOUBLE_EQ(x.value, 1 + (3.0 - 5) / (2 - 5) - 0.5);
+  // Through compute_endpoints, beside an at-day threshold.
+  EndpointSpec e = spec();
+  e.thresholds = {{"relapse", "T", 1.5, 10, true, true}, {"on_day_3", "T", 3, 7, true, false}};
+  const Endpoints out = compute_endpoints(r, 0, -1, e, {0, 0});
+  ASSERT_EQ(out.thresholds.size(), 2u);
+  EXPECT_DOUBLE_EQ(out.thresholds[0].value, 3 + 2.0 / 22 - 1.5);
+  EXPECT_DOUBLE_EQ(out.thresholds[1].value, 8);
+  EXPECT_TRUE(out.thresholds[1].met);
+}
+
 TEST(Endpoints, ThresholdsReadTheStateAtTheirDay) {
   WellMixedResult r;
   r.num_states = 2;

@@ -76,6 +76,20 @@ TEST(TrialSpec, ThresholdEndpointsAreReadAndChecked) {
   refused("[[endpoints.threshold]]\nname = \"x\"\nstate = \"T\"\nday = 1\nabove = 1\n"
           "[[endpoints.threshold]]\nname = \"x\"\nstate = \"N\"\nday = 2\nabove = 1\n",
           "'x' is used by another threshold");
+  // A time to the first crossing after a landmark day.
+  const TrialSpec first = parse(
+      "[[endpoints.threshold]]\nname = \"relapse\"\nstate = \"T\"\nfirst_after_day = 0\n"
+      "above = 1e6\n");
+  ASSERT_EQ(first.endpoints.thresholds.size(), 1u);
+  EXPECT_TRUE(first.endpoints.thresholds[0].first);
+  EXPECT_EQ(first.endpoints.thresholds[0].day, 0);
+  EXPECT_FALSE(spec.endpoints.thresholds[0].first);
+  refused("[[endpoints.threshold]]\nname = \"x\"\nstate = \"T\"\nday = 1\n"
+          "first_after_day = 1\nabove = 1\n",
+          "'endpoints.threshold[1].day' give either day or first_after_day, not both");
+  refused("[[endpoints.threshold]]\nname = \"x\"\nstate = \"T\"\nfirst_after_day = 30\n"
+          "above = 1\n",
+          "must be before follow_up_days (30)");
 }
 
 }  // namespace
