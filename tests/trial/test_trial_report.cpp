@@ -205,7 +205,8 @@ TEST_F(TrialReport, SelectionShowsEveryAucWithItsIntervalOnAFixedScale) {
   }
   // AUC lives on [0, 1], with chance at 0.5 drawn as a reference line.
   EXPECT_EQ(chart["encoding"]["x"]["scale"]["domain"], json({0, 1}));
-  EXPECT_EQ(chart["layer"][0]["encoding"]["x"]["datum"], 0.5);
+  EXPECT_EQ(chart["layer"][0]["data"]["values"][0]["chance"], 0.5);
+  EXPECT_FALSE(chart["layer"][0]["encoding"].contains("y"));  // a line across every row
 }
 
 TEST_F(TrialReport, EveryAxisHasATitleWithAUnit) {

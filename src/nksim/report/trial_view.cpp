@@ -329,23 +329,29 @@ void selection_section(HtmlPage& page, const json& analysis) {
       "have larger values; below, smaller. Model-based: it says which virtual patients "
       "responded in this model, not which real patients will.");
   if (!rows.empty()) {
+    // The chance line has its own one-row data and no y encoding, so it spans the whole plot.
     json spec = json::parse(R"json({
       "width": 520, "height": {"step": 20},
       "layer": [
-        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888888"},
-         "encoding": {"x": {"datum": 0.5}}},
+        {"data": {"values": [{"chance": 0.5}]},
+         "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888888"},
+         "encoding": {"x": {"field": "chance", "type": "quantitative"}}},
         {"mark": {"type": "rule", "strokeWidth": 2},
-         "encoding": {"x": {"field": "lower", "type": "quantitative"}, "x2": {"field": "upper"}}},
+         "encoding": {"x": {"field": "lower", "type": "quantitative"}, "x2": {"field": "upper"},
+                      "y": {"field": "label", "type": "nominal", "sort": null},
+                      "color": {"field": "arm", "type": "nominal", "title": "Arm"}}},
         {"mark": {"type": "point", "filled": true, "size": 60},
-         "encoding": {"x": {"field": "auc", "type": "quantitative"}}}],
+         "encoding": {
+           "x": {"field": "auc", "type": "quantitative"},
+           "y": {"field": "label", "type": "nominal", "sort": null, "title": "Arm · parameter",
+                 "axis": {"labelLimit": 360}},
+           "color": {"field": "arm", "type": "nominal", "title": "Arm"},
+           "tooltip": [{"field": "arm"}, {"field": "parameter"},
+                       {"field": "auc", "format": ".3f"}, {"field": "lower", "format": ".3f"},
+                       {"field": "upper", "format": ".3f"}]}}],
       "encoding": {
-        "y": {"field": "label", "type": "nominal", "sort": null, "title": "Arm · parameter",
-              "axis": {"labelLimit": 360}},
         "x": {"type": "quantitative", "scale": {"domain": [0, 1]},
-              "title": "ROC AUC for objective response (unitless, 0.5 = chance)"},
-        "color": {"field": "arm", "type": "nominal", "title": "Arm"},
-        "tooltip": [{"field": "arm"}, {"field": "parameter"}, {"field": "auc", "format": ".3f"},
-                    {"field": "lower", "format": ".3f"}, {"field": "upper", "format": ".3f"}]}})json");
+              "title": "ROC AUC for objective response (unitless, 0.5 = chance)"}}})json");
     spec["data"] = {{"name", "selection"}, {"values", rows}};
     page.chart("selection", spec,
                "One row per arm and parameter: the dot is the AUC, the line its 95% interval; "
