@@ -203,9 +203,13 @@ void systemic_section(HtmlPage& page, const fs::path& file) {
   const auto unit = units.find("blood_level");
   const std::string level_title =
       "Blood level C" + (unit == units.end() ? std::string() : " (" + unit->second + ")");
-  const json x = {{"field", "time_min"}, {"type", "quantitative"}, {"title", "Time (minutes)"}};
+  // The axis starts at 0 like the counts' (the bars' width would otherwise pad it below 0).
+  const json x = {{"field", "time_min"},
+                  {"type", "quantitative"},
+                  {"title", "Time (minutes)"},
+                  {"scale", {{"domainMin", 0}, {"nice", false}}}};
   const json bars = {
-      {"mark", {{"type", "bar"}, {"opacity", 0.45}, {"color", "#f58518"}}},
+      {"mark", {{"type", "bar"}, {"opacity", 0.45}, {"color", "#f58518"}, {"clip", true}}},
       {"encoding",
        {{"x", x},
         {"y",
