@@ -12,10 +12,26 @@
 #include "nksim/core/text.h"
 #include "nksim/io/sqlite_db.h"
 #include "nksim/trial/analysis.h"
-#include "nksim/trial/selection.h"
+#include "nksim/trial/analysis_parts.h"
 #include "nksim/trial/trial_store.h"
 
 namespace nksim {
+
+// Numeric sampled parameters that vary (labels such as parameter_set are categorical: no PRCC,
+// no AUC).
+std::vector<std::size_t> numeric_parameters(const TrialData& data) {
+  std::vector<std::size_t> columns;
+  for (std::size_t k = 0; k < data.parameters.size(); ++k) {
+    if (data.parameters[k].label) continue;
+    bool varies = false;
+    for (std::size_t p = 1; p < data.patients && !varies; ++p) {
+      varies = data.values[p][k] != data.values[0][k];
+    }
+    if (varies) columns.push_back(k);
+  }
+  return columns;
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -28,20 +44,6 @@ Json optional_json(const std::optional<double>& value) {
 
 std::string optional_text(const std::optional<double>& value, const std::string& none) {
   return value ? format_number(*value, 4) : none;
-}
-
-// Numeric sampled parameters that vary (labels such as parameter_set are categorical: no PRCC).
-std::vector<std::size_t> numeric_parameters(const TrialData& data) {
-  std::vector<std::size_t> columns;
-  for (std::size_t k = 0; k < data.parameters.size(); ++k) {
-    if (data.parameters[k].label) continue;
-    bool varies = false;
-    for (std::size_t p = 1; p < data.patients && !varies; ++p) {
-      varies = data.values[p][k] != data.values[0][k];
-    }
-    if (varies) columns.push_back(k);
-  }
-  return columns;
 }
 
 // Survival times and death flags of the analysed runs, per arm.
@@ -338,105 +340,6 @@ Json analyse_prcc(const TrialData& data, std::ostream& table) {
         << "; all in analysis.json)\n"
         << prcc_lines.str();
   return prcc_json;
-}
-
-// Who responds: per arm, the ROC AUC of each numeric sampled parameter for objective response
-// (CR or PR), and a logistic model of all of them with its cross-validated AUC.
-constexpr std::size_t kSelectionFolds = 5;
-constexpr double kSelectionRidge = 1.0;  // on standardised coefficients; see selection.h
-
-Json analyse_selection(const TrialData& data, std::ostream& table) {
-  Json selection = Json::array();
-  const auto columns = numeric_parameters(data);
-  if (columns.empty()) return selection;
-  char line[512];
-  std::ostringstream lines;
-  for (std::size_t a = 0; a < data.arms.size(); ++a) {
-    std::vector<double> x;
-    std::vector<bool> responded;
-    for (const auto& row : data.rows) {
-      if (row.arm != a || !row.ok) continue;
-      for (std::size_t k : columns) x.push_back(data.values[row.patient][k]);
-      responded.push_back(row.endpoints.category == "CR" || row.endpoints.category == "PR");
-    }
-    const std::size_t n = responded.size();
-    const auto responders =
-        static_cast<std::size_t>(std::count(responded.begin(), responded.end(), true));
-    Json arm = {{"arm", data.arms[a]},
-                {"outcome", "objective_response"},
-                {"n", n},
-                {"responders", responders}};
-    if (responders == 0 || responders == n) {
-      arm["features"] = Json::array();
-      arm["logistic"] = nullptr;
-      selection.push_back(arm);
-      lines << "  " << data.arms[a] << ": " << responders << " of " << n
-            << " responded; nothing to discriminate\n";
-      continue;
-    }
-    const std::size_t k = columns.size();
-    Json features = Json::array();
-    std::vector<std::pair<double, std::string>> ranked;
-    for (std::size_t c = 0; c < k; ++c) {
-      std::vector<double> feature(n);
-      for (std::size_t i = 0; i < n; ++i) feature[i] = x[i * k + c];
-      const RocAuc r = roc_auc(feature, responded);
-      const std::string& name = data.parameters[columns[c]].name;
-      features.push_back({{"parameter", name},
-                          {"auc", r.auc},
-                          {"ci", {r.ci.lower, r.ci.upper}},
-                          {"standard_error", r.standard_error}});
-      std::snprintf(line, sizeof line, "%s %.3f (%.3f-%.3f)", name.c_str(), r.auc, r.ci.lower,
-                    r.ci.upper);
-      ranked.emplace_back(std::abs(r.auc - 0.5), line);
-    }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& l, const auto& r) { return l.first > r.first; });
-    arm["features"] = features;
-    lines << "  " << data.arms[a] << " (" << responders << " of " << n << " responded): AUC ";
-    for (std::size_t i = 0; i < ranked.size(); ++i) lines << (i ? ", " : "") << ranked[i].second;
-    lines << "\n";
-    // The logistic model needs every fold to hold both outcomes.
-    if (responders < kSelectionFolds || n - responders < kSelectionFolds) {
-      arm["logistic"] = nullptr;
-      selection.push_back(arm);
-      continue;
-    }
-    std::vector<double> mean(k, 0.0), sd(k, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) mean[c] += x[i * k + c] / static_cast<double>(n);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) sd[c] += std::pow(x[i * k + c] - mean[c], 2);
-    for (double& v : sd) v = std::sqrt(v / static_cast<double>(n - 1));
-    std::vector<double> z(x.size());
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) z[i * k + c] = (x[i * k + c] - mean[c]) / sd[c];
-    const LogisticModel model = fit_logistic(z, k, responded, kSelectionRidge);
-    const std::vector<double> scores =
-        cross_validated_scores(x, k, responded, kSelectionFolds, kSelectionRidge);
-    const RocAuc cv = roc_auc(scores, responded);
-    Json coefficients = Json::array();
-    for (std::size_t c = 0; c < k; ++c) {
-      coefficients.push_back({{"parameter", data.parameters[columns[c]].name},
-                              {"per_sd", model.coefficients[c]},
-                              {"odds_ratio_per_sd", std::exp(model.coefficients[c])}});
-    }
-    arm["logistic"] = {{"intercept", model.intercept},
-                       {"coefficients", coefficients},
-                       {"ridge", kSelectionRidge},
-                       {"folds", kSelectionFolds},
-                       {"cv_auc", cv.auc},
-                       {"cv_auc_ci", {cv.ci.lower, cv.ci.upper}}};
-    std::snprintf(line, sizeof line,
-                  "  %s: logistic model of all %zu, %zu-fold cross-validated AUC %.3f "
-                  "(%.3f-%.3f)\n",
-                  data.arms[a].c_str(), k, kSelectionFolds, cv.auc, cv.ci.lower, cv.ci.upper);
-    lines << line;
-    selection.push_back(arm);
-  }
-  table << "Who responds (objective response; ROC AUC of each sampled parameter, 95% CI):\n"
-        << lines.str();
-  return selection;
 }
 
 // Every analysed run (waterfall data).
