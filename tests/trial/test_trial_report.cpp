@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -64,11 +65,26 @@ const json& dataset(const json& spec, const std::string& name) {
   return none;
 }
 
+// Two threshold endpoints on the small trial: a level on a day and a time to a first crossing.
+constexpr const char* kThresholds = R"(
+[[endpoints.threshold]]
+name = "nk_day20"
+state = "N"
+day = 20
+above = 1e4
+
+[[endpoints.threshold]]
+name = "shrink"
+state = "T"
+first_after_day = 1
+below = 1e6
+)";
+
 class TrialReport : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir("report");
-    const auto file = write_trial(dir_->path(), "t.toml", small_trial_body(12, "lhs"));
+    const auto file = write_trial(dir_->path(), "t.toml", small_trial_body(12, "lhs") + kThresholds);
     const auto out = dir_->path() / "out";
     for (const std::string& command : {" trial run " + quoted(file) + " --out " + quoted(out),
                                        " trial analyse " + quoted(out), " report " + quoted(out)}) {
@@ -207,6 +223,37 @@ TEST_F(TrialReport, SelectionShowsEveryAucWithItsIntervalOnAFixedScale) {
   EXPECT_EQ(chart["encoding"]["x"]["scale"]["domain"], json({0, 1}));
   EXPECT_EQ(chart["layer"][0]["data"]["values"][0]["chance"], 0.5);
   EXPECT_FALSE(chart["layer"][0]["encoding"].contains("y"));  // a line across every row
+}
+
+TEST_F(TrialReport, ThresholdEndpointsShowTheirSharesAndTimesToCrossing) {
+  ASSERT_TRUE(charts_->contains("thresholds"));
+  const json& rows = dataset((*charts_)["thresholds"], "thresholds");
+  std::size_t expected = 0;
+  for (const auto& arm : (*analysis_)["arms"]) expected += arm["thresholds"].size();
+  ASSERT_EQ(expected, 4u);  // 2 arms x 2 thresholds
+  ASSERT_EQ(rows.size(), expected);
+  for (const auto& row : rows) {
+    EXPECT_LE(row["lower"].get<double>(), row["rate"].get<double>()) << row;
+    EXPECT_GE(row["upper"].get<double>(), row["rate"].get<double>()) << row;
+    EXPECT_DOUBLE_EQ(row["rate"].get<double>(),
+                     row["met"].get<double>() / row["n"].get<double>());
+  }
+  EXPECT_EQ(rows[0]["definition"], "N > 1e+04 on day 20");
+  // Only the first-crossing threshold has a time-to-event chart: a curve per arm that starts at
+  // 100 % and never rises, as the analysis computed it.
+  EXPECT_FALSE(charts_->contains("threshold_km_1"));
+  ASSERT_TRUE(charts_->contains("threshold_km_2"));
+  const json& km = dataset((*charts_)["threshold_km_2"], "threshold_km_2");
+  std::size_t points = 0;
+  for (const auto& arm : (*analysis_)["arms"]) points += arm["thresholds"][1]["km"]["time_days"].size();
+  ASSERT_EQ(km.size(), points);
+  std::map<std::string, double> last;
+  for (const auto& row : km) {
+    const std::string arm = row["arm"];
+    const double f = row["fraction"];
+    EXPECT_LE(f, last.contains(arm) ? last[arm] : 1.0) << row;
+    last[arm] = f;
+  }
 }
 
 TEST_F(TrialReport, EveryAxisHasATitleWithAUnit) {

@@ -112,6 +112,25 @@ void check_trial_arm(const Checker& c, const json& arm, const std::string& path,
                        path + ".km.time_days (" + std::to_string(n) + ")");
     }
   }
+  if (!arm.contains("thresholds")) return;
+  const json& thresholds = c.need(arm, path, "thresholds", Kind::kArray);
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    const json& t = thresholds[i];
+    const std::string at_t = path + ".thresholds[" + std::to_string(i) + "]";
+    for (const char* key : {"name", "state", "direction", "kind"}) c.need(t, at_t, key, Kind::kString);
+    for (const char* key : {"day", "level", "met", "n", "rate"}) c.need(t, at_t, key, Kind::kNumber);
+    c.need_pair(t, at_t, "ci");
+    c.need(t, at_t, "peak_median", Kind::kNumberOrNull);
+    if (!t.contains("km")) continue;
+    const json& tk = c.need(t, at_t, "km", Kind::kObject);
+    const std::size_t m = c.need(tk, at_t + ".km", "time_days", Kind::kArrayOfNumbers).size();
+    for (const char* key : {"fraction_not_crossed", "lower", "upper", "at_risk", "events"}) {
+      if (c.need(tk, at_t + ".km", key, Kind::kArrayOfNumbers).size() != m) {
+        throw InputError(file + ": " + at_t + ".km." + key + ": must have as many entries as " +
+                         at_t + ".km.time_days (" + std::to_string(m) + ")");
+      }
+    }
+  }
 }
 
 void check_trial_patient(const Checker& c, const json& patient, const std::string& path) {

@@ -1,5 +1,5 @@
 // Sections of a trial report that show every patient (internal to src/nksim/report): the
-// waterfall, swimmer and spider plots. All read analysis.json (schema in docs/report.md).
+// waterfall, swimmer and spider plots, and the threshold endpoints. All read analysis.json (schema in docs/report.md).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,5 +22,10 @@ void swimmer_section(HtmlPage& page, nlohmann::json patients, const nlohmann::js
 // One line per patient: tumour size relative to baseline over time; nothing when analysis.json
 // holds no trajectories.
 void spider_section(HtmlPage& page, const nlohmann::json& analysis, const nlohmann::json& domain);
+
+// The threshold endpoints: share meeting each per arm, time-to-crossing curves, a table; nothing
+// when the trial defines none (trial_thresholds_view.cpp).
+void thresholds_section(HtmlPage& page, const nlohmann::json& analysis,
+                        const nlohmann::json& domain);
 
 }  // namespace nksim::report

@@ -430,6 +430,7 @@ HtmlPage trial_page(const std::filesystem::path& dir) {
   response_section(page, analysis, domain);
   waterfall_section(page, analysis["patients"], domain);
   survival_section(page, analysis, domain);
+  thresholds_section(page, analysis, domain);
   swimmer_section(page, analysis["patients"], domain);
   spider_section(page, analysis, domain);
   prcc_section(page, analysis);

@@ -124,6 +124,42 @@ double logistic_probability(const LogisticModel& model, std::span<const double> 
   return 1.0 / (1.0 + std::exp(-eta));
 }
 
+ColumnScale column_scale(std::span<const double> x, std::size_t k,
+                         const std::function<bool(std::size_t)>& keep) {
+  ColumnScale s{std::vector<double>(k, 0.0), std::vector<double>(k, 0.0)};
+  const std::size_t n = k == 0 ? 0 : x.size() / k;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!keep(i)) continue;
+    ++kept;
+    for (std::size_t j = 0; j < k; ++j) s.mean[j] += x[i * k + j];
+  }
+  if (kept == 0) return {std::vector<double>(k, 0.0), std::vector<double>(k, 1.0)};
+  for (double& v : s.mean) v /= static_cast<double>(kept);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!keep(i)) continue;
+    for (std::size_t j = 0; j < k; ++j)
+      s.sd[j] += (x[i * k + j] - s.mean[j]) * (x[i * k + j] - s.mean[j]);
+  }
+  for (double& v : s.sd) {
+    v = kept > 1 ? std::sqrt(v / static_cast<double>(kept - 1)) : 0.0;
+    if (!(v > 0)) v = 1.0;
+  }
+  return s;
+}
+
+std::vector<double> standardised_rows(std::span<const double> x, std::size_t k,
+                                      const ColumnScale& scale,
+                                      const std::function<bool(std::size_t)>& keep) {
+  std::vector<double> z;
+  const std::size_t n = k == 0 ? 0 : x.size() / k;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!keep(i)) continue;
+    for (std::size_t j = 0; j < k; ++j) z.push_back((x[i * k + j] - scale.mean[j]) / scale.sd[j]);
+  }
+  return z;
+}
+
 std::vector<double> cross_validated_scores(std::span<const double> x, std::size_t k,
                                            const std::vector<bool>& outcome, std::size_t folds,
                                            double ridge) {
@@ -134,36 +170,21 @@ std::vector<double> cross_validated_scores(std::span<const double> x, std::size_
   std::vector<double> scores(n, 0.5);
   for (std::size_t f = 0; f < folds; ++f) {
     // Standardise with the training rows only.
-    std::vector<double> mean(k, 0.0), sd(k, 0.0);
-    std::size_t train = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (fold[i] == f) continue;
-      ++train;
-      for (std::size_t j = 0; j < k; ++j) mean[j] += x[i * k + j];
-    }
-    if (train == 0) continue;
-    for (double& v : mean) v /= static_cast<double>(train);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (fold[i] == f) continue;
-      for (std::size_t j = 0; j < k; ++j) sd[j] += (x[i * k + j] - mean[j]) * (x[i * k + j] - mean[j]);
-    }
-    for (double& v : sd) {
-      v = train > 1 ? std::sqrt(v / static_cast<double>(train - 1)) : 0.0;
-      if (!(v > 0)) v = 1.0;  // a feature constant in the training rows carries no information
-    }
-    std::vector<double> train_x;
+    const auto training = [&](std::size_t i) { return fold[i] != f; };
+    const auto held_out = [&](std::size_t i) { return fold[i] == f; };
+    const ColumnScale scale = column_scale(x, k, training);
+    const std::vector<double> train_x = standardised_rows(x, k, scale, training);
+    if (train_x.empty()) continue;
     std::vector<bool> train_y;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (fold[i] == f) continue;
-      for (std::size_t j = 0; j < k; ++j) train_x.push_back((x[i * k + j] - mean[j]) / sd[j]);
-      train_y.push_back(outcome[i]);
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (training(i)) train_y.push_back(outcome[i]);
     const LogisticModel model = fit_logistic(train_x, k, train_y, ridge);
-    std::vector<double> row(k);
+    const std::vector<double> test_x = standardised_rows(x, k, scale, held_out);
+    std::size_t row = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (fold[i] != f) continue;
-      for (std::size_t j = 0; j < k; ++j) row[j] = (x[i * k + j] - mean[j]) / sd[j];
-      scores[i] = logistic_probability(model, row);
+      if (!held_out(i)) continue;
+      scores[i] = logistic_probability(model, std::span(test_x).subspan(row * k, k));
+      ++row;
     }
   }
   return scores;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -48,6 +49,20 @@ LogisticModel fit_logistic(std::span<const double> x, std::size_t k,
 
 // The predicted probability of the model for one row of k features.
 double logistic_probability(const LogisticModel& model, std::span<const double> row);
+
+// Per-column mean and sample standard deviation of the rows i of x (k columns, row-major) with
+// keep(i). A column constant over those rows gets sd 1: it carries no information, and dividing
+// by 0 would turn every standardised value into NaN.
+struct ColumnScale {
+  std::vector<double> mean, sd;
+};
+ColumnScale column_scale(std::span<const double> x, std::size_t k,
+                         const std::function<bool(std::size_t)>& keep);
+
+// The rows i with keep(i), each column minus its mean and divided by its sd, in row order.
+std::vector<double> standardised_rows(std::span<const double> x, std::size_t k,
+                                      const ColumnScale& scale,
+                                      const std::function<bool(std::size_t)>& keep);
 
 // Out-of-fold probabilities: responders are dealt to folds 0, 1, ..., folds-1 in row order, then
 // the non-responders likewise; each fold is predicted by a model fitted to the others, with

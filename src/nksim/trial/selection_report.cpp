@@ -76,15 +76,9 @@ Json analyse_selection(const TrialData& data, std::ostream& table) {
       selection.push_back(arm);
       continue;
     }
-    std::vector<double> mean(k, 0.0), sd(k, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) mean[c] += x[i * k + c] / static_cast<double>(n);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) sd[c] += std::pow(x[i * k + c] - mean[c], 2);
-    for (double& v : sd) v = std::sqrt(v / static_cast<double>(n - 1));
-    std::vector<double> z(x.size());
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t c = 0; c < k; ++c) z[i * k + c] = (x[i * k + c] - mean[c]) / sd[c];
+    const auto every_row = [](std::size_t) { return true; };
+    const std::vector<double> z =
+        standardised_rows(x, k, column_scale(x, k, every_row), every_row);
     const LogisticModel model = fit_logistic(z, k, responded, kSelectionRidge);
     const std::vector<double> scores =
         cross_validated_scores(x, k, responded, kSelectionFolds, kSelectionRidge);

@@ -201,5 +201,43 @@ TEST(CrossValidation, InformativeFeaturesKeepTheirAreaAndNoiseHasNone) {
   EXPECT_LT(std::abs(noise.auc - 0.5), 0.06);
 }
 
+// Hand example: columns (1, 2, 3) and (5, 5, 5). Means 2 and 5; sample sds 1 and 0 -> 1, so the
+// constant column standardises to zeros instead of NaN. With keep = rows 0 and 2 only: mean 2,
+// sd sqrt(2).
+TEST(Standardise, HandExampleAndAConstantColumn) {
+  const std::vector<double> x = {1, 5, 2, 5, 3, 5};
+  const auto all = [](std::size_t) { return true; };
+  const ColumnScale s = column_scale(x, 2, all);
+  EXPECT_DOUBLE_EQ(s.mean[0], 2.0);
+  EXPECT_DOUBLE_EQ(s.mean[1], 5.0);
+  EXPECT_DOUBLE_EQ(s.sd[0], 1.0);
+  EXPECT_DOUBLE_EQ(s.sd[1], 1.0);
+  EXPECT_EQ(standardised_rows(x, 2, s, all), (std::vector<double>{-1, 0, 0, 0, 1, 0}));
+  const auto ends = [](std::size_t i) { return i != 1; };
+  const ColumnScale e = column_scale(x, 2, ends);
+  EXPECT_DOUBLE_EQ(e.sd[0], std::sqrt(2.0));
+  const std::vector<double> z = standardised_rows(x, 2, e, ends);
+  ASSERT_EQ(z.size(), 4u);
+  EXPECT_DOUBLE_EQ(z[0], -1 / std::sqrt(2.0));
+  EXPECT_DOUBLE_EQ(z[2], 1 / std::sqrt(2.0));
+}
+
+// A feature constant over the cohort (e.g. a parameter an arm does not sample) must not turn the
+// out-of-fold scores into NaN: they are those of the model without it.
+TEST(CrossValidation, AConstantFeatureChangesNothing) {
+  Normal draw(21);
+  std::vector<double> x;
+  for (int i = 0; i < 400; ++i) x.push_back(draw());
+  const auto y = logistic_outcomes(draw, x, 0.0, 1.0, 0.5);
+  std::vector<double> with_constant;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    with_constant.insert(with_constant.end(), {x[2 * i], x[2 * i + 1], 7.0});
+  }
+  const auto plain = cross_validated_scores(x, 2, y, 5, 1.0);
+  const auto padded = cross_validated_scores(with_constant, 3, y, 5, 1.0);
+  ASSERT_EQ(plain.size(), padded.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_NEAR(padded[i], plain[i], 1e-9) << i;
+}
+
 }  // namespace
 }  // namespace nksim
