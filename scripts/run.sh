@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cmake --preset release >/dev/null
+cmake --preset release -DCMAKE_UNITY_BUILD=ON >/dev/null  # batched sources: see scripts/test.sh
 # Only the command-line program: the tests and benchmarks are built by scripts/test.sh.
 cmake --build --preset release --target nksim_cli
 scenario=${1:-scenarios/default.toml}

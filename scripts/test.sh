@@ -18,7 +18,10 @@ for preset in "${presets[@]}"; do
       "fuzzed (scripts/setup.sh installs clang-14 and libFuzzer)" >&2
     exit 1
   fi
-  cmake --preset "$preset" >/dev/null
+  # Unity builds: sources of a target compiled in batches, which halves the compile time of the
+  # sanitizer build (the same templates are instantiated once per batch instead of once per
+  # file). A plain `cmake --preset` (development) keeps one translation unit per file.
+  cmake --preset "$preset" -DCMAKE_UNITY_BUILD=ON >/dev/null
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done

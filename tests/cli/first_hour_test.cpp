@@ -14,7 +14,8 @@
 #include "support/run_cli.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace first_hour_test {
 
 using testing::BackgroundProcess;
 using testing::fresh_directory;
@@ -442,5 +443,5 @@ TEST(FirstHour, InterruptedTrialKeepsItsStoreAndResumes) {
   EXPECT_NE(r.output.find("of 4000 plans"), std::string::npos) << r.output;
 }
 
-}  // namespace
+}  // namespace first_hour_test
 }  // namespace nksim

@@ -15,7 +15,8 @@
 #include "support/run_cli.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace systemic_cli_test {
 
 using testing::fresh_directory;
 using testing::read_file;
@@ -152,5 +153,5 @@ TEST(SystemicCli, BadInputsNameFileLineAndKeyAndWriteNothing) {
   }
 }
 
-}  // namespace
+}  // namespace systemic_cli_test
 }  // namespace nksim

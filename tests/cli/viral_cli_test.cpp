@@ -10,7 +10,8 @@
 #include "support/run_cli.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace viral_cli_test {
 
 using testing::fresh_directory;
 using testing::quoted;
@@ -152,5 +153,5 @@ TEST(Viral, HbvNkTrialRunsAndIsAnalysed) {
   EXPECT_EQ(html.find("Solid tumours"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace viral_cli_test
 }  // namespace nksim

@@ -84,7 +84,8 @@ class TrialReport : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir("report");
-    const auto file = write_trial(dir_->path(), "t.toml", small_trial_body(12, "lhs") + kThresholds);
+    const auto file =
+        write_trial(dir_->path(), "t.toml", small_trial_body(12, "lhs") + kThresholds);
     const auto out = dir_->path() / "out";
     for (const std::string& command : {" trial run " + quoted(file) + " --out " + quoted(out),
                                        " trial analyse " + quoted(out), " report " + quoted(out)}) {
@@ -235,8 +236,7 @@ TEST_F(TrialReport, ThresholdEndpointsShowTheirSharesAndTimesToCrossing) {
   for (const auto& row : rows) {
     EXPECT_LE(row["lower"].get<double>(), row["rate"].get<double>()) << row;
     EXPECT_GE(row["upper"].get<double>(), row["rate"].get<double>()) << row;
-    EXPECT_DOUBLE_EQ(row["rate"].get<double>(),
-                     row["met"].get<double>() / row["n"].get<double>());
+    EXPECT_DOUBLE_EQ(row["rate"].get<double>(), row["met"].get<double>() / row["n"].get<double>());
   }
   EXPECT_EQ(rows[0]["definition"], "N > 1e+04 on day 20");
   // Only the first-crossing threshold has a time-to-event chart: a curve per arm that starts at
@@ -245,7 +245,8 @@ TEST_F(TrialReport, ThresholdEndpointsShowTheirSharesAndTimesToCrossing) {
   ASSERT_TRUE(charts_->contains("threshold_km_2"));
   const json& km = dataset((*charts_)["threshold_km_2"], "threshold_km_2");
   std::size_t points = 0;
-  for (const auto& arm : (*analysis_)["arms"]) points += arm["thresholds"][1]["km"]["time_days"].size();
+  for (const auto& arm : (*analysis_)["arms"])
+    points += arm["thresholds"][1]["km"]["time_days"].size();
   ASSERT_EQ(km.size(), points);
   std::map<std::string, double> last;
   for (const auto& row : km) {

@@ -117,8 +117,10 @@ void check_trial_arm(const Checker& c, const json& arm, const std::string& path,
   for (std::size_t i = 0; i < thresholds.size(); ++i) {
     const json& t = thresholds[i];
     const std::string at_t = path + ".thresholds[" + std::to_string(i) + "]";
-    for (const char* key : {"name", "state", "direction", "kind"}) c.need(t, at_t, key, Kind::kString);
-    for (const char* key : {"day", "level", "met", "n", "rate"}) c.need(t, at_t, key, Kind::kNumber);
+    for (const char* key : {"name", "state", "direction", "kind"})
+      c.need(t, at_t, key, Kind::kString);
+    for (const char* key : {"day", "level", "met", "n", "rate"})
+      c.need(t, at_t, key, Kind::kNumber);
     c.need_pair(t, at_t, "ci");
     c.need(t, at_t, "peak_median", Kind::kNumberOrNull);
     if (!t.contains("km")) continue;

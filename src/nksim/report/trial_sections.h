@@ -1,5 +1,6 @@
 // Sections of a trial report that show every patient (internal to src/nksim/report): the
-// waterfall, swimmer and spider plots, and the threshold endpoints. All read analysis.json (schema in docs/report.md).
+// waterfall, swimmer and spider plots, and the threshold endpoints. All read analysis.json (schema
+// in docs/report.md).
 #pragma once
 
 #include <nlohmann/json.hpp>

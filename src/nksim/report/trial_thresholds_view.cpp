@@ -19,11 +19,12 @@ std::string definition(const json& t) {
                            (t.value("direction", std::string()) == "above" ? " > " : " < ") +
                            format_number(t.value("level", 0.0), 4);
   const std::string day = format_number(t.value("day", 0.0), 4);
-  if (t.value("kind", std::string()) == "first_crossing") return "first " + test + " after day " + day;
+  if (t.value("kind", std::string()) == "first_crossing")
+    return "first " + test + " after day " + day;
   return test + " on day " + day;
 }
 
-std::string percent(double fraction) { return format_number(100 * fraction, 3) + "%"; }
+std::string share_percent(double fraction) { return format_number(100 * fraction, 3) + "%"; }
 
 // The thresholds in the order of the first arm that has them (every arm has the same list).
 json threshold_names(const json& analysis) {
@@ -31,7 +32,8 @@ json threshold_names(const json& analysis) {
   for (const auto& arm : analysis["arms"]) {
     if (!arm.contains("thresholds")) continue;
     for (const auto& t : arm["thresholds"]) {
-      if (std::find(names.begin(), names.end(), t["name"]) == names.end()) names.push_back(t["name"]);
+      if (std::find(names.begin(), names.end(), t["name"]) == names.end())
+        names.push_back(t["name"]);
     }
   }
   return names;
@@ -127,9 +129,9 @@ void crossing_chart(HtmlPage& page, const json& analysis, const json& domain,
 }
 
 void thresholds_table(HtmlPage& page, const json& analysis) {
-  std::vector<std::vector<std::string>> rows = {
-      {"threshold", "definition", "arm", "met", "share (95% CI)", "median time after landmark",
-       "median peak of those who met it"}};
+  std::vector<std::vector<std::string>> rows = {{"threshold", "definition", "arm", "met",
+                                                 "share (95% CI)", "median time after landmark",
+                                                 "median peak of those who met it"}};
   for (const auto& arm : analysis["arms"]) {
     if (!arm.contains("thresholds")) continue;
     for (const auto& t : arm["thresholds"]) {
@@ -142,8 +144,8 @@ void thresholds_table(HtmlPage& page, const json& analysis) {
       rows.push_back(
           {t.value("name", std::string()), definition(t), arm.value("name", std::string()),
            std::to_string(t.value("met", 0)) + " of " + std::to_string(t.value("n", 0)),
-           percent(t.value("rate", 0.0)) + " (" + percent(t["ci"][0].get<double>()) + "–" +
-               percent(t["ci"][1].get<double>()) + ")",
+           share_percent(t.value("rate", 0.0)) + " (" + share_percent(t["ci"][0].get<double>()) +
+               "–" + share_percent(t["ci"][1].get<double>()) + ")",
            median_time,
            t["peak_median"].is_number() ? format_number(t["peak_median"].get<double>(), 4) : ""});
     }

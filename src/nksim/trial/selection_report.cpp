@@ -77,8 +77,7 @@ Json analyse_selection(const TrialData& data, std::ostream& table) {
       continue;
     }
     const auto every_row = [](std::size_t) { return true; };
-    const std::vector<double> z =
-        standardised_rows(x, k, column_scale(x, k, every_row), every_row);
+    const std::vector<double> z = standardised_rows(x, k, column_scale(x, k, every_row), every_row);
     const LogisticModel model = fit_logistic(z, k, responded, kSelectionRidge);
     const std::vector<double> scores =
         cross_validated_scores(x, k, responded, kSelectionFolds, kSelectionRidge);

@@ -14,7 +14,8 @@
 #include "nksim/ode/ode_model.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace kuznetsov_equilibria_test {
 
 constexpr double s = 1.3e4, p = 0.1245, g = 2.019e7, m = 3.422e-10, d = 0.0412, a = 0.18,
                  b = 2.0e-9, n = 1.101e-7;
@@ -101,5 +102,5 @@ TEST(KuznetsovEquilibria, StabilityFromAnalyticJacobian) {
   EXPECT_LT(escape.l2.real(), 0);
 }
 
-}  // namespace
+}  // namespace kuznetsov_equilibria_test
 }  // namespace nksim

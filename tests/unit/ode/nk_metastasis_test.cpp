@@ -19,7 +19,8 @@
 #include "unit/ode/test_models.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace nk_metastasis_test {
 
 struct MetastasisRun {
   WellMixedProblem problem;
@@ -138,5 +139,5 @@ TEST(NkMetastasisDirection, NkDepletionRaisesLungMetastases) {
   EXPECT_GT(depleted.derived(0, "ctc_per_7_5mL"), intact.derived(0, "ctc_per_7_5mL"));
 }
 
-}  // namespace
+}  // namespace nk_metastasis_test
 }  // namespace nksim

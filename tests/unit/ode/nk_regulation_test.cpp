@@ -20,7 +20,8 @@
 #include "unit/ode/test_models.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace nk_regulation_test {
 
 struct ModelRun {
   WellMixedProblem problem;
@@ -169,5 +170,5 @@ TEST(NkRepair, SteadyStateIsTheClosedForm) {
   EXPECT_EQ(e_star[3], 0.0);        // too little growth factor: the vessels regress
 }
 
-}  // namespace
+}  // namespace nk_regulation_test
 }  // namespace nksim
