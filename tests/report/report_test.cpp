@@ -365,6 +365,31 @@ TEST(Report, SystemicCurveBesideTheTissueCharts) {
   EXPECT_THROW(write_report(dir / "spatial", options), InputError);
 }
 
+// A run with viral_infection: its viral_* columns are drawn as infection states and infected
+// fraction (not as a cell type "viral"), headed by the evidence note of the run's virus.
+TEST(Report, InfectionChartsWithTheVirusEvidence) {
+  const fs::path dir = fresh_directory("report-viral");
+  ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);
+  ReportOptions options;
+  options.chart_library_dir = fake_library("lib_viral");
+  fs::remove_all(dir / "spatial" / "snapshots");
+  fs::remove(dir / "spatial" / "snapshots.xdmf");
+  write_file(dir / "spatial" / "counts.csv",
+             "time_min,epithelium_live,virus_total,viral_susceptible,viral_eclipse,"
+             "viral_productive,viral_refractory,viral_dead_by_virus,viral_killed_by_nk,"
+             "viral_dead_other,viral_infected_fraction\n0,10,0,7,2,1,0,0,0,0,0.3\n"
+             "60,9,12.5,5,1,2,1,1,0,0,0.3\n");
+  nlohmann::json summary = read_json_file(dir / "spatial" / "summary.json");
+  summary["readouts"]["viral_infection"] = {{"infection", "hbv"}};
+  write_file(dir / "spatial" / "summary.json", summary.dump());
+  const std::string html = read_file(write_report(dir / "spatial", options));
+  EXPECT_NE(html.find("chart-viral_states"), std::string::npos);
+  EXPECT_NE(html.find("chart-viral_fraction"), std::string::npos);
+  EXPECT_NE(html.find("Evidence for NK cells against chronic hepatitis B: weak"),
+            std::string::npos);
+  EXPECT_EQ(html.find("\"viral\""), std::string::npos);  // not a cell type of the counts
+}
+
 TEST(Report, OptionalPartsMayBeAbsent) {
   const fs::path dir = fresh_directory("report-optional");
   ASSERT_EQ(run_command(std::string(NKSIM_FIXTURE_WRITER) + " " + dir.string()).exit_code, 0);

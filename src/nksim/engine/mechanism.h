@@ -24,6 +24,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "nksim/engine/agent_store.h"
 
@@ -46,6 +48,13 @@ struct StepInfo {
   std::uint64_t step = 0;
 };
 
+// A column a mechanism adds to counts.csv: name, unit and meaning (for the CSVW sidecar).
+struct CountsColumn {
+  std::string name;
+  std::string unit;
+  std::string meaning;
+};
+
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
@@ -66,6 +75,10 @@ class Mechanism {
   virtual std::size_t bytes_per_agent() const { return 0; }
   // Read-outs of this mechanism for summary.json (under "readouts": {name: ...}); null for none.
   virtual nlohmann::json readouts(const Simulation&) const { return nullptr; }
+  // Columns of this mechanism's own in counts.csv (after the field totals), and their values
+  // now, appended to `row` in the same order.
+  virtual std::vector<CountsColumn> count_columns() const { return {}; }
+  virtual void append_counts(const Simulation&, std::vector<double>& /*row*/) const {}
   // Checkpoints: every piece of run state the mechanism keeps outside the agent columns and the
   // fields (tallies, doses given, neighbour lists...), saved between steps under the prefix the
   // engine sets. A run restored from a checkpoint must go on bit for bit as if it had never

@@ -50,6 +50,9 @@ std::vector<std::string> count_columns(const Simulation& sim) {
   for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
     columns.push_back(sim.fields().spec(f).name + "_total");
   }
+  for (const auto& m : sim.mechanisms()) {
+    for (const CountsColumn& c : m->count_columns()) columns.push_back(c.name);
+  }
   return columns;
 }
 
@@ -61,6 +64,7 @@ std::vector<double> count_row(const Simulation& sim) {
   for (std::size_t f = 0; f < sim.fields().num_fields(); ++f) {
     values[offset + f] = sim.fields().total(f);
   }
+  for (const auto& m : sim.mechanisms()) m->append_counts(sim, values);
   return values;
 }
 
@@ -177,6 +181,9 @@ void SpatialRecorder::finish(const Simulation& sim) {
     columns.push_back({spec.name + "_total", spec.unit + " x um^3",
                        "amount of " + spec.name + " in the domain (value summed over voxels "
                        "times the voxel volume)"});
+  }
+  for (const auto& m : sim.mechanisms()) {
+    for (const CountsColumn& c : m->count_columns()) columns.push_back({c.name, c.unit, c.meaning});
   }
   write_csv_metadata(dir_ / "counts.csv", columns);
   for (const auto& mechanism : sim.mechanisms()) mechanism->write_outputs(dir_);

@@ -26,7 +26,8 @@ class StateWriter;
 class StateReader;
 
 // The columns of counts.csv after time_min: `<type>_<state>` per cell type and state, then
-// `<field>_total` per field; and their values now.
+// `<field>_total` per field, then the columns mechanisms add (Mechanism::count_columns); and
+// their values now.
 std::vector<std::string> count_columns(const Simulation& sim);
 // Mechanics steps per output interval (at least 1; 0 when the interval is 0: never), so that
 // every writer of counts rows (run, Python, trial patients) records on the same steps.

@@ -51,6 +51,7 @@ std::span<const ParameterDoc> nk_recognition_kill_parameters();
 std::span<const ParameterDoc> ligand_mutation_parameters();
 std::span<const ParameterDoc> ligand_shedding_parameters();
 std::span<const ParameterDoc> systemic_supply_parameters();
+std::span<const ParameterDoc> viral_infection_parameters();
 
 // The parameters as one Markdown table (key, unit, default, meaning, source, evidence), as
 // embedded in docs/mechanisms/<name>.md.

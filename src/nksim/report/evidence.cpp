@@ -119,6 +119,20 @@ const std::vector<EvidenceNote>& evidence_table() {
        "experimental",
        "NK infusion for chronic viral infection is experimental; no trial has reported viral-load "
        "outcomes."},
+      {"viral_infection", "virus spread between cells of a tissue patch; NK killing of infected cells",
+       "rules standard; spatial rates assumed",
+       "Target-cell-limited infection with an eclipse (Baccam 2006) made spatial: the eclipse and "
+       "death rates are published for influenza, the infection, release and IFN rates in a voxel "
+       "are assumptions. The run shows its virus's own note."},
+      {"viral_infection/influenza", "NK control of early influenza infection",
+       "strong in mice; models: moderate",
+       "NK depletion or NKp46 loss worsens early influenza in mice, and NK cells are recruited "
+       "to the lung within days; NK parameters fitted to viral titres alone are poorly "
+       "identifiable (Handel 2010). No NK infusion has been given against influenza."},
+      {"viral_infection/hbv", "NK cells against chronic hepatitis B", "weak",
+       "CD8 T cells, not NK cells, clear HBV in chimpanzees (Thimme 2003); NK cells also kill "
+       "antiviral T cells and hepatocytes. NK infusion for chronic HBV is experimental; the "
+       "display and kill rates here are assumptions."},
       {"hahnel2020", "CML under TKI with an immune effector (Haehnel 2020)",
        "moderate (blood cancers)",
        "Per-patient fits to 21 CML patients' BCR-ABL1 courses before and after TKI stop "

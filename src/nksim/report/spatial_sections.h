@@ -44,6 +44,15 @@ void field_sections(HtmlPage& page, const nlohmann::json& counts_records,
                     const std::vector<std::filesystem::path>& snapshots,
                     const ScenarioFacts& facts);
 
+// The infection read-outs of viral_infection (spatial_viral_view.cpp): a counts.csv column of
+// its own ("viral_..."), the evidence keys of the run's virus, and the charts (nothing when the
+// run has no viral_* columns).
+bool viral_column(const std::string& column);
+std::vector<std::string> viral_evidence_keys(const nlohmann::json& summary);
+void viral_sections(HtmlPage& page, const nlohmann::json& counts_records,
+                    const std::vector<std::string>& columns, const std::vector<std::string>& totals,
+                    const nlohmann::json& summary);
+
 // A cell state that means dying or dead ("apoptotic", "lysed", "necrotic", ...).
 bool dead_state(const std::string& state);
 

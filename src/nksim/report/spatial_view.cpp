@@ -90,7 +90,7 @@ std::string readable(const json& value) {
 // ("<field>_total").
 struct CountColumns {
   std::vector<CountColumn> cells;
-  std::vector<std::string> cell_names, field_names;
+  std::vector<std::string> cell_names, field_names, viral_names;
 };
 
 CountColumns split_counts(const NumericTable& counts, const std::vector<std::string>& type_names) {
@@ -99,6 +99,8 @@ CountColumns split_counts(const NumericTable& counts, const std::vector<std::str
     const std::string& name = counts.columns[c];
     if (name.ends_with("_total")) {
       columns.field_names.push_back(name);
+    } else if (viral_column(name)) {
+      columns.viral_names.push_back(name);
     } else {
       columns.cells.push_back(split_count_column(name, type_names));
       columns.cell_names.push_back(name);
@@ -296,13 +298,16 @@ HtmlPage spatial_page(const fs::path& dir, const ReportOptions& options) {
   const json type_domain = type_domain_of(type_names, types);
   const ScenarioFacts facts = read_scenario_facts(dir, summary);
   counts_section(page, counts, columns, type_domain, facts);
+  viral_sections(page, table_records(counts), columns.viral_names, columns.field_names, summary);
   systemic_section(page, dir / "systemic.csv");
   nk_sections(page, summary, snapshots, facts);
   field_sections(page, table_records(counts), columns.field_names, csv_units(dir / "counts.csv"),
                  snapshots, facts);
   tissue_sections(page, snapshots, type_domain, summary.value("dimension", 2) == 3, options);
   if (fs::exists(dir / "snapshots.xdmf")) paraview_note(page);
-  evidence_section(page, mechanism_names(summary));
+  std::vector<std::string> evidence_keys = mechanism_names(summary);
+  for (const auto& key : viral_evidence_keys(summary)) evidence_keys.push_back(key);
+  evidence_section(page, evidence_keys);
 
   glossary_section(page, ReportKind::kSpatial);
 
