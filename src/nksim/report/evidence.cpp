@@ -133,6 +133,12 @@ const std::vector<EvidenceNote>& evidence_table() {
        "(Bachanova 2014); no randomised data. The NK kinetics follow nk_kinetics; the values "
        "that make 10 % vs 27 % of patients expand and 21 % vs 53 % remit were set by hand to "
        "these rates, and the blast growth and kill rates are assumptions."},
+      {"car_nk_lupus", "CD19 CAR-NK cells depleting B cells in lupus", "weak",
+       "One case series of allogeneic CD19 CAR-NK cells in refractory lupus (Gao 2025, 18 "
+       "patients) acting by B-cell depletion; the depletion and reconstitution targets come from "
+       "CD19 CAR-T cells in lupus (Mackensen 2022: B cells undetectable within days, back after "
+       "about 110 days), not from CAR-NK data. The B-cell rates and the kill rate are "
+       "assumptions, the kill rate set by hand to that CAR-T timing."},
       {"virtual_trial", "virtual cohort", "model-based",
        "Patients are drawn from parameter distributions; response rates describe the model, not "
        "a clinical trial."},
@@ -146,7 +152,10 @@ std::string model_evidence_key(std::string_view model, std::string_view paramete
 }
 
 std::string infusion_evidence_key(std::string_view model) {
-  if (model == "adler2020" || model == "nk_autoimmune" || model == "nk_repair") return "";
+  if (model == "adler2020" || model == "nk_autoimmune" || model == "nk_repair" ||
+      model == "car_nk_lupus") {
+    return "";
+  }
   std::string key = std::string(model) + "/nk_infusion";
   return find_evidence(key) ? key : std::string("nk_infusion");
 }
