@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(ShippedScenarios, CheckpointResume,
                          ::testing::Values("spheroid_2d", "spheroid_infusion", "serial_killing",
                                            "shedding", "ifn_gamma_t_cells", "immunoediting",
                                            "car_nk_adcc", "mhc_high_targets", "healthy_tissue",
-                                           "spheroid_systemic_car_nk"));
+                                           "spheroid_systemic_car_nk", "liver_fibrosis_patch"));
 
 TEST(Checkpoint, StoppedAtACheckpointStepOrBeforeTheFirstAndResumedAtOneThread) {
   const std::string name = "ifn_gamma_t_cells";

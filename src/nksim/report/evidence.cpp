@@ -63,6 +63,11 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"ifn_gamma_response", "IFN-gamma secretion and its effects", "strong",
        "IFN-gamma activates macrophages and dendritic cells and raises MHC-I on targets; the "
        "rates used here are order-of-magnitude values."},
+      {"stellate_activation", "stellate-cell activation, collagen and NK killing in the liver",
+       "moderate (in mice)",
+       "NK cells kill activated and senescent hepatic stellate cells and limit fibrosis in mice "
+       "(Radaeva 2006, Krizhanovsky 2008), and IFN-gamma inhibits stellate-cell activation; no "
+       "human NK-therapy data. Activation, senescence and collagen rates here are assumptions."},
       {"t_cell_recruitment", "dendritic-cell maturation bringing CD8 T cells", "strong",
        "IFN-gamma-matured dendritic cells prime T cells; the recruitment rate is an assumption."},
       {"systemic_supply", "recruitment of infused cells from blood into the tissue",

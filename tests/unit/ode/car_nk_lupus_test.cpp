@@ -4,7 +4,8 @@
 //
 // Closed forms (c = 100 f_Ab d_B/s_B, B* = s_B/d_B):
 //   no CAR-NK cells, B(0) = B0:   B(t) = B* + (B0 - B*) e^{-d_B t}
-//                                 Ab(t) = 100 + c (B0 - B*) d_Ab/(d_Ab - d_B) (e^{-d_B t} - e^{-d_Ab t})
+//                                 Ab(t) = 100 + c (B0 - B*) d_Ab/(d_Ab - d_B)
+//                                               (e^{-d_B t} - e^{-d_Ab t})
 //                                         + (Ab0 - 100) e^{-d_Ab t}
 //   a constant CAR-NK count E (no programme, no cytokine drive, alpha = 0):
 //                                 B(t) = Binf + (B* - Binf) e^{-(d_B + k_B E) t},
