@@ -121,7 +121,8 @@ INSTANTIATE_TEST_SUITE_P(ShippedScenarios, CheckpointResume,
                          ::testing::Values("spheroid_2d", "spheroid_infusion", "serial_killing",
                                            "shedding", "ifn_gamma_t_cells", "immunoediting",
                                            "car_nk_adcc", "mhc_high_targets", "healthy_tissue",
-                                           "spheroid_systemic_car_nk", "influenza_patch_2d"));
+                                           "spheroid_systemic_car_nk", "influenza_patch_2d",
+                                           "liver_fibrosis_patch"));
 
 TEST(Checkpoint, StoppedAtACheckpointStepOrBeforeTheFirstAndResumedAtOneThread) {
   const std::string name = "ifn_gamma_t_cells";

@@ -33,6 +33,7 @@ enum class Purpose : std::uint32_t {
   kRecruitment = 25,  // t_cell_recruitment (it used to share nk_infusion's purpose)
   kSystemicSupply = 26,  // systemic_supply: source sites, arrivals, their positions
   kViralInfection = 27,  // viral_infection: infection, eclipse length, cytopathic death
+  kStellate = 30,        // stellate_activation: activation and senescence of stellate cells
   kTest = 100,
 };
 

@@ -23,6 +23,10 @@ std::span<const MechanismEntry> builtin_mechanisms() {
       {"ifn_gamma_response",
        "IFN-gamma from activated effectors; MHC-I rise, macrophage/DC switches (decide)",
        make_ifn_gamma_response, ifn_gamma_response_parameters()},
+      {"stellate_activation",
+       "hepatic stellate cells: TGF-beta activation, senescence, collagen per voxel (decide, "
+       "exchange)",
+       make_stellate_activation, stellate_activation_parameters()},
       {"t_cell_recruitment", "arrival of T cells brought by mature DCs (decide)",
        make_t_cell_recruitment, t_cell_recruitment_parameters()},
       {"systemic_supply",

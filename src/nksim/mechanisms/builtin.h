@@ -79,5 +79,7 @@ std::unique_ptr<Mechanism> make_nk_recognition_kill(TableReader& table,
                                                     const SetupContext& context);
 std::unique_ptr<Mechanism> make_systemic_supply(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_viral_infection(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_stellate_activation(TableReader& table,
+                                                    const SetupContext& context);
 
 }  // namespace nksim

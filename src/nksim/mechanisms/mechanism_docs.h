@@ -47,6 +47,7 @@ std::span<const ParameterDoc> secretion_parameters();
 std::span<const ParameterDoc> nk_infusion_parameters();
 std::span<const ParameterDoc> ifn_gamma_response_parameters();
 std::span<const ParameterDoc> t_cell_recruitment_parameters();
+std::span<const ParameterDoc> stellate_activation_parameters();
 std::span<const ParameterDoc> nk_recognition_kill_parameters();
 std::span<const ParameterDoc> ligand_mutation_parameters();
 std::span<const ParameterDoc> ligand_shedding_parameters();

@@ -18,6 +18,7 @@ std::span<const OdeModel* const> all_models() {
       &models::viral_nk(),
       &models::hahnel2020(),
       &models::aml_nk(),
+      &models::car_nk_lupus(),
   };
   return kModels;
 }

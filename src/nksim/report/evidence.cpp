@@ -63,6 +63,11 @@ const std::vector<EvidenceNote>& evidence_table() {
       {"ifn_gamma_response", "IFN-gamma secretion and its effects", "strong",
        "IFN-gamma activates macrophages and dendritic cells and raises MHC-I on targets; the "
        "rates used here are order-of-magnitude values."},
+      {"stellate_activation", "stellate-cell activation, collagen and NK killing in the liver",
+       "moderate (in mice)",
+       "NK cells kill activated and senescent hepatic stellate cells and limit fibrosis in mice "
+       "(Radaeva 2006, Krizhanovsky 2008), and IFN-gamma inhibits stellate-cell activation; no "
+       "human NK-therapy data. Activation, senescence and collagen rates here are assumptions."},
       {"t_cell_recruitment", "dendritic-cell maturation bringing CD8 T cells", "strong",
        "IFN-gamma-matured dendritic cells prime T cells; the recruitment rate is an assumption."},
       {"systemic_supply", "recruitment of infused cells from blood into the tissue",
@@ -147,6 +152,12 @@ const std::vector<EvidenceNote>& evidence_table() {
        "(Bachanova 2014); no randomised data. The NK kinetics follow nk_kinetics; the values "
        "that make 10 % vs 27 % of patients expand and 21 % vs 53 % remit were set by hand to "
        "these rates, and the blast growth and kill rates are assumptions."},
+      {"car_nk_lupus", "CD19 CAR-NK cells depleting B cells in lupus", "weak",
+       "One case series of allogeneic CD19 CAR-NK cells in refractory lupus (Gao 2025, 18 "
+       "patients) acting by B-cell depletion; the depletion and reconstitution targets come from "
+       "CD19 CAR-T cells in lupus (Mackensen 2022: B cells undetectable within days, back after "
+       "about 110 days), not from CAR-NK data. The B-cell rates and the kill rate are "
+       "assumptions, the kill rate set by hand to that CAR-T timing."},
       {"virtual_trial", "virtual cohort", "model-based",
        "Patients are drawn from parameter distributions; response rates describe the model, not "
        "a clinical trial."},
@@ -160,7 +171,10 @@ std::string model_evidence_key(std::string_view model, std::string_view paramete
 }
 
 std::string infusion_evidence_key(std::string_view model) {
-  if (model == "adler2020" || model == "nk_autoimmune" || model == "nk_repair") return "";
+  if (model == "adler2020" || model == "nk_autoimmune" || model == "nk_repair" ||
+      model == "car_nk_lupus") {
+    return "";
+  }
   std::string key = std::string(model) + "/nk_infusion";
   return find_evidence(key) ? key : std::string("nk_infusion");
 }

@@ -18,5 +18,6 @@ const OdeModel& hernandez_vargas2012();
 const OdeModel& viral_nk();
 const OdeModel& hahnel2020();
 const OdeModel& aml_nk();
+const OdeModel& car_nk_lupus();
 
 }  // namespace nksim::models
