@@ -87,6 +87,12 @@ void read_outcomes(TableReader& table, const OdeModel& model, OutcomeSpec& o) {
   o.progression_from = table.choice_or("progression_from", references, "nadir") == "baseline"
                            ? ProgressionReference::kBaseline
                            : ProgressionReference::kNadir;
+  o.progression_after_day = table.number_or("progression_after_day", 0.0, Bound::kNonNegative);
+  if (o.progression_after_day >= o.horizon_days) {
+    table.fail("progression_after_day", "is " + format_number(o.progression_after_day) +
+                                            ", not before horizon_days (" +
+                                            format_number(o.horizon_days) + ")");
+  }
   o.toxicity_index = state_of(table, "toxicity_state", model, o.toxicity_state);
   o.toxicity_unit = model.states()[o.toxicity_index].unit;
   table.finish();
@@ -355,8 +361,10 @@ MemberOutcome member_outcome(std::span<const double> times, std::span<const doub
   m.response = m.target_at_response_day <= outcomes.response_below;
   m.toxicity_peak = *std::max_element(toxicity.begin(), toxicity.end());
   m.ttp_days = outcomes.horizon_days;
-  double reference = target[0];
-  for (std::size_t i = 1; i < times.size(); ++i) {
+  std::size_t first = 0;
+  while (first + 1 < times.size() && times[first] < outcomes.progression_after_day) ++first;
+  double reference = target[first];
+  for (std::size_t i = first + 1; i < times.size(); ++i) {
     const double level = outcomes.progression_factor * reference;
     if (target[i] > level) {
       // Linear between the two output times around the crossing.
@@ -437,6 +445,7 @@ PersonaliseResult run_personalise(const PersonaliseSpec& spec, int threads) {
   }
   if (r.times.back() < o.horizon_days) r.times.push_back(o.horizon_days);
   r.times.push_back(o.response_day);
+  r.times.push_back(o.progression_after_day);
   std::sort(r.times.begin(), r.times.end());
   r.times.erase(std::unique(r.times.begin(), r.times.end()), r.times.end());
 

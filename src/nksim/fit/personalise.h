@@ -46,6 +46,7 @@ struct OutcomeSpec {
   double response_day = 0;
   double progression_factor = 2;  // progression: target > factor x reference
   ProgressionReference progression_from = ProgressionReference::kNadir;
+  double progression_after_day = 0;  // progression is watched from this day on (reference too)
   std::string toxicity_state;  // toxicity proxy: the peak of this state over the horizon
   std::size_t toxicity_index = 0;
   std::string target_unit, toxicity_unit;

@@ -182,6 +182,7 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
                    {"response_day", o.response_day},
                    {"progression_factor", o.progression_factor},
                    {"progression_from", reference_name(o.progression_from)},
+                   {"progression_after_day", o.progression_after_day},
                    {"toxicity_state", o.toxicity_state},
                    {"toxicity_unit", o.toxicity_unit}};
   nlohmann::json schedules = nlohmann::json::array();
@@ -219,7 +220,7 @@ std::string personalise_summary_text(const PersonaliseSpec& spec, const Personal
   s << "Response: " << o.target << " <= " << format_number(o.response_below, 6) << " on day "
     << format_number(o.response_day) << "; progression: " << o.target << " above "
     << format_number(o.progression_factor) << "x its " << reference_name(o.progression_from)
-    << "; toxicity: peak " << o.toxicity_state
+    << " from day " << format_number(o.progression_after_day) << "; toxicity: peak " << o.toxicity_state
     << (o.toxicity_unit.empty() ? "" : " (" + o.toxicity_unit + ")") << "\n";
   std::size_t width = 8;
   for (const auto& x : r.schedules) width = std::max(width, x.name.size());

@@ -144,7 +144,8 @@ HtmlPage personalise_page(const fs::path& dir) {
                  format_number(outcomes.value("response_below", 0.0), 6) + " on day " +
                  format_number(outcomes.value("response_day", 0.0)) + ". Progression: " + target +
                  " above " + format_number(outcomes.value("progression_factor", 2.0)) + "x its " +
-                 outcomes.value("progression_from", std::string("nadir")) +
+                 outcomes.value("progression_from", std::string("nadir")) + " from day " +
+                 format_number(outcomes.value("progression_after_day", 0.0)) +
                  " (the horizon, " + format_number(outcomes.value("horizon_days", 0.0)) +
                  " days, when it never does). A schedule is dominated when another is at least "
                  "as good on all three and better on one.");

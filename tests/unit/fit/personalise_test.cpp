@@ -233,6 +233,12 @@ TEST(Personalise, OutcomesOfAHandMadeTrajectory) {
   EXPECT_EQ(m.ttp_days, 5);
   o.response_below = 1.9;
   EXPECT_FALSE(member_outcome(t, y, tox, o).response);
+  // Watched from day 3 (value 3): 2 x 3 = 6 is crossed between day 4 (5) and day 5 (8): 4 1/3.
+  o.progression_from = ProgressionReference::kNadir;
+  o.progression_after_day = 3;
+  m = member_outcome(t, y, tox, o);
+  EXPECT_TRUE(m.progressed);
+  EXPECT_NEAR(m.ttp_days, 4 + 1.0 / 3, 1e-12);
 }
 
 ScheduleSummary row(const char* name, double response, double ttp, double tox) {
