@@ -37,8 +37,9 @@ M = 8
   write_file(dir / "fit.toml", R"([fit]
 scenario = "drug.toml"
 measurements = "drug.csv"
-starts = 4
+starts = 3
 seed = 9
+profiles = false
 [[observable]]
 name = "drug"
 state = "M"
@@ -155,7 +156,7 @@ TEST(PersonaliseCli, WritesTheDocumentedFilesAndIsThreadIndependent) {
   const auto ensemble = csv_rows(read_file(out1 / "ensemble.csv"));
   ASSERT_EQ(ensemble.size(), 21u);
   EXPECT_EQ(ensemble[0], (std::vector<std::string>{"member", "candidate", "gamma", "initial.M",
-                                                    "objective", "delta_objective"}));
+                                                   "objective", "delta_objective"}));
   EXPECT_EQ(ensemble[1][1], "best");
   EXPECT_EQ(ensemble[1][5], "0");
   const auto summary = nlohmann::json::parse(read_file(out1 / "summary.json"));
@@ -166,8 +167,8 @@ TEST(PersonaliseCli, WritesTheDocumentedFilesAndIsThreadIndependent) {
               " --threads 2 -q");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "");
-  for (const char* file : {"schedules.csv", "members.csv", "ensemble.csv", "trajectories.csv",
-                           "summary.json"}) {
+  for (const char* file :
+       {"schedules.csv", "members.csv", "ensemble.csv", "trajectories.csv", "summary.json"}) {
     EXPECT_EQ(read_file(out1 / file), read_file(out2 / file)) << file;
   }
 
@@ -200,14 +201,13 @@ TEST(PersonaliseCli, BadInputIsExitCodeTwoAndLeavesNoOutput) {
   };
   check("seed = 2", "seed = 2\ncolour = 1", "bad.toml:5:10: unknown key 'colour' in [personalise]");
   check("target = \"M\"", "target = \"X\"", "bad.toml:8:10: 'outcomes.target' is 'X'");
-  check("amount = 4\n[[schedule]]", "amount = -4\n[[schedule]]",
-        "'schedule[2].dose[1].amount'");
+  check("amount = 4\n[[schedule]]", "amount = -4\n[[schedule]]", "'schedule[2].dose[1].amount'");
   check("fit = \"fit.toml\"", "fit = \"nofit.toml\"", "bad.toml:2:7: 'personalise.fit' is");
   check("[[schedule]]\nname = \"none\"", "[[schedulex]]\nname = \"none\"", "schedule");
   std::string none = good.substr(0, good.find("[[schedule]]"));
   write_file(dir / "empty.toml", none);
-  const auto r = run_cli("personalise " + quoted(dir / "empty.toml") + " --out " +
-                         quoted(dir / "out"));
+  const auto r =
+      run_cli("personalise " + quoted(dir / "empty.toml") + " --out " + quoted(dir / "out"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("[[schedule]]"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));

@@ -32,8 +32,9 @@ void read_personalise_table(TableReader& table, PersonaliseSpec& spec) {
   }
   const TomlDocument document = TomlDocument::parse_file(path);
   if (!is_fit_file(document)) {
-    table.fail("fit", "is '" + fit + "', which has no [fit] table (a fit specification, as for "
-                      "nksim fit, is expected)");
+    table.fail("fit", "is '" + fit +
+                          "', which has no [fit] table (a fit specification, as for "
+                          "nksim fit, is expected)");
   }
   spec.fit_file = path.string();
   spec.fit = parse_fit_spec(document);
@@ -74,8 +75,8 @@ void read_outcomes(TableReader& table, const OdeModel& model, OutcomeSpec& o) {
   o.response_below = table.number("response_below", Bound::kNonNegative);
   o.response_day = table.number_or("response_day", o.horizon_days, Bound::kNonNegative);
   if (o.response_day > o.horizon_days) {
-    table.fail("response_day", "is " + format_number(o.response_day) +
-                                   ", after horizon_days (" + format_number(o.horizon_days) + ")");
+    table.fail("response_day", "is " + format_number(o.response_day) + ", after horizon_days (" +
+                                   format_number(o.horizon_days) + ")");
   }
   o.progression_factor = table.number_or("progression_factor", 2.0, Bound::kPositive);
   if (!(o.progression_factor > 1)) {
@@ -109,8 +110,9 @@ void read_schedules(TableReader& root, const OdeModel& model, PersonaliseSpec& s
     s.name = table.string("name");
     if (s.name.empty()) table.fail("name", "must not be empty");
     if (s.name.find_first_of(",\"\n\r") != std::string::npos) {
-      table.fail("name", "is '" + s.name + "'; a schedule name cannot hold a comma, a quote or "
-                         "a line break (it is a CSV cell)");
+      table.fail("name", "is '" + s.name +
+                             "'; a schedule name cannot hold a comma, a quote or "
+                             "a line break (it is a CSV cell)");
     }
     if (!seen.insert(s.name).second) table.fail("name", "'" + s.name + "' is defined twice");
     for (auto& dose : table.tables("dose")) {
@@ -234,7 +236,8 @@ std::vector<double> unit_hessian(const FitObjective& objective, std::span<const 
     const auto predicted = objective.predictions(values);
     std::vector<double> r;
     if (!predicted) return r;
-    for (std::size_t i = 0; i < n; ++i) r.push_back(objective.standardised_residual(i, (*predicted)[i]));
+    for (std::size_t i = 0; i < n; ++i)
+      r.push_back(objective.standardised_residual(i, (*predicted)[i]));
     return r;
   };
   std::vector<double> jacobian(n * d);  // row-major n x d
@@ -249,7 +252,8 @@ std::vector<double> unit_hessian(const FitObjective& objective, std::span<const 
   std::vector<double> hessian(d * d, 0.0);
   for (std::size_t a = 0; a < d; ++a) {
     for (std::size_t b = 0; b < d; ++b) {
-      for (std::size_t i = 0; i < n; ++i) hessian[a * d + b] += jacobian[i * d + a] * jacobian[i * d + b];
+      for (std::size_t i = 0; i < n; ++i)
+        hessian[a * d + b] += jacobian[i * d + a] * jacobian[i * d + b];
     }
   }
   return hessian;
@@ -279,8 +283,8 @@ Ensemble sample_ensemble(const FitObjective& objective, const FitResult& fit,
     if (finite) factor = cholesky(hessian, d);
   }
   e.proposal = factor.empty() ? "box" : "ellipsoid";
-  const double radius = options.box_widen *
-                        std::sqrt(2 * std::max(e.threshold, joint_threshold95(d)));
+  const double radius =
+      options.box_widen * std::sqrt(2 * std::max(e.threshold, joint_threshold95(d)));
 
   auto candidate_unit = [&](std::uint64_t candidate) {
     std::vector<double> u(d);
@@ -341,11 +345,11 @@ Ensemble sample_ensemble(const FitObjective& objective, const FitResult& fit,
     drawn += count;
   }
   if (e.members.size() < options.members) {
-    throw InputError(
-        "the ensemble accepted " + std::to_string(e.members.size() - 1) + " of " +
-        count_of(e.tries, "candidate") + " (objective within " + format_number(e.threshold, 4) +
-        " of the best), short of the " + std::to_string(options.members - 1) +
-        " needed; raise [personalise].max_tries, lower members, or narrow box_widen");
+    throw InputError("the ensemble accepted " + std::to_string(e.members.size() - 1) + " of " +
+                     count_of(e.tries, "candidate") + " (objective within " +
+                     format_number(e.threshold, 4) + " of the best), short of the " +
+                     std::to_string(options.members - 1) +
+                     " needed; raise [personalise].max_tries, lower members, or narrow box_widen");
   }
   return e;
 }

@@ -47,16 +47,16 @@ struct OutcomeSpec {
   double progression_factor = 2;  // progression: target > factor x reference
   ProgressionReference progression_from = ProgressionReference::kNadir;
   double progression_after_day = 0;  // progression is watched from this day on (reference too)
-  std::string toxicity_state;  // toxicity proxy: the peak of this state over the horizon
+  std::string toxicity_state;        // toxicity proxy: the peak of this state over the horizon
   std::size_t toxicity_index = 0;
   std::string target_unit, toxicity_unit;
 };
 
 struct EnsembleOptions {
-  std::size_t members = 50;      // accepted members, the best fit included
+  std::size_t members = 50;  // accepted members, the best fit included
   std::uint64_t seed = 1;
-  std::size_t max_tries = 5000;  // candidate draws before giving up
-  double box_widen = 1.5;        // see sampling_box()
+  std::size_t max_tries = 5000;     // candidate draws before giving up
+  double box_widen = 1.5;           // see sampling_box()
   std::optional<double> threshold;  // objective - best allowed; default chi2_{p,0.95}/2
 };
 
@@ -119,10 +119,10 @@ std::vector<std::pair<double, double>> sampling_box(const FitObjective& objectiv
 
 // Draws candidates until `members` are accepted (the best fit first). The proposal is uniform in
 // the ellipsoid (u - u*)' H (u - u*) / 2 <= box_widen^2 max(threshold, chi2_{p,0.95}/2) around
-// the best fit u* in unit coordinates, H the Gauss-Newton Hessian there (unit_hessian): for a quadratic
-// objective it holds the whole acceptable region and about 1/box_widen^p of it is accepted.
-// Draws outside the unit box are rejected without a run. When H is not positive definite (a
-// flat direction) the proposal is uniform in sampling_box(). Throws InputError when max_tries
+// the best fit u* in unit coordinates, H the Gauss-Newton Hessian there (unit_hessian): for a
+// quadratic objective it holds the whole acceptable region and about 1/box_widen^p of it is
+// accepted. Draws outside the unit box are rejected without a run. When H is not positive definite
+// (a flat direction) the proposal is uniform in sampling_box(). Throws InputError when max_tries
 // draws leave too few.
 Ensemble sample_ensemble(const FitObjective& objective, const FitResult& fit,
                          const EnsembleOptions& options, int threads);
@@ -130,7 +130,7 @@ Ensemble sample_ensemble(const FitObjective& objective, const FitResult& fit,
 struct MemberOutcome {
   double target_at_response_day = 0;
   bool response = false;
-  double ttp_days = 0;       // the horizon when no progression (censored)
+  double ttp_days = 0;  // the horizon when no progression (censored)
   bool progressed = false;
   double toxicity_peak = 0;
 };

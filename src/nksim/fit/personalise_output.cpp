@@ -44,7 +44,9 @@ const char* reference_name(ProgressionReference reference) {
   return reference == ProgressionReference::kBaseline ? "baseline" : "nadir";
 }
 
-std::string unit_or_one(const std::string& unit) { return unit.empty() || unit == "-" ? "1" : unit; }
+std::string unit_or_one(const std::string& unit) {
+  return unit.empty() || unit == "-" ? "1" : unit;
+}
 
 }  // namespace
 
@@ -62,9 +64,9 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
     for (const auto& s : r.schedules) {
       out << s.name << ',' << s.members << ',' << s.responders << ','
           << csv_number(s.response_probability) << ',' << csv_number(s.response_interval.lower)
-          << ',' << csv_number(s.response_interval.upper) << ',' << csv_number(s.ttp_median)
-          << ',' << csv_number(s.ttp_p10) << ',' << csv_number(s.ttp_p90) << ',' << s.progressed
-          << ',' << csv_number(s.toxicity_median) << ',' << csv_number(s.toxicity_p10) << ','
+          << ',' << csv_number(s.response_interval.upper) << ',' << csv_number(s.ttp_median) << ','
+          << csv_number(s.ttp_p10) << ',' << csv_number(s.ttp_p90) << ',' << s.progressed << ','
+          << csv_number(s.toxicity_median) << ',' << csv_number(s.toxicity_p10) << ','
           << csv_number(s.toxicity_p90) << ',' << (s.dominated() ? "yes" : "no") << ','
           << dominated_by(r, s) << '\n';
     }
@@ -84,8 +86,9 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
          {"toxicity_peak_median", tox_unit, "median peak of " + o.toxicity_state},
          {"toxicity_peak_p10", tox_unit, "10th percentile of the peak of " + o.toxicity_state},
          {"toxicity_peak_p90", tox_unit, "90th percentile of the peak of " + o.toxicity_state},
-         {"dominated", "1", "yes when another schedule is at least as good on every criterion "
-                            "and strictly better on one"},
+         {"dominated", "1",
+          "yes when another schedule is at least as good on every criterion "
+          "and strictly better on one"},
          {"dominated_by", "1", "the schedules that dominate it, separated by ';'"}});
   }
   {
@@ -95,20 +98,21 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
     for (std::size_t m = 0; m < r.ensemble.members.size(); ++m) {
       for (std::size_t s = 0; s < r.schedules.size(); ++s) {
         const MemberOutcome& x = r.outcomes[s][m];
-        out << m << ',' << r.schedules[s].name << ',' << csv_number(x.target_at_response_day)
-            << ',' << (x.response ? "true" : "false") << ',' << csv_number(x.ttp_days) << ','
+        out << m << ',' << r.schedules[s].name << ',' << csv_number(x.target_at_response_day) << ','
+            << (x.response ? "true" : "false") << ',' << csv_number(x.ttp_days) << ','
             << (x.progressed ? "true" : "false") << ',' << csv_number(x.toxicity_peak) << '\n';
       }
     }
     check(out, file);
     write_csv_metadata(
-        file, {{"member", "1", "ensemble member (0: the best fit), as in ensemble.csv"},
-               {"schedule", "1", "the candidate schedule"},
-               {"target_at_response_day", target_unit, o.target + " on response_day"},
-               {"response", "1", "target_at_response_day <= response_below"},
-               {"ttp_days", "days", "time to progression (the horizon when none)"},
-               {"progressed", "1", "progression happened within the horizon"},
-               {"toxicity_peak", tox_unit, "peak of " + o.toxicity_state + " over the output times"}});
+        file,
+        {{"member", "1", "ensemble member (0: the best fit), as in ensemble.csv"},
+         {"schedule", "1", "the candidate schedule"},
+         {"target_at_response_day", target_unit, o.target + " on response_day"},
+         {"response", "1", "target_at_response_day <= response_below"},
+         {"ttp_days", "days", "time to progression (the horizon when none)"},
+         {"progressed", "1", "progression happened within the horizon"},
+         {"toxicity_peak", tox_unit, "peak of " + o.toxicity_state + " over the output times"}});
   }
   {
     const auto file = dir / "ensemble.csv";
@@ -142,16 +146,17 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
         std::vector<double> column;
         for (const auto& series : r.target_series[s]) column.push_back(series[i]);
         out << r.schedules[s].name << ',' << format_number(r.times[i]) << ','
-            << csv_number(quantile(column, 0.5)) << ',' << csv_number(quantile(column, 0.1))
-            << ',' << csv_number(quantile(column, 0.9)) << '\n';
+            << csv_number(quantile(column, 0.5)) << ',' << csv_number(quantile(column, 0.1)) << ','
+            << csv_number(quantile(column, 0.9)) << '\n';
       }
     }
     check(out, file);
-    write_csv_metadata(file, {{"schedule", "1", "the candidate schedule"},
-                              {"time_days", "days", "time"},
-                              {"target_median", target_unit, "median of " + o.target + " over members"},
-                              {"target_p10", target_unit, "10th percentile over members"},
-                              {"target_p90", target_unit, "90th percentile over members"}});
+    write_csv_metadata(file,
+                       {{"schedule", "1", "the candidate schedule"},
+                        {"time_days", "days", "time"},
+                        {"target_median", target_unit, "median of " + o.target + " over members"},
+                        {"target_p10", target_unit, "10th percentile over members"},
+                        {"target_p90", target_unit, "90th percentile over members"}});
   }
 
   nlohmann::json j;
@@ -169,12 +174,9 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
     best[spec.fit.parameters[k].name] = r.fit.estimate[k];
   }
   j["fit"] = {{"objective", r.fit.objective}, {"parameters", best}, {"warnings", r.fit.warnings}};
-  j["ensemble"] = {{"members", r.ensemble.members.size()},
-                   {"candidates", r.ensemble.tries},
-                   {"threshold", r.ensemble.threshold},
-                   {"proposal", r.ensemble.proposal},
-                   {"seed", spec.ensemble.seed},
-                   {"box_widen", spec.ensemble.box_widen}};
+  j["ensemble"] = {{"members", r.ensemble.members.size()}, {"candidates", r.ensemble.tries},
+                   {"threshold", r.ensemble.threshold},    {"proposal", r.ensemble.proposal},
+                   {"seed", spec.ensemble.seed},           {"box_widen", spec.ensemble.box_widen}};
   j["outcomes"] = {{"horizon_days", o.horizon_days},
                    {"target", o.target},
                    {"target_unit", o.target_unit},
@@ -189,15 +191,16 @@ void write_personalise_outputs(const std::filesystem::path& dir, const Personali
   for (const auto& s : r.schedules) {
     nlohmann::json names = nlohmann::json::array();
     for (const std::size_t k : s.dominated_by) names.push_back(r.schedules[k].name);
-    schedules.push_back({{"name", s.name},
-                         {"response_probability", s.response_probability},
-                         {"response_ci", {s.response_interval.lower, s.response_interval.upper}},
-                         {"ttp_days", {{"median", s.ttp_median}, {"p10", s.ttp_p10}, {"p90", s.ttp_p90}}},
-                         {"progressed", s.progressed},
-                         {"toxicity_peak",
-                          {{"median", s.toxicity_median}, {"p10", s.toxicity_p10}, {"p90", s.toxicity_p90}}},
-                         {"dominated", s.dominated()},
-                         {"dominated_by", names}});
+    schedules.push_back(
+        {{"name", s.name},
+         {"response_probability", s.response_probability},
+         {"response_ci", {s.response_interval.lower, s.response_interval.upper}},
+         {"ttp_days", {{"median", s.ttp_median}, {"p10", s.ttp_p10}, {"p90", s.ttp_p90}}},
+         {"progressed", s.progressed},
+         {"toxicity_peak",
+          {{"median", s.toxicity_median}, {"p10", s.toxicity_p10}, {"p90", s.toxicity_p90}}},
+         {"dominated", s.dominated()},
+         {"dominated_by", names}});
   }
   j["schedules"] = std::move(schedules);
   j["personalise"] = {{"schedules", "schedules.csv"},
@@ -214,14 +217,15 @@ std::string personalise_summary_text(const PersonaliseSpec& spec, const Personal
   if (spec.fit.patient) s << " patient " << *spec.fit.patient;
   s << ", fitted to " << count_of(spec.fit.measurements.size(), "measurement")
     << " (best objective " << format_number(r.fit.objective, 8) << ")\n";
-  s << "Ensemble: " << count_of(r.ensemble.members.size(), "acceptable fit") << " (objective within "
-    << format_number(r.ensemble.threshold, 4) << " of the best; " << r.ensemble.members.size() - 1
-    << " of " << count_of(r.ensemble.tries, "draw") << " accepted)\n";
+  s << "Ensemble: " << count_of(r.ensemble.members.size(), "acceptable fit")
+    << " (objective within " << format_number(r.ensemble.threshold, 4) << " of the best; "
+    << r.ensemble.members.size() - 1 << " of " << count_of(r.ensemble.tries, "draw")
+    << " accepted)\n";
   s << "Response: " << o.target << " <= " << format_number(o.response_below, 6) << " on day "
     << format_number(o.response_day) << "; progression: " << o.target << " above "
     << format_number(o.progression_factor) << "x its " << reference_name(o.progression_from)
-    << " from day " << format_number(o.progression_after_day) << "; toxicity: peak " << o.toxicity_state
-    << (o.toxicity_unit.empty() ? "" : " (" + o.toxicity_unit + ")") << "\n";
+    << " from day " << format_number(o.progression_after_day) << "; toxicity: peak "
+    << o.toxicity_state << (o.toxicity_unit.empty() ? "" : " (" + o.toxicity_unit + ")") << "\n";
   std::size_t width = 8;
   for (const auto& x : r.schedules) width = std::max(width, x.name.size());
   for (const auto& x : r.schedules) {
@@ -229,10 +233,10 @@ std::string personalise_summary_text(const PersonaliseSpec& spec, const Personal
     name.resize(width, ' ');
     s << "  " << name << "  P(response) " << format_number(x.response_probability, 3) << " ["
       << format_number(x.response_interval.lower, 2) << ", "
-      << format_number(x.response_interval.upper, 2) << "]  TTP "
-      << format_number(x.ttp_median, 4) << " d [" << format_number(x.ttp_p10, 4) << "-"
-      << format_number(x.ttp_p90, 4) << "]  peak " << format_number(x.toxicity_median, 3) << " ["
-      << format_number(x.toxicity_p10, 3) << "-" << format_number(x.toxicity_p90, 3) << "]"
+      << format_number(x.response_interval.upper, 2) << "]  TTP " << format_number(x.ttp_median, 4)
+      << " d [" << format_number(x.ttp_p10, 4) << "-" << format_number(x.ttp_p90, 4) << "]  peak "
+      << format_number(x.toxicity_median, 3) << " [" << format_number(x.toxicity_p10, 3) << "-"
+      << format_number(x.toxicity_p90, 3) << "]"
       << (x.dominated() ? "  dominated by " + dominated_by(r, x) : std::string()) << '\n';
   }
   for (const auto& w : r.fit.warnings) s << "warning: " << w << '\n';

@@ -32,8 +32,9 @@ json trajectory_rows(const fs::path& file) {
   if (!in) throw InputError(file.string() + ": cannot be read");
   std::string line;
   if (!std::getline(in, line) || line != "schedule,time_days,target_median,target_p10,target_p90") {
-    throw InputError(file.string() + ": expected the header "
-                                     "schedule,time_days,target_median,target_p10,target_p90");
+    throw InputError(file.string() +
+                     ": expected the header "
+                     "schedule,time_days,target_median,target_p10,target_p90");
   }
   json rows = json::array();
   while (std::getline(in, line)) {
@@ -109,18 +110,19 @@ HtmlPage personalise_page(const fs::path& dir) {
   const std::string toxicity = outcomes.value("toxicity_state", std::string("?"));
   const std::string model = summary.value("model", std::string("?"));
   HtmlPage page("nksim report: schedules for " + model +
-                (summary["patient"].is_string() ? " patient " + summary["patient"].get<std::string>()
-                                                : std::string()));
+                (summary["patient"].is_string()
+                     ? " patient " + summary["patient"].get<std::string>()
+                     : std::string()));
   std::size_t dominated = 0;
   json names = json::array();
   for (const auto& s : summary["schedules"]) {
     dominated += s.value("dominated", false) ? 1 : 0;
     names.push_back(s.value("name", std::string()));
   }
-  page.headline(std::to_string(summary["schedules"].size()) + " candidate schedules simulated for " +
-                std::to_string(summary["ensemble"].value("members", 0)) +
-                " acceptable fits of " + model + "; " + std::to_string(dominated) +
-                " dominated. " + summary.value("note", std::string()));
+  page.headline(
+      std::to_string(summary["schedules"].size()) + " candidate schedules simulated for " +
+      std::to_string(summary["ensemble"].value("members", 0)) + " acceptable fits of " + model +
+      "; " + std::to_string(dominated) + " dominated. " + summary.value("note", std::string()));
 
   page.heading("Schedules");
   std::vector<std::vector<std::string>> rows = {
@@ -145,8 +147,8 @@ HtmlPage personalise_page(const fs::path& dir) {
                  format_number(outcomes.value("response_day", 0.0)) + ". Progression: " + target +
                  " above " + format_number(outcomes.value("progression_factor", 2.0)) + "x its " +
                  outcomes.value("progression_from", std::string("nadir")) + " from day " +
-                 format_number(outcomes.value("progression_after_day", 0.0)) +
-                 " (the horizon, " + format_number(outcomes.value("horizon_days", 0.0)) +
+                 format_number(outcomes.value("progression_after_day", 0.0)) + " (the horizon, " +
+                 format_number(outcomes.value("horizon_days", 0.0)) +
                  " days, when it never does). A schedule is dominated when another is at least "
                  "as good on all three and better on one.");
 

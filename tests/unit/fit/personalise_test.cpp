@@ -49,8 +49,8 @@ M = 10
   csv.precision(17);
   csv << "time_days,observable,value\n";
   for (int i = 0; i <= 10; ++i) {
-    csv << i << ",drug," << 10 * std::exp(-0.7 * i + 0.2 * normal(21, static_cast<std::uint64_t>(i)))
-        << "\n";
+    csv << i << ",drug,"
+        << 10 * std::exp(-0.7 * i + 0.2 * normal(21, static_cast<std::uint64_t>(i))) << "\n";
   }
   write_file(dir / "drug.csv", csv.str());
   write_file(dir / "fit.toml", R"([fit]
@@ -80,13 +80,15 @@ log = true
 std::string personalise_toml(int members) {
   return R"([personalise]
 fit = "fit.toml"
-members = )" + std::to_string(members) + R"(
+members = )" +
+         std::to_string(members) + R"(
 seed = 4
 [outcomes]
 horizon_days = 6
 output_interval_days = 1
 target = "M"
-response_below = )" + std::to_string(kLevel) + R"(
+response_below = )" +
+         std::to_string(kLevel) + R"(
 response_day = 5
 progression_factor = 2
 toxicity_state = "M"
@@ -254,12 +256,12 @@ TEST(Personalise, DominanceOnAHandMadeTable) {
   std::vector<ScheduleSummary> s{row("A", 0.8, 30, 5), row("B", 0.6, 20, 6), row("C", 0.9, 10, 1),
                                  row("D", 0.8, 30, 5), row("E", 0.8, 30, 7), row("F", 0.1, 5, 0.5)};
   mark_dominated(s);
-  EXPECT_EQ(s[0].dominated_by, std::vector<std::size_t>{});          // A: tied with D only
-  EXPECT_EQ(s[1].dominated_by, (std::vector<std::size_t>{0, 3}));    // B: by A and D
-  EXPECT_EQ(s[2].dominated_by, std::vector<std::size_t>{});          // C: best response
-  EXPECT_EQ(s[3].dominated_by, std::vector<std::size_t>{});          // D: tied with A
-  EXPECT_EQ(s[4].dominated_by, (std::vector<std::size_t>{0, 3}));    // E: more toxic than A, D
-  EXPECT_EQ(s[5].dominated_by, std::vector<std::size_t>{});          // F: least toxic
+  EXPECT_EQ(s[0].dominated_by, std::vector<std::size_t>{});        // A: tied with D only
+  EXPECT_EQ(s[1].dominated_by, (std::vector<std::size_t>{0, 3}));  // B: by A and D
+  EXPECT_EQ(s[2].dominated_by, std::vector<std::size_t>{});        // C: best response
+  EXPECT_EQ(s[3].dominated_by, std::vector<std::size_t>{});        // D: tied with A
+  EXPECT_EQ(s[4].dominated_by, (std::vector<std::size_t>{0, 3}));  // E: more toxic than A, D
+  EXPECT_EQ(s[5].dominated_by, std::vector<std::size_t>{});        // F: least toxic
 }
 
 TEST(Personalise, SummaryQuantilesAndWilsonInterval) {
@@ -344,7 +346,8 @@ TEST(Personalise, BadSpecsNameFileLineAndKey) {
   expect_error(edited("target = \"M\"", "target = \"Q\""), "p.toml:8:10: 'outcomes.target' is 'Q'");
   expect_error(edited("amount = 8", "amount = -8"), "'schedule[2].dose[1].amount'");
   expect_error(edited("seed = 4", "seed = 4\nsead = 5"), "sead");
-  expect_error(edited("fit = \"fit.toml\"", "fit = \"missing.toml\""), "p.toml:2:7: 'personalise.fit'");
+  expect_error(edited("fit = \"fit.toml\"", "fit = \"missing.toml\""),
+               "p.toml:2:7: 'personalise.fit'");
   const std::string no_schedules = good.substr(0, good.find("[[schedule]]"));
   expect_error(no_schedules, "schedule");
 }
