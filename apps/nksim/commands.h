@@ -21,5 +21,6 @@ void add_dose_find_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
 void add_export_sbml_command(CLI::App& app, Action& action);
 void add_fit_command(CLI::App& app, Action& action);
+void add_personalise_command(CLI::App& app, Action& action);
 
 }  // namespace nksim::cli

@@ -12,6 +12,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/fit/fit_spec.h"
+#include "nksim/fit/personalise.h"
 #include "nksim/io/dose_plausibility.h"
 #include "nksim/io/output_dir.h"
 #include "nksim/io/sbml_export.h"
@@ -140,6 +141,12 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
     return scenario.string() + ": valid trial '" + spec.name + "' (" +
            count_of(static_cast<std::size_t>(spec.patients), "patient") + " x " +
            count_of(spec.arms.size(), "arm") + ", base " + spec.base_file.string() + ")";
+  }
+  if (is_personalise_file(document)) {
+    const PersonaliseSpec spec = parse_personalise_spec(document);
+    return scenario.string() + ": valid personalise spec (" +
+           count_of(spec.schedules.size(), "schedule") + ", " +
+           count_of(spec.ensemble.members, "ensemble member") + ", fit " + spec.fit_file + ")";
   }
   if (is_fit_file(document)) {
     const FitSpec spec = parse_fit_spec(document);

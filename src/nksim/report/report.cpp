@@ -19,6 +19,8 @@ const char* report_kind_name(ReportKind kind) {
       return "sweep";
     case ReportKind::kFit:
       return "fit";
+    case ReportKind::kPersonalise:
+      return "personalise";
     default:
       return "trial";
   }
@@ -33,6 +35,7 @@ ReportKind detect_report_kind(const std::filesystem::path& dir) {
     const auto summary = read_json_file(dir / "summary.json");
     const std::string engine = summary.value("engine", std::string());
     if (summary.contains("sweep")) return ReportKind::kSweep;
+    if (summary.value("command", std::string()) == "personalise") return ReportKind::kPersonalise;
     if (engine == "spatial") return ReportKind::kSpatial;
     if (engine == "well_mixed" || fs::exists(dir / "timeseries.csv")) {
       return ReportKind::kWellMixed;
@@ -112,6 +115,17 @@ void glossary_section(HtmlPage& page, ReportKind kind) {
                     "the data fit equally well over a whole range of the parameter, up to a "
                     "bound: they do not tell its value"});
   }
+  if (kind == ReportKind::kPersonalise) {
+    rows.push_back({"ensemble of acceptable fits",
+                    "parameter values that fit the patient's measurements almost as well as the "
+                    "best fit (within the joint 95 % likelihood region); each is simulated"});
+    rows.push_back({"dominated",
+                    "another schedule is predicted at least as good on response, time to "
+                    "progression and toxicity, and better on one"});
+    rows.push_back({"time to progression",
+                    "the first day the target rises above the set multiple of its lowest value "
+                    "so far (or of its value at day 0)"});
+  }
   if (kind == ReportKind::kTrial) {
     rows.push_back({"arm", "a group of virtual patients given the same treatment"});
     rows.push_back({"confidence interval (CI)",
@@ -154,6 +168,7 @@ std::filesystem::path write_report(const std::filesystem::path& dir, const Repor
                         : kind == ReportKind::kSpatial ? spatial_page(dir, options)
                         : kind == ReportKind::kSweep   ? sweep_page(dir)
                         : kind == ReportKind::kFit     ? fit_page(dir)
+                        : kind == ReportKind::kPersonalise ? personalise_page(dir)
                                                        : trial_page(dir);
   const std::filesystem::path file = dir / "report.html";
   const std::filesystem::path staging = dir / ".report.html.partial";

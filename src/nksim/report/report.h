@@ -8,7 +8,7 @@
 
 namespace nksim::report {
 
-enum class ReportKind { kWellMixed, kSpatial, kTrial, kSweep, kFit };
+enum class ReportKind { kWellMixed, kSpatial, kTrial, kSweep, kFit, kPersonalise };
 
 // "well_mixed", "spatial", "trial", "sweep", "fit"
 const char* report_kind_name(ReportKind kind);

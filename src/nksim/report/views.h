@@ -14,6 +14,7 @@ HtmlPage spatial_page(const std::filesystem::path& dir, const ReportOptions& opt
 HtmlPage trial_page(const std::filesystem::path& dir);
 HtmlPage sweep_page(const std::filesystem::path& dir);
 HtmlPage fit_page(const std::filesystem::path& dir);
+HtmlPage personalise_page(const std::filesystem::path& dir);
 
 // Wilson score interval of a binomial proportion (successes of n), z = 1.96 for 95 %.
 std::pair<double, double> wilson_interval(double successes, double n, double z = 1.96);
