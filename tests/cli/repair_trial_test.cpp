@@ -21,7 +21,8 @@
 #include "support/run_cli.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace repair_trial_test {
 
 using nlohmann::json;
 using testing::fresh_directory;
@@ -112,5 +113,5 @@ TEST(RepairTrial, RunsAnalysesAndMeetsTheClosedFormWithoutNkCells) {
   }
 }
 
-}  // namespace
+}  // namespace repair_trial_test
 }  // namespace nksim

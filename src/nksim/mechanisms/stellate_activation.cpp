@@ -27,10 +27,10 @@
 namespace nksim {
 namespace {
 
-enum class Role { kNone, kQuiescent, kActivated, kSenescent };
+enum class StellateRole { kNone, kQuiescent, kActivated, kSenescent };
 
 struct StellateType {
-  Role role = Role::kNone;
+  StellateRole role = StellateRole::kNone;
   int becomes = -1;              // quiescent: the activated type; activated: the senescent type
   double max_rate_per_min = 0;   // quiescent: k; activated: senescence rate r
   double half_saturation = 1;    // quiescent: K (TGF-beta field units)
@@ -70,7 +70,7 @@ class StellateActivation final : public Mechanism {
       if (t.becomes < 0 || !(t.max_rate_per_min > 0)) continue;
       double hazard = t.max_rate_per_min;
       const std::size_t v = fields.voxel_of(a.x[i], a.y[i], a.z[i]);
-      if (t.role == Role::kQuiescent) {
+      if (t.role == StellateRole::kQuiescent) {
         const double c = std::max(tgf[v], 0.0);
         const double inhibition =
             ifn_ < 0 ? 1.0
@@ -84,7 +84,7 @@ class StellateActivation final : public Mechanism {
       const StellateType& next = types_[static_cast<std::size_t>(t.becomes)];
       a.type[i] = t.becomes;
       if (next.sets_ligand) a.property[static_cast<std::size_t>(ligand_)][i] = next.ligand;
-      ++(t.role == Role::kQuiescent ? activated_ : senesced_);
+      ++(t.role == StellateRole::kQuiescent ? activated_ : senesced_);
     }
   }
 
@@ -173,9 +173,9 @@ std::unique_ptr<Mechanism> make_stellate_activation(TableReader& table,
   for_each_type_table(table, context, reserved, [&](int ti, TableReader& sub) {
     StellateType& t = types[static_cast<std::size_t>(ti)];
     const std::string role = sub.choice("role", roles);
-    t.role = role == "quiescent" ? Role::kQuiescent
-             : role == "activated" ? Role::kActivated
-                                   : Role::kSenescent;
+    t.role = role == "quiescent" ? StellateRole::kQuiescent
+             : role == "activated" ? StellateRole::kActivated
+                                   : StellateRole::kSenescent;
     if (const auto value = sub.optional_number("nkg2d_ligand_on_entry", Bound::kNonNegative)) {
       ligand = context.property("nkg2d_ligand");
       if (ligand < 0) {
@@ -185,7 +185,7 @@ std::unique_ptr<Mechanism> make_stellate_activation(TableReader& table,
       t.ligand = *value;
     }
     t.collagen_per_min = sub.number_or("collagen_per_min", 0.0, Bound::kNonNegative);
-    if (t.role == Role::kQuiescent) {
+    if (t.role == StellateRole::kQuiescent) {
       const std::string target = sub.choice("becomes", type_names);
       t.becomes = static_cast<int>(std::find(type_names.begin(), type_names.end(), target) -
                                    type_names.begin());
@@ -193,7 +193,7 @@ std::unique_ptr<Mechanism> make_stellate_activation(TableReader& table,
       t.half_saturation = sub.number_or("half_saturation", 1.0, Bound::kPositive);
       t.ifn_half_inhibition = sub.number_or("ifn_half_inhibition", 0.1, Bound::kPositive);
       targets.emplace_back(ti, target);
-    } else if (t.role == Role::kActivated && sub.has("becomes")) {
+    } else if (t.role == StellateRole::kActivated && sub.has("becomes")) {
       const std::string target = sub.choice("becomes", type_names);
       t.becomes = static_cast<int>(std::find(type_names.begin(), type_names.end(), target) -
                                    type_names.begin());
@@ -204,11 +204,11 @@ std::unique_ptr<Mechanism> make_stellate_activation(TableReader& table,
   // A quiescent cell becomes an activated one, an activated one a senescent one.
   for (const auto& [from, target] : targets) {
     const StellateType& t = types[static_cast<std::size_t>(from)];
-    const Role want = t.role == Role::kQuiescent ? Role::kActivated : Role::kSenescent;
+    const StellateRole want = t.role == StellateRole::kQuiescent ? StellateRole::kActivated : StellateRole::kSenescent;
     if (types[static_cast<std::size_t>(t.becomes)].role != want) {
       TableReader sub = table.table(type_names[static_cast<std::size_t>(from)]);
       sub.fail("becomes", "is '" + target + "', which has no role \"" +
-                              (want == Role::kActivated ? "activated" : "senescent") +
+                              (want == StellateRole::kActivated ? "activated" : "senescent") +
                               "\" in [mechanisms.stellate_activation]");
     }
   }

@@ -22,7 +22,8 @@
 #include "unit/ode/test_models.h"
 
 namespace nksim {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace car_nk_lupus_test {
 
 constexpr std::size_t kKinetic = 6;  // E, M, A, L, IL15, IL2 lead both models
 constexpr std::size_t kB = 6, kAb = 7;
@@ -173,5 +174,5 @@ TEST(CarNkLupus, ShippedScenarioMeetsTheCarTLupusTiming) {
   }
 }
 
-}  // namespace
+}  // namespace car_nk_lupus_test
 }  // namespace nksim
