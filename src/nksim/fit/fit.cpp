@@ -13,6 +13,7 @@
 #include <nlopt.hpp>
 
 #include "nksim/core/error.h"
+#include "nksim/core/parallel_for.h"
 #include "nksim/core/text.h"
 #include "nksim/trial/samplers.h"
 
@@ -235,34 +236,6 @@ LocalResult minimise(const std::function<double(std::span<const double>)>& f,
 
 bool converged_status(int status) {
   return (status >= 1 && status <= 4) || status == static_cast<int>(nlopt::ROUNDOFF_LIMITED);
-}
-
-// Runs task(i) for i in [0, n) on `threads` threads; rethrows the first failure (lowest index).
-void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& task) {
-  const std::size_t workers =
-      std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
-                                           : std::max(1U, std::thread::hardware_concurrency()));
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      try {
-        task(i);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  if (workers <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-  }
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
 }
 
 // One side (direction -1 or +1) of parameter j's profile, from the best fit in the unit box.
