@@ -43,6 +43,7 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
   exchange_.resize(num_fields);
   delta_.resize(num_fields);
   std::vector<lod::FieldJob> jobs(num_fields);
+  std::vector<double> boundary_line;
   for (std::size_t f = 0; f < num_fields; ++f) {
     const FieldSpec& s = grid.spec(f);
     const double r = s.diffusion_um2_per_min * dt_min / h2;
@@ -58,7 +59,7 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
     const auto rate = [&](std::size_t v) {
       const std::size_t i = v % nx, j = v / nx % ny, k = v / (nx * ny);
       const double ci = c[v];
-      double lap = 0.0;
+      double lap = 0.0;  // same terms in the same order as the line loop below
       const auto add = [&](bool inside, std::size_t w) {
         lap += inside ? c[w] - ci : (dirichlet ? cb - ci : 0.0);
       };
@@ -74,6 +75,7 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
       }
       return r * lap - ldt * ci;
     };
+    if (dirichlet) boundary_line.assign(nx, cb);
     const ExchangeView ex = exchange_[f];
     const std::int64_t lines = static_cast<std::int64_t>(ny * nz);
     const std::int64_t touched = static_cast<std::int64_t>(ex.count);
@@ -81,8 +83,35 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
     {
 #pragma omp for schedule(static)
       for (std::int64_t line = 0; line < lines; ++line) {
+        // rate() for a whole x line: a missing neighbour is the line itself (Neumann: adds
+        // c - c = 0) or a line of boundary values (Dirichlet), so the loop has no branches.
+        const std::size_t j = static_cast<std::size_t>(line) % ny;
+        const std::size_t k = static_cast<std::size_t>(line) / ny;
         const std::size_t v0 = static_cast<std::size_t>(line) * nx;
-        for (std::size_t v = v0; v < v0 + nx; ++v) out[v] = rate(v) * inv;
+        const double* self = c + v0;
+        const double* edge = dirichlet ? boundary_line.data() : self;
+        const double* ym = j > 0 ? self - nx : edge;
+        const double* yp = j + 1 < ny ? self + nx : edge;
+        const double* zm = dim == 3 ? (k > 0 ? self - nx * ny : edge) : self;
+        const double* zp = dim == 3 ? (k + 1 < nz ? self + nx * ny : edge) : self;
+        const double x_ghost_lo = dirichlet ? cb : self[0];
+        const double x_ghost_hi = dirichlet ? cb : self[nx - 1];
+        for (std::size_t i = 0; i < nx; ++i) {
+          const double ci = self[i];
+          const double xm = i > 0 ? self[i - 1] : x_ghost_lo;
+          const double xp = i + 1 < nx ? self[i + 1] : x_ghost_hi;
+          double lap = xm - ci;
+          lap += xp - ci;
+          if (dim >= 2) {
+            lap += ym[i] - ci;
+            lap += yp[i] - ci;
+          }
+          if (dim == 3) {
+            lap += zm[i] - ci;
+            lap += zp[i] - ci;
+          }
+          out[v0 + i] = (r * lap - ldt * ci) * inv;
+        }
       }
       // Voxels with agents: the diagonal factor with their sink, and their source.
 #pragma omp for schedule(static)
