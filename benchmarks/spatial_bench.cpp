@@ -13,6 +13,8 @@
 //     scenarios/bench_cancer_immune_3d.toml (75^3 voxels of 20 um; oxygen: D 1e5, decay 0.1,
 //     Dirichlet 38; factor: D 1000, decay 0.016, Neumann; dt 0.01 min); items/s = voxel updates
 //     per second over both fields.
+//   BM_DiffusionReferenceAdi/<threads>: the same with the implicit_adi solver (no agents: the
+//     exchange terms cost only in voxels with agents).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -87,7 +89,7 @@ BENCHMARK(BM_Diffusion)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-void BM_DiffusionReference(benchmark::State& state) {
+void diffusion_reference(benchmark::State& state, const char* solver_name) {
   const int threads = static_cast<int>(state.range(0));
   nksim::Domain d;
   d.dim = 3;
@@ -101,13 +103,18 @@ void BM_DiffusionReference(benchmark::State& state) {
   const std::size_t centre = grid.num_voxels() / 2;
   grid.values(0)[centre] = 0.0;
   grid.values(1)[centre] = 1e3;
-  auto solver = nksim::make_diffusion_solver("implicit_lod");
+  auto solver = nksim::make_diffusion_solver(solver_name);
   for (auto _ : state) solver->step(grid, 0.01, threads);
   state.SetItemsProcessed(state.iterations() *
                           static_cast<std::int64_t>(grid.num_voxels() * grid.num_fields()));
   state.SetLabel("75^3 x 2 fields");
 }
+void BM_DiffusionReference(benchmark::State& state) { diffusion_reference(state, "implicit_lod"); }
 BENCHMARK(BM_DiffusionReference)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_DiffusionReferenceAdi(benchmark::State& state) {
+  diffusion_reference(state, "implicit_adi");
+}
+BENCHMARK(BM_DiffusionReferenceAdi)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

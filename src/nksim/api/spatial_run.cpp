@@ -300,6 +300,12 @@ std::string validate_spatial(const TomlDocument& document) {
                                 " MB of snapshots)"
                           : ", no snapshots)");
   for (const auto& w : model.warnings) text += "\nwarning: " + w;
+  if (const DiffusionSolver* solver = sim.diffusion_solver();
+      solver != nullptr && sim.fields().num_fields() > 0) {
+    if (auto w = solver->accuracy_warning(sim.fields(), sim.settings().dt_diffusion_min)) {
+      text += "\nwarning: " + *w;
+    }
+  }
   return text;
 }
 

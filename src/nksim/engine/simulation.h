@@ -43,6 +43,9 @@ class Simulation {
   AgentStore& agents() { return agents_; }
   const AgentStore& agents() const { return agents_; }
   FieldGrid& fields() { return fields_; }
+  // The fields' solver, or null without fields.
+  DiffusionSolver* diffusion_solver() { return solver_.get(); }
+  const DiffusionSolver* diffusion_solver() const { return solver_.get(); }
   const FieldGrid& fields() const { return fields_; }
   const Domain& domain() const { return settings_.domain; }
   const SimulationSettings& settings() const { return settings_; }

@@ -67,6 +67,4 @@ void ExplicitSolver::step(FieldGrid& grid, double dt_min, int threads) {
   }
 }
 
-std::vector<std::string> diffusion_solver_names() { return {"implicit_lod", "explicit"}; }
-
 }  // namespace nksim

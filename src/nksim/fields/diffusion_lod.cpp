@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "nksim/core/text.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/fields/lod_kernels.h"
 
@@ -15,6 +16,25 @@
 namespace nksim {
 
 using lod::padded_length;
+
+namespace lod {
+
+void factorise_line(std::size_t len, double r, double decay, bool neumann, std::vector<double>& m,
+                    std::vector<double>& e) {
+  m.assign(padded_length(len), 0.0);
+  e.assign(padded_length(len), 0.0);
+  const double open = neumann ? r : 0.0;
+  for (std::size_t i = 0; i < len; ++i) {
+    double b = 1.0 + decay + 2.0 * r;
+    if (i == 0) b -= open;
+    if (i + 1 == len) b -= open;
+    const double pivot = i == 0 ? b : b - r * r * m[i - 1];
+    m[i] = 1.0 / pivot;
+    e[i] = r * m[i];
+  }
+}
+
+}  // namespace lod
 
 void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
   const auto n = grid.shape();
@@ -30,17 +50,7 @@ void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
                            ? s.diffusion_um2_per_min * dt_min / h2
                            : 0.0;
       fac.r = r;
-      fac.m.assign(padded_length(len), 0.0);
-      fac.e.assign(padded_length(len), 0.0);
-      const double open = s.boundary == FieldBoundary::kNeumann ? r : 0.0;
-      for (std::size_t i = 0; i < len; ++i) {
-        double b = 1.0 + decay + 2.0 * r;
-        if (i == 0) b -= open;
-        if (i + 1 == len) b -= open;
-        const double pivot = i == 0 ? b : b - r * r * fac.m[i - 1];
-        fac.m[i] = 1.0 / pivot;
-        fac.e[i] = r * fac.m[i];
-      }
+      lod::factorise_line(len, r, decay, s.boundary == FieldBoundary::kNeumann, fac.m, fac.e);
     }
   }
   factor_dt_ = dt_min;
@@ -49,14 +59,8 @@ void ImplicitLodSolver::factorise(const FieldGrid& grid, double dt_min) {
 namespace {
 
 using lod::Coeffs;
+using lod::FieldJob;
 using lod::ZStep;
-
-// One field's data for a step: values, and per axis the coefficients and r * Dirichlet value.
-struct FieldJob {
-  double* c;
-  Coeffs axis[3];
-  double bc[3];
-};
 
 // 3-D step. Fields are independent: with F fields and a team of T threads, the first F / T * T
 // fields are swept one field per thread in one go (slabs bottom up, each slab's z forward step
@@ -119,6 +123,59 @@ void step_3d(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::
 
 }  // namespace
 
+void lod::sweep_fields(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::size_t ny,
+                      std::size_t nz, int dim, int threads) {
+  if (dim == 3) {
+    step_3d(jobs, num_fields, nx, ny, nz, threads);
+    return;
+  }
+  // 2-D: x on groups of lines, then y on column chunks small enough that a chunk's lines stay in
+  // cache between the forward and the backward pass. One parallel region and one barrier per
+  // step for all fields (fields are independent).
+  constexpr std::size_t kGroup = 32, kChunk = 256;
+  const std::size_t stage1_per_field = (ny + kGroup - 1) / kGroup;
+  const std::size_t stage2_per_field = (nx + kChunk - 1) / kChunk;
+  const std::int64_t stage1 = static_cast<std::int64_t>(stage1_per_field * num_fields);
+  const std::int64_t stage2 = static_cast<std::int64_t>(stage2_per_field * num_fields);
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+#pragma omp for schedule(static)
+    for (std::int64_t t = 0; t < stage1; ++t) {
+      const FieldJob& job = jobs[static_cast<std::size_t>(t) / stage1_per_field];
+      const std::size_t j0 = static_cast<std::size_t>(t) % stage1_per_field * kGroup;
+      lod::sweep_x(job.c + j0 * nx, nx, std::min(kGroup, ny - j0), job.axis[0].m, job.axis[0].e,
+                   job.bc[0]);
+    }
+#pragma omp for schedule(static)
+    for (std::int64_t t = 0; t < stage2; ++t) {
+      const FieldJob& job = jobs[static_cast<std::size_t>(t) / stage2_per_field];
+      const std::size_t p0 = static_cast<std::size_t>(t) % stage2_per_field * kChunk;
+      lod::sweep_lines(job.c + p0, ny, nx, std::min(kChunk, nx - p0), job.axis[1].m, job.axis[1].e,
+                       job.bc[1]);
+    }
+  }
+}
+
+std::optional<std::string> ImplicitLodSolver::accuracy_warning(const FieldGrid& grid,
+                                                               double dt_min) const {
+  const double h2 = grid.spacing_um() * grid.spacing_um();
+  for (std::size_t f = 0; f < grid.num_fields(); ++f) {
+    const FieldSpec& s = grid.spec(f);
+    const double number = s.diffusion_um2_per_min * dt_min / h2;
+    if (number > kAccurateDiffusionNumber) {
+      return "field '" + s.name + "' has D dt/h^2 = " + format_number(number, 3) +
+             " (dt_diffusion_min " + format_number(dt_min) + ", voxel_um " +
+             format_number(grid.spacing_um()) + "), above the " +
+             format_number(kAccurateDiffusionNumber) +
+             " up to which the implicit_lod solver's field near point-like sources and sinks is "
+             "within 2 % of the grid's steady state (docs/spatial.md, accuracy of the solvers); "
+             "use diffusion_solver = \"implicit_adi\" (exact steady state at any step) or a "
+             "smaller dt_diffusion_min";
+    }
+  }
+  return std::nullopt;
+}
+
 void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
   if (factor_dt_ != dt_min || factors_.size() != grid.num_fields() * 3) factorise(grid, dt_min);
   const auto n = grid.shape();
@@ -145,35 +202,7 @@ void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {
       job.bc[a] = bc;
     }
   }
-  if (grid.dim() == 3) {
-    step_3d(jobs.data(), num_fields, nx, ny, n[2], big ? threads : 1);
-    return;
-  }
-  // 2-D: x on groups of lines, then y on column chunks small enough that a chunk's lines stay in
-  // cache between the forward and the backward pass. One parallel region and one barrier per
-  // step for all fields (fields are independent).
-  constexpr std::size_t kGroup = 32, kChunk = 256;
-  const std::size_t stage1_per_field = (ny + kGroup - 1) / kGroup;
-  const std::size_t stage2_per_field = (nx + kChunk - 1) / kChunk;
-  const std::int64_t stage1 = static_cast<std::int64_t>(stage1_per_field * num_fields);
-  const std::int64_t stage2 = static_cast<std::int64_t>(stage2_per_field * num_fields);
-#pragma omp parallel num_threads(threads) if (big)
-  {
-#pragma omp for schedule(static)
-    for (std::int64_t t = 0; t < stage1; ++t) {
-      const FieldJob& job = jobs[static_cast<std::size_t>(t) / stage1_per_field];
-      const std::size_t j0 = static_cast<std::size_t>(t) % stage1_per_field * kGroup;
-      lod::sweep_x(job.c + j0 * nx, nx, std::min(kGroup, ny - j0), job.axis[0].m, job.axis[0].e,
-                   job.bc[0]);
-    }
-#pragma omp for schedule(static)
-    for (std::int64_t t = 0; t < stage2; ++t) {
-      const FieldJob& job = jobs[static_cast<std::size_t>(t) / stage2_per_field];
-      const std::size_t p0 = static_cast<std::size_t>(t) % stage2_per_field * kChunk;
-      lod::sweep_lines(job.c + p0, ny, nx, std::min(kChunk, nx - p0), job.axis[1].m, job.axis[1].e,
-                       job.bc[1]);
-    }
-  }
+  lod::sweep_fields(jobs.data(), num_fields, nx, ny, n[2], grid.dim(), big ? threads : 1);
 }
 
 }  // namespace nksim

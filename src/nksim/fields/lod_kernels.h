@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "nksim/core/simd.h"
 
@@ -37,6 +38,25 @@ struct ZStep {
   double m = 0, e = 0, add = 0;
   const double* below = nullptr;
 };
+
+// One field's data for a step of sweep_fields: values, and per axis the coefficients and
+// r * Dirichlet value.
+struct FieldJob {
+  double* c;
+  Coeffs axis[3];
+  double bc[3];
+};
+
+// Thomas factorisation of (1 + decay + 2r) c_i - r (c_{i-1} + c_{i+1}) along a line of `len`
+// values (Neumann: ghost c_{-1} = c_0, else a Dirichlet ghost): m = 1 / pivot, e = r / pivot,
+// both zero-padded to padded_length(len).
+void factorise_line(std::size_t len, double r, double decay, bool neumann, std::vector<double>& m,
+                    std::vector<double>& e);
+
+// One LOD step (x, y, then z solves along every line) of every field; `threads` > 1 only for
+// grids large enough to split (diffusion_lod.cpp).
+void sweep_fields(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::size_t ny,
+                  std::size_t nz, int dim, int threads);
 
 // Thomas sweep along `lines` lines spaced `stride` apart, each a contiguous run of `width`
 // independent values: the recurrence runs across lines and vectorises along them. `bc` is r

@@ -6,7 +6,9 @@
 // in a voxel are composed, in agent order, into one map c -> alpha c + beta per voxel and field;
 // each diffusion step then applies that map to the touched voxels only (in parallel: voxels are
 // independent). Same arithmetic as applying the agents one by one, up to rounding; independent
-// of threads. Docs: docs/mechanisms/secretion.md.
+// of threads. A solver that solves the exchange with the diffusion (DiffusionSolver::
+// takes_exchange, e.g. implicit_adi) gets the maps instead, and the field is not touched here.
+// Docs: docs/mechanisms/secretion.md.
 #include <cstdint>
 #include <numbers>
 
@@ -37,6 +39,14 @@ class Secretion final : public Mechanism {
 
   void run(Phase, Simulation& sim, const StepInfo& step) override {
     if (sim.mechanics_steps() != built_step_ || step.dt_min != built_dt_) compose(sim, step.dt_min);
+    if (DiffusionSolver* solver = sim.diffusion_solver(); solver && solver->takes_exchange()) {
+      for (std::size_t f = 0; f < num_fields_; ++f) {
+        if (!field_used_[f]) continue;
+        solver->set_exchange(f, ExchangeView{voxels_.data(), &alpha_[f], &beta_[f], voxels_.size(),
+                                             num_fields_});
+      }
+      return;
+    }
     FieldGrid& fields = sim.fields();
     const std::int64_t n = static_cast<std::int64_t>(voxels_.size());
     // A few ns per voxel: below ~10^5 voxels a parallel region costs more than it saves.
