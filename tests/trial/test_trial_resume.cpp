@@ -93,19 +93,26 @@ TEST(TrialResume, KilledThreadRunCompletesUnderMpi) {
 TEST(TrialResume, StoppedMpiRunMergesItsPartsAndCompletes) {
   TempDir dir("resume-mpi-parts");
   const auto file = write_trial(dir.path(), "t.toml", small_trial_body(kPatients, "lhs"));
-  const auto out = dir.path() / "stopped";
-  // Through env, which execs mpirun in its own place: SIGTERM reaches mpirun.
-  BackgroundProcess run({"env", "ASAN_OPTIONS=detect_leaks=0", NKSIM_MPIEXEC, "--oversubscribe",
-                         "--allow-run-as-root", "-np", "2", NKSIM_MPI_BINARY, file.string(),
-                         "--out", out.string(), "-q"});
-  ASSERT_TRUE(run.started());
-  wait_until([&] { return committed_rows(out / "trial.sqlite") >= 50; },
-             std::chrono::milliseconds(5));
-  run.stop(SIGTERM);
-  const std::size_t in_main = committed_rows(out / "trial.sqlite");
-  const std::size_t in_part = committed_rows(out / "parts" / "rank-1.sqlite");
-  ASSERT_GE(in_main, 50u);
-  EXPECT_LT(in_main + in_part, 2u * kPatients) << "the run finished before it could be stopped";
+  // The stop is timed from outside: on a loaded machine the run may, rarely, finish before the
+  // signal lands. Then it is tried again in a fresh folder (three tries at most).
+  std::filesystem::path out;
+  std::size_t in_main = 0, in_part = 0;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    out = dir.path() / ("stopped-" + std::to_string(attempt));
+    // Through env, which execs mpirun in its own place: SIGTERM reaches mpirun.
+    BackgroundProcess run({"env", "ASAN_OPTIONS=detect_leaks=0", NKSIM_MPIEXEC,
+                           "--oversubscribe", "--allow-run-as-root", "-np", "2",
+                           NKSIM_MPI_BINARY, file.string(), "--out", out.string(), "-q"});
+    ASSERT_TRUE(run.started());
+    wait_until([&] { return committed_rows(out / "trial.sqlite") >= 50; },
+               std::chrono::milliseconds(5));
+    run.stop(SIGTERM);
+    in_main = committed_rows(out / "trial.sqlite");
+    in_part = committed_rows(out / "parts" / "rank-1.sqlite");
+    ASSERT_GE(in_main, 50u);
+    if (in_main + in_part < 2u * kPatients) break;
+  }
+  ASSERT_LT(in_main + in_part, 2u * kPatients) << "the run finished before it could be stopped";
 
   const auto resumed = run_command(std::string(kMpiEnv) + NKSIM_MPIEXEC +
                                    " --oversubscribe --allow-run-as-root -np 2 " +

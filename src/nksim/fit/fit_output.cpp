@@ -9,35 +9,26 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
+#include "nksim/fit/fit_files.h"
 #include "nksim/io/csv_metadata.h"
 #include "nksim/io/well_mixed_output.h"
 
 namespace nksim {
 namespace {
 
+using fit_files::check;
+using fit_files::csv_number;
+using fit_files::open;
+
 // JSON has no infinity: a failed objective is null.
 nlohmann::json number_or_null(double value) {
   return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-
-std::string csv_number(double value) {
-  return std::isfinite(value) ? format_number(value) : std::string(value > 0 ? "inf" : "nan");
 }
 
 nlohmann::json by_name(const FitSpec& spec, const std::vector<double>& values) {
   nlohmann::json out = nlohmann::json::object();
   for (std::size_t j = 0; j < spec.parameters.size(); ++j) out[spec.parameters[j].name] = values[j];
   return out;
-}
-
-std::ofstream open(const std::filesystem::path& file) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
-  return out;
-}
-
-void check(const std::ofstream& out, const std::filesystem::path& file) {
-  if (!out) throw Error("error while writing " + file.string());
 }
 
 // Starts sorted by objective (then by index): the waterfall.

@@ -9,6 +9,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/fit/fit_files.h"
 #include "nksim/io/scenario.h"
 
 namespace nksim {
@@ -25,11 +26,7 @@ const char* optimiser_name(FitOptimiser optimiser) {
 
 namespace {
 
-std::filesystem::path beside(const std::string& spec_file, const std::string& path) {
-  std::filesystem::path p(path);
-  if (p.is_relative()) p = std::filesystem::path(spec_file).parent_path() / p;
-  return p;
-}
+using fit_files::beside;
 
 // [fit]: the scenario (read here), the measurements file, starts, seed and optimiser.
 void read_fit_table(TableReader& fit, FitSpec& spec) {

@@ -13,16 +13,13 @@
 #include "nksim/core/error.h"
 #include "nksim/core/parallel_for.h"
 #include "nksim/core/text.h"
+#include "nksim/fit/fit_files.h"
 #include "nksim/trial/samplers.h"
 
 namespace nksim {
 namespace {
 
-std::filesystem::path beside(const std::string& spec_file, const std::string& path) {
-  std::filesystem::path p(path);
-  if (p.is_relative()) p = std::filesystem::path(spec_file).parent_path() / p;
-  return p;
-}
+using fit_files::beside;
 
 // [personalise]: the fit spec (read here) and the ensemble's size, seed and limits.
 void read_personalise_table(TableReader& table, PersonaliseSpec& spec) {

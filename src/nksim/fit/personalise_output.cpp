@@ -10,6 +10,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/core/version.h"
+#include "nksim/fit/fit_files.h"
 #include "nksim/fit/personalise.h"
 #include "nksim/io/csv_metadata.h"
 #include "nksim/io/well_mixed_output.h"
@@ -17,22 +18,12 @@
 namespace nksim {
 namespace {
 
+using fit_files::check;
+using fit_files::csv_number;
+using fit_files::open;
+
 constexpr const char* kNotAdvice =
     "These are predictions of the fitted model under its assumptions, not medical advice.";
-
-std::string csv_number(double value) {
-  return std::isfinite(value) ? format_number(value) : std::string(value > 0 ? "inf" : "nan");
-}
-
-std::ofstream open(const std::filesystem::path& file) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
-  return out;
-}
-
-void check(const std::ofstream& out, const std::filesystem::path& file) {
-  if (!out) throw Error("error while writing " + file.string());
-}
 
 std::string dominated_by(const PersonaliseResult& r, const ScheduleSummary& s) {
   std::vector<std::string> names;
