@@ -1,6 +1,7 @@
 // The report of `nksim personalise` (docs/personalise.md, "Choosing a schedule"): each
 // schedule's predicted target trajectory (median and 10-90 % band over the ensemble) and the
 // table of schedules with the dominated ones marked.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -52,6 +53,17 @@ json trajectory_rows(const fs::path& file) {
   return rows;
 }
 
+// The lowest value the log axis shows: a millionth of the largest 90th percentile. A tumour the
+// model drives to 1e-40 cells would otherwise squeeze every schedule that matters into the top
+// of the chart; values below are drawn at the floor (the scale clamps them).
+double axis_floor(const json& rows) {
+  double top = 0;
+  for (const auto& row : rows) {
+    if (row["p90"].is_number()) top = std::max(top, row["p90"].get<double>());
+  }
+  return top > 0 ? top * 1e-6 : 1e-6;
+}
+
 // Median lines over 10-90 % bands, one colour per schedule, on a log axis.
 json band_chart(const json& rows, const std::string& target, const std::string& unit,
                 const json& schedule_names) {
@@ -73,7 +85,8 @@ json band_chart(const json& rows, const std::string& target, const std::string& 
                {"y",
                 {{"field", "p10"},
                  {"type", "quantitative"},
-                 {"scale", {{"type", "log"}}},
+                 {"scale",
+                  {{"type", "log"}, {"domainMin", axis_floor(rows)}, {"clamp", true}}},
                  {"title", title}}},
                {"y2", {{"field", "p90"}}},
                {"color", colour}}}},
@@ -157,7 +170,8 @@ HtmlPage personalise_page(const fs::path& dir) {
              band_chart(trajectory_rows(dir / "trajectories.csv"), target,
                         outcomes.value("target_unit", std::string()), names),
              "Median (line) and 10-90 % band (shaded) of " + target +
-                 " across the ensemble of acceptable fits, for each schedule.");
+                 " across the ensemble of acceptable fits, for each schedule; the axis stops at "
+                 "a millionth of the highest value shown, lower values are drawn at that floor.");
   for (const auto& w : summary["fit"].value("warnings", json::array())) {
     page.paragraph("Warning from the fit: " + w.get<std::string>(), "note");
   }
