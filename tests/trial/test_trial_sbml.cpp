@@ -7,7 +7,8 @@
 #include "trial_test_util.h"
 
 namespace nksim::test {
-namespace {
+// Named, not anonymous: unity builds compile this file together with others of its test.
+namespace test_trial_sbml {
 
 using testing::quoted;
 using testing::run_command;
@@ -143,5 +144,5 @@ TEST(SbmlCli, ExportRefusesBadArguments) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
 }
 
-}  // namespace
+}  // namespace test_trial_sbml
 }  // namespace nksim::test
