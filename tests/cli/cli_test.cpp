@@ -161,6 +161,40 @@ TEST(Cli, ShippedWellMixedScenariosGiveNoDoseWarning) {
   }
 }
 
+// implicit_lod's field near a source is within 2 % of the lattice steady state only up to
+// D dt/h^2 = 0.02 (docs/spatial.md, accuracy of the solvers): validate warns above it (exit 0)
+// with the field and its number, and is silent below it and with implicit_adi.
+TEST(Cli, ValidateWarnsWhenTheDiffusionStepIsOutsideTheLodsAccurateRange) {
+  const auto dir = fresh_directory("cli-diffusion-step");
+  const std::string shipped =
+      read_file(std::string(NKSIM_SOURCE_DIR) + "/scenarios/spheroid_2d.toml");
+  auto edited = [&](const std::string& from, const std::string& to) {
+    std::string text = shipped;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+  };
+  // D = 1e5 um^2/min, dt = 0.1 min, h = 20 um: D dt/h^2 = 25.
+  testing::write_file(dir / "lod.toml", shipped);
+  auto lod = run_cli("validate " + (dir / "lod.toml").string());
+  EXPECT_EQ(lod.exit_code, 0) << lod.output;
+  EXPECT_NE(lod.output.find("warning: field 'oxygen' has D dt/h^2 = 25 (dt_diffusion_min 0.1"),
+            std::string::npos)
+      << lod.output;
+  // D = 60 um^2/min: D dt/h^2 = 0.015, inside the range.
+  testing::write_file(dir / "slow.toml",
+                      edited("diffusion_um2_per_min = 1e5", "diffusion_um2_per_min = 60"));
+  auto slow = run_cli("validate " + (dir / "slow.toml").string());
+  EXPECT_EQ(slow.exit_code, 0) << slow.output;
+  EXPECT_EQ(slow.output.find("warning"), std::string::npos) << slow.output;
+  testing::write_file(dir / "adi.toml",
+                      edited("[simulation]\n", "[simulation]\ndiffusion_solver = \"implicit_adi\"\n"));
+  auto adi = run_cli("validate " + (dir / "adi.toml").string());
+  EXPECT_EQ(adi.exit_code, 0) << adi.output;
+  EXPECT_EQ(adi.output.find("warning"), std::string::npos) << adi.output;
+}
+
 TEST(Cli, DoseFindWarnsWhenTheFoundScaleImpliesAnImplausibleDose) {
   // The default scenario with a 100 times larger tumour: eliminating it takes about 2e8 NK cells
   // in the mouse-based de Pillis 2005 model, above the murine range (up to 1e8 per mouse).

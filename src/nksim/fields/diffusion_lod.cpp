@@ -169,8 +169,9 @@ std::optional<std::string> ImplicitLodSolver::accuracy_warning(const FieldGrid& 
              format_number(kAccurateDiffusionNumber) +
              " up to which the implicit_lod solver's field near point-like sources and sinks is "
              "within 2 % of the grid's steady state (docs/spatial.md, accuracy of the solvers); "
-             "use diffusion_solver = \"implicit_adi\" (exact steady state at any step) or a "
-             "smaller dt_diffusion_min";
+             "a smaller dt_diffusion_min mends it; diffusion_solver = \"implicit_adi\" has the "
+             "exact steady state at any step but lags behind newly switched-on sources above "
+             "D dt/h^2 ~ 1";
     }
   }
   return std::nullopt;
