@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "nksim/engine/parallel.h"
+#include "nksim/fields/lattice_laplacian.h"
 #include "nksim/fields/lod_kernels.h"
 
 namespace nksim {
@@ -55,25 +56,11 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
     std::vector<double>& delta = delta_[f];
     delta.resize(grid.num_voxels());
     double* out = delta.data();
-    // dt (A c - lambda c) at voxel v, Laplacian as in the explicit solver.
+    // dt (A c - lambda c) at voxel v, with the explicit solver's Laplacian.
+    const LaplacianStencil stencil{nx, ny, nz, dim, dirichlet, cb};
     const auto rate = [&](std::size_t v) {
       const std::size_t i = v % nx, j = v / nx % ny, k = v / (nx * ny);
-      const double ci = c[v];
-      double lap = 0.0;  // same terms in the same order as the line loop below
-      const auto add = [&](bool inside, std::size_t w) {
-        lap += inside ? c[w] - ci : (dirichlet ? cb - ci : 0.0);
-      };
-      add(i > 0, v - 1);
-      add(i + 1 < nx, v + 1);
-      if (dim >= 2) {
-        add(j > 0, v - nx);
-        add(j + 1 < ny, v + nx);
-      }
-      if (dim == 3) {
-        add(k > 0, v - nx * ny);
-        add(k + 1 < nz, v + nx * ny);
-      }
-      return r * lap - ldt * ci;
+      return r * lattice_laplacian(stencil, c, v, i, j, k) - ldt * c[v];
     };
     if (dirichlet) boundary_line.assign(nx, cb);
     const ExchangeView ex = exchange_[f];
@@ -83,7 +70,7 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
     {
 #pragma omp for schedule(static)
       for (std::int64_t line = 0; line < lines; ++line) {
-        // rate() for a whole x line: a missing neighbour is the line itself (Neumann: adds
+        // rate() for a whole x line (the same terms in the same order as lattice_laplacian): a missing neighbour is the line itself (Neumann: adds
         // c - c = 0) or a line of boundary values (Dirichlet), so the loop has no branches.
         const std::size_t j = static_cast<std::size_t>(line) % ny;
         const std::size_t k = static_cast<std::size_t>(line) / ny;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "nksim/engine/parallel.h"
+#include "nksim/fields/lattice_laplacian.h"
 
 #include "nksim/core/text.h"
 
@@ -38,6 +39,7 @@ void ExplicitSolver::step(FieldGrid& grid, double dt_min, int threads) {
     const double cb = s.boundary_value;
     const std::vector<double>& c = grid.values(f);
     next_.resize(c.size());
+    const LaplacianStencil stencil{nx, ny, nz, dim, dirichlet, cb};
     const std::int64_t lines = static_cast<std::int64_t>(ny * nz);
 #pragma omp parallel for schedule(static) num_threads(threads) if (big)
     for (std::int64_t line = 0; line < lines; ++line) {
@@ -46,20 +48,7 @@ void ExplicitSolver::step(FieldGrid& grid, double dt_min, int threads) {
       for (std::size_t i = 0; i < nx; ++i) {
         const std::size_t v = (k * ny + j) * nx + i;
         const double ci = c[v];
-        double lap = 0.0;
-        const auto add = [&](bool inside, std::size_t w) {
-          lap += inside ? c[w] - ci : (dirichlet ? cb - ci : 0.0);
-        };
-        add(i > 0, v - 1);
-        add(i + 1 < nx, v + 1);
-        if (dim >= 2) {
-          add(j > 0, v - nx);
-          add(j + 1 < ny, v + nx);
-        }
-        if (dim == 3) {
-          add(k > 0, v - nx * ny);
-          add(k + 1 < nz, v + nx * ny);
-        }
+        const double lap = lattice_laplacian(stencil, c.data(), v, i, j, k);
         next_[v] = keep * ci + r * lap;
       }
     }
