@@ -11,7 +11,6 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,45 +28,12 @@ using testing::fresh_directory;
 using testing::read_file;
 using testing::run_cli;
 
-const std::string kScenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells;
-  std::istringstream in(line);
-  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-  return cells;
-}
-
-// Rows of a CSV file as maps from the header's names to the cells.
-std::vector<std::map<std::string, std::string>> read_csv(const std::filesystem::path& file) {
-  std::istringstream rows(read_file(file));
-  std::string line;
-  std::getline(rows, line);
-  const std::vector<std::string> header = split(line);
-  std::vector<std::map<std::string, std::string>> out;
-  while (std::getline(rows, line)) {
-    const std::vector<std::string> cells = split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
-    out.push_back(row);
-  }
-  return out;
-}
-
 TEST(RepairTrial, RunsAnalysesAndMeetsTheClosedFormWithoutNkCells) {
   const auto dir = fresh_directory("repair_trial");
-  std::string trial = read_file(kScenarios + "trial_repair_nk.toml");
-  const std::string base = "base = \"trial_repair_nk_base.toml\"";
-  ASSERT_NE(trial.find(base), std::string::npos);
-  trial.replace(trial.find(base), base.size(),
-                "base = \"" + kScenarios + "trial_repair_nk_base.toml\"");
-  const std::string patients = "patients = 100";
-  ASSERT_NE(trial.find(patients), std::string::npos);
-  trial.replace(trial.find(patients), patients.size(), "patients = 12");
-  testing::write_file(dir / "t.toml", trial);
+  const auto trial = testing::small_shipped_trial("trial_repair_nk.toml", dir, 12);
   const auto out = dir / "out";
-  const auto ran = run_cli("trial run " + (dir / "t.toml").string() + " -q --out " +
-                           out.string() + " --threads 2");
+  const auto ran =
+      run_cli("trial run " + trial.string() + " -q --out " + out.string() + " --threads 2");
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   const auto table = run_cli("trial analyse " + out.string());
   ASSERT_EQ(table.exit_code, 0) << table.output;
@@ -92,12 +58,12 @@ TEST(RepairTrial, RunsAnalysesAndMeetsTheClosedFormWithoutNkCells) {
 
   ASSERT_EQ(run_cli("trial export " + out.string()).exit_code, 0);
   std::map<int, double> r_e;
-  for (const auto& row : read_csv(out / "patients.csv")) {
+  for (const auto& row : testing::read_csv_rows(out / "patients.csv")) {
     r_e[std::stoi(row.at("patient"))] = std::stod(row.at("r_E (1/day)"));
   }
   ASSERT_EQ(r_e.size(), 12u);
   std::map<std::string, std::map<int, double>> day34;
-  for (const auto& row : read_csv(out / "endpoints.csv")) {
+  for (const auto& row : testing::read_csv_rows(out / "endpoints.csv")) {
     ASSERT_EQ(row.at("status"), "ok");
     const double v = std::stod(row.at("vessels_day34_value"));
     EXPECT_EQ(v > 0.6, row.at("vessels_day34_met") == "1");

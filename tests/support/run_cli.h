@@ -20,8 +20,11 @@
 #include <system_error>
 #include <thread>
 
-#include <gtest/gtest.h>
+#include <map>
+#include <regex>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace nksim::testing {
 
@@ -133,6 +136,48 @@ inline std::string read_file(const std::filesystem::path& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+// The rows of a CSV file without quoted cells (nksim's exports), each a map from the header's
+// names to the cells.
+inline std::vector<std::map<std::string, std::string>> read_csv_rows(
+    const std::filesystem::path& file) {
+  std::istringstream rows(read_file(file));
+  const auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+    return cells;
+  };
+  std::string line;
+  std::getline(rows, line);
+  const std::vector<std::string> header = split(line);
+  std::vector<std::map<std::string, std::string>> out;
+  while (std::getline(rows, line)) {
+    const std::vector<std::string> cells = split(line);
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
+    out.push_back(row);
+  }
+  return out;
+}
+
+#ifdef NKSIM_SOURCE_DIR
+// A shipped trial (scenarios/<name>) written to dir/<name> with its base named by full path and
+// `patients` patients, for tests that run it small. Fails the test when the file does not have
+// the one `base = "..."` and `patients = N` lines this edits.
+inline std::filesystem::path small_shipped_trial(const std::string& name,
+                                                 const std::filesystem::path& dir, int patients) {
+  const std::string scenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
+  std::string trial = read_file(scenarios + name);
+  const std::regex base(R"re(\nbase = "([^"]+)")re"), count(R"re(\npatients = [0-9]+)re");
+  EXPECT_TRUE(std::regex_search(trial, base)) << name;
+  EXPECT_TRUE(std::regex_search(trial, count)) << name;
+  trial = std::regex_replace(trial, base, "\nbase = \"" + scenarios + "$1\"");
+  trial = std::regex_replace(trial, count, "\npatients = " + std::to_string(patients));
+  write_file(dir / name, trial);
+  return dir / name;
+}
+#endif
 
 // A command started in the background, for tests that interrupt runs: argv[0] is looked up in
 // PATH, stdout and stderr are discarded. The destructor kills (SIGKILL) and reaps a process still
