@@ -37,8 +37,7 @@ RunReport run_well_mixed(const TomlDocument& document, const RunOptions& options
   OutputDirectory out(options.out_dir);
   write_timeseries_csv(out.file("timeseries.csv"), *problem.model, result);
   write_json(out.file("summary.json"),
-             well_mixed_summary(scenario, problem, result, document.file(),
-                                fnv1a_hex(document.text())));
+             well_mixed_summary(scenario, problem, result, document.file(), document.hash()));
   out.commit();
 
   RunReport report;

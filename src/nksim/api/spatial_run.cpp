@@ -85,7 +85,7 @@ class Checkpoints {
       : folder_(staging / "checkpoint"),
         scenario_file_(fs::absolute(document.file()).string()),
         scenario_label_(document.file()),
-        scenario_hash_(fnv1a_hex(document.text())),
+        scenario_hash_(document.hash()),
         every_min_(every_min),
         every_steps_(steps_per_interval(every_min, sim.settings().dt_mechanics_min)) {}
 
@@ -272,7 +272,7 @@ RunReport run_spatial(const TomlDocument& document, const RunOptions& options) {
   const double wall = wall_now();
   const std::string label = checkpoints ? checkpoints->scenario_label() : document.file();
   write_json(out->file("summary.json"),
-             spatial_summary(sim, outputs.recorder(), label, fnv1a_hex(document.text()), wall));
+             spatial_summary(sim, outputs.recorder(), label, document.hash(), wall));
   out->commit();
 
   RunReport report;

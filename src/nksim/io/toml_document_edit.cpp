@@ -1,6 +1,7 @@
 // Scenario values edited in place of text (TomlDocument::node, with_number): the scenario paths
 // that name a value ("population[1].count", counted from 1 as in messages) and the edit itself.
 #include <cmath>
+#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
@@ -37,19 +38,49 @@ toml::node_view<const toml::node> TomlDocument::node(const std::string& path) co
 
 // toml++ copies tables without their source positions, so an edited document is the text parsed
 // again with every edit so far applied in order: messages keep naming the original lines.
+TomlDocument TomlDocument::reparsed_with(Edit edit) const {
+  TomlDocument copy = *this;
+  copy.root_ = std::make_shared<toml::table>(toml::parse(text_, *file_));
+  copy.edits_.push_back(std::move(edit));
+  for (const Edit& e : copy.edits_) {
+    if (e.value) {
+      copy.set_number(e.path, *e.value);
+    } else {
+      copy.root_->erase(e.path);
+    }
+  }
+  return copy;
+}
+
 TomlDocument TomlDocument::with_number(const std::string& path, double value) const {
   if (!std::isfinite(value)) {
     throw InputError(*file_ + ": '" + path + "' cannot be set to " + format_number(value));
   }
-  TomlDocument copy = *this;
-  copy.root_ = std::make_shared<toml::table>(toml::parse(text_, *file_));
-  for (const auto& [earlier_path, earlier_value] : edits_) {
-    copy.set_number(earlier_path, earlier_value);
-  }
-  copy.set_number(path, value);
-  copy.edits_.emplace_back(path, value);
-  return copy;
+  return reparsed_with({path, value});
 }
+
+TomlDocument TomlDocument::without_key(const std::string& key) const {
+  if (!root_->contains(key)) return *this;
+  return reparsed_with({key, std::nullopt});
+}
+
+std::string TomlDocument::edited_text() const {
+  if (edits_.empty()) return text_;
+  std::ostringstream out;
+  out << "# " << *file_ << ", edited:";
+  for (const Edit& e : edits_) {
+    out << (&e == &edits_.front() ? " " : "; ");
+    if (e.value) {
+      out << e.path << " = " << format_number(*e.value, 17);
+    } else {
+      out << "without " << e.path;
+    }
+  }
+  out << "\n" << toml::toml_formatter(*root_) << "\n";
+  return out.str();
+}
+
+std::string TomlDocument::hash() const { return fnv1a_hex(edited_text()); }
 
 void TomlDocument::set_number(const std::string& scenario_path, double value) {
   const std::string path = zero_based(scenario_path, *file_);

@@ -65,23 +65,38 @@ class TomlDocument {
   // is none; InputError for a malformed path ("dose[0]").
   toml::node_view<const toml::node> node(const std::string& path) const;
 
-  // Scenario values edited in place of text (trials): a copy whose key at `path`
+  // Scenario values edited in place of text (sweeps, trials): a copy whose key at `path`
   // ("mechanisms.proliferation.tumour.rate_per_min", "population[1].count") holds `value`. A key
   // written as an integer stays one for whole values and becomes a float otherwise (the reader
   // then says whether it needs a whole number); a missing key is added when its table exists
   // (never a new table). Source positions are kept, so errors still name the original line. Throws
   // InputError when the path names no number and no table to add it to.
   TomlDocument with_number(const std::string& path, double value) const;
-  // The edits made so far (path, value), in order.
-  const std::vector<std::pair<std::string, double>>& edits() const { return edits_; }
+  // A copy without the top-level key `key` (a sweep's condition drops [sweep]); the same when
+  // there is none.
+  TomlDocument without_key(const std::string& key) const;
+  // An edit: a number set at a scenario path, or (no value) a top-level key removed.
+  struct Edit {
+    std::string path;
+    std::optional<double> value;
+  };
+  // The edits made so far, in order.
+  const std::vector<Edit>& edits() const { return edits_; }
+  // The scenario as it runs, as TOML: the file's own bytes when unedited; otherwise a comment
+  // naming the file and the edits, then the edited tables as toml++ writes them (every value
+  // exact; the file's comments and layout are not kept). Reading it back gives the same values.
+  std::string edited_text() const;
+  // fnv1a_hex(edited_text()): the hash outputs and checkpoints record.
+  std::string hash() const;
 
  private:
   std::shared_ptr<const std::string> file_;
   std::string text_;
   std::shared_ptr<toml::table> root_;
-  std::vector<std::pair<std::string, double>> edits_;
+  std::vector<Edit> edits_;
   std::shared_ptr<std::set<std::string>> keys_asked_;
   void set_number(const std::string& path, double value);
+  TomlDocument reparsed_with(Edit edit) const;
 };
 
 class TableReader {

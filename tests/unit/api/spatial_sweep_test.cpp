@@ -13,6 +13,7 @@
 #include "nksim/api/nksim.h"
 #include "nksim/api/spatial_sweep.h"
 #include "nksim/core/error.h"
+#include "nksim/core/text.h"
 
 namespace nksim {
 namespace {
@@ -49,8 +50,8 @@ TEST(SpatialSweep, ReplacesOneNumberAndDropsTheSweepTable) {
   EXPECT_TRUE(with_parameter(doc, "a.x", 0.5).root().at_path("a.x").is_floating_point());
 }
 
-// The override is spliced into the original text, so every key keeps its line (errors in a swept
-// scenario point at the user's file), and the [sweep] table is commented out, header or inline.
+// The override is a value edit of the parsed file, so every key keeps its line (errors in a swept
+// scenario point at the user's file), and the [sweep] table goes, header or inline.
 TEST(SpatialSweep, LinesAreKeptForErrorMessages) {
   const TomlDocument doc = TomlDocument::parse_string(kText, "s.toml");
   const TomlDocument changed = with_parameter(doc, "a.b[2].c", 0.125);
@@ -66,6 +67,29 @@ TEST(SpatialSweep, LinesAreKeptForErrorMessages) {
   EXPECT_FALSE(has_sweep(spliced));
   EXPECT_EQ(spliced.root().at_path("t.v").value<std::int64_t>(), 5);
   EXPECT_EQ(spliced.root().at_path("t.v").node()->source().begin.line, 3u);
+}
+
+// A condition's scenario as written beside its outputs: the edited values as TOML that reads back
+// to the same numbers (to the last bit) and hashes to what the run records; an unedited scenario
+// is its own bytes.
+TEST(SpatialSweep, EditedTextReadsBackToTheEditedValues) {
+  const TomlDocument doc = TomlDocument::parse_string(kText, "s.toml");
+  EXPECT_EQ(doc.edited_text(), doc.text());
+  EXPECT_EQ(doc.hash(), fnv1a_hex(doc.text()));
+  const double value = 0.1 + 0.2;  // not a short decimal
+  const TomlDocument changed = with_parameter(doc, "a.b[2].c", value);
+  ASSERT_EQ(changed.edits().size(), 2u);  // the number, then [sweep] removed
+  EXPECT_EQ(changed.hash(), fnv1a_hex(changed.edited_text()));
+  EXPECT_NE(changed.hash(), doc.hash());
+  const TomlDocument back = TomlDocument::parse_string(changed.edited_text(), "back.toml");
+  EXPECT_FALSE(has_sweep(back));
+  EXPECT_EQ(back.root().at_path("a.b[1].c").value<double>(), value);
+  EXPECT_EQ(back.root().at_path("a.b[0].c").value<double>(), 1.5);
+  EXPECT_EQ(back.root().at_path("a.b[1].name").value<std::string>(), "second");
+  EXPECT_TRUE(back.root().at_path("s.seed").is_integer());
+  EXPECT_EQ(back.root().at_path("s.seed").value<std::int64_t>(), 4);
+  EXPECT_NE(changed.edited_text().find("a.b[2].c = 0.30000000000000004"), std::string::npos)
+      << changed.edited_text();
 }
 
 TEST(SpatialSweep, BadPathsAreInputErrors) {
