@@ -19,6 +19,7 @@
 #include "nksim/core/error.h"
 #include "nksim/fit/fit.h"
 #include "nksim/fit/fit_output.h"
+#include "nksim/io/infix_formula.h"
 #include "support/run_cli.h"
 #include "unit/fit/kuznetsov_synthetic.h"
 
@@ -250,6 +251,47 @@ TEST(FitFormula, AFormulaThatIsNeverFiniteFailsTheFit) {
     ADD_FAILURE() << "no error";
   } catch (const NumericalError& e) {
     EXPECT_NE(std::string(e.what()).find("formula"), std::string::npos) << e.what();
+  }
+}
+
+// Every function docs/personalise.md lists for formulas, against its value by hand, at t = 2 with
+// the states of de Pillis 2006 (T, N, L, C, M, I) = (1e6, 2, 3, 4, 8, 0.5).
+TEST(FitFormula, TheDocumentedLanguageEvaluatesAsWritten) {
+  const OdeModel* model = find_model("depillis2006");
+  ASSERT_NE(model, nullptr);
+  const std::vector<double> y{1e6, 2, 3, 4, 8, 0.5};
+  std::vector<double> p(model->parameters().size(), 0.0);
+  const auto gamma = static_cast<std::size_t>(model->parameter_index("gamma"));
+  p[gamma] = 0.9;
+  const std::vector<std::pair<const char*, double>> cases{
+      {"T + N", 1e6 + 2},
+      {"1e-6 * T", 1},
+      {"1000 * M", 8000},
+      {"(N + L) / C - 2 ^ 3", 5.0 / 4 - 8},
+      {"-M", -8},
+      {"log10(T)", 6},
+      {"log(2, M)", 3},
+      {"ln(M)", std::log(8.0)},
+      {"exp(I)", std::exp(0.5)},
+      {"sqrt(M * 2)", 4},
+      {"root(3, M)", 2},
+      {"abs(N - M)", 6},
+      {"floor(I) + ceiling(I)", 1},
+      {"min(M, N, L) + max(M, N)", 10},
+      {"piecewise(1, M > 2, 0)", 1},
+      {"piecewise(1, M < 2, 0)", 0},
+      {"(M >= 8) + (N == 2) + (N != 2) + (C <= 3)", 2},
+      {"(M > 2 && N > 5) + (M > 2 || N > 5) + !(M > 2)", 1},
+      {"pi", std::numbers::pi},
+      {"exponentiale", std::numbers::e},
+      {"t * M", 16},
+      {"time", 2},
+      {"gamma * M", 0.9 * 8},
+  };
+  for (const auto& [text, expected] : cases) {
+    const Expr e = parse_infix_formula(text, *model);
+    EXPECT_NEAR(evaluate(e, 2, y.data(), p.data()), expected, 1e-12 * std::abs(expected))
+        << text;
   }
 }
 
