@@ -247,20 +247,23 @@ Expr from_ast(const ASTNode* node, const std::string& context, const AstSymbols&
     }
     case AST_FUNCTION:
       if (!symbols.call) {
-        refuse_ast(symbols, context + " calls '" + sbml_ast_name(node) + "', which is not a function nksim "
-                         "knows (functions: exp, ln, log10, log, root, sqrt, abs, floor, "
-                         "ceiling, min, max, piecewise)");
+        refuse_ast(symbols, context + " calls '" + sbml_ast_name(node) +
+                                "', which is not a function nksim knows (functions: exp, ln, "
+                                "log10, log, root, sqrt, abs, floor, ceiling, min, max, "
+                                "piecewise)");
       }
       return symbols.call(node, depth);
     case AST_FUNCTION_DELAY:
-      refuse_ast(symbols, context + " uses delay(), which is not supported: nksim integrates ODEs without "
-                       "delays");
+      refuse_ast(symbols, context + " uses delay(), which is not supported: nksim integrates "
+                                    "ODEs without delays");
     case AST_FUNCTION_RATE_OF:
       refuse_ast(symbols, context + " uses rateOf(), which is not supported");
     default:
-      refuse_ast(symbols, context + " uses the MathML function '" + sbml_ast_name(node) +
-             "', which is not supported (supported: + - * / ^, exp, ln, log, root, abs, floor, "
-             "ceiling, min, max, comparisons, and, or, not, piecewise, function definitions)");
+      refuse_ast(symbols,
+                 context + " uses the MathML function '" + sbml_ast_name(node) +
+                     "', which is not supported (supported: + - * / ^, exp, ln, log, root, abs, "
+                     "floor, ceiling, min, max, comparisons, and, or, not, piecewise, function "
+                     "definitions)");
   }
 }
 

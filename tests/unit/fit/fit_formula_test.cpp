@@ -1,5 +1,5 @@
-// Observables that are formulas of the states ([[observable]] formula = "...", docs/personalise.md):
-// recovery of known parameters through a formula, the same objective as the state path for a
+// Observables that are formulas of the states ([[observable]] formula = "...",
+// docs/personalise.md): recovery of known parameters through a formula, the same objective as the state path for a
 // formula that is one state, the objective and its gradient against the closed form of a unit
 // conversion, and errors that name the file, line and key.
 //
