@@ -112,6 +112,40 @@ TEST(FitCli, FitsWritesEveryFileAndIsThreadIndependent) {
   EXPECT_NE(html.find("initial.M"), std::string::npos);
 }
 
+// The same data in ug/L through the formula 1000 * M (M is in mg/L): the same estimates, and the
+// formula where the state would be named.
+TEST(FitCli, FitsAFormulaObservable) {
+  TempDir dir("fit-cli-formula");
+  write_inputs(dir.path());
+  write_file(dir.path() / "drug.csv", R"(time_days,observable,value
+0,drug,8400
+1,drug,3100
+2,drug,1370
+3,drug,510
+4,drug,220
+5,drug,93
+6,drug,36
+)");
+  std::string spec = read_file(dir.path() / "fit.toml");
+  spec.replace(spec.find("state = \"M\""), 11, "formula = \"1000 * M\"");
+  spec.replace(spec.find("seed = 9"), 8, "seed = 9\nprofiles = false");
+  write_file(dir.path() / "fit.toml", spec);
+  const auto out = dir.path() / "out";
+  auto r = run_cli("fit " + quoted(dir.path() / "fit.toml") + " --out " + quoted(out) +
+                   " --report");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto fit = nlohmann::json::parse(read_file(out / "fit.json"));
+  EXPECT_NEAR(fit["best"]["parameters"]["gamma"].get<double>(), 0.89998, 2e-3);
+  EXPECT_NEAR(fit["best"]["parameters"]["initial.M"].get<double>(), 8.0356, 0.02);
+  EXPECT_EQ(fit["observables"][0]["formula"], "1000 * M");
+  // observables.csv: the formula's value over the run, 1000 times the state's.
+  const std::string curve = read_file(out / "observables.csv");
+  EXPECT_EQ(curve.substr(0, curve.find('\n')), "time_days,drug");
+  EXPECT_NE(read_file(out / "observables.csv-metadata.json").find("the formula 1000 * M"),
+            std::string::npos);
+  EXPECT_NE(read_file(out / "report.html").find("(formula 1000 * M)"), std::string::npos);
+}
+
 TEST(FitCli, BadInputIsExitCodeTwoAndLeavesNoOutput) {
   TempDir dir("fit-cli-bad");
   write_inputs(dir.path());

@@ -74,10 +74,16 @@ WellMixedProblem FitObjective::problem(std::span<const double> values,
   return resolve(scenario);
 }
 
+double observable_model_value(const FitObservable& o, double t, const double* y, const double* p) {
+  return o.is_formula() ? evaluate(o.expression, t, y, p) : y[o.state_index];
+}
+
 std::optional<std::vector<double>> FitObjective::predictions(std::span<const double> values) const {
+  WellMixedProblem run;
   WellMixedResult result;
   try {
-    result = simulate(problem(values, times_));
+    run = problem(values, times_);
+    result = simulate(run);
   } catch (const NumericalError&) {
     return std::nullopt;
   }
@@ -86,7 +92,10 @@ std::optional<std::vector<double>> FitObjective::predictions(std::span<const dou
   out.reserve(spec_->measurements.size());
   for (std::size_t i = 0; i < spec_->measurements.size(); ++i) {
     const auto& o = spec_->observables[spec_->measurements[i].observable];
-    out.push_back(result.value(row_of_[i], o.state_index));
+    const std::size_t row = row_of_[i];
+    out.push_back(observable_model_value(o, result.times_days[row],
+                                         &result.values[row * result.num_states],
+                                         run.parameters.data()));
   }
   return out;
 }
@@ -367,8 +376,12 @@ FitResult run_fit(const FitSpec& spec, const FitOptions& options) {
   }
   const StartResult& best = fit.starts[fit.best];
   if (!std::isfinite(best.objective)) {
-    throw NumericalError("no start of the fit could integrate the model (all " +
-                         count_of(n, "start") + " ended at +inf); check the bounds in " + spec.file);
+    bool formulas = false;
+    for (const auto& o : spec.observables) formulas |= o.is_formula();
+    throw NumericalError("no start of the fit could integrate the model" +
+                         std::string(formulas ? " with every observable's formula finite" : "") +
+                         " (all " + count_of(n, "start") + " ended at +inf); check the bounds" +
+                         (formulas ? " and formulas" : "") + " in " + spec.file);
   }
   fit.estimate = best.final;
   fit.objective = best.objective;

@@ -30,7 +30,9 @@ class FitObjective {
   // The scenario's problem with `values` (natural scale, one per fitted parameter) applied,
   // output at `times` (sorted); throws InputError/NumericalError.
   WellMixedProblem problem(std::span<const double> values, std::vector<double> times) const;
-  // The model at every measurement (state values), or nullopt when the run fails to integrate.
+  // The model at every measurement (the observable's state or formula, before any log10), or
+  // nullopt when the run fails to integrate. A formula that is not finite there gives a
+  // non-finite value, and with it an infinite objective.
   std::optional<std::vector<double>> predictions(std::span<const double> values) const;
   // Negative log-likelihood of the data alone, from predictions.
   double data_nll(std::span<const double> predictions) const;
@@ -42,7 +44,7 @@ class FitObjective {
   double unit_objective(std::span<const double> unit) const;
 
   // The model's value on the observable's scale (log10 for log10 observables) and the
-  // standardised residual of measurement i.
+  // standardised residual of measurement i, from its prediction.
   double observable_value(std::size_t i, double state_value) const;
   double standardised_residual(std::size_t i, double state_value) const;
 
@@ -53,6 +55,10 @@ class FitObjective {
   std::vector<double> times_;         // distinct measurement times, sorted
   std::vector<std::size_t> row_of_;   // measurement -> row of times_
 };
+
+// The model value of an observable (its state, or its formula) at time t (days), states y and
+// model parameters p.
+double observable_model_value(const FitObservable& o, double t, const double* y, const double* p);
 
 struct StartResult {
   std::size_t index = 0;

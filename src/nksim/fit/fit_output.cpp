@@ -56,10 +56,11 @@ nlohmann::json fit_json(const FitSpec& spec, const FitResult& fit) {
   j["measurement_count"] = spec.measurements.size();
   nlohmann::json observables = nlohmann::json::array();
   for (const auto& o : spec.observables) {
-    observables.push_back({{"name", o.name},
-                           {"state", o.state},
-                           {"transform", transform_name(o.transform)},
-                           {"noise", noise_name(o.noise)}});
+    nlohmann::json entry{{"name", o.name}};
+    entry[o.is_formula() ? "formula" : "state"] = o.definition();
+    entry["transform"] = transform_name(o.transform);
+    entry["noise"] = noise_name(o.noise);
+    observables.push_back(std::move(entry));
   }
   j["observables"] = std::move(observables);
   j["optimiser"] = optimiser_name(spec.optimiser);
@@ -180,13 +181,41 @@ void write_fit_outputs(const std::filesystem::path& dir, const FitSpec& spec,
                {"observable", "1", "observable name"},
                {"value", "the observable's unit", "measured value"},
                {"sd", "the observable's unit", "noise sd (on ln scale for log-normal noise)"},
-               {"model", "the observable's unit", "best-fit model value"},
+               {"model", "the observable's unit",
+                "best-fit model value of the observable's state or formula (fit.json "
+                "observables), on its scale"},
                {"standardised_residual", "1", "(value - model) / sd on the noise scale"}});
   }
   {
     const std::vector<double> times = output_times(spec.scenario);
     const WellMixedProblem problem = objective.problem(fit.estimate, times);
-    write_timeseries_csv(dir / "timeseries.csv", *problem.model, simulate(problem));
+    const WellMixedResult result = simulate(problem);
+    write_timeseries_csv(dir / "timeseries.csv", *problem.model, result);
+    // Every observable's model value (its state, or its formula) over the run: the report's
+    // fitted curves.
+    const auto file = dir / "observables.csv";
+    auto out = open(file);
+    out << "time_days";
+    for (const auto& o : spec.observables) out << ',' << o.name;
+    out << '\n';
+    for (std::size_t row = 0; row < result.times_days.size(); ++row) {
+      out << format_number(result.times_days[row]);
+      for (const auto& o : spec.observables) {
+        out << ',' << csv_number(observable_model_value(o, result.times_days[row],
+                                                        &result.values[row * result.num_states],
+                                                        problem.parameters.data()));
+      }
+      out << '\n';
+    }
+    check(out, file);
+    std::vector<CsvColumn> columns{{"time_days", "days", "time since the start of the run"}};
+    for (const auto& o : spec.observables) {
+      columns.push_back({o.name, "the observable's unit",
+                         std::string("best-fit model value of ") +
+                             (o.is_formula() ? "the formula " : "the state ") + o.definition() +
+                             " (before any log10 transform)"});
+    }
+    write_csv_metadata(file, columns);
   }
 }
 

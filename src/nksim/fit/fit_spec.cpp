@@ -10,6 +10,7 @@
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/fit/fit_files.h"
+#include "nksim/io/infix_formula.h"
 #include "nksim/io/scenario.h"
 
 namespace nksim {
@@ -74,14 +75,33 @@ void read_observables(TableReader& root, const OdeModel& model, FitSpec& spec) {
     o.name = table.string("name");
     if (o.name.empty()) table.fail("name", "must not be empty");
     if (!seen.insert(o.name).second) table.fail("name", "'" + o.name + "' is defined twice");
-    o.state = table.string("state");
-    const int index = model.state_index(o.state);
-    if (index < 0) {
-      const auto names = model.state_names();
-      table.fail("state", "is '" + o.state + "', not a state of " + std::string(model.name()) +
-                              " (states: " + join(names) + ")" + did_you_mean(o.state, names));
+    const auto state = table.optional_string("state");
+    const auto formula = table.optional_string("formula");
+    if (state && formula) {
+      table.fail("formula", "is given with 'state' = \"" + *state + "\"; an observable is one "
+                            "state or one formula, not both");
     }
-    o.state_index = static_cast<std::size_t>(index);
+    if (!state && !formula) {
+      table.fail_missing("state", "a state of " + std::string(model.name()) +
+                                      ", or formula = \"...\" over its states and parameters");
+    }
+    if (formula) {
+      o.formula = *formula;
+      try {
+        o.expression = parse_infix_formula(o.formula, model);
+      } catch (const InputError& e) {
+        table.fail("formula", e.what());
+      }
+    } else {
+      o.state = *state;
+      const int index = model.state_index(o.state);
+      if (index < 0) {
+        const auto names = model.state_names();
+        table.fail("state", "is '" + o.state + "', not a state of " + std::string(model.name()) +
+                                " (states: " + join(names) + ")" + did_you_mean(o.state, names));
+      }
+      o.state_index = static_cast<std::size_t>(index);
+    }
     o.transform = table.choice_or("transform", transforms, "linear") == "log10"
                       ? ObservableTransform::kLog10
                       : ObservableTransform::kLinear;

@@ -15,11 +15,12 @@
 
 #include "nksim/io/toml_reader.h"
 #include "nksim/io/well_mixed_scenario.h"
+#include "nksim/ode/expression.h"
 
 namespace nksim {
 
-// How a measured value relates to the state: the state itself, or log10 of it (a value reported
-// as log10 copies/mL or log10 cells).
+// How a measured value relates to the observable's model value (a state, or a formula of the
+// states): that value itself, or log10 of it (a value reported as log10 copies/mL or log10 cells).
 enum class ObservableTransform { kLinear, kLog10 };
 // The noise model of a measurement: value ~ N(model, sd), or ln(value) ~ N(ln(model), sd).
 enum class NoiseModel { kNormal, kLogNormal };
@@ -29,8 +30,14 @@ const char* noise_name(NoiseModel noise);
 
 struct FitObservable {
   std::string name;
-  std::string state;
+  // Either one state, or a formula over the model's states, parameters and time t.
+  std::string state;        // empty for a formula
   std::size_t state_index = 0;
+  std::string formula;      // as written; empty for a state
+  Expr expression;          // the formula, resolved against the model
+  bool is_formula() const { return !formula.empty(); }
+  // What the observable measures, as written: the state's name or the formula's text.
+  const std::string& definition() const { return is_formula() ? formula : state; }
   ObservableTransform transform = ObservableTransform::kLinear;
   NoiseModel noise = NoiseModel::kNormal;
   std::optional<double> sd;  // used for rows of the CSV without an sd

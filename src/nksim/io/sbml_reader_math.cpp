@@ -10,6 +10,7 @@
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/sbml_math.h"
 #include "nksim/io/sbml_reader.h"
 
 LIBSBML_CPP_NAMESPACE_USE
@@ -114,13 +115,38 @@ Expr SbmlReader::call_function(const ASTNode* node, const std::string& context, 
 
 Expr SbmlReader::convert(const ASTNode* node, const std::string& context, bool initial,
                          const Locals& locals, int depth) {
-  if (!node) refuse(context + " has no math");
-  if (depth > 200) refuse(context + " nests function calls more than 200 deep");
+  sbml::AstSymbols symbols;
+  symbols.name = [&](const std::string& id) {
+    if (auto local = locals.find(id); local != locals.end()) return local->second;
+    return symbol(id, context, initial);
+  };
+  symbols.time = [initial] { return initial ? Expr(0.0) : Expr::time(); };
+  symbols.call = [&](const ASTNode* call, int call_depth) {
+    return call_function(call, context, initial, locals, call_depth);
+  };
+  symbols.refuse = [this](const std::string& what) { refuse(what); };
+  return sbml::from_ast(node, context, symbols, depth);
+}
+
+}  // namespace nksim
+
+namespace nksim::sbml {
+
+[[noreturn]] void refuse_ast(const AstSymbols& symbols, const std::string& what) {
+  symbols.refuse(what);
+  throw InputError(what);  // symbols.refuse throws; this keeps the promise of [[noreturn]]
+}
+
+Expr from_ast(const ASTNode* node, const std::string& context, const AstSymbols& symbols,
+              int depth) {
+  const auto refuse = [&](const std::string& what) { refuse_ast(symbols, what); };
+  if (!node) refuse_ast(symbols, context + " has no math");
+  if (depth > 200) refuse_ast(symbols, context + " nests function calls more than 200 deep");
   const unsigned n = node->getNumChildren();
   std::vector<Expr> args;
   const auto children = [&] {
     for (unsigned i = 0; i < n; ++i) {
-      args.push_back(convert(node->getChild(i), context, initial, locals, depth + 1));
+      args.push_back(from_ast(node->getChild(i), context, symbols, depth + 1));
     }
   };
   const auto need = [&](unsigned lo, unsigned hi) {
@@ -128,14 +154,15 @@ Expr SbmlReader::convert(const ASTNode* node, const std::string& context, bool i
       refuse(context + ": '" + sbml_ast_name(node) + "' with " + std::to_string(n) + " arguments");
     }
   };
+  // getReal() reads 0 for an integer (<cn type="integer">, or "1000" in infix text).
+  if (node->isInteger()) return static_cast<double>(node->getInteger());
+  if (node->isRational()) {
+    return static_cast<double>(node->getNumerator()) / static_cast<double>(node->getDenominator());
+  }
   if (node->isNumber()) return node->getReal();
   switch (node->getType()) {
-    case AST_NAME: {
-      const std::string id = node->getName();
-      if (auto local = locals.find(id); local != locals.end()) return local->second;
-      return symbol(id, context, initial);
-    }
-    case AST_NAME_TIME: return initial ? Expr(0.0) : Expr::time();
+    case AST_NAME: return symbols.name(node->getName());
+    case AST_NAME_TIME: return symbols.time();
     case AST_NAME_AVOGADRO: return 6.02214076e23;
     case AST_CONSTANT_E: return std::numbers::e;
     case AST_CONSTANT_PI: return std::numbers::pi;
@@ -161,7 +188,10 @@ Expr SbmlReader::convert(const ASTNode* node, const std::string& context, bool i
     case AST_FUNCTION_LOG:  // log(x) is log10; log(base, x) has the base first
       need(1, 2);
       children();
-      if (n == 1) return Expr::make(ExprOp::kLog10, {args[0]});
+      // log10(x) in infix text is log(10, x): exactly log10, not ln x / ln 10.
+      if (n == 1 || (args[0].op() == ExprOp::kNumber && args[0].number() == 10)) {
+        return Expr::make(ExprOp::kLog10, {args.back()});
+      }
       return log(args[1]) / log(args[0]);
     case AST_FUNCTION_ROOT:  // root(x) is sqrt; root(degree, x) has the degree first
       need(1, 2);
@@ -215,18 +245,27 @@ Expr SbmlReader::convert(const ASTNode* node, const std::string& context, bool i
       if (args.size() % 2 == 0) args.push_back(std::numeric_limits<double>::quiet_NaN());
       return Expr::make(ExprOp::kPiecewise, args);
     }
-    case AST_FUNCTION: return call_function(node, context, initial, locals, depth);
+    case AST_FUNCTION:
+      if (!symbols.call) {
+        refuse_ast(symbols, context + " calls '" + sbml_ast_name(node) +
+                                "', which is not a function nksim knows (functions: exp, ln, "
+                                "log10, log, root, sqrt, abs, floor, ceiling, min, max, "
+                                "piecewise)");
+      }
+      return symbols.call(node, depth);
     case AST_FUNCTION_DELAY:
-      refuse(context + " uses delay(), which is not supported: nksim integrates ODEs without "
-                       "delays");
+      refuse_ast(symbols, context + " uses delay(), which is not supported: nksim integrates "
+                                    "ODEs without delays");
     case AST_FUNCTION_RATE_OF:
-      refuse(context + " uses rateOf(), which is not supported");
+      refuse_ast(symbols, context + " uses rateOf(), which is not supported");
     default:
-      refuse(context + " uses the MathML function '" + sbml_ast_name(node) +
-             "', which is not supported (supported: + - * / ^, exp, ln, log, root, abs, floor, "
-             "ceiling, min, max, comparisons, and, or, not, piecewise, function definitions)");
+      refuse_ast(symbols,
+                 context + " uses the MathML function '" + sbml_ast_name(node) +
+                     "', which is not supported (supported: + - * / ^, exp, ln, log, root, abs, "
+                     "floor, ceiling, min, max, comparisons, and, or, not, piecewise, function "
+                     "definitions)");
   }
 }
 
 
-}  // namespace nksim
+}  // namespace nksim::sbml

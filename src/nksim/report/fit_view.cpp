@@ -54,13 +54,16 @@ double number_of(const std::string& text) {
 
 json finite_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
-// One observable: the best fit's state over time (on the observable's scale) and the data.
-json curve_chart(const json& observable, const NumericTable& series,
+// One observable: the best fit's state or formula over time (on the observable's scale) and the
+// data. `series` is observables.csv (a column per observable), or for a fit written without it
+// timeseries.csv (a column per state).
+json curve_chart(const json& observable, const NumericTable& series, bool by_observable,
                  const std::vector<std::map<std::string, std::string>>& residuals) {
   const std::string name = observable.value("name", "");
   const bool log10 = observable.value("transform", "") == "log10";
   const bool lognormal = observable.value("noise", "") == "lognormal";
-  const std::size_t column = series.column(observable.value("state", ""));
+  const std::size_t column =
+      series.column(by_observable ? name : observable.value("state", std::string()));
   const std::size_t time = series.column("time_days");
   json curve = json::array();
   for (const auto& row : series.rows) {
@@ -166,7 +169,8 @@ HtmlPage fit_page(const fs::path& dir) {
   HtmlPage page("nksim report: fit of " + fit.value("model", std::string("?")) + " to " +
                 fit.value("measurements", std::string("?")));
   std::size_t flat = 0;
-  for (const auto& p : fit["parameters"]) flat += p.value("identifiable", true) ? 0 : 1;
+  // "identifiable" is null without profiles (profiles = false).
+  for (const auto& p : fit["parameters"]) flat += p["identifiable"] == false ? 1 : 0;
   page.headline("The model " + fit.value("model", std::string("?")) + " fitted to " +
                 std::to_string(fit.value("measurement_count", 0)) + " measurements" +
                 (fit["patient"].is_string() ? " of patient " + fit["patient"].get<std::string>()
@@ -202,13 +206,18 @@ HtmlPage fit_page(const fs::path& dir) {
   }
 
   page.heading("Fitted curves over the data");
-  const NumericTable series = read_numeric_csv(dir / "timeseries.csv");
+  const bool by_observable = fs::exists(dir / "observables.csv");
+  const NumericTable series =
+      read_numeric_csv(dir / (by_observable ? "observables.csv" : "timeseries.csv"));
   const auto residuals = read_text_csv(dir / "residuals.csv");
   std::size_t k = 0;
   for (const auto& o : fit["observables"]) {
-    page.chart("curve-" + std::to_string(k++), curve_chart(o, series, residuals),
-               "Observable " + o.value("name", std::string()) + " (state " +
-                   o.value("state", std::string()) + "): the best fit (line) and the measurements (points).");
+    const std::string definition = o.contains("formula")
+                                       ? "formula " + o.value("formula", std::string())
+                                       : "state " + o.value("state", std::string());
+    page.chart("curve-" + std::to_string(k++), curve_chart(o, series, by_observable, residuals),
+               "Observable " + o.value("name", std::string()) + " (" + definition +
+                   "): the best fit (line) and the measurements (points).");
   }
 
   page.heading("Starts (waterfall)");

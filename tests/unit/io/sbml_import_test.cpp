@@ -54,6 +54,9 @@ TEST(SbmlImport, ExponentialDecayThroughAReaction) {
 TEST(SbmlImport, LogisticGrowthByARateRule) {
   expect_closed_form("logistic_rate_rule.xml", 20,
                      [](double t) { return 100 / (1 + 99 * std::exp(-0.5 * t)); });
+  // The same with r written as the rational number 1/2 and the 1 as an integer (<cn type=...>).
+  expect_closed_form("logistic_integer_rational.xml", 20,
+                     [](double t) { return 100 / (1 + 99 * std::exp(-0.5 * t)); });
 }
 
 // k_eff = 2 k (assignment rule), y0 = 3 y_scale (initial assignment), dy/dt = -f(k_eff, y) with
