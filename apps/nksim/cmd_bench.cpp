@@ -28,8 +28,8 @@ void add_bench_command(CLI::App& app, Action& action) {
       "Measure this machine's standard figures on built-in workloads (no files needed):\n"
       "agent-steps per second (1 and 2 threads and the threads used, and their ratio), bytes\n"
       "per agent, diffusion voxel-updates per second per field (explicit and implicit_lod),\n"
-      "and well-mixed patients per second (de Pillis 2005, 300 days, one thread). About 15 s,\n"
-      "about 2 s with --quick. Each figure is the median of several repeats. The results are\n"
+      "and well-mixed patients per second (de Pillis 2005, 300 days, one thread). About 20 s,\n"
+      "about 3 s with --quick. Each figure is the median of several repeats. The results are\n"
       "timings: they are not deterministic and differ from run to run, more so on a busy\n"
       "machine (docs/performance.md, \"Your machine's figures\").");
   bench->add_flag("--quick", options->bench.quick,

@@ -286,7 +286,8 @@ std::string bench_table(const BenchResult& r) {
                     figure(a.agent_steps_per_s), "agent-steps/s", box});
   }
   rows.push_back({"agent-steps per thread", figure(r.agent_steps_per_s_per_thread),
-                  "agent-steps/s", "on " + std::to_string(r.threads) + " threads"});
+                  "agent-steps/s",
+                  "on " + std::to_string(r.threads) + (r.threads == 1 ? " thread" : " threads")});
   char speedup[32];
   std::snprintf(speedup, sizeof speedup, "%.2f", r.two_thread_speedup);
   rows.push_back({"2 threads / 1 thread", speedup, "x", "agent-steps/s, same run"});

@@ -26,7 +26,7 @@
 namespace nksim {
 
 struct BenchOptions {
-  bool quick = false;         // smaller workloads and shorter repeats (about 2 s in all)
+  bool quick = false;         // smaller workloads and shorter repeats (about 3 s in all)
   int threads = 0;            // 0: OpenMP's default (all hardware threads unless told otherwise)
   std::int64_t agents = 0;    // 0: 10^5, 10^4 when quick
   int grid = 0;               // voxels per side of the diffusion cube; 0: 64, 32 when quick
@@ -86,7 +86,7 @@ struct BenchResult {
 // wants to run it with `nksim run`.
 std::string bench_agent_scenario(std::int64_t agents);
 
-// Runs the measurements (about 15 s, about 2 s when quick). `progress`, when given, is told the
+// Runs the measurements (about 20 s, about 3 s when quick). `progress`, when given, is told the
 // name of each figure before it is measured. Throws InputError for options out of range.
 BenchResult run_bench(const BenchOptions& options,
                       void (*progress)(const std::string& figure) = nullptr);
