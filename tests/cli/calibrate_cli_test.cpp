@@ -123,7 +123,7 @@ TEST(CalibrateCli, SameFilesAtOneAndTwoThreads) {
 TEST(CalibrateCli, BadSpecsNameFileLineAndKey) {
   const auto dir = fresh_directory("calibrate-bad");
   write_file(dir / "assay.toml", small_assay(0.5));
-  write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n2,abc,5\n");
+  write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n2,30,5\n");
   const std::string head = "[calibrate]\nscenario = \"assay.toml\"\ndata = \"lysis.csv\"\n";
   const std::string parameter =
       "[[parameter]]\nname = \"p\"\npath = \"mechanisms.nk_recognition_kill.nk.recognition."
@@ -135,7 +135,13 @@ TEST(CalibrateCli, BadSpecsNameFileLineAndKey) {
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   };
+  write_file(dir / "good.toml", head + parameter);
+  const auto valid = run_cli("validate " + quoted(dir / "good.toml"));
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  EXPECT_NE(valid.output.find("valid calibration (1 parameter, 2 E:T points"), std::string::npos)
+      << valid.output;
   // The CSV's bad number: file and line.
+  write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n2,abc,5\n");
   fails_with(head + parameter, "lysis.csv:3: 'lysis_percent' must be a finite number");
   write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n");
   fails_with(head + "[abc]\npopulation = 1\n" + parameter, "spec.toml:5");
