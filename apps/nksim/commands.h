@@ -23,5 +23,6 @@ void add_export_sbml_command(CLI::App& app, Action& action);
 void add_fit_command(CLI::App& app, Action& action);
 void add_personalise_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_calibrate_command(CLI::App& app, Action& action);
 
 }  // namespace nksim::cli

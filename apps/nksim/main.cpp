@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   nksim::cli::add_fit_command(app, action);
   nksim::cli::add_personalise_command(app, action);
   nksim::cli::add_bench_command(app, action);
+  nksim::cli::add_calibrate_command(app, action);
 
   try {
     app.parse(argc, argv);

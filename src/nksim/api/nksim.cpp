@@ -11,6 +11,7 @@
 #include "nksim/api/spatial_run.h"
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/fit/abc_calibrate.h"
 #include "nksim/fit/fit_spec.h"
 #include "nksim/fit/personalise.h"
 #include "nksim/io/dose_plausibility.h"
@@ -146,6 +147,13 @@ std::string validate_scenario_file(const std::filesystem::path& scenario) {
     return scenario.string() + ": valid personalise spec (" +
            count_of(spec.schedules.size(), "schedule") + ", " +
            count_of(spec.ensemble.members, "ensemble member") + ", fit " + spec.fit_file + ")";
+  }
+  if (document.root().contains("calibrate")) {
+    const CalibrateSpec spec = read_calibrate_spec_file(scenario);
+    validate_scenario(TomlDocument::parse_file(spec.scenario_file));
+    return scenario.string() + ": valid calibration (" +
+           count_of(spec.parameters.size(), "parameter") + ", " +
+           count_of(spec.data.size(), "E:T point") + ", scenario " + spec.scenario_file + ")";
   }
   if (is_fit_file(document)) {
     const FitSpec spec = parse_fit_spec(document);
