@@ -1,6 +1,7 @@
 // nksim trial run | analyse | export: virtual clinical trials (docs/trials.md).
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "commands.h"
 #include "nksim/core/error.h"
@@ -17,10 +18,10 @@ namespace {
 
 // Ctrl-C or SIGTERM stops the workers after their current plan; the plans finished so far stay
 // in the store, and the message says how to go on.
-TrialRunSummary run_resumable(const std::string& file, const std::filesystem::path& out,
-                              const TrialRunOptions& options) {
+TrialRunSummary run_resumable(const std::string& file, TrialSpec spec,
+                              const std::filesystem::path& out, const TrialRunOptions& options) {
   try {
-    return run_trial_threads(file, out, options);
+    return run_trial_threads(std::move(spec), out, options);
   } catch (const InterruptedError&) {
     throw InterruptedError("trial interrupted by " + interrupt_name() +
                                "; the plans finished so far are kept in " +
@@ -75,8 +76,9 @@ void add_trial_command(CLI::App& app, Action& action) {
       TrialRunOptions run_options;
       run_options.threads = options->threads;
       run_options.progress = !options->quiet;
-      print_arm_dose_warnings(parse_trial_file(options->file));
-      const TrialRunSummary s = run_resumable(options->file, out, run_options);
+      TrialSpec spec = parse_trial_file(options->file);  // read once: warnings, then the run
+      print_arm_dose_warnings(spec);
+      const TrialRunSummary s = run_resumable(options->file, std::move(spec), out, run_options);
       if (!options->quiet) {
         std::cout << "Ran " << s.ran << " of " << s.plans << " plans";
         if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";

@@ -3,8 +3,11 @@
 // run by the engine it names.
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <pybind11/stl.h>
 
@@ -147,10 +150,17 @@ line does.)")
                              "The TOML text as read (edits are not written back into it).")
       .def_property_readonly("engine", &scenario_engine,
                              "'well_mixed' or 'spatial' ([simulation] engine).")
-      .def_property_readonly("edits", &TomlDocument::edits,
-                             "The numbers changed so far, as (path, value) pairs.")
-      .def("to_dict", [](const TomlDocument& d) { return to_python(d.root()); },
-           "The whole scenario as nested dicts and lists (edits included).")
+      .def_property_readonly(
+          "edits",
+          [](const TomlDocument& d) {
+            std::vector<std::pair<std::string, std::optional<double>>> out;
+            for (const auto& e : d.edits()) out.emplace_back(e.path, e.value);
+            return out;
+          },
+          "The edits so far, as (path, value) pairs; value None: a top-level key removed.")
+      .def(
+          "to_dict", [](const TomlDocument& d) { return to_python(d.root()); },
+          "The whole scenario as nested dicts and lists (edits included).")
       .def(
           "__getitem__",
           [](const TomlDocument& d, const std::string& path) {

@@ -1,12 +1,18 @@
 #include "nksim/trial/cohort.h"
 
+#include <utility>
+
 #include "nksim/trial/trial_store.h"
 
 namespace nksim {
 
 Cohort load_cohort(const std::filesystem::path& trial_file) {
+  return make_cohort(parse_trial_file(trial_file));
+}
+
+Cohort make_cohort(TrialSpec spec) {
   Cohort cohort;
-  cohort.spec = parse_trial_file(trial_file);
+  cohort.spec = std::move(spec);
   cohort.patients = sample_patients(cohort.spec);
   cohort.plans = make_run_plans(cohort.spec);
   return cohort;

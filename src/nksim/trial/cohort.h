@@ -29,6 +29,8 @@ struct PendingPlans {
 
 // Parses the trial file (InputError before anything is created) and samples its cohort.
 Cohort load_cohort(const std::filesystem::path& trial_file);
+// The cohort of a trial already read (the command reads it once, for its warnings too).
+Cohort make_cohort(TrialSpec spec);
 
 // Runs plan `index` of the cohort (numerical failures are reported in the result).
 PlanResult run_cohort_plan(const Cohort& cohort, std::size_t index);

@@ -8,6 +8,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "nksim/trial/cohort.h"
 #include "nksim/trial/progress.h"
@@ -90,8 +91,13 @@ std::exception_ptr write_results(TrialStore& store, const Cohort& cohort, WorkQu
 TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
                                   const std::filesystem::path& dir,
                                   const TrialRunOptions& options) {
+  return run_trial_threads(parse_trial_file(trial_file), dir, options);
+}
+
+TrialRunSummary run_trial_threads(TrialSpec spec, const std::filesystem::path& dir,
+                                  const TrialRunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const Cohort cohort = load_cohort(trial_file);
+  const Cohort cohort = make_cohort(std::move(spec));
   TrialStore store(dir, cohort.spec, cohort.patients);
   TrialRunSummary summary = start_summary(cohort, dir);
   const PendingPlans pending = pending_plans(store, cohort, summary);

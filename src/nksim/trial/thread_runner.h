@@ -32,5 +32,8 @@ std::string failures_message(const TrialRunSummary& summary);
 // Parses the trial file (InputError before anything is created), then runs it into `dir`.
 TrialRunSummary run_trial_threads(const std::filesystem::path& trial_file,
                                   const std::filesystem::path& dir, const TrialRunOptions& options);
+// The same for a trial already read (parse_trial_file).
+TrialRunSummary run_trial_threads(TrialSpec spec, const std::filesystem::path& dir,
+                                  const TrialRunOptions& options);
 
 }  // namespace nksim
