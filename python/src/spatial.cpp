@@ -46,8 +46,9 @@ struct ViewHolder {
   std::size_t size = 0;
 };
 
-using ColumnRef = std::variant<std::vector<double>*, std::vector<float>*, std::vector<std::int32_t>*,
-                               std::vector<std::uint64_t>*, std::vector<std::uint8_t>*>;
+using ColumnRef =
+    std::variant<std::vector<double>*, std::vector<float>*, std::vector<std::int32_t>*,
+                 std::vector<std::uint64_t>*, std::vector<std::uint8_t>*>;
 
 class PySpatial : public std::enable_shared_from_this<PySpatial> {
  public:

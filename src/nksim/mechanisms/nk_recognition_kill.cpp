@@ -246,8 +246,8 @@ class NkRecognitionKill final : public Mechanism {
       cytokine = sim.fields().values(static_cast<std::size_t>(
           p.cytokine_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
     }
-    nk_.potency[i] = nk::potency_step(nk_.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
-                                    step.dt_min);
+    nk_.potency[i] = nk::potency_step(
+        nk_.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion), step.dt_min);
     if (p.soluble_ligand_field >= 0) {
       const double soluble = sim.fields().values(static_cast<std::size_t>(
           p.soluble_ligand_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];

@@ -29,9 +29,9 @@ class PersistentWalk final : public Mechanism {
   // without one (0, 0, 0) and draws its own at its first step.
   void declare_columns(AgentStore& a) override {
     for (std::size_t axis = 0; axis < 3; ++axis) {
-      dir_[axis] = a.declare_column<double>({std::string("walk_direction_") + "xyz"[axis],
-                                             OnDivide::kReset, false,
-                                             "persistent_walk: direction of the walk (unit vector)"});
+      dir_[axis] = a.declare_column<double>(
+          {std::string("walk_direction_") + "xyz"[axis], OnDivide::kReset, false,
+           "persistent_walk: direction of the walk (unit vector)"});
     }
   }
   // Cells in a conjugate (nk_recognition_kill's partner column, when it is in the run) stay put.
