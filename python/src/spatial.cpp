@@ -46,8 +46,9 @@ struct ViewHolder {
   std::size_t size = 0;
 };
 
-using ColumnRef = std::variant<std::vector<double>*, std::vector<std::int32_t>*,
-                               std::vector<std::uint64_t>*, std::vector<std::uint8_t>*>;
+using ColumnRef =
+    std::variant<std::vector<double>*, std::vector<float>*, std::vector<std::int32_t>*,
+                 std::vector<std::uint64_t>*, std::vector<std::uint8_t>*>;
 
 class PySpatial : public std::enable_shared_from_this<PySpatial> {
  public:
@@ -269,7 +270,8 @@ class PySpatial : public std::enable_shared_from_this<PySpatial> {
       all.emplace(a.property_names()[k], &a.property[k]);
     }
     for (std::size_t k = 0; k < a.declared_columns().size(); ++k) {
-      all.emplace(a.declared_columns()[k].name, &a.mechanism_column[k]);
+      std::visit([&](auto& values) { all.emplace(a.declared_columns()[k].name, &values); },
+                 a.declared_column(k));
     }
     return all;
   }

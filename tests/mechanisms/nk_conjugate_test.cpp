@@ -15,6 +15,7 @@
 #include "mechanisms/nk_test_support.h"
 #include "nksim/api/nksim.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/mechanisms/nk_state.h"
 
 namespace nksim {
 namespace {
@@ -63,6 +64,18 @@ role = "nk"
          "\n" + extra;
 }
 
+// nk_recognition_kill's columns, found by name as other mechanisms find them.
+const std::vector<std::uint64_t>& partner_ids(const AgentStore& a) {
+  const auto key = a.find_column<std::uint64_t>(kNkPartnerColumn);
+  EXPECT_TRUE(key);
+  return a.column(key);
+}
+const std::vector<double>& potencies(const AgentStore& a) {
+  const auto key = a.find_column<double>(kNkPotencyColumn);
+  EXPECT_TRUE(key);
+  return a.column(key);
+}
+
 struct Pair {
   SpatialModel model;
   Simulation& sim() { return *model.simulation; }
@@ -94,16 +107,16 @@ TEST(NkConjugate, FailedContactArrestsThenReleases) {
   p.sim().run_until(1.0);
   const std::size_t nk = p.index(kNk), target = p.index(kTarget);
   const AgentStore& a = p.sim().agents();
-  ASSERT_EQ(a.partner_id[nk], a.id[target]);
-  ASSERT_EQ(a.partner_id[target], a.id[nk]);
+  ASSERT_EQ(partner_ids(a)[nk], a.id[target]);
+  ASSERT_EQ(partner_ids(a)[target], a.id[nk]);
   const double x = a.x[nk], y = a.y[nk];
   p.sim().run_until(25.0);
-  EXPECT_EQ(a.partner_id[nk], a.id[target]);
+  EXPECT_EQ(partner_ids(a)[nk], a.id[target]);
   EXPECT_EQ(a.x[nk], x);  // arrested: no crawling while conjugated
   EXPECT_EQ(a.y[nk], y);
   p.sim().run_until(40.0);
-  EXPECT_EQ(a.partner_id[nk], 0u);  // failed contact over after 30 min
-  EXPECT_EQ(a.partner_id[target], 0u);
+  EXPECT_EQ(partner_ids(a)[nk], 0u);  // failed contact over after 30 min
+  EXPECT_EQ(partner_ids(a)[target], 0u);
   EXPECT_GT(std::hypot(a.x[nk] - x, a.y[nk] - y), 1.0);  // crawling again
   EXPECT_EQ(p.readouts()["effectors"]["nk"]["lethal_hits"].get<int>(), 0);
 }
@@ -113,12 +126,12 @@ TEST(NkConjugate, CommittedKillHappensAfterTheDelayAndIsCredited) {
   p.sim().run_until(1.0);
   const AgentStore& a = p.sim().agents();
   const std::uint64_t target_id = a.id[p.index(kTarget)];
-  EXPECT_EQ(a.partner_id[p.index(kNk)], target_id);
+  EXPECT_EQ(partner_ids(a)[p.index(kNk)], target_id);
   p.sim().run_until(5.0);  // Erlang(8) of mean 30: below 5 min with probability < 1e-3
   EXPECT_EQ(a.state[a.index_of(target_id)], static_cast<std::int32_t>(AgentState::kLive));
   p.sim().run_until(120.0);
   EXPECT_EQ(a.state[a.index_of(target_id)], static_cast<std::int32_t>(AgentState::kLysed));
-  EXPECT_EQ(a.partner_id[p.index(kNk)], 0u);  // released after the kill
+  EXPECT_EQ(partner_ids(a)[p.index(kNk)], 0u);  // released after the kill
   const nlohmann::json r = p.readouts();
   EXPECT_EQ(r["targets"]["killed_by_effectors"].get<int>(), 1);
   EXPECT_EQ(r["effectors"]["nk"]["kills_total"].get<int>(), 1);
@@ -133,7 +146,7 @@ TEST(NkConjugate, TargetDyingOfSomethingElseEndsTheConjugateWithoutCredit) {
   p.sim().run_until(60.0);
   const AgentStore& a = p.sim().agents();
   EXPECT_EQ(a.state[p.index(kTarget)], static_cast<std::int32_t>(AgentState::kApoptotic));
-  EXPECT_EQ(a.partner_id[p.index(kNk)], 0u);
+  EXPECT_EQ(partner_ids(a)[p.index(kNk)], 0u);
   const nlohmann::json r = p.readouts();
   EXPECT_EQ(r["effectors"]["nk"]["lethal_hits"].get<int>(), 1);  // the hit was delivered
   EXPECT_EQ(r["effectors"]["nk"]["kills_total"].get<int>(), 0);  // but it did not kill
@@ -145,14 +158,14 @@ TEST(NkConjugate, DividingTargetLeavesTheConjugate) {
                     "[mechanisms.proliferation.target]\nrate_per_min = 0.2\n");
   p.sim().run_until(1.0);
   const AgentStore& a = p.sim().agents();
-  const std::uint64_t original = a.partner_id[p.index(kNk)];
+  const std::uint64_t original = partner_ids(a)[p.index(kNk)];
   ASSERT_NE(original, 0u);
   p.sim().run_until(30.0);
   EXPECT_GT(a.size(), 2u);  // the target divided
   EXPECT_EQ(p.readouts()["targets"]["births"].get<int>() + 1, static_cast<int>(a.size()) - 1);
   // The first conjugate ended at the division instead of lasting 1000 min: the NK cell is free,
   // or has started a new contact.
-  const bool ended = a.partner_id[p.index(kNk)] != original ||
+  const bool ended = partner_ids(a)[p.index(kNk)] != original ||
                      p.readouts()["effectors"]["nk"]["contacts"].get<int>() >= 2;
   EXPECT_TRUE(ended);
 }
@@ -163,7 +176,7 @@ TEST(NkConjugate, DyingNkCellReleasesItsTarget) {
   p.sim().run_until(60.0);
   const AgentStore& a = p.sim().agents();
   EXPECT_EQ(a.state[p.index(kNk)], static_cast<std::int32_t>(AgentState::kApoptotic));
-  EXPECT_EQ(a.partner_id[p.index(kTarget)], 0u);
+  EXPECT_EQ(partner_ids(a)[p.index(kTarget)], 0u);
 }
 
 // Exhaustion and IL-2/IL-15 recovery: after one kill potency drops to 1 - delta and then
@@ -182,15 +195,15 @@ TEST(NkConjugate, PotencyDropsAtTheKillAndRecoversWithCytokine) {
     p.sim().run_until(1.0);  // contact and hit at t = 0: potency 1 -> 0.5
     const AgentStore& a = p.sim().agents();
     const std::size_t nk = p.index(kNk);
-    EXPECT_DOUBLE_EQ(a.potency[nk], 0.5);
+    EXPECT_DOUBLE_EQ(potencies(a)[nk], 0.5);
     p.sim().run_until(61.0);  // recovery at t = 1 .. 60: 60 steps of 1 min
     const double r = 0.01 * 3.0 / (1.0 + 3.0);
-    EXPECT_NEAR(a.potency[nk], 1.0 - 0.5 * std::exp(-r * 60.0), 1e-12) << source;
+    EXPECT_NEAR(potencies(a)[nk], 1.0 - 0.5 * std::exp(-r * 60.0), 1e-12) << source;
   }
   // Without cytokine there is no recovery.
   Pair none = pair_sim(kinetics);
   none.sim().run_until(61.0);
-  EXPECT_DOUBLE_EQ(none.sim().agents().potency[none.index(kNk)], 0.5);
+  EXPECT_DOUBLE_EQ(potencies(none.sim().agents())[none.index(kNk)], 0.5);
 }
 
 // Granule stock: with one granzyme kill in stock, later kills use death receptors, unless IL-2

@@ -210,12 +210,10 @@ initial_state = "eclipse"
   Simulation& sim = *model.simulation;
   sim.step();  // the first decide step infects every cell at t = 0
   const AgentStore& a = sim.agents();
-  std::size_t end_column = 0, state_column = 0;
-  for (std::size_t k = 0; k < a.declared_columns().size(); ++k) {
-    if (a.declared_columns()[k].name == "viral_eclipse_end_min") end_column = k;
-    if (a.declared_columns()[k].name == "viral_state") state_column = k;
-  }
-  const std::vector<double> ends = a.mechanism_column[end_column];
+  const auto end_column = a.find_column<double>("viral_eclipse_end_min");
+  const auto state_column = a.find_column<double>("viral_state");
+  ASSERT_TRUE(end_column && state_column);
+  const std::vector<double> ends = a.column(end_column);
   const double count = static_cast<double>(ends.size());
   double sum = 0, sum2 = 0;
   for (double e : ends) sum += e;
@@ -232,8 +230,8 @@ initial_state = "eclipse"
   sim.run_until(90);
   // The last decide step ran at t = 89.
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const double state = a.mechanism_column[state_column][i];
-    const double end = a.mechanism_column[end_column][i];
+    const double state = a.column(state_column)[i];
+    const double end = a.column(end_column)[i];
     EXPECT_EQ(state, end <= 89 + 1e-9 ? 2.0 : 1.0) << "eclipse end " << end;
   }
 }

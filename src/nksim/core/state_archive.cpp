@@ -13,7 +13,7 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'K', 'S', 'I', 'M', 'C', 'K', 'P'};
 constexpr std::uint32_t kByteOrder = 0x01020304u;
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;  // 2: the NK agent columns became nk_recognition_kill's
 
 template <class T>
 void append(std::string& out, T value) {

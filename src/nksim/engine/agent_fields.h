@@ -6,10 +6,11 @@
 // properties (ligand levels, receptor counts...) are dynamic columns named in the scenario; they
 // live beside these (AgentStore::property).
 //
-// These are the engine's own columns. A column that only one mechanism uses belongs to that
-// mechanism: it declares it (AgentStore::declare_column, from Mechanism::declare_columns) in its
-// own file, as persistent_walk does for its direction (docs/development.md). The NK columns
-// below still live here; they are read by several mechanisms and by the snapshot writer.
+// These are the engine's own columns, present in every run. A column of one mechanism belongs to
+// that mechanism: it declares it, typed (AgentStore::declare_column<T>, from
+// Mechanism::declare_columns), in its own file, as persistent_walk does for its direction and
+// nk_recognition_kill for the effector-target state (docs/development.md); other code finds it
+// by name (AgentStore::find_column) and copes with its absence.
 #pragma once
 
 #include <cstdint>
@@ -37,23 +38,7 @@ inline constexpr const char* kStateNames[kNumStates] = {"live", "apoptotic", "ly
   X(double, vz, kReset, "velocity z (um/min)")                                        \
   X(double, state_time_min, kReset, "time spent in the current state (min)")          \
   X(double, pressure, kReset, "dimensionless contact pressure (last mechanics step)") \
-  X(std::uint8_t, event, kReset, "event queued this phenotype step (AgentEvent)")       \
-  NKSIM_NK_COLUMNS(X)
-
-// Effector-target columns (mechanism nk_recognition_kill, docs/mechanisms/nk_recognition_kill.md).
-// A conjugate is valid only while both partners name each other, so it ends by itself when the
-// target dies of something else, divides (the mother's partner is cleared) or the NK cell dies.
-#define NKSIM_NK_COLUMNS(X)                                                                    \
-  X(std::uint64_t, partner_id, kReset, "conjugate partner id (NK: target, target: NK), 0 = none") \
-  X(double, contact_min, kReset, "effector: time left in conjugate/refractory period (min)")   \
-  X(double, doom_min, kReset, "target: time left until the scheduled kill (min)")              \
-  X(double, contact_start_min, kReset, "time the current conjugate formed (min)")              \
-  X(double, potency, kReset, "effector: cytotoxic potency in [0, 1] (exhaustion)")             \
-  X(double, nkg2d_available, kReset, "effector: NKG2D left on the surface in [0, 1]")         \
-  X(std::int32_t, kills, kReset, "effector: targets killed")                                   \
-  X(std::int32_t, kill_capacity, kReset, "effector: most targets it can kill")                 \
-  X(std::int32_t, granules, kReset, "effector: granzyme kills left")                           \
-  X(std::uint8_t, nk_flags, kReset, "effector flags (NkFlag) / target: pathway of doom")
+  X(std::uint8_t, event, kReset, "event queued this phenotype step (AgentEvent)")
 
 // Events decided in parallel and applied serially, in id order, at the end of a step.
 enum AgentEvent : std::uint8_t {

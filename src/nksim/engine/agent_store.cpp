@@ -22,17 +22,59 @@ int AgentStore::property_index(const std::string& name) const {
   return -1;
 }
 
-std::size_t AgentStore::declare_column(ColumnSpec spec) {
-  for (const ColumnSpec& c : column_specs_) {
-    if (c.name == spec.name) throw Error("agent column '" + spec.name + "' is declared twice");
+std::size_t column_type_size(ColumnType type) {
+  switch (type) {
+    case ColumnType::kDouble: return sizeof(double);
+    case ColumnType::kFloat: return sizeof(float);
+    case ColumnType::kUint64: return sizeof(std::uint64_t);
+    case ColumnType::kInt32: return sizeof(std::int32_t);
+    case ColumnType::kUint8: return sizeof(std::uint8_t);
+  }
+  return 0;
+}
+
+const char* column_type_name(ColumnType type) {
+  switch (type) {
+    case ColumnType::kDouble: return "double";
+    case ColumnType::kFloat: return "float";
+    case ColumnType::kUint64: return "uint64";
+    case ColumnType::kInt32: return "int32";
+    case ColumnType::kUint8: return "uint8";
+  }
+  return "?";
+}
+
+std::size_t AgentStore::declare_any_column(ColumnSpec spec) {
+  if (column_index(spec.name) != kNoColumn) {
+    throw Error("agent column '" + spec.name + "' is declared twice");
   }
 #define NKSIM_CHECK_NAME(type, column, on_divide, doc) \
   if (spec.name == #column) throw Error("agent column '" + spec.name + "' is an engine column");
   NKSIM_AGENT_COLUMNS(NKSIM_CHECK_NAME)
 #undef NKSIM_CHECK_NAME
+  switch (spec.type) {
+    case ColumnType::kDouble: columns_.emplace_back(std::vector<double>(size(), 0.0)); break;
+    case ColumnType::kFloat: columns_.emplace_back(std::vector<float>(size(), 0.0f)); break;
+    case ColumnType::kUint64: columns_.emplace_back(std::vector<std::uint64_t>(size(), 0)); break;
+    case ColumnType::kInt32: columns_.emplace_back(std::vector<std::int32_t>(size(), 0)); break;
+    case ColumnType::kUint8: columns_.emplace_back(std::vector<std::uint8_t>(size(), 0)); break;
+  }
   column_specs_.push_back(std::move(spec));
-  mechanism_column.emplace_back(size(), 0.0);
-  return mechanism_column.size() - 1;
+  return columns_.size() - 1;
+}
+
+std::size_t AgentStore::column_index(std::string_view name) const {
+  for (std::size_t k = 0; k < column_specs_.size(); ++k) {
+    if (column_specs_[k].name == name) return k;
+  }
+  return kNoColumn;
+}
+
+void AgentStore::check_column_type(std::size_t k, ColumnType wanted) const {
+  if (column_specs_[k].type != wanted) {
+    throw Error("agent column '" + column_specs_[k].name + "' holds " +
+                column_type_name(column_specs_[k].type) + ", not " + column_type_name(wanted));
+  }
 }
 
 void AgentStore::push_default() {
@@ -41,7 +83,7 @@ void AgentStore::push_default() {
   NKSIM_AGENT_COLUMNS(NKSIM_PUSH_COLUMN)
 #undef NKSIM_PUSH_COLUMN
   for (auto& p : property) p.push_back(0.0);
-  for (auto& c : mechanism_column) c.push_back(0.0);
+  for (auto& c : columns_) std::visit([](auto& v) { v.emplace_back(); }, c);
 }
 
 std::size_t AgentStore::add(std::int32_t type_index, double px, double py, double pz, double r) {
@@ -67,9 +109,9 @@ std::size_t AgentStore::add_daughter(std::size_t mother) {
   NKSIM_AGENT_COLUMNS(NKSIM_COPY_COLUMN)
 #undef NKSIM_COPY_COLUMN
   for (auto& p : property) p[i] = p[mother];
-  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
     if (column_specs_[k].on_divide == OnDivide::kCopy) {
-      mechanism_column[k][i] = mechanism_column[k][mother];
+      std::visit([&](auto& v) { v[i] = v[mother]; }, columns_[k]);
     }
   }
   const std::uint64_t new_id = next_id_++;
@@ -88,14 +130,14 @@ void AgentStore::remove(std::size_t i) {
     NKSIM_AGENT_COLUMNS(NKSIM_MOVE_COLUMN)
 #undef NKSIM_MOVE_COLUMN
     for (auto& p : property) p[i] = p[last];
-    for (auto& c : mechanism_column) c[i] = c[last];
+    for (auto& c : columns_) std::visit([&](auto& v) { v[i] = v[last]; }, c);
     index_of_id_[id[i]] = static_cast<std::uint32_t>(i);
   }
 #define NKSIM_POP_COLUMN(type, name, on_divide, doc) name.pop_back();
   NKSIM_AGENT_COLUMNS(NKSIM_POP_COLUMN)
 #undef NKSIM_POP_COLUMN
   for (auto& p : property) p.pop_back();
-  for (auto& c : mechanism_column) c.pop_back();
+  for (auto& c : columns_) std::visit([](auto& v) { v.pop_back(); }, c);
 }
 
 void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
@@ -111,7 +153,7 @@ void AgentStore::permute(const std::vector<std::uint32_t>& order, int threads) {
   NKSIM_AGENT_COLUMNS(NKSIM_PERMUTE_COLUMN)
 #undef NKSIM_PERMUTE_COLUMN
   for (auto& p : property) reorder(p);
-  for (auto& c : mechanism_column) reorder(c);
+  for (auto& c : columns_) std::visit(reorder, c);
   for (std::int64_t k = 0; k < n; ++k) index_of_id_[id[k]] = static_cast<std::uint32_t>(k);
 }
 
@@ -120,7 +162,8 @@ std::size_t AgentStore::bytes_per_agent() const {
 #define NKSIM_COLUMN_BYTES(type, name, on_divide, doc) bytes += sizeof(type);
   NKSIM_AGENT_COLUMNS(NKSIM_COLUMN_BYTES)
 #undef NKSIM_COLUMN_BYTES
-  bytes += (property.size() + mechanism_column.size()) * sizeof(double);
+  bytes += property.size() * sizeof(double);
+  for (const ColumnSpec& c : column_specs_) bytes += column_type_size(c.type);
   bytes += sizeof(std::uint32_t);  // id -> index map
   return bytes;
 }
@@ -133,8 +176,9 @@ void AgentStore::save_state(StateWriter& out) const {
   for (std::size_t k = 0; k < property.size(); ++k) {
     out.put("property/" + property_names_[k], property[k]);
   }
-  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
-    out.put("mechanism_column/" + column_specs_[k].name, mechanism_column[k]);
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    std::visit([&](const auto& v) { out.put("mechanism_column/" + column_specs_[k].name, v); },
+               columns_[k]);
   }
   out.put_value("next_id", next_id_);
   out.put_value("layout_version", layout_version_);
@@ -152,8 +196,13 @@ void AgentStore::restore_state(const StateReader& in) {
   for (std::size_t k = 0; k < property.size(); ++k) {
     property[k] = in.get<double>("property/" + property_names_[k], n);
   }
-  for (std::size_t k = 0; k < mechanism_column.size(); ++k) {
-    mechanism_column[k] = in.get<double>("mechanism_column/" + column_specs_[k].name, n);
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    std::visit(
+        [&](auto& v) {
+          using T = typename std::remove_reference_t<decltype(v)>::value_type;
+          v = in.get<T>("mechanism_column/" + column_specs_[k].name, n);
+        },
+        columns_[k]);
   }
   next_id_ = in.get_value<std::uint64_t>("next_id");
   layout_version_ = in.get_value<std::uint64_t>("layout_version");

@@ -64,11 +64,15 @@ class Mechanism {
   // Called once per division, serially and in id order, after the daughter is placed.
   virtual void on_divide(Simulation&, std::size_t /*mother*/, std::size_t /*daughter*/,
                          const StepInfo&) {}
-  // Per-agent columns this mechanism owns: it declares them here (AgentStore::declare_column,
-  // keeping the returned indices); the engine then sizes, moves, copies or resets them at
+  // Per-agent columns this mechanism owns: it declares them here (AgentStore::declare_column<T>,
+  // keeping the returned keys); the engine then sizes, moves, copies or resets them at
   // division, saves them in checkpoints and writes those marked in_snapshots. Called once, by
   // Simulation::add_mechanism.
   virtual void declare_columns(AgentStore&) {}
+  // Columns of other mechanisms this one reads: it finds them here by name
+  // (AgentStore::find_column; an invalid key when the owner is not in the run). Called after
+  // every add_mechanism, so the last call sees every column of the run.
+  virtual void find_columns(const AgentStore&) {}
   // Largest distance (um) at which two agents interact; the neighbour grid uses the maximum.
   virtual double interaction_distance_um() const { return 0.0; }
   // Memory this mechanism keeps per agent (bytes), for the bytes-per-agent figure.

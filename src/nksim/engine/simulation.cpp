@@ -40,6 +40,7 @@ void Simulation::set_fields(FieldGrid fields, std::unique_ptr<DiffusionSolver> s
 void Simulation::add_mechanism(std::unique_ptr<Mechanism> mechanism) {
   mechanism->declare_columns(agents_);
   mechanisms_.push_back(std::move(mechanism));
+  for (auto& m : mechanisms_) m->find_columns(agents_);
 }
 
 std::size_t Simulation::add_agent(int type_index, double x, double y, double z) {

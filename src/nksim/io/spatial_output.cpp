@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <type_traits>
+#include <variant>
 
 #include "nksim/core/error.h"
 #include "nksim/core/state_archive.h"
@@ -12,6 +14,7 @@
 #include "nksim/core/version.h"
 #include "nksim/io/csv_metadata.h"
 #include "nksim/io/hdf5_file.h"
+#include "nksim/mechanisms/nk_state.h"
 
 namespace nksim {
 namespace {
@@ -34,6 +37,40 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary);
   out << text;
   if (!out) throw Error("cannot write " + file.string());
+}
+
+// A mechanism's column as a dataset of n values: double, int32 and uint64 as they are, float as
+// double and uint8 as int32 (the types the HDF5 wrapper writes).
+void write_agent_column(Hdf5File& h5, const std::string& path,
+                        const AgentStore::ColumnData& column) {
+  std::visit(
+      [&](const auto& values) {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        const std::uint64_t dims[1] = {values.size()};
+        if constexpr (std::is_same_v<T, float>) {
+          const std::vector<double> wide(values.begin(), values.end());
+          h5.dataset(path, dims, std::span<const double>(wide));
+        } else if constexpr (std::is_same_v<T, std::uint8_t>) {
+          const std::vector<std::int32_t> wide(values.begin(), values.end());
+          h5.dataset(path, dims, std::span<const std::int32_t>(wide));
+        } else {
+          h5.dataset(path, dims, std::span<const T>(values));
+        }
+      },
+      column);
+}
+
+// A column found by name, or zeros for every agent when the run has no such column.
+template <class T>
+void write_column_or_zeros(Hdf5File& h5, const std::string& path, const AgentStore& a,
+                           ColumnKey<T> key) {
+  const std::uint64_t dims[1] = {a.size()};
+  if (key) {
+    h5.dataset(path, dims, std::span<const T>(a.column(key)));
+    return;
+  }
+  const std::vector<T> zeros(a.size(), T{});
+  h5.dataset(path, dims, std::span<const T>(zeros));
 }
 
 }  // namespace
@@ -119,15 +156,16 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   for (std::size_t k = 0; k < a.property.size(); ++k) {
     h5.dataset("/agents/" + a.property_names()[k], dims1, std::span<const double>(a.property[k]));
   }
-  for (std::size_t k = 0; k < a.mechanism_column.size(); ++k) {
+  for (std::size_t k = 0; k < a.declared_columns().size(); ++k) {
     if (!a.declared_columns()[k].in_snapshots) continue;
-    h5.dataset("/agents/" + a.declared_columns()[k].name, dims1,
-               std::span<const double>(a.mechanism_column[k]));
+    write_agent_column(h5, "/agents/" + a.declared_columns()[k].name, a.declared_column(k));
   }
-  // Effector state (nk_recognition_kill): kills, conjugate partner id (0 = none), potency.
-  h5.dataset("/agents/nk_kills", dims1, std::span<const std::int32_t>(a.kills));
-  h5.dataset("/agents/nk_partner_id", dims1, std::span<const std::uint64_t>(a.partner_id));
-  h5.dataset("/agents/nk_potency", dims1, std::span<const double>(a.potency));
+  // Effector state (nk_recognition_kill's columns): kills, conjugate partner id (0 = none),
+  // potency. Written in every run, as zeros when the run has no nk_recognition_kill.
+  write_column_or_zeros(h5, "/agents/nk_kills", a, a.find_column<std::int32_t>(kNkKillsColumn));
+  write_column_or_zeros(h5, "/agents/nk_partner_id", a,
+                        a.find_column<std::uint64_t>(kNkPartnerColumn));
+  write_column_or_zeros(h5, "/agents/nk_potency", a, a.find_column<double>(kNkPotencyColumn));
   h5.create_group("/fields");
   const FieldGrid& g = sim.fields();
   const auto shape = g.shape();

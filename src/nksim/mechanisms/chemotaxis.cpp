@@ -8,6 +8,7 @@
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
+#include "nksim/mechanisms/nk_state.h"
 #include "nksim/mechanisms/mechanism_docs.h"
 
 namespace nksim {
@@ -23,17 +24,21 @@ class Chemotaxis final : public Mechanism {
   explicit Chemotaxis(std::vector<ChemotaxisParams> params) : params_(std::move(params)) {}
   const char* name() const override { return "chemotaxis"; }
   unsigned phases() const override { return phase_bit(Phase::kMove); }
+  void find_columns(const AgentStore& a) override {
+    partner_ = a.find_column<std::uint64_t>(kNkPartnerColumn);
+  }
 
   void run(Phase, Simulation& sim, const StepInfo&) override {
     AgentStore& a = sim.agents();
     const FieldGrid& fields = sim.fields();
     const std::int64_t n = static_cast<std::int64_t>(a.size());
+    const std::uint64_t* partner = a.column_data(partner_);  // nullptr without nk_recognition_kill
 #pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const ChemotaxisParams& p = params_[a.type[i]];
       if (p.field < 0 || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
-      if (a.partner_id[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
+      if (partner && partner[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
       const auto g = fields.gradient(static_cast<std::size_t>(p.field),
                                      fields.voxel_of(a.x[i], a.y[i], a.z[i]));
       const double norm = std::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
@@ -47,6 +52,7 @@ class Chemotaxis final : public Mechanism {
 
  private:
   std::vector<ChemotaxisParams> params_;
+  ColumnKey<std::uint64_t> partner_;
 };
 
 }  // namespace

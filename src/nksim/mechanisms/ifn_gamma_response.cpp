@@ -39,6 +39,11 @@ class IfnGammaResponse final : public Mechanism {
   unsigned phases() const override {
     return phase_bit(Phase::kExchange) | phase_bit(Phase::kDecide);
   }
+  // Whether an effector is engaged: nk_recognition_kill's columns (absent: none is).
+  void find_columns(const AgentStore& a) override {
+    partner_ = a.find_column<std::uint64_t>(kNkPartnerColumn);
+    flags_ = a.find_column<std::uint8_t>(kNkFlagsColumn);
+  }
 
   void run(Phase phase, Simulation& sim, const StepInfo& step) override {
     AgentStore& a = sim.agents();
@@ -49,9 +54,11 @@ class IfnGammaResponse final : public Mechanism {
     };
     if (phase == Phase::kExchange) {
       const double volume = fields.voxel_volume_um3();
+      const std::uint64_t* partner = a.column_data(partner_);  // nullptr when absent
+      const std::uint8_t* flags = a.column_data(flags_);
       for (std::size_t i = 0; i < a.size(); ++i) {
         const TypeResponse& t = types_[static_cast<std::size_t>(a.type[i])];
-        const bool engaged = a.partner_id[i] != 0 && (a.nk_flags[i] & kNkCommitted);
+        const bool engaged = partner && flags && partner[i] != 0 && (flags[i] & kNkCommitted);
         if (!t.secretes || !live(i) || (t.when_engaged && !engaged)) continue;
         ifn[fields.voxel_of(a.x[i], a.y[i], a.z[i])] += step.dt_min * t.export_per_min / volume;
       }
@@ -88,6 +95,8 @@ class IfnGammaResponse final : public Mechanism {
   long switched_ = 0;
   int field_, mhc_, baseline_;
   std::vector<TypeResponse> types_;
+  ColumnKey<std::uint64_t> partner_;
+  ColumnKey<std::uint8_t> flags_;
 };
 
 }  // namespace

@@ -49,6 +49,74 @@ double column(const AgentStore& a, int k, std::size_t i) {
   return k < 0 ? 0.0 : a.property[static_cast<std::size_t>(k)][i];
 }
 
+// The effector-target columns this mechanism owns (declared only in runs that have it). A
+// conjugate is valid only while both partners name each other, so it ends by itself when the
+// target dies of something else, divides (the mother's partner is cleared) or the effector dies.
+// Every column starts at 0 in a daughter.
+struct NkColumnKeys {
+  ColumnKey<std::uint64_t> partner_id;  // conjugate partner id (nk_state.h), 0 = none
+  ColumnKey<double> contact_min;        // effector: time left in conjugate/refractory period (min)
+  ColumnKey<double> doom_min;           // target: time of the scheduled kill (min)
+  ColumnKey<double> contact_start_min;  // time the current conjugate formed (min)
+  ColumnKey<double> potency;            // effector: cytotoxic potency in [0, 1] (exhaustion)
+  ColumnKey<double> nkg2d_available;    // effector: NKG2D left on the surface in [0, 1]
+  ColumnKey<std::int32_t> kills;        // effector: targets killed
+  ColumnKey<std::int32_t> kill_capacity;  // effector: most targets it can kill
+  ColumnKey<std::int32_t> granules;       // effector: granzyme kills left
+  ColumnKey<std::uint8_t> nk_flags;       // effector: NkFlag bits / target: pathway of doom
+};
+
+// Pointers to the columns' values, taken at the start of each call (agents are neither added
+// nor removed while the mechanism runs).
+struct NkColumnView {
+  std::uint64_t* partner_id = nullptr;
+  double* contact_min = nullptr;
+  double* doom_min = nullptr;
+  double* contact_start_min = nullptr;
+  double* potency = nullptr;
+  double* nkg2d_available = nullptr;
+  std::int32_t* kills = nullptr;
+  std::int32_t* kill_capacity = nullptr;
+  std::int32_t* granules = nullptr;
+  std::uint8_t* nk_flags = nullptr;
+};
+
+NkColumnKeys declare_nk_columns(AgentStore& a) {
+  const auto spec = [](const char* name, const char* doc) {
+    return AgentStore::ColumnSpec{name, OnDivide::kReset, false,
+                                  std::string("nk_recognition_kill: ") + doc};
+  };
+  NkColumnKeys k;
+  k.partner_id = a.declare_column<std::uint64_t>(
+      spec(kNkPartnerColumn, "conjugate partner id (NK: target, target: NK), 0 = none"));
+  k.contact_min = a.declare_column<double>(
+      spec("contact_min", "effector: time left in conjugate/refractory period (min)"));
+  k.doom_min =
+      a.declare_column<double>(spec("doom_min", "target: time of the scheduled kill (min)"));
+  k.contact_start_min = a.declare_column<double>(
+      spec("contact_start_min", "time the current conjugate formed (min)"));
+  k.potency = a.declare_column<double>(
+      spec(kNkPotencyColumn, "effector: cytotoxic potency in [0, 1] (exhaustion)"));
+  k.nkg2d_available = a.declare_column<double>(
+      spec("nkg2d_available", "effector: NKG2D left on the surface in [0, 1]"));
+  k.kills = a.declare_column<std::int32_t>(spec(kNkKillsColumn, "effector: targets killed"));
+  k.kill_capacity = a.declare_column<std::int32_t>(
+      spec("kill_capacity", "effector: most targets it can kill"));
+  k.granules =
+      a.declare_column<std::int32_t>(spec("granules", "effector: granzyme kills left"));
+  k.nk_flags = a.declare_column<std::uint8_t>(
+      spec(kNkFlagsColumn, "effector flags (NkFlag) / target: pathway of doom"));
+  return k;
+}
+
+NkColumnView view_nk_columns(AgentStore& a, const NkColumnKeys& k) {
+  return {a.column(k.partner_id).data(),        a.column(k.contact_min).data(),
+          a.column(k.doom_min).data(),          a.column(k.contact_start_min).data(),
+          a.column(k.potency).data(),           a.column(k.nkg2d_available).data(),
+          a.column(k.kills).data(),             a.column(k.kill_capacity).data(),
+          a.column(k.granules).data(),          a.column(k.nk_flags).data()};
+}
+
 class NkRecognitionKill final : public Mechanism {
  public:
   NkRecognitionKill(std::vector<Role> roles, std::vector<EffectorParams> params,
@@ -60,6 +128,7 @@ class NkRecognitionKill final : public Mechanism {
   const char* name() const override { return "nk_recognition_kill"; }
   unsigned phases() const override { return phase_bit(Phase::kDecide); }
   double interaction_distance_um() const override { return reach_um_; }
+  void declare_columns(AgentStore& a) override { keys_ = declare_nk_columns(a); }
 
   void run(Phase, Simulation& sim, const StepInfo& step) override {
     AgentStore& a = sim.agents();
@@ -68,15 +137,16 @@ class NkRecognitionKill final : public Mechanism {
       started_ = true;
     }
     sim.neighbour_grid();  // current for nearest_free_target below (rebuilt if stale)
+    nk_ = view_nk_columns(a, keys_);
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (!is_target(a, i) || !live(a, i)) continue;
-      if (a.nk_flags[i] != 0) {
+      if (nk_.nk_flags[i] != 0) {
         doom(a, i, step);
-      } else if (a.partner_id[i] != 0) {
+      } else if (nk_.partner_id[i] != 0) {
         // An uncommitted conjugate whose effector died, left or was removed ends here.
-        const std::uint32_t j = a.index_of(a.partner_id[i]);
-        if (j == AgentStore::kNoIndex || a.partner_id[j] != a.id[i] || !live(a, j)) {
-          a.partner_id[i] = 0;
+        const std::uint32_t j = a.index_of(nk_.partner_id[i]);
+        if (j == AgentStore::kNoIndex || nk_.partner_id[j] != a.id[i] || !live(a, j)) {
+          nk_.partner_id[i] = 0;
         }
       }
     }
@@ -89,8 +159,9 @@ class NkRecognitionKill final : public Mechanism {
   void on_divide(Simulation& sim, std::size_t mother, std::size_t, const StepInfo&) override {
     AgentStore& a = sim.agents();
     if (!is_target(a, mother)) return;
+    nk_ = view_nk_columns(a, keys_);  // the daughter was just added
     ++target_births_;
-    if (a.nk_flags[mother] == 0) a.partner_id[mother] = 0;  // leaves an uncommitted conjugate
+    if (nk_.nk_flags[mother] == 0) nk_.partner_id[mother] = 0;  // leaves an uncommitted conjugate
   }
 
   nlohmann::json readouts(const Simulation& sim) const override;
@@ -107,15 +178,15 @@ class NkRecognitionKill final : public Mechanism {
 
   void doom(AgentStore& a, std::size_t i, const StepInfo& step) {
     a.event[i] &= static_cast<std::uint8_t>(~kEventDivide);
-    if (step.time_min + 1e-9 < a.doom_min[i]) return;
-    const auto pathway = static_cast<nk::KillPathway>(a.nk_flags[i]);
+    if (step.time_min + 1e-9 < nk_.doom_min[i]) return;
+    const auto pathway = static_cast<nk::KillPathway>(nk_.nk_flags[i]);
     a.event[i] |= pathway == nk::KillPathway::kGranzyme ? kEventLysis : kEventApoptosis;
-    const std::uint64_t killer = a.partner_id[i];
+    const std::uint64_t killer = nk_.partner_id[i];
     const auto it = tallies_.find(killer);
     if (it != tallies_.end()) ++it->second.confirmed_kills;
     kills_.push_back({killer, a.id[i], it != tallies_.end() ? it->second.type : -1, a.type[i],
-                      pathway, a.contact_start_min[i], step.time_min});
-    a.nk_flags[i] = 0;
+                      pathway, nk_.contact_start_min[i], step.time_min});
+    nk_.nk_flags[i] = 0;
   }
 
   void initialise(Simulation& sim, std::size_t i) {
@@ -124,43 +195,43 @@ class NkRecognitionKill final : public Mechanism {
     const RandomDraw draw(sim.seed(), 0, Purpose::kNkCapacity, a.id[i]);
     const RandomDraw extra(sim.seed(), 0, Purpose::kNkCapacity, a.id[i], 1);
     const bool deficient = extra.uniform(0) < p.perforin_deficient_fraction;
-    a.kill_capacity[i] = nk::sample_capacity(p.capacity, draw.uniform(0), draw.uniform(1));
-    a.granules[i] = deficient ? 0 : p.granules.granzyme_kills;
-    a.potency[i] = 1.0;
-    a.nkg2d_available[i] = 1.0;
-    a.kills[i] = 0;
-    a.nk_flags[i] = kNkInitialised | (deficient ? kNkPerforinDeficient : 0);
-    tallies_[a.id[i]] = {a.type[i], a.kill_capacity[i], deficient, 0, 0, 0};
+    nk_.kill_capacity[i] = nk::sample_capacity(p.capacity, draw.uniform(0), draw.uniform(1));
+    nk_.granules[i] = deficient ? 0 : p.granules.granzyme_kills;
+    nk_.potency[i] = 1.0;
+    nk_.nkg2d_available[i] = 1.0;
+    nk_.kills[i] = 0;
+    nk_.nk_flags[i] = kNkInitialised | (deficient ? kNkPerforinDeficient : 0);
+    tallies_[a.id[i]] = {a.type[i], nk_.kill_capacity[i], deficient, 0, 0, 0};
   }
 
   void end_conjugate(AgentStore& a, std::size_t i, const EffectorParams& p) {
-    const std::uint32_t j = a.index_of(a.partner_id[i]);
-    if (j != AgentStore::kNoIndex && a.partner_id[j] == a.id[i] && a.nk_flags[j] == 0) {
-      a.partner_id[j] = 0;
+    const std::uint32_t j = a.index_of(nk_.partner_id[i]);
+    if (j != AgentStore::kNoIndex && nk_.partner_id[j] == a.id[i] && nk_.nk_flags[j] == 0) {
+      nk_.partner_id[j] = 0;
     }
-    a.partner_id[i] = 0;
-    a.nk_flags[i] &= static_cast<std::uint8_t>(~kNkCommitted);
-    a.contact_min[i] = p.refractory_min;
+    nk_.partner_id[i] = 0;
+    nk_.nk_flags[i] &= static_cast<std::uint8_t>(~kNkCommitted);
+    nk_.contact_min[i] = p.refractory_min;
   }
 
   void effector(Simulation& sim, std::size_t i, const StepInfo& step) {
     AgentStore& a = sim.agents();
     const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
-    if (!(a.nk_flags[i] & kNkInitialised)) initialise(sim, i);
+    if (!(nk_.nk_flags[i] & kNkInitialised)) initialise(sim, i);
     recover(sim, i, p, step);
-    if (a.partner_id[i] != 0) {
-      const std::uint32_t j = a.index_of(a.partner_id[i]);
-      const bool valid = j != AgentStore::kNoIndex && a.partner_id[j] == a.id[i] && live(a, j);
+    if (nk_.partner_id[i] != 0) {
+      const std::uint32_t j = a.index_of(nk_.partner_id[i]);
+      const bool valid = j != AgentStore::kNoIndex && nk_.partner_id[j] == a.id[i] && live(a, j);
       if (!valid) {
         end_conjugate(a, i, p);
-      } else if (!(a.nk_flags[i] & kNkCommitted)) {
-        a.contact_min[i] -= step.dt_min;
-        if (a.contact_min[i] <= 1e-9) end_conjugate(a, i, p);
+      } else if (!(nk_.nk_flags[i] & kNkCommitted)) {
+        nk_.contact_min[i] -= step.dt_min;
+        if (nk_.contact_min[i] <= 1e-9) end_conjugate(a, i, p);
       }
       return;
     }
-    if (a.contact_min[i] > 1e-9) {
-      a.contact_min[i] -= step.dt_min;
+    if (nk_.contact_min[i] > 1e-9) {
+      nk_.contact_min[i] -= step.dt_min;
       return;
     }
     const std::size_t j = nearest_free_target(sim, i, p);
@@ -175,21 +246,21 @@ class NkRecognitionKill final : public Mechanism {
       cytokine = sim.fields().values(static_cast<std::size_t>(
           p.cytokine_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
     }
-    a.potency[i] = nk::potency_step(a.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion),
-                                    step.dt_min);
+    nk_.potency[i] = nk::potency_step(
+        nk_.potency[i], nk::recovery_rate_per_min(cytokine, p.exhaustion), step.dt_min);
     if (p.soluble_ligand_field >= 0) {
       const double soluble = sim.fields().values(static_cast<std::size_t>(
           p.soluble_ligand_field))[sim.fields().voxel_of(a.x[i], a.y[i], a.z[i])];
-      a.nkg2d_available[i] =
-          nk::nkg2d_step(a.nkg2d_available[i], std::max(soluble, 0.0), step.dt_min, p.nkg2d);
+      nk_.nkg2d_available[i] =
+          nk::nkg2d_step(nk_.nkg2d_available[i], std::max(soluble, 0.0), step.dt_min, p.nkg2d);
     }
-    if (p.granules.restock_max_per_min > 0 && !(a.nk_flags[i] & kNkPerforinDeficient) &&
-        a.granules[i] < p.granules.granzyme_kills) {
+    if (p.granules.restock_max_per_min > 0 && !(nk_.nk_flags[i] & kNkPerforinDeficient) &&
+        nk_.granules[i] < p.granules.granzyme_kills) {
       const double rate =
           p.granules.restock_max_per_min *
           nk::hill(cytokine, p.exhaustion.cytokine_half_saturation, p.exhaustion.cytokine_hill);
       const RandomDraw draw(sim.seed(), step.step, Purpose::kNkCapacity, a.id[i], 2);
-      if (draw.uniform(0) < nk::probability_in_step(rate, step.dt_min)) ++a.granules[i];
+      if (draw.uniform(0) < nk::probability_in_step(rate, step.dt_min)) ++nk_.granules[i];
     }
   }
 
@@ -200,8 +271,8 @@ class NkRecognitionKill final : public Mechanism {
     std::size_t best = AgentStore::kNoIndex;
     double best_d2 = 0;
     sim.grid().for_each_candidate(i, [&](std::size_t j) {
-      if (j == i || !is_target(a, j) || !live(a, j) || a.partner_id[j] != 0) return;
-      if (a.nk_flags[j] != 0) return;  // already doomed
+      if (j == i || !is_target(a, j) || !live(a, j) || nk_.partner_id[j] != 0) return;
+      if (nk_.nk_flags[j] != 0) return;  // already doomed
       const double dx = d.delta(0, a.x[i], a.x[j]), dy = d.delta(1, a.y[i], a.y[j]);
       const double dz = d.dim == 3 ? d.delta(2, a.z[i], a.z[j]) : 0.0;
       const double d2 = dx * dx + dy * dy + dz * dz;
@@ -218,31 +289,31 @@ class NkRecognitionKill final : public Mechanism {
   double commit_probability(const AgentStore& a, std::size_t i, std::size_t j) const {
     const EffectorParams& p = params_[static_cast<std::size_t>(a.type[i])];
     if (roles_[static_cast<std::size_t>(a.type[i])] == Role::kTCell) {
-      return a.potency[i] * nk::t_cell_commit_probability(column(a, display_.mhc, j),
+      return nk_.potency[i] * nk::t_cell_commit_probability(column(a, display_.mhc, j),
                                                           column(a, display_.antigen, j), p.t_cell);
     }
     const nk::TargetDisplay t{column(a, display_.nkg2d, j), column(a, display_.other, j),
                               column(a, display_.car, j), column(a, display_.opsonisation, j),
                               column(a, display_.mhc, j)};
-    return nk::commit_probability(nk::net_signal(t, p.recognition, a.nkg2d_available[i]),
-                                  p.recognition, a.potency[i]);
+    return nk::commit_probability(nk::net_signal(t, p.recognition, nk_.nkg2d_available[i]),
+                                  p.recognition, nk_.potency[i]);
   }
 
   void engage(Simulation& sim, std::size_t i, std::size_t j, const EffectorParams& p,
               const StepInfo& step) {
     AgentStore& a = sim.agents();
-    a.partner_id[i] = a.id[j];
-    a.partner_id[j] = a.id[i];
-    a.contact_start_min[i] = step.time_min;
-    a.contact_start_min[j] = step.time_min;
+    nk_.partner_id[i] = a.id[j];
+    nk_.partner_id[j] = a.id[i];
+    nk_.contact_start_min[i] = step.time_min;
+    nk_.contact_start_min[j] = step.time_min;
     EffectorTally& tally = tallies_[a.id[i]];
     ++tally.contacts;
     const nk::KillPathway pathway =
-        nk::choose_pathway(a.granules[i], !(a.nk_flags[i] & kNkPerforinDeficient), a.kills[i],
-                           a.kill_capacity[i], p.granules);
+        nk::choose_pathway(nk_.granules[i], !(nk_.nk_flags[i] & kNkPerforinDeficient), nk_.kills[i],
+                           nk_.kill_capacity[i], p.granules);
     const RandomDraw draw(sim.seed(), step.step, Purpose::kNkRecognition, a.id[i]);
     if (pathway == nk::KillPathway::kNone || !(draw.uniform(0) < commit_probability(a, i, j))) {
-      a.contact_min[i] = p.failed_contact_min;
+      nk_.contact_min[i] = p.failed_contact_min;
       return;
     }
     std::array<double, nk::kMaxDelayShape> u{};
@@ -251,20 +322,22 @@ class NkRecognitionKill final : public Mechanism {
       u[2 * s] = d.uniform(0);
       u[2 * s + 1] = d.uniform(1);
     }
-    a.nk_flags[i] |= kNkCommitted;
-    ++a.kills[i];
+    nk_.nk_flags[i] |= kNkCommitted;
+    ++nk_.kills[i];
     ++tally.hits;
-    if (pathway == nk::KillPathway::kGranzyme) --a.granules[i];
-    a.potency[i] = nk::potency_after_kill(a.potency[i], p.exhaustion);
-    a.nk_flags[j] = static_cast<std::uint8_t>(pathway);
+    if (pathway == nk::KillPathway::kGranzyme) --nk_.granules[i];
+    nk_.potency[i] = nk::potency_after_kill(nk_.potency[i], p.exhaustion);
+    nk_.nk_flags[j] = static_cast<std::uint8_t>(pathway);
     a.event[j] &= static_cast<std::uint8_t>(~kEventDivide);  // hit this step: no division
-    a.doom_min[j] = step.time_min + nk::kill_delay(pathway, p.delay, u);
+    nk_.doom_min[j] = step.time_min + nk::kill_delay(pathway, p.delay, u);
   }
 
   std::vector<Role> roles_;
   std::vector<EffectorParams> params_;
   DisplayColumns display_;
   double reach_um_;
+  NkColumnKeys keys_;
+  NkColumnView nk_;  // refreshed at the start of run and on_divide
   bool started_ = false;
   long targets_initial_ = 0;
   long target_births_ = 0;

@@ -9,6 +9,7 @@
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/mechanism_docs.h"
+#include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/probability.h"
 
 namespace nksim {
@@ -28,10 +29,14 @@ class PersistentWalk final : public Mechanism {
   // without one (0, 0, 0) and draws its own at its first step.
   void declare_columns(AgentStore& a) override {
     for (std::size_t axis = 0; axis < 3; ++axis) {
-      dir_[axis] = a.declare_column({std::string("walk_direction_") + "xyz"[axis],
-                                     OnDivide::kReset, false,
-                                     "persistent_walk: direction of the walk (unit vector)"});
+      dir_[axis] = a.declare_column<double>(
+          {std::string("walk_direction_") + "xyz"[axis], OnDivide::kReset, false,
+           "persistent_walk: direction of the walk (unit vector)"});
     }
+  }
+  // Cells in a conjugate (nk_recognition_kill's partner column, when it is in the run) stay put.
+  void find_columns(const AgentStore& a) override {
+    partner_ = a.find_column<std::uint64_t>(kNkPartnerColumn);
   }
   unsigned phases() const override { return phase_bit(Phase::kMove); }
 
@@ -44,15 +49,16 @@ class PersistentWalk final : public Mechanism {
     }
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::uint64_t seed = sim.seed();
-    double* dir_x = a.mechanism_column[dir_[0]].data();
-    double* dir_y = a.mechanism_column[dir_[1]].data();
-    double* dir_z = a.mechanism_column[dir_[2]].data();
+    double* dir_x = a.column(dir_[0]).data();
+    double* dir_y = a.column(dir_[1]).data();
+    double* dir_z = a.column(dir_[2]).data();
+    const std::uint64_t* partner = a.column_data(partner_);  // nullptr when absent
 #pragma omp parallel for schedule(static) num_threads(sim.threads()) if (n >= kMinParallelAgents)
     for (std::int64_t ii = 0; ii < n; ++ii) {
       const std::size_t i = static_cast<std::size_t>(ii);
       const WalkParams& p = params_[a.type[i]];
       if (!p.enabled || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
-      if (a.partner_id[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
+      if (partner && partner[i] != 0) continue;  // arrested in a conjugate (nk_recognition_kill)
       const RandomDraw draw(seed, step.step, Purpose::kMotility, a.id[i]);
       const bool unset = dir_x[i] == 0 && dir_y[i] == 0 && dir_z[i] == 0;
       if (unset || draw.uniform(0) < turn[a.type[i]]) {
@@ -67,7 +73,8 @@ class PersistentWalk final : public Mechanism {
 
  private:
   std::vector<WalkParams> params_;
-  std::size_t dir_[3] = {0, 0, 0};  // indices of the direction columns
+  ColumnKey<double> dir_[3];  // the direction columns
+  ColumnKey<std::uint64_t> partner_;
 };
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
 #include "nksim/mechanisms/mechanism_docs.h"
+#include "nksim/mechanisms/nk_state.h"
 #include "nksim/rules/probability.h"
 
 namespace nksim {
@@ -74,11 +75,16 @@ class ViralInfection final : public Mechanism {
   }
 
   void declare_columns(AgentStore& a) override {
-    state_ = a.declare_column({"viral_state", OnDivide::kCopy, true,
+    state_ = a.declare_column<double>({"viral_state", OnDivide::kCopy, true,
                                "viral_infection: 0 susceptible, 1 eclipse, 2 productive, "
                                "3 refractory, 4 dead"});
-    eclipse_end_ = a.declare_column({"viral_eclipse_end_min", OnDivide::kCopy, false,
-                                     "viral_infection: time the eclipse ends (min)"});
+    eclipse_end_ = a.declare_column<double>({"viral_eclipse_end_min", OnDivide::kCopy, false,
+                                             "viral_infection: time the eclipse ends (min)"});
+  }
+  // A dead cell still in a conjugate was killed by an effector (nk_recognition_kill's partner
+  // column; without it no cell is).
+  void find_columns(const AgentStore& a) override {
+    partner_ = a.find_column<std::uint64_t>(kNkPartnerColumn);
   }
 
   void run(Phase phase, Simulation& sim, const StepInfo& step) override {
@@ -88,7 +94,8 @@ class ViralInfection final : public Mechanism {
     }
     AgentStore& a = sim.agents();
     if (!started_) start(sim, step);
-    double* state = a.mechanism_column[state_].data();
+    double* state = a.column(state_).data();
+    const double* eclipse_end = a.column(eclipse_end_).data();
     const FieldGrid& fields = sim.fields();
     const std::vector<double>& virus = fields.values(static_cast<std::size_t>(virus_));
     const std::vector<double>* ifn =
@@ -123,7 +130,7 @@ class ViralInfection final : public Mechanism {
           }
         }
       } else if (s == kEclipse) {
-        if (step.time_min + 1e-9 >= a.mechanism_column[eclipse_end_][i]) {
+        if (step.time_min + 1e-9 >= eclipse_end[i]) {
           state[i] = kProductive;
           if (!t.display_at_eclipse) show_infection(a, i, t);
         }
@@ -217,6 +224,9 @@ class ViralInfection final : public Mechanism {
   static bool live(const AgentStore& a, std::size_t i) {
     return a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
   }
+  bool in_conjugate(const AgentStore& a, std::size_t i) const {
+    return partner_ && a.column(partner_)[i] != 0;
+  }
 
   // First decide step: count the target cells and infect the ones nearest each type's centre.
   void start(Simulation& sim, const StepInfo& step) {
@@ -241,7 +251,7 @@ class ViralInfection final : public Mechanism {
         const std::size_t i = a.index_of(by_distance[k].second);
         enter_eclipse(sim, i, t, step);
         if (t.initial_productive) {
-          a.mechanism_column[state_][i] = kProductive;
+          a.column(state_)[i] = kProductive;
           if (!t.display_at_eclipse) show_infection(a, i, t);
         }
       }
@@ -259,8 +269,8 @@ class ViralInfection final : public Mechanism {
       duration -= std::log(d.uniform(0));
       if (s + 1 < t.eclipse_stages) duration -= std::log(d.uniform(1));
     }
-    a.mechanism_column[state_][i] = kEclipse;
-    a.mechanism_column[eclipse_end_][i] =
+    a.column(state_)[i] = kEclipse;
+    a.column(eclipse_end_)[i] =
         step.time_min + duration * t.eclipse_min / static_cast<double>(t.eclipse_stages);
     ++infections_;
     if (t.display_at_eclipse) show_infection(a, i, t);
@@ -273,8 +283,8 @@ class ViralInfection final : public Mechanism {
   }
 
   void record_death(AgentStore& a, std::size_t i) {
-    a.mechanism_column[state_][i] = kDead;
-    if (a.partner_id[i] != 0) {
+    a.column(state_)[i] = kDead;
+    if (in_conjugate(a, i)) {
       ++killed_;
     } else {
       ++dead_other_;
@@ -287,7 +297,7 @@ class ViralInfection final : public Mechanism {
     const double volume = fields.voxel_volume_um3();
     std::vector<double>& virus = fields.values(static_cast<std::size_t>(virus_));
     std::vector<double>* ifn = ifn_ >= 0 ? &fields.values(static_cast<std::size_t>(ifn_)) : nullptr;
-    const double* state = a.mechanism_column[state_].data();
+    const double* state = a.column(state_).data();
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (static_cast<int>(state[i]) != kProductive || !live(a, i)) continue;
       const TypeInfection& t = types_[static_cast<std::size_t>(a.type[i])];
@@ -306,13 +316,13 @@ class ViralInfection final : public Mechanism {
     c.dead_virus = static_cast<double>(dead_virus_);
     c.killed = static_cast<double>(killed_);
     c.dead_other = static_cast<double>(dead_other_);
-    const double* state = a.mechanism_column[state_].data();
+    const double* state = a.column(state_).data();
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (!types_[static_cast<std::size_t>(a.type[i])].target) continue;
       const int s = static_cast<int>(state[i]);
       if (s == kDead) continue;
       if (!live(a, i)) {
-        (a.partner_id[i] != 0 ? c.killed : c.dead_other) += 1;
+        (in_conjugate(a, i) ? c.killed : c.dead_other) += 1;
         continue;
       }
       if (s == kSusceptible) c.susceptible += 1;
@@ -329,7 +339,8 @@ class ViralInfection final : public Mechanism {
   std::string virus_name_;
   int virus_, ifn_;
   std::vector<TypeInfection> types_;
-  std::size_t state_ = 0, eclipse_end_ = 0;
+  ColumnKey<double> state_, eclipse_end_;
+  ColumnKey<std::uint64_t> partner_;
   bool started_ = false;
   long initial_ = 0, births_ = 0, infections_ = 0, protected_ = 0;
   long dead_virus_ = 0, killed_ = 0, dead_other_ = 0;

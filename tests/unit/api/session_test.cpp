@@ -28,7 +28,11 @@ void expect_same_state(const Simulation& a, const Simulation& b) {
   EXPECT_EQ(a.agents().state, b.agents().state);
   EXPECT_EQ(a.agents().x, b.agents().x);
   EXPECT_EQ(a.agents().y, b.agents().y);
-  EXPECT_EQ(a.agents().partner_id, b.agents().partner_id);
+  ASSERT_EQ(a.agents().declared_columns().size(), b.agents().declared_columns().size());
+  for (std::size_t k = 0; k < a.agents().declared_columns().size(); ++k) {
+    EXPECT_TRUE(a.agents().declared_column(k) == b.agents().declared_column(k))
+        << a.agents().declared_columns()[k].name;
+  }
   EXPECT_EQ(a.agents().property, b.agents().property);
   for (std::size_t f = 0; f < a.fields().num_fields(); ++f) {
     EXPECT_EQ(a.fields().values(f), b.fields().values(f)) << a.fields().spec(f).name;
