@@ -29,7 +29,8 @@ void add_calibrate_command(CLI::App& app, Action& action) {
   command->add_option("spec", options->spec, "calibration specification (TOML)")->required();
   command->add_option("-o,--out", options->out, "output directory (default: results/<spec name>)");
   command
-      ->add_option("-t,--threads", options->threads, "worker threads over simulations (0: all cores)")
+      ->add_option("-t,--threads", options->threads,
+                   "worker threads over simulations (0: all cores)")
       ->check(CLI::Range(0, kMaxThreads));
   command->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   command->callback([&action, options] {

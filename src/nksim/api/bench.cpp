@@ -167,7 +167,7 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
 #endif
 
   // Time per figure, split evenly between its repeats.
-  const double agent_s = options.quick ? 0.5 : 6.0;  // all thread counts together
+  const double agent_s = options.quick ? 0.5 : 6.0;       // all thread counts together
   const double diffusion_s = options.quick ? 0.15 : 2.0;  // each solver
   const double well_mixed_s = options.quick ? 0.2 : 2.0;
   const double repeats = r.repeats;
@@ -246,8 +246,8 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
     cohort.push_back(bench_patient(1e6 * std::pow(10.0, p / (r.cohort_size - 1.0))));
   }
   const WellMixedResult first = simulate(cohort.front());
-  r.well_mixed_model = std::string(cohort.front().model->name()) + " (" +
-                       cohort.front().parameter_set + ")";
+  r.well_mixed_model =
+      std::string(cohort.front().model->name()) + " (" + cohort.front().parameter_set + ")";
   r.well_mixed_method = first.solver_method;
   r.well_mixed_rtol = cohort.front().solver.rtol;
   r.well_mixed_atol = cohort.front().solver.atol;
@@ -268,8 +268,8 @@ std::string bench_table(const BenchResult& r) {
   using bench_detail::figure;
   std::ostringstream out;
   out << "nksim " << r.version << " (" << r.build_type << "), " << r.compiler << "\n";
-  out << "CPU: " << r.cpu_model << ", " << r.hardware_threads << " hardware threads; "
-      << r.threads << " used";
+  out << "CPU: " << r.cpu_model << ", " << r.hardware_threads << " hardware threads; " << r.threads
+      << " used";
   out << "; OMP_WAIT_POLICY=" << (r.omp_wait_policy.empty() ? "(not set)" : r.omp_wait_policy);
   if (!r.gomp_spincount.empty()) out << ", GOMP_SPINCOUNT=" << r.gomp_spincount;
   out << "\nMedians of " << r.repeats << " repeats" << (r.quick ? " (--quick)" : "")
@@ -281,24 +281,23 @@ std::string bench_table(const BenchResult& r) {
   std::vector<Row> rows;
   const std::string box = figure(static_cast<double>(r.agents)) + " agents, mechanics + walk";
   for (const BenchAgentRate& a : r.agent_rates) {
-    rows.push_back({"agent-steps, " + std::to_string(a.threads) + " thread" +
-                        (a.threads == 1 ? "" : "s"),
-                    figure(a.agent_steps_per_s), "agent-steps/s", box});
+    rows.push_back(
+        {"agent-steps, " + std::to_string(a.threads) + " thread" + (a.threads == 1 ? "" : "s"),
+         figure(a.agent_steps_per_s), "agent-steps/s", box});
   }
-  rows.push_back({"agent-steps per thread", figure(r.agent_steps_per_s_per_thread),
-                  "agent-steps/s",
+  rows.push_back({"agent-steps per thread", figure(r.agent_steps_per_s_per_thread), "agent-steps/s",
                   "on " + std::to_string(r.threads) + (r.threads == 1 ? " thread" : " threads")});
   char speedup[32];
   std::snprintf(speedup, sizeof speedup, "%.2f", r.two_thread_speedup);
   rows.push_back({"2 threads / 1 thread", speedup, "x", "agent-steps/s, same run"});
-  rows.push_back({"memory, agent store", std::to_string(r.agent_store_bytes_per_agent),
-                  "B/agent", "columns + id map"});
+  rows.push_back({"memory, agent store", std::to_string(r.agent_store_bytes_per_agent), "B/agent",
+                  "columns + id map"});
   rows.push_back({"memory, whole run", std::to_string(r.total_bytes_per_agent), "B/agent",
                   "+ neighbour grid and lists"});
   const std::string cube = std::to_string(r.grid) + "^3 voxels, " + std::to_string(r.threads) +
                            " thread" + (r.threads == 1 ? "" : "s");
-  rows.push_back({"diffusion, explicit", figure(r.explicit_voxel_updates_per_s),
-                  "voxel-updates/s", "per field, " + cube});
+  rows.push_back({"diffusion, explicit", figure(r.explicit_voxel_updates_per_s), "voxel-updates/s",
+                  "per field, " + cube});
   rows.push_back({"diffusion, implicit_lod", figure(r.implicit_voxel_updates_per_s),
                   "voxel-updates/s", "per field, " + cube});
   rows.push_back({"well-mixed patients", figure(r.patients_per_s), "patients/s",
@@ -316,23 +315,23 @@ std::string bench_table(const BenchResult& r) {
         << std::string(w[2] - row.unit.size() + 2, ' ') << row.note << "\n";
   }
   out << "\nwell-mixed integrator: " << r.well_mixed_method << ", rtol "
-      << format_number(r.well_mixed_rtol) << ", atol " << format_number(r.well_mixed_atol)
-      << "\n";
+      << format_number(r.well_mixed_rtol) << ", atol " << format_number(r.well_mixed_atol) << "\n";
   return out.str();
 }
 
 nlohmann::ordered_json bench_json(const BenchResult& r) {
   nlohmann::ordered_json j;
-  j["machine"] = {{"cpu_model", r.cpu_model},
-                  {"hardware_threads", r.hardware_threads},
-                  {"threads", r.threads},
-                  {"omp_wait_policy", r.omp_wait_policy.empty() ? nlohmann::ordered_json()
-                                                                : nlohmann::ordered_json(r.omp_wait_policy)},
-                  {"gomp_spincount", r.gomp_spincount.empty() ? nlohmann::ordered_json()
-                                                              : nlohmann::ordered_json(r.gomp_spincount)},
-                  {"nksim_version", r.version},
-                  {"build_type", r.build_type},
-                  {"compiler", r.compiler}};
+  j["machine"] = {
+      {"cpu_model", r.cpu_model},
+      {"hardware_threads", r.hardware_threads},
+      {"threads", r.threads},
+      {"omp_wait_policy", r.omp_wait_policy.empty() ? nlohmann::ordered_json()
+                                                    : nlohmann::ordered_json(r.omp_wait_policy)},
+      {"gomp_spincount", r.gomp_spincount.empty() ? nlohmann::ordered_json()
+                                                  : nlohmann::ordered_json(r.gomp_spincount)},
+      {"nksim_version", r.version},
+      {"build_type", r.build_type},
+      {"compiler", r.compiler}};
   j["quick"] = r.quick;
   j["repeats"] = r.repeats;
   nlohmann::ordered_json by_threads = nlohmann::ordered_json::array();

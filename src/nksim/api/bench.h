@@ -26,11 +26,11 @@
 namespace nksim {
 
 struct BenchOptions {
-  bool quick = false;         // smaller workloads and shorter repeats (about 3 s in all)
-  int threads = 0;            // 0: OpenMP's default (all hardware threads unless told otherwise)
-  std::int64_t agents = 0;    // 0: 10^5, 10^4 when quick
-  int grid = 0;               // voxels per side of the diffusion cube; 0: 64, 32 when quick
-  int repeats = 5;            // repeats per figure (the median is reported)
+  bool quick = false;       // smaller workloads and shorter repeats (about 3 s in all)
+  int threads = 0;          // 0: OpenMP's default (all hardware threads unless told otherwise)
+  std::int64_t agents = 0;  // 0: 10^5, 10^4 when quick
+  int grid = 0;             // voxels per side of the diffusion cube; 0: 64, 32 when quick
+  int repeats = 5;          // repeats per figure (the median is reported)
 };
 
 // Valid ranges of the options (what the command line accepts).

@@ -68,8 +68,9 @@ class AgentStore {
     std::string description;
     ColumnType type = ColumnType::kDouble;  // set by declare_column<T>
   };
-  using ColumnData = std::variant<std::vector<double>, std::vector<float>, std::vector<std::uint64_t>,
-                                  std::vector<std::int32_t>, std::vector<std::uint8_t>>;
+  using ColumnData =
+      std::variant<std::vector<double>, std::vector<float>, std::vector<std::uint64_t>,
+                   std::vector<std::int32_t>, std::vector<std::uint8_t>>;
 
   // Adds a column of T (0 for the agents already there). Throws Error when another column has
   // the name.

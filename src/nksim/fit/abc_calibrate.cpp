@@ -48,18 +48,20 @@ std::vector<LysisPoint> read_lysis_csv(const std::filesystem::path& file) {
     std::stringstream parts(t);
     for (std::string f; std::getline(parts, f, ',');) fields.push_back(trim_text(f));
     if (!header) {
-      if (fields != columns) fail(number, "the header must be 'effector_to_target,lysis_percent,sd'");
+      if (fields != columns)
+        fail(number, "the header must be 'effector_to_target,lysis_percent,sd'");
       header = true;
       continue;
     }
-    if (fields.size() != 3) fail(number, "has " + count_of(fields.size(), "field") + ", expected 3");
+    if (fields.size() != 3)
+      fail(number, "has " + count_of(fields.size(), "field") + ", expected 3");
     double v[3] = {0, 0, 0};
     for (int k = 0; k < 3; ++k) {
       const auto& f = fields[static_cast<std::size_t>(k)];
       const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), v[k]);
       if (f.empty() || ec != std::errc() || ptr != f.data() + f.size() || !std::isfinite(v[k])) {
-        fail(number, "'" + columns[static_cast<std::size_t>(k)] + "' must be a finite number, got '" +
-                         f + "'");
+        fail(number, "'" + columns[static_cast<std::size_t>(k)] +
+                         "' must be a finite number, got '" + f + "'");
       }
     }
     if (!(v[0] > 0)) fail(number, "'effector_to_target' must be > 0 (the control is simulated)");
@@ -139,7 +141,8 @@ CalibrateSpec read_calibrate_spec_file(const std::filesystem::path& file) {
     abc.population = static_cast<int>(a->integer_or("population", 24, 2, 100000));
     abc.max_generations = static_cast<int>(a->integer_or("max_generations", 3, 0, 1000));
     abc.quantile = a->number_or("quantile", 0.5, Bound::kPositive);
-    if (!(abc.quantile < 1)) a->fail("quantile", "must be in (0, 1), got " + format_number(abc.quantile));
+    if (!(abc.quantile < 1))
+      a->fail("quantile", "must be in (0, 1), got " + format_number(abc.quantile));
     abc.target_epsilon = a->number_or("target_distance", 0, Bound::kNonNegative);
     abc.max_simulations = a->integer_or("max_simulations", 2000, 1);
     a->finish();
@@ -218,11 +221,10 @@ CalibrateResult run_calibration(const CalibrateSpec& spec, int threads) {
   AbcSettings settings = spec.abc;
   settings.threads = threads;
   CalibrateResult result;
-  result.abc = run_abc_smc(priors, settings,
-                           [&](const std::vector<double>& theta, std::uint64_t seed) {
-                             return lysis_distance(
-                                 spec, simulate_lysis_curve(spec, scenario, theta, seed, 1));
-                           });
+  result.abc =
+      run_abc_smc(priors, settings, [&](const std::vector<double>& theta, std::uint64_t seed) {
+        return lysis_distance(spec, simulate_lysis_curve(spec, scenario, theta, seed, 1));
+      });
   for (const auto& post : result.abc.posterior) result.median.push_back(post.median);
   // The curve at the posterior median: replicate wells with seeds 1..replicates.
   std::vector<std::vector<double>> wells(static_cast<std::size_t>(spec.replicates));
@@ -279,8 +281,8 @@ void write_calibration_outputs(const std::filesystem::path& dir, const Calibrate
     out << "generation,epsilon,accepted,simulations,acceptance_rate\n";
     for (std::size_t t = 0; t < abc.generations.size(); ++t) {
       const auto& g = abc.generations[t];
-      out << t << "," << csv_number(g.epsilon) << "," << g.particles.size() << ","
-          << g.simulations << "," << csv_number(g.acceptance_rate()) << "\n";
+      out << t << "," << csv_number(g.epsilon) << "," << g.particles.size() << "," << g.simulations
+          << "," << csv_number(g.acceptance_rate()) << "\n";
     }
     check(out, file);
   }
@@ -332,10 +334,10 @@ void write_calibration_outputs(const std::filesystem::path& dir, const Calibrate
   }
   nlohmann::json generations = nlohmann::json::array();
   for (const auto& g : abc.generations) {
-    generations.push_back(
-        {{"epsilon", std::isfinite(g.epsilon) ? nlohmann::json(g.epsilon) : nlohmann::json(nullptr)},
-         {"simulations", g.simulations},
-         {"acceptance_rate", g.acceptance_rate()}});
+    generations.push_back({{"epsilon", std::isfinite(g.epsilon) ? nlohmann::json(g.epsilon)
+                                                                : nlohmann::json(nullptr)},
+                           {"simulations", g.simulations},
+                           {"acceptance_rate", g.acceptance_rate()}});
   }
   nlohmann::json j;
   j["command"] = "calibrate";
@@ -365,8 +367,8 @@ std::string calibration_summary_text(const CalibrateSpec& spec, const CalibrateR
   std::ostringstream s;
   const auto& abc = result.abc;
   s << "ABC-SMC calibration of " << count_of(spec.parameters.size(), "parameter") << " to "
-    << count_of(spec.data.size(), "E:T point") << ": " << abc.generations.size()
-    << " generations, " << abc.simulations << " simulations, final epsilon "
+    << count_of(spec.data.size(), "E:T point") << ": " << abc.generations.size() << " generations, "
+    << abc.simulations << " simulations, final epsilon "
     << format_number(abc.generations.back().epsilon, 3) << "\n";
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
     const auto& post = abc.posterior[k];

@@ -75,7 +75,7 @@ struct CalibrateCurvePoint {
 
 struct CalibrateResult {
   AbcResult abc;
-  std::vector<double> median;  // posterior median per parameter
+  std::vector<double> median;              // posterior median per parameter
   std::vector<CalibrateCurvePoint> curve;  // at the posterior median, spec.replicates wells
 };
 

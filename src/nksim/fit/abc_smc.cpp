@@ -43,7 +43,8 @@ class AttemptStream {
     const Philox::ctr_type counter = {{generation_, particle_, attempt_, block_++}};
     const Philox::ctr_type out = Philox()(counter, key);
     for (int k = 0; k < 2; ++k) {
-      const std::uint64_t bits = (static_cast<std::uint64_t>(out.v[2 * k]) << 32) | out.v[2 * k + 1];
+      const std::uint64_t bits =
+          (static_cast<std::uint64_t>(out.v[2 * k]) << 32) | out.v[2 * k + 1];
       uniforms_[k] = (static_cast<double>(bits >> 11) + 0.5) * 0x1p-53;
       if (k == 0) bits_ = bits;
     }
@@ -133,7 +134,8 @@ AbcResult run_abc_smc(const std::vector<AbcParameter>& parameters, const AbcSett
       generation.epsilon = std::max(settings.target_epsilon, epsilon);
       for (std::size_t k = 0; k < d; ++k) {
         double mean = 0;
-        for (const auto& p : previous->particles) mean += p.weight * to_scale(parameters[k], p.theta[k]);
+        for (const auto& p : previous->particles)
+          mean += p.weight * to_scale(parameters[k], p.theta[k]);
         double var = 0;
         for (const auto& p : previous->particles) {
           const double x = to_scale(parameters[k], p.theta[k]) - mean;
@@ -237,7 +239,8 @@ AbcResult run_abc_smc(const std::vector<AbcParameter>& parameters, const AbcSett
           double exponent = 0;
           for (std::size_t k = 0; k < d; ++k) {
             const double z = (to_scale(parameters[k], accepted[i].theta[k]) -
-                              to_scale(parameters[k], p.theta[k])) / kernel_sd[k];
+                              to_scale(parameters[k], p.theta[k])) /
+                             kernel_sd[k];
             exponent += z * z;
           }
           denominator += p.weight * std::exp(-0.5 * exponent);

@@ -8,9 +8,10 @@
 //   generation 0: N particles from the prior, all accepted (epsilon = infinity);
 //   generation t: epsilon_t = the `quantile` of generation t-1's distances (never below
 //     target_epsilon; when that would not shrink it, as with discrete distances, the largest
-//     distance of generation t-1 below epsilon_{t-1}); a proposal is a particle of generation t-1 drawn by weight, moved by a
-//     Gaussian kernel, rejected outside the prior's bounds, simulated and accepted when its
-//     distance <= epsilon_t, until N are accepted. Weight of an accepted theta:
+//     distance of generation t-1 below epsilon_{t-1}); a proposal is a particle of generation t-1
+//     drawn by weight, moved by a Gaussian kernel, rejected outside the prior's bounds, simulated
+//     and accepted when its distance <= epsilon_t, until N are accepted. Weight of an accepted
+//     theta:
 //       w = prior(theta) / sum_j w_j K(theta - theta_j),
 //     K a Gaussian with a diagonal covariance of twice the weighted variance of generation t-1
 //     per parameter (Beaumont 2009's choice, with the covariances between parameters left out).
@@ -44,13 +45,13 @@ struct AbcParameter {
 };
 
 struct AbcSettings {
-  int population = 100;          // N particles per generation
-  int max_generations = 5;       // generations after generation 0 (the prior)
-  double quantile = 0.5;         // next epsilon = this quantile of the accepted distances
-  double target_epsilon = 0;     // stop once epsilon reaches it
+  int population = 100;                   // N particles per generation
+  int max_generations = 5;                // generations after generation 0 (the prior)
+  double quantile = 0.5;                  // next epsilon = this quantile of the accepted distances
+  double target_epsilon = 0;              // stop once epsilon reaches it
   std::int64_t max_simulations = 100000;  // the cap: AbcBudgetError when it would be passed
   std::uint64_t seed = 1;
-  int threads = 0;               // parallel_for threads (0: all cores); results do not depend on it
+  int threads = 0;  // parallel_for threads (0: all cores); results do not depend on it
 };
 
 // The simulator: parameters on their natural scale and a seed for its own random numbers ->
@@ -61,7 +62,7 @@ struct AbcParticle {
   std::vector<double> theta;  // natural scale
   double weight = 0;          // normalised within its generation
   double distance = 0;
-  std::uint64_t seed = 0;     // the simulation seed that produced `distance`
+  std::uint64_t seed = 0;  // the simulation seed that produced `distance`
 };
 
 struct AbcGeneration {
