@@ -6,20 +6,13 @@
 // benchmarks/compare_scipy.py runs the same problem with SciPy's LSODA.
 #include <benchmark/benchmark.h>
 
+#include "nksim/api/bench.h"
 #include "nksim/io/well_mixed_scenario.h"
 
 namespace {
 
 nksim::WellMixedScenario patient(double nk_dose, nksim::SolverMethod method) {
-  nksim::WellMixedScenario s;
-  s.model = "depillis2005";
-  s.parameter_set = "mouse_nn";
-  s.end_time_days = 300;
-  s.output_interval_days = 1;
-  s.initial["T"] = 1e6;
-  s.doses.push_back({.state = "N", .time_days = 7, .amount = nk_dose});
-  s.elimination_below = 1;
-  s.escape_above = 1e8;
+  nksim::WellMixedScenario s = nksim::bench_patient_scenario(nk_dose);  // what nksim bench times
   s.solver.rtol = 1e-8;
   s.solver.atol = 1e-6;
   s.solver.method = method;

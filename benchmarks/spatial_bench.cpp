@@ -21,32 +21,19 @@
 #include <string>
 #include <vector>
 
+#include "nksim/api/bench.h"
 #include "nksim/fields/diffusion_solver.h"
 #include "nksim/io/spatial_scenario.h"
 #include "nksim/io/toml_reader.h"
 
 namespace {
 
-std::string box_scenario(std::int64_t agents) {
-  // r = 5 um; 30 % volume fraction: 4/3 pi 125 / 0.3 ~= 1745 um^3 per agent.
-  const double side = std::cbrt(static_cast<double>(agents) * 1745.0);
-  const std::string h = std::to_string(side / 2);
-  return "[simulation]\nengine = \"spatial\"\ndimension = 3\ndomain_min_um = [-" + h + ", -" + h +
-         ", -" + h + "]\ndomain_max_um = [" + h + ", " + h + ", " + h +
-         "]\nboundary = \"periodic\"\nend_time_min = 1\ndt_mechanics_min = 0.1\n"
-         "dt_diffusion_min = 0.1\ndt_phenotype_min = 600\n"
-         "[[cell_type]]\nname = \"c\"\nradius_um = 5\n"
-         "[[population]]\ntype = \"c\"\nshape = \"uniform\"\ncount = " +
-         std::to_string(agents) +
-         "\n[mechanisms.mechanics.c]\n[mechanisms.persistent_walk.c]\n"
-         "speed_um_per_min = 1\npersistence_time_min = 10\n";
-}
-
 void BM_AgentSteps(benchmark::State& state) {
   const std::int64_t agents = state.range(0);
   const int threads = static_cast<int>(state.range(1));
   nksim::SpatialModel model = nksim::load_spatial(
-      nksim::TomlDocument::parse_string(box_scenario(agents), "bench.toml"), threads);
+      nksim::TomlDocument::parse_string(nksim::bench_agent_scenario(agents), "bench.toml"),
+      threads);
   nksim::Simulation& sim = *model.simulation;
   // Warm up: the uniform placement overlaps heavily at first; relax it so the timed steps are
   // the steady state of a crawling tissue, not the first pushes.
@@ -54,8 +41,7 @@ void BM_AgentSteps(benchmark::State& state) {
   for (int s = 0; s < warmup; ++s) sim.step();
   for (auto _ : state) sim.step();
   state.SetItemsProcessed(state.iterations() * agents);
-  state.counters["bytes_per_agent"] =
-      static_cast<double>(sim.bytes_per_agent());
+  state.counters["bytes_per_agent"] = static_cast<double>(sim.bytes_per_agent());
 }
 BENCHMARK(BM_AgentSteps)
     ->ArgsProduct({{10000, 100000}, {1, 2}, {1, 100}})

@@ -93,21 +93,7 @@ std::string figure(double value) {
   return text;
 }
 
-// The well-mixed patient: de Pillis 2005 (mouse_nn), T0 = 10^6, an NK bolus on day 7, 300 days,
-// daily outputs, elimination and escape events, the default solver settings. The cohort's doses
-// are spread evenly in log between 10^6 (escapes) and 10^7 (eliminated).
-WellMixedProblem bench_patient(double nk_dose) {
-  WellMixedScenario s;
-  s.model = "depillis2005";
-  s.parameter_set = "mouse_nn";
-  s.end_time_days = 300;
-  s.output_interval_days = 1;
-  s.initial["T"] = 1e6;
-  s.doses.push_back({.state = "N", .time_days = 7, .amount = nk_dose});
-  s.elimination_below = 1;
-  s.escape_above = 1e8;
-  return resolve(s);
-}
+WellMixedProblem bench_patient(double nk_dose) { return resolve(bench_patient_scenario(nk_dose)); }
 
 }  // namespace bench_detail
 
@@ -124,6 +110,20 @@ std::string bench_agent_scenario(std::int64_t agents) {
          std::to_string(agents) +
          "\n[mechanisms.mechanics.c]\n[mechanisms.persistent_walk.c]\n"
          "speed_um_per_min = 1\npersistence_time_min = 10\n";
+}
+
+// The cohort's doses are spread evenly in log between 10^6 (escapes) and 10^7 (eliminated).
+WellMixedScenario bench_patient_scenario(double nk_dose) {
+  WellMixedScenario s;
+  s.model = "depillis2005";
+  s.parameter_set = "mouse_nn";
+  s.end_time_days = 300;
+  s.output_interval_days = 1;
+  s.initial["T"] = 1e6;
+  s.doses.push_back({.state = "N", .time_days = 7, .amount = nk_dose});
+  s.elimination_below = 1;
+  s.escape_above = 1e8;
+  return s;
 }
 
 BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::string&)) {

@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nksim/io/well_mixed_scenario.h"
+
 namespace nksim {
 
 struct BenchOptions {
@@ -85,6 +87,10 @@ struct BenchResult {
 // The agent workload `nksim bench` times, as a scenario (TOML text), for tests and for anyone who
 // wants to run it with `nksim run`.
 std::string bench_agent_scenario(std::int64_t agents);
+// The well-mixed patient it times: de Pillis 2005 (mouse_nn), T0 = 10^6, an NK bolus of
+// `nk_dose` cells on day 7, 300 days, daily outputs, elimination and escape events, the default
+// solver settings.
+WellMixedScenario bench_patient_scenario(double nk_dose);
 
 // Runs the measurements (about 20 s, about 3 s when quick). `progress`, when given, is told the
 // name of each figure before it is measured. Throws InputError for options out of range.
