@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -14,14 +15,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
-
-#include <map>
-#include <regex>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -169,11 +169,18 @@ inline std::filesystem::path small_shipped_trial(const std::string& name,
                                                  const std::filesystem::path& dir, int patients) {
   const std::string scenarios = std::string(NKSIM_SOURCE_DIR) + "/scenarios/";
   std::string trial = read_file(scenarios + name);
-  const std::regex base(R"re(\nbase = "([^"]+)")re"), count(R"re(\npatients = [0-9]+)re");
-  EXPECT_TRUE(std::regex_search(trial, base)) << name;
-  EXPECT_TRUE(std::regex_search(trial, count)) << name;
-  trial = std::regex_replace(trial, base, "\nbase = \"" + scenarios + "$1\"");
-  trial = std::regex_replace(trial, count, "\npatients = " + std::to_string(patients));
+  // Plain string edits (std::regex trips a false -Wmaybe-uninitialized of g++ 12 at -O1).
+  const auto line_value = [&](const std::string& key) -> std::pair<std::size_t, std::size_t> {
+    const std::size_t at = trial.find("\n" + key + " = ");
+    EXPECT_NE(at, std::string::npos) << name << " has no line '" << key << " = ...'";
+    if (at == std::string::npos) return {trial.size(), 0};
+    const std::size_t begin = at + key.size() + 4;
+    return {begin, std::min(trial.find('\n', begin), trial.size()) - begin};
+  };
+  const auto [base_at, base_length] = line_value("base");  // "file.toml"
+  if (base_length > 2) trial.replace(base_at + 1, 0, scenarios);
+  const auto [count_at, count_length] = line_value("patients");
+  trial.replace(count_at, count_length, std::to_string(patients));
   write_file(dir / name, trial);
   return dir / name;
 }
