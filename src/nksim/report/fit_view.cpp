@@ -22,20 +22,12 @@ namespace fs = std::filesystem;
 std::vector<std::map<std::string, std::string>> read_text_csv(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw InputError(file.string() + ": cannot be read");
-  auto split = [](const std::string& line) {
-    std::vector<std::string> cells;
-    std::stringstream stream(line);
-    std::string cell;
-    while (std::getline(stream, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
-    return cells;
-  };
   std::string line;
   if (!std::getline(in, line)) throw InputError(file.string() + ": empty");
-  const auto header = split(line);
+  const auto header = split_csv_line(line);
   std::vector<std::map<std::string, std::string>> rows;
   while (std::getline(in, line)) {
-    const auto cells = split(line);
+    const auto cells = split_csv_line(line);
     if (cells.size() != header.size()) throw InputError(file.string() + ": a ragged row");
     std::map<std::string, std::string> row;
     for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = cells[i];

@@ -39,10 +39,7 @@ json trajectory_rows(const fs::path& file) {
   }
   json rows = json::array();
   while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream stream(line);
-    std::string cell;
-    while (std::getline(stream, cell, ',')) cells.push_back(cell);
+    const std::vector<std::string> cells = split_csv_line(line);
     if (cells.size() != 5) throw InputError(file.string() + ": a ragged row");
     rows.push_back({{"schedule", cells[0]},
                     {"time_days", std::stod(cells[1])},

@@ -11,15 +11,6 @@
 namespace nksim::report {
 namespace {
 
-std::vector<std::string> split_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
 double parse_cell(const std::string& text, const std::filesystem::path& file, std::size_t line) {
   if (text == "nan") return std::nan("");
   if (text == "inf") return HUGE_VAL;
@@ -36,6 +27,15 @@ double parse_cell(const std::string& text, const std::filesystem::path& file, st
 
 }  // namespace
 
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
 std::size_t NumericTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i] == name) return i;
@@ -51,13 +51,13 @@ NumericTable read_numeric_csv(const std::filesystem::path& file) {
   std::string line;
   if (!std::getline(in, line)) throw InputError(file.string() + ": empty file");
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  table.columns = split_line(line);
+  table.columns = split_csv_line(line);
   std::size_t line_number = 1;
   while (std::getline(in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    const auto cells = split_line(line);
+    const auto cells = split_csv_line(line);
     if (cells.size() != table.columns.size()) {
       throw InputError(file.string() + ":" + std::to_string(line_number) + ": " +
                        std::to_string(cells.size()) + " values, header has " +

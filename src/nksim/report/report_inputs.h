@@ -22,6 +22,10 @@ struct NumericTable {
 // Throws InputError (missing file, ragged row, a cell that is not a number).
 NumericTable read_numeric_csv(const std::filesystem::path& file);
 
+// The cells of one line of nksim's own CSV outputs (no quoting; a trailing comma is an empty
+// last cell).
+std::vector<std::string> split_csv_line(const std::string& line);
+
 // Throws InputError (missing file, malformed JSON).
 nlohmann::json read_json_file(const std::filesystem::path& file);
 
