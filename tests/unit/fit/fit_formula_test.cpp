@@ -187,17 +187,7 @@ TEST(FitFormula, AFormulaThatIsOneStateGivesExactlyTheStatePathsObjective) {
 // within 1 % (the optimiser's tolerance and the solver's, not noise, limit the agreement).
 TEST(FitFormula, RecoversKuznetsovParametersFromTotalCellsInMillions) {
   const auto dir = testing::fresh_directory("fit-formula-kuznetsov");
-  write_file(dir / "k.toml", R"([simulation]
-engine = "well_mixed"
-model = "kuznetsov1994"
-end_time_days = 200
-output_interval_days = 10
-[initial]
-E = 3.2e5
-T = 5e7
-)");
-  const WellMixedResult truth =
-      simulate(resolve(parse_well_mixed(TomlDocument::parse_file(dir / "k.toml"))));
+  const WellMixedResult truth = testing::write_kuznetsov_truth(dir);
   std::ostringstream csv;
   csv.precision(17);
   csv << "time_days,observable,value\n";

@@ -25,10 +25,9 @@ inline double normal(std::uint64_t seed, std::uint64_t i) {
   return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
 }
 
-// Writes k.toml (the scenario), k.csv (its tumour with noise drawn from `noise_seed`) and
-// fit.toml (`starts` Latin-hypercube starts) into `dir`, and returns the fit specification.
-inline FitSpec write_kuznetsov_fit(const std::filesystem::path& dir, std::uint64_t noise_seed,
-                                   int starts) {
+// Writes k.toml (Kuznetsov 1994 from E0 = 3.2e5, T0 = 5e7, outputs every 10 days for 200 days)
+// into `dir` and returns its noise-free run.
+inline WellMixedResult write_kuznetsov_truth(const std::filesystem::path& dir) {
   write_file(dir / "k.toml", R"([simulation]
 engine = "well_mixed"
 model = "kuznetsov1994"
@@ -40,6 +39,14 @@ T = 5e7
 )");
   const WellMixedResult truth =
       simulate(resolve(parse_well_mixed(TomlDocument::parse_file(dir / "k.toml"))));
+  return truth;
+}
+
+// Writes k.toml (the scenario), k.csv (its tumour with noise drawn from `noise_seed`) and
+// fit.toml (`starts` Latin-hypercube starts) into `dir`, and returns the fit specification.
+inline FitSpec write_kuznetsov_fit(const std::filesystem::path& dir, std::uint64_t noise_seed,
+                                   int starts) {
+  const WellMixedResult truth = write_kuznetsov_truth(dir);
   std::ostringstream csv;
   csv.precision(17);
   csv << "time_days,observable,value\n";
