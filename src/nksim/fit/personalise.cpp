@@ -291,12 +291,11 @@ Ensemble sample_ensemble(const FitObjective& objective, const FitResult& fit,
   // Candidates are evaluated in batches of a fixed size and accepted in draw order, so the
   // members do not depend on the thread count.
   constexpr std::size_t kBatch = 64;
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   std::size_t drawn = 0;
   while (e.members.size() < options.members && drawn < options.max_tries) {
     const std::size_t count = std::min(kBatch, options.max_tries - drawn);
     std::vector<std::vector<double>> values(count, std::vector<double>(d));
-    std::vector<double> f(count, kInf);
+    std::vector<double> f(count, std::numeric_limits<double>::infinity());
     parallel_for(count, threads, [&](std::size_t i) {
       const std::vector<double> u = candidate_unit(drawn + i + 1);
       for (const double x : u) {

@@ -10,7 +10,7 @@
 
 namespace nksim {
 
-using Json = nlohmann::ordered_json;
+using SelectionJson = nlohmann::ordered_json;
 
 // Who responds: per arm, the ROC AUC of each numeric sampled parameter for objective response
 // (CR or PR), and a logistic model of all of them with its cross-validated AUC.
@@ -19,8 +19,8 @@ constexpr std::size_t kSelectionFolds = 5;
 constexpr double kSelectionRidge = 1.0;  // on standardised coefficients; see selection.h
 }  // namespace
 
-Json analyse_selection(const TrialData& data, std::ostream& table) {
-  Json selection = Json::array();
+SelectionJson analyse_selection(const TrialData& data, std::ostream& table) {
+  SelectionJson selection = SelectionJson::array();
   const auto columns = numeric_parameters(data);
   if (columns.empty()) return selection;
   char line[512];
@@ -36,12 +36,12 @@ Json analyse_selection(const TrialData& data, std::ostream& table) {
     const std::size_t n = responded.size();
     const auto responders =
         static_cast<std::size_t>(std::count(responded.begin(), responded.end(), true));
-    Json arm = {{"arm", data.arms[a]},
+    SelectionJson arm = {{"arm", data.arms[a]},
                 {"outcome", "objective_response"},
                 {"n", n},
                 {"responders", responders}};
     if (responders == 0 || responders == n) {
-      arm["features"] = Json::array();
+      arm["features"] = SelectionJson::array();
       arm["logistic"] = nullptr;
       selection.push_back(arm);
       lines << "  " << data.arms[a] << ": " << responders << " of " << n
@@ -49,7 +49,7 @@ Json analyse_selection(const TrialData& data, std::ostream& table) {
       continue;
     }
     const std::size_t k = columns.size();
-    Json features = Json::array();
+    SelectionJson features = SelectionJson::array();
     std::vector<std::pair<double, std::string>> ranked;
     for (std::size_t c = 0; c < k; ++c) {
       std::vector<double> feature(n);
@@ -82,7 +82,7 @@ Json analyse_selection(const TrialData& data, std::ostream& table) {
     const std::vector<double> scores =
         cross_validated_scores(x, k, responded, kSelectionFolds, kSelectionRidge);
     const RocAuc cv = roc_auc(scores, responded);
-    Json coefficients = Json::array();
+    SelectionJson coefficients = SelectionJson::array();
     for (std::size_t c = 0; c < k; ++c) {
       coefficients.push_back({{"parameter", data.parameters[columns[c]].name},
                               {"per_sd", model.coefficients[c]},
