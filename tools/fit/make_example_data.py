@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes scenarios/fit_depillis2006_patient.csv, the synthetic patient of docs/personalise.md.
+"""Writes scenarios/fit_depillis2006_patient.csv, the synthetic patient of docs/fit.md.
 
 The patient is the de Pillis 2006 patient-9 scenario (TIL infusion days 7-9, IL-2 days 8-13)
 with a tumour growth rate a = 0.5/day, a maximal CD8 kill d = 2.0/day and an initial tumour of
@@ -32,7 +32,7 @@ def main(nksim):
     rng = np.random.default_rng(2026)
     out = ROOT / "scenarios" / "fit_depillis2006_patient.csv"
     with open(out, "w") as f:
-        f.write("# Synthetic patient P01 for docs/personalise.md, made by tools/fit/make_example_data.py\n")
+        f.write("# Synthetic patient P01 for docs/fit.md, made by tools/fit/make_example_data.py\n")
         f.write("# from scenarios/depillis2006_patient9.toml with a = 0.5/day, d = 2.0/day, T(0) = 2e6 cells.\n")
         f.write("patient,time_days,observable,value,sd\n")
         for day in range(0, 15):

@@ -1,6 +1,6 @@
 // Fitting a well-mixed model to one patient's measurements: the objective (negative
 // log-likelihood plus priors), multi-start local optimisation with NLopt from Latin hypercube
-// starts, and profile-likelihood intervals (docs/personalise.md).
+// starts, and profile-likelihood intervals (docs/fit.md).
 //
 // Every local optimisation works in the unit box: each fitted parameter is mapped linearly (or
 // in log10 when log = true) from [lower, upper] to [0, 1]. Starts and profiles are independent

@@ -1,4 +1,4 @@
-// Files written by `nksim fit` (docs/personalise.md): fit.json, starts.csv, profiles.csv,
+// Files written by `nksim fit` (docs/fit.md): fit.json, starts.csv, profiles.csv,
 // residuals.csv, timeseries.csv (the best fit on the scenario's output times) and summary.json,
 // and the summary printed on the terminal.
 #pragma once

@@ -1,5 +1,5 @@
 // A fit: which well-mixed scenario, which measurements, which observables and which parameters
-// (docs/personalise.md).
+// (docs/fit.md).
 //
 // parse_fit_spec() reads the TOML fit specification (errors carry file, line and key, like every
 // scenario file), the scenario it names and the measurement CSV (errors carry file, line and

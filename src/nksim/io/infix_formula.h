@@ -1,5 +1,5 @@
 // Infix formulas over a model's quantities ("T + N", "1e-6 * T", "log10(V)"), read with
-// libSBML's Level 3 formula parser into nksim's expression tree (docs/personalise.md).
+// libSBML's Level 3 formula parser into nksim's expression tree (docs/fit.md).
 #pragma once
 
 #include <string>

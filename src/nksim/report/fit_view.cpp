@@ -1,4 +1,4 @@
-// The report of a fit (`nksim fit`, docs/personalise.md): the fitted curves over the data, the
+// The report of a fit (`nksim fit`, docs/fit.md): the fitted curves over the data, the
 // parameters with their profile intervals, the waterfall of starts and the profiles.
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Observables that are formulas of the states ([[observable]] formula = "...",
-// docs/personalise.md): recovery of known parameters through a formula, the same objective as the state path for a
+// docs/fit.md): recovery of known parameters through a formula, the same objective as the state path for a
 // formula that is one state, the objective and its gradient against the closed form of a unit
 // conversion, and errors that name the file, line and key.
 //
@@ -244,7 +244,7 @@ TEST(FitFormula, AFormulaThatIsNeverFiniteFailsTheFit) {
   }
 }
 
-// Every function docs/personalise.md lists for formulas, against its value by hand, at t = 2 with
+// Every function docs/fit.md lists for formulas, against its value by hand, at t = 2 with
 // the states of de Pillis 2006 (T, N, L, C, M, I) = (1e6, 2, 3, 4, 8, 0.5).
 TEST(FitFormula, TheDocumentedLanguageEvaluatesAsWritten) {
   const OdeModel* model = find_model("depillis2006");
