@@ -10,8 +10,8 @@ void add_calibrate_command(CLI::App& app, Action& action) {
        "(docs/calibration.md). Writes particles.csv, generations.csv, posterior.csv,\n"
        "curve.csv and summary.json; the same seed gives the same files whatever the thread\n"
        "count.",
-       "calibration specification (TOML)", "worker threads over simulations (0: all cores)",
-       "", run_calibrate_spec});
+       "calibration specification (TOML)", "worker threads over simulations (0: all cores)", "",
+       run_calibrate_spec});
 }
 
 }  // namespace nksim::cli

@@ -12,8 +12,7 @@ void add_fit_command(CLI::App& app, Action& action) {
        "profiles.csv, residuals.csv and timeseries.csv; the same seed gives the same files\n"
        "whatever the thread count.",
        "fit specification (TOML)", "worker threads over starts and profiles (0: all cores)",
-       "also write report.html (the fit over the data, the starts, the profiles)",
-       run_fit_spec});
+       "also write report.html (the fit over the data, the starts, the profiles)", run_fit_spec});
 }
 
 }  // namespace nksim::cli

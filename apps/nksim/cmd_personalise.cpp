@@ -14,8 +14,7 @@ void add_personalise_command(CLI::App& app, Action& action) {
        "summary.json. Model predictions, not medical advice.",
        "personalise specification (TOML)",
        "worker threads over fit starts, ensemble draws and runs (0: all cores)",
-       "also write report.html (trajectory bands and the schedule table)",
-       run_personalise_spec});
+       "also write report.html (trajectory bands and the schedule table)", run_personalise_spec});
 }
 
 }  // namespace nksim::cli

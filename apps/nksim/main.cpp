@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "nksim " + nksim::version_string() +
+      "nksim " + std::string(nksim::version_string()) +
       ": simulate NK-cell therapy.\n\n"
       "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
       "  nksim run scenarios/default.toml --out results/default --report\n"
@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
       "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial\n\n"
       "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure,\n"
       "130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."};
-  app.set_version_flag("--version", "nksim " + nksim::version_string());
+  app.set_version_flag("--version", std::string("nksim ") + nksim::version_string());
   app.require_subcommand(1);
   // Accepted after the subcommand too (nksim run x.toml --allow-large-run).
   app.fallthrough();

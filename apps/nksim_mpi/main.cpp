@@ -10,7 +10,7 @@
 
 int main(int argc, char** argv) {
   nksim::MpiTrialRunner mpi(argc, argv);
-  CLI::App app{"nksim-mpi " + nksim::version_string() +
+  CLI::App app{"nksim-mpi " + std::string(nksim::version_string()) +
                ": run a virtual trial over MPI ranks (docs/trials.md).\n"
                "  mpirun -np 4 nksim-mpi scenarios/trial_nk_dose.toml --out results/trial\n"
                "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};

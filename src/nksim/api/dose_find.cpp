@@ -64,11 +64,11 @@ struct Found {
 // One result as a row of summary.json's "results" and a line of dose_find.csv.
 nlohmann::ordered_json result_row(const Found& f, bool critical, std::ostream& csv) {
   const DoseFindResult& r = f.result;
-  nlohmann::ordered_json row = {{"patient", f.patient ? nlohmann::ordered_json(*f.patient)
-                                                      : nlohmann::ordered_json(nullptr)},
-                                {"result", result_name(r)},
-                                {"lower", bound_json(r.lower)},
-                                {"upper", bound_json(r.upper)}};
+  nlohmann::ordered_json row = {
+      {"patient", f.patient ? nlohmann::ordered_json(*f.patient) : nlohmann::ordered_json(nullptr)},
+      {"result", result_name(r)},
+      {"lower", bound_json(r.lower)},
+      {"upper", bound_json(r.upper)}};
   csv << (f.patient ? std::to_string(*f.patient) : "") << "," << result_name(r) << ","
       << bound_csv(r.lower) << "," << bound_csv(r.upper);
   if (!critical) {

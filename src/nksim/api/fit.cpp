@@ -12,9 +12,8 @@ namespace api_fit {
 // The output directory, checked (and the charting library when a report is asked for) before
 // any work.
 std::filesystem::path checked_out_dir(const SpecRunOptions& options) {
-  const std::filesystem::path out = options.out.empty()
-                                        ? std::filesystem::path("results") / options.spec.stem()
-                                        : options.out;
+  const std::filesystem::path out =
+      options.out.empty() ? std::filesystem::path("results") / options.spec.stem() : options.out;
   OutputDirectory::check_target(out);
   if (options.report) report::check_chart_library();
   return out;

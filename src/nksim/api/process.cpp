@@ -6,7 +6,7 @@
 
 namespace nksim {
 
-std::string version_string() { return kVersion; }
+const char* version_string() { return kVersion; }
 
 void prepare_process(const ProcessOptions& options) {
   limits::set_size_limits_enforced(options.enforce_size_limits);

@@ -2,12 +2,10 @@
 // limits (--allow-large-run) and the Ctrl-C / SIGTERM handlers that stop runs cleanly.
 #pragma once
 
-#include <string>
-
 namespace nksim {
 
 // "1.2.3", set by the build.
-std::string version_string();
+const char* version_string();
 
 struct ProcessOptions {
   // false lifts the size limits on output rows, snapshot bytes and agents (docs/scenarios.md,

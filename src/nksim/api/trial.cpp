@@ -41,12 +41,11 @@ TrialRunResult run_trial_file(const TrialRunRequest& request) {
   try {
     return trial_run_result(run_trial_threads(std::move(spec), out, options));
   } catch (const InterruptedError&) {
-    throw InterruptedError("trial interrupted by " + interrupt_name() +
-                               "; the plans finished so far are kept in " +
-                               TrialStore::database_path(out).string() +
-                               "; resume with: nksim trial run " +
-                               request.trial_file.string() + " --out " + out.string(),
-                           interrupt_signal());
+    throw InterruptedError(
+        "trial interrupted by " + interrupt_name() + "; the plans finished so far are kept in " +
+            TrialStore::database_path(out).string() + "; resume with: nksim trial run " +
+            request.trial_file.string() + " --out " + out.string(),
+        interrupt_signal());
   }
 }
 

@@ -47,8 +47,8 @@ std::vector<Include> nksim_includes(const fs::path& root, int& files) {
 TEST(AppsApi, AppsIncludeOnlyApiHeaders) {
   int files = 0;
   const std::vector<Include> includes = nksim_includes(fs::path(NKSIM_SOURCE_DIR) / "apps", files);
-  EXPECT_GE(files, 10);               // nksim's commands and the MPI runner were read
-  EXPECT_GE(includes.size(), 10u);    // and they do include the api
+  EXPECT_GE(files, 10);             // nksim's commands and the MPI runner were read
+  EXPECT_GE(includes.size(), 10u);  // and they do include the api
   for (const Include& i : includes) {
     EXPECT_EQ(i.header.rfind("nksim/api/", 0), 0u)
         << i.file << ":" << i.line << " includes " << i.header
@@ -64,8 +64,8 @@ TEST(AppsApi, ApiHeadersKeepTrialFitReportInternalsOut) {
   for (const Include& i : includes) {
     if (fs::path(i.file).extension() != ".h") continue;  // sources may use anything
     for (const char* internal : {"nksim/trial/", "nksim/fit/", "nksim/report/"}) {
-      EXPECT_NE(i.header.rfind(internal, 0), 0u) << i.file << ":" << i.line << " includes "
-                                                 << i.header;
+      EXPECT_NE(i.header.rfind(internal, 0), 0u)
+          << i.file << ":" << i.line << " includes " << i.header;
     }
   }
 }
@@ -86,8 +86,8 @@ TEST(AppsApi, TrialRunTextNamesRanksAndResumedPlans) {
   r.seconds = 1.25;
   r.database = fs::path("out") / "trial.sqlite";
   const std::string db = r.database.string();
-  EXPECT_EQ(nksim::trial_run_text(r), "Ran 5 of 8 plans (3 already done) in 1.25 s\nResults in " +
-                                          db + "\n");
+  EXPECT_EQ(nksim::trial_run_text(r),
+            "Ran 5 of 8 plans (3 already done) in 1.25 s\nResults in " + db + "\n");
   r.already_done = 0;
   r.failed = 2;
   EXPECT_EQ(nksim::trial_run_text(r, 4),
