@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "nksim/api/bench.h"
-#include "nksim/core/error.h"
+#include "nksim/api/errors.h"
 
 namespace nksim::cli {
 

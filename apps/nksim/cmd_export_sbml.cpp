@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "commands.h"
+#include "nksim/api/errors.h"
 #include "nksim/api/nksim.h"
-#include "nksim/core/error.h"
 
 namespace nksim::cli {
 namespace {

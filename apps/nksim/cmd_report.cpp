@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "commands.h"
-#include "nksim/report/report.h"
+#include "nksim/api/report.h"
 
 namespace nksim::cli {
 
@@ -45,12 +45,12 @@ void add_report_command(CLI::App& app, Action& action) {
   report->add_flag("-q,--quiet", options->quiet, "print nothing but errors");
   report->callback([&action, options] {
     action = [options] {
-      nksim::report::ReportOptions report_options;
+      nksim::HtmlReportOptions report_options;
       report_options.chart_library_dir = options->js_dir;
       report_options.max_snapshots = options->snapshots;
       report_options.snapshot_times_min = options->times;
       report_options.slice_um = options->slice_um;
-      const auto file = nksim::report::write_report(options->dir, report_options);
+      const auto file = nksim::write_html_report(options->dir, report_options);
       if (!options->quiet) std::cout << "Report written to " << file.string() << "\n";
       return 0;
     };

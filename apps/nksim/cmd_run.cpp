@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "nksim/api/nksim.h"
-#include "nksim/report/report.h"
+#include "nksim/api/report.h"
 
 namespace nksim::cli {
 namespace {
@@ -16,7 +16,7 @@ int finish(const RunReport& report, bool quiet, bool write_report) {
   if (!quiet) std::cout << report.headline << "\nResults in " << report.out_dir.string() << "/\n";
   if (write_report) {
     // A sweep's report (the dose-response) also writes each condition's own report.
-    const auto file = nksim::report::write_report(report.out_dir);
+    const auto file = nksim::write_html_report(report.out_dir);
     if (!quiet) {
       std::cout << "Report: " << file.string();
       if (std::filesystem::is_directory(report.out_dir / "conditions")) {
@@ -54,7 +54,7 @@ RunOptions common_run_options(const Options& options) {
   run_options.threads = options.threads;
   run_options.progress = !options.quiet;
   run_options.checkpoint_every_min = options.checkpoint_every_min;
-  if (options.report) nksim::report::check_chart_library();
+  if (options.report) nksim::check_report_library();
   return run_options;
 }
 

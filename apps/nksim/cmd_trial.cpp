@@ -1,40 +1,17 @@
 // nksim trial run | analyse | export: virtual clinical trials (docs/trials.md).
 #include <iostream>
 #include <memory>
-#include <utility>
 
 #include "commands.h"
-#include "nksim/core/error.h"
-#include "nksim/core/interrupt.h"
-#include "nksim/core/text.h"
-#include "nksim/trial/analysis_report.h"
-#include "nksim/trial/run_plan.h"
-#include "nksim/trial/thread_runner.h"
-#include "nksim/trial/trial_spec.h"
-#include "nksim/trial/trial_store.h"
+#include "nksim/api/errors.h"
+#include "nksim/api/trial.h"
 
 namespace nksim::cli {
 namespace {
 
-// Ctrl-C or SIGTERM stops the workers after their current plan; the plans finished so far stay
-// in the store, and the message says how to go on.
-TrialRunSummary run_resumable(const std::string& file, TrialSpec spec,
-                              const std::filesystem::path& out, const TrialRunOptions& options) {
-  try {
-    return run_trial_threads(std::move(spec), out, options);
-  } catch (const InterruptedError&) {
-    throw InterruptedError("trial interrupted by " + interrupt_name() +
-                               "; the plans finished so far are kept in " +
-                               TrialStore::database_path(out).string() +
-                               "; resume with: nksim trial run " + file + " --out " +
-                               out.string(),
-                           interrupt_signal());
-  }
-}
-
 // An arm whose doses lie outside the plausible range of their state is a warning, not an error.
-void print_arm_dose_warnings(const TrialSpec& spec) {
-  for (const auto& w : arm_dose_warnings(spec)) std::cerr << "nksim: warning: " << w << "\n";
+void print_trial_warning(const std::string& warning) {
+  std::cerr << "nksim: warning: " << warning << "\n";
 }
 
 }  // namespace
@@ -69,25 +46,16 @@ void add_trial_command(CLI::App& app, Action& action) {
                 "exit 0 even when plans failed numerically (default: exit 3)");
   run->callback([&action, options] {
     action = [options] {
-      const std::filesystem::path out =
-          options->out.empty()
-              ? std::filesystem::path("results") / std::filesystem::path(options->file).stem()
-              : std::filesystem::path(options->out);
-      TrialRunOptions run_options;
-      run_options.threads = options->threads;
-      run_options.progress = !options->quiet;
-      TrialSpec spec = parse_trial_file(options->file);  // read once: warnings, then the run
-      print_arm_dose_warnings(spec);
-      const TrialRunSummary s = run_resumable(options->file, std::move(spec), out, run_options);
-      if (!options->quiet) {
-        std::cout << "Ran " << s.ran << " of " << s.plans << " plans";
-        if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
-        std::cout << " in " << format_number(s.seconds, 3) << " s";
-        if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
-        std::cout << "\nResults in " << s.database.string() << "\n";
-      }
+      TrialRunRequest request;
+      request.trial_file = options->file;
+      request.out = options->out;
+      request.threads = options->threads;
+      request.progress = !options->quiet;
+      request.warn = print_trial_warning;
+      const TrialRunResult s = run_trial_file(request);
+      if (!options->quiet) std::cout << trial_run_text(s);
       if (s.failed_total > 0 && !options->allow_failures) {
-        std::cerr << "nksim: error: " << failures_message(s) << "\n";
+        std::cerr << "nksim: error: " << s.failures << "\n";
         return static_cast<int>(ExitCode::kNumerical);
       }
       return 0;
@@ -99,14 +67,9 @@ void add_trial_command(CLI::App& app, Action& action) {
   validate->add_option("trial", options->file, "trial file (TOML)")->required();
   validate->callback([&action, options] {
     action = [options] {
-      const TrialSpec spec = parse_trial_file(options->file);
-      std::cout << options->file << ": trial '" << spec.name << "', " << spec.patients
-                << " patients x " << spec.arms.size()
-                << " arms = " << spec.patients * spec.arms.size() << " plans, "
-                << spec.distributions.size() << " distributions, sampler "
-                << sampler_name(spec.sampler) << ", model " << spec.model_name() << ", follow-up "
-                << format_number(spec.follow_up_days) << " days: OK\n";
-      print_arm_dose_warnings(spec);
+      const TrialCheck check = validate_trial_file(options->file);
+      std::cout << check.description << "\n";
+      for (const auto& w : check.warnings) print_trial_warning(w);
       return 0;
     };
   });
@@ -119,7 +82,7 @@ void add_trial_command(CLI::App& app, Action& action) {
                     "exit 0 even when plans failed numerically (default: exit 3)");
   analyse->callback([&action, options] {
     action = [options] {
-      const AnalysisReport report = analyse_trial(options->dir);
+      const TrialAnalysis report = analyse_trial_dir(options->dir);
       std::cout << report.table;
       if (!report.json.empty()) std::cout << "Written " << report.json.string() << "\n";
       if (report.ok == 0 && report.failed == 0) {
@@ -148,7 +111,7 @@ void add_trial_command(CLI::App& app, Action& action) {
   exporter->add_option("dir", options->dir, "trial output directory")->required();
   exporter->callback([&action, options] {
     action = [options] {
-      for (const auto& file : export_trial_csv(options->dir)) {
+      for (const auto& file : export_trial_dir(options->dir)) {
         std::cout << "Written " << file.string() << "\n";
       }
       return 0;

@@ -2,14 +2,12 @@
 #include <iostream>
 
 #include "commands.h"
-#include "nksim/core/error.h"
-#include "nksim/core/interrupt.h"
-#include "nksim/core/version.h"
-#include "nksim/io/limits.h"
+#include "nksim/api/errors.h"
+#include "nksim/api/process.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "nksim " + std::string(nksim::kVersion) +
+      "nksim " + std::string(nksim::version_string()) +
       ": simulate NK-cell therapy.\n\n"
       "Scenarios are TOML files (see docs/scenarios.md). Typical use:\n"
       "  nksim run scenarios/default.toml --out results/default --report\n"
@@ -19,7 +17,7 @@ int main(int argc, char** argv) {
       "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial\n\n"
       "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure,\n"
       "130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."};
-  app.set_version_flag("--version", std::string("nksim ") + nksim::kVersion);
+  app.set_version_flag("--version", std::string("nksim ") + nksim::version_string());
   app.require_subcommand(1);
   // Accepted after the subcommand too (nksim run x.toml --allow-large-run).
   app.fallthrough();
@@ -55,8 +53,9 @@ int main(int argc, char** argv) {
     return static_cast<int>(nksim::ExitCode::kBadInput);
   }
 
-  nksim::limits::set_size_limits_enforced(!allow_large_run);
-  nksim::install_interrupt_handlers();
+  nksim::ProcessOptions process;
+  process.enforce_size_limits = !allow_large_run;
+  nksim::prepare_process(process);
   try {
     return action();
   } catch (const nksim::Error& e) {

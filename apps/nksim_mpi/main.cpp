@@ -4,14 +4,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "nksim/core/error.h"
-#include "nksim/core/text.h"
-#include "nksim/core/version.h"
-#include "nksim/trial/mpi_runner.h"
+#include "nksim/api/errors.h"
+#include "nksim/api/process.h"
+#include "nksim/api/trial_mpi.h"
 
 int main(int argc, char** argv) {
-  nksim::MpiSession mpi(argc, argv);
-  CLI::App app{"nksim-mpi " + std::string(nksim::kVersion) +
+  nksim::MpiTrialRunner mpi(argc, argv);
+  CLI::App app{"nksim-mpi " + std::string(nksim::version_string()) +
                ": run a virtual trial over MPI ranks (docs/trials.md).\n"
                "  mpirun -np 4 nksim-mpi scenarios/trial_nk_dose.toml --out results/trial\n"
                "Exit codes: 0 ok, 1 unexpected failure, 2 bad input, 3 numerical failure."};
@@ -30,16 +29,10 @@ int main(int argc, char** argv) {
     return e.get_exit_code() == 0 ? code : static_cast<int>(nksim::ExitCode::kBadInput);
   }
   try {
-    const nksim::TrialRunSummary s = nksim::run_trial_mpi(mpi, file, out, !quiet);
-    if (mpi.rank() == 0 && !quiet) {
-      std::cout << "Ran " << s.ran << " of " << s.plans << " plans on " << mpi.size() << " ranks";
-      if (s.already_done > 0) std::cout << " (" << s.already_done << " already done)";
-      std::cout << " in " << nksim::format_number(s.seconds, 3) << " s";
-      if (s.failed > 0) std::cout << "; " << s.failed << " failed numerically";
-      std::cout << "\nResults in " << s.database.string() << "\n";
-    }
+    const nksim::TrialRunResult s = mpi.run(file, out, !quiet);
+    if (mpi.rank() == 0 && !quiet) std::cout << nksim::trial_run_text(s, mpi.size());
     if (s.failed_total > 0 && !allow_failures) {
-      if (mpi.rank() == 0) std::cerr << "nksim-mpi: error: " << nksim::failures_message(s) << "\n";
+      if (mpi.rank() == 0) std::cerr << "nksim-mpi: error: " << s.failures << "\n";
       return static_cast<int>(nksim::ExitCode::kNumerical);
     }
     return 0;
