@@ -20,7 +20,7 @@ target_link_libraries(nksim_sundials INTERFACE ${NKSIM_SUNDIALS_LIBRARIES})
 # Eigen (header-only): the small dense LU of the Rodas4 solver for small well-mixed models.
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(SQLite3 REQUIRED)
-# Fitting (docs/personalise.md): NLopt's C++ library (Debian libnlopt-cxx-dev). Its CMake package
+# Fitting (docs/fit.md): NLopt's C++ library (Debian libnlopt-cxx-dev). Its CMake package
 # is named NLopt but installed under cmake/nlopt_cxx, beside the C library's; it defines
 # NLopt::nlopt_cxx.
 find_package(NLopt 2.6 CONFIG REQUIRED NAMES nlopt_cxx CONFIGS NLoptConfig.cmake)

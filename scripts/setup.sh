@@ -14,7 +14,7 @@ packages=(
   libhdf5-dev libsqlite3-dev libopenmpi-dev openmpi-bin
   # the Rodas4 integrator's small dense linear algebra (docs/scenarios.md, [solver])
   libeigen3-dev
-  # fitting (docs/personalise.md)
+  # fitting (docs/fit.md)
   libnlopt-cxx-dev
   # the Python module (docs/python.md) and SBML import/export (docs/sbml.md)
   pybind11-dev python3-dev python3-numpy python3-pandas libsbml5-dev

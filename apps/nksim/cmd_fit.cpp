@@ -6,7 +6,7 @@ void add_fit_command(CLI::App& app, Action& action) {
   add_spec_command(
       app, action,
       {"fit",
-       "Fit a well-mixed model to one patient's measurements (docs/personalise.md).\n"
+       "Fit a well-mixed model to one patient's measurements (docs/fit.md).\n"
        "Multi-start local optimisation of the negative log-likelihood from Latin hypercube\n"
        "starts, then profile-likelihood 95 % intervals. Writes fit.json, starts.csv,\n"
        "profiles.csv, residuals.csv and timeseries.csv; the same seed gives the same files\n"

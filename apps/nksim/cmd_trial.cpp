@@ -14,28 +14,19 @@ void print_trial_warning(const std::string& warning) {
   std::cerr << "nksim: warning: " << warning << "\n";
 }
 
-}  // namespace
+// What the trial subcommands read from the command line; shared by their callbacks.
+struct TrialCommandOptions {
+  std::string file;
+  std::string out;
+  std::string dir;
+  int threads = 0;
+  bool quiet = false;
+  bool allow_failures = false;
+};
+using TrialOptionsPtr = std::shared_ptr<TrialCommandOptions>;
 
-void add_trial_command(CLI::App& app, Action& action) {
-  struct Options {
-    std::string file;
-    std::string out;
-    std::string dir;
-    int threads = 0;
-    bool quiet = false;
-    bool allow_failures = false;
-  };
-  auto options = std::make_shared<Options>();
-  CLI::App* trial = app.add_subcommand(
-      "trial",
-      "Virtual clinical trials: a cohort of sampled patients in several arms (docs/trials.md).\n"
-      "  nksim trial validate scenarios/trial_nk_dose.toml\n"
-      "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial --threads 2\n"
-      "  nksim trial analyse results/trial\n"
-      "  nksim trial export results/trial\n"
-      "A killed run resumes where it stopped when started again with the same --out.");
-  trial->require_subcommand(1);
-
+// nksim trial run: run or resume a trial; exit 3 when plans failed numerically.
+void add_trial_run(CLI::App* trial, Action& action, const TrialOptionsPtr& options) {
   CLI::App* run = trial->add_subcommand("run", "Run (or resume) a trial into DIR/trial.sqlite");
   run->add_option("trial", options->file, "trial file (TOML)")->required();
   run->add_option("-o,--out", options->out, "output directory (default: results/<trial name>)");
@@ -61,7 +52,10 @@ void add_trial_command(CLI::App& app, Action& action) {
       return 0;
     };
   });
+}
 
+// nksim trial validate: check the trial file and its base scenario.
+void add_trial_validate(CLI::App* trial, Action& action, const TrialOptionsPtr& options) {
   CLI::App* validate =
       trial->add_subcommand("validate", "Check a trial file and its base scenario; run nothing");
   validate->add_option("trial", options->file, "trial file (TOML)")->required();
@@ -73,7 +67,10 @@ void add_trial_command(CLI::App& app, Action& action) {
       return 0;
     };
   });
+}
 
+// nksim trial analyse: the analysis of the plans finished so far.
+void add_trial_analyse(CLI::App* trial, Action& action, const TrialOptionsPtr& options) {
   CLI::App* analyse = trial->add_subcommand(
       "analyse", "Response rates, Kaplan-Meier, log-rank, PRCC; writes DIR/analysis.json");
   analyse->alias("analyze");
@@ -105,7 +102,10 @@ void add_trial_command(CLI::App& app, Action& action) {
       return 0;
     };
   });
+}
 
+// nksim trial export: the trial store as CSV files.
+void add_trial_export(CLI::App* trial, Action& action, const TrialOptionsPtr& options) {
   CLI::App* exporter = trial->add_subcommand(
       "export", "Write patients.csv, endpoints.csv and timeseries.csv into DIR");
   exporter->add_option("dir", options->dir, "trial output directory")->required();
@@ -117,6 +117,26 @@ void add_trial_command(CLI::App& app, Action& action) {
       return 0;
     };
   });
+}
+
+}  // namespace
+
+void add_trial_command(CLI::App& app, Action& action) {
+  auto options = std::make_shared<TrialCommandOptions>();
+  CLI::App* trial = app.add_subcommand(
+      "trial",
+      "Virtual clinical trials: a cohort of sampled patients in several arms (docs/trials.md).\n"
+      "  nksim trial validate scenarios/trial_nk_dose.toml\n"
+      "  nksim trial run scenarios/trial_nk_dose.toml --out results/trial --threads 2\n"
+      "  nksim trial analyse results/trial\n"
+      "  nksim trial export results/trial\n"
+      "A killed run resumes where it stopped when started again with the same --out.");
+  trial->require_subcommand(1);
+
+  add_trial_run(trial, action, options);
+  add_trial_validate(trial, action, options);
+  add_trial_analyse(trial, action, options);
+  add_trial_export(trial, action, options);
 }
 
 }  // namespace nksim::cli

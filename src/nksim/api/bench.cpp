@@ -126,8 +126,11 @@ WellMixedScenario bench_patient_scenario(double nk_dose) {
   return s;
 }
 
-BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::string&)) {
-  using namespace bench_detail;
+namespace bench_detail {
+
+// The options checked against their ranges, and what the figures depend on: the machine, the
+// build and the OpenMP wait settings.
+BenchResult start_bench(const BenchOptions& options) {
   BenchResult r;
   r.quick = options.quick;
   r.threads = options.threads > 0 ? options.threads : std::max(omp_get_max_threads(), 1);
@@ -165,16 +168,15 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
   r.compiler = __VERSION__;
 #endif
 #endif
+  return r;
+}
 
-  // Time per figure, split evenly between its repeats.
-  const double agent_s = options.quick ? 0.5 : 6.0;       // all thread counts together
-  const double diffusion_s = options.quick ? 0.15 : 2.0;  // each solver
-  const double well_mixed_s = options.quick ? 0.2 : 2.0;
+// Agent-steps per second on 1, 2 and the asked thread count, and the bytes per agent.
+void measure_agents(const BenchOptions& options, BenchResult& r) {
+  const double agent_s = options.quick ? 0.5 : 6.0;  // all thread counts together
   const double repeats = r.repeats;
-
-  // Agents: one run per thread count, built and warmed up alike (the runs do not depend on the
+  // One run per thread count, built and warmed up alike (the runs do not depend on the
   // thread count, so they stay identical), then timed in turn, repeat by repeat.
-  if (progress) progress("agent-steps");
   std::vector<int> thread_counts = {1, 2};
   if (r.threads > 2) thread_counts.push_back(r.threads);
   const TomlDocument document =
@@ -206,9 +208,14 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
   const Simulation& sim = runs.front()->simulation();
   r.agent_store_bytes_per_agent = sim.agents().bytes_per_agent();
   r.total_bytes_per_agent = sim.bytes_per_agent();
-  runs.clear();
+}
 
-  // Diffusion: one field (D = 10^5 um^2/min, decay 0.1/min, Dirichlet 38) on grid^3 voxels of
+// Voxel-updates per second of one field, explicit and implicit_lod.
+void measure_diffusion(const BenchOptions& options, BenchResult& r,
+                       void (*progress)(const std::string&)) {
+  const double diffusion_s = options.quick ? 0.15 : 2.0;  // each solver
+  const double repeats = r.repeats;
+  // One field (D = 10^5 um^2/min, decay 0.1/min, Dirichlet 38) on grid^3 voxels of
   // 20 um with a peak in the middle; the explicit solver below its stability bound
   // (1 / (6 D / h^2 + decay) = 6.7e-4 min), the implicit one at 0.01 min.
   r.explicit_dt_min = 0.0006;
@@ -237,9 +244,12 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
     (implicit ? r.implicit_voxel_updates_per_s : r.explicit_voxel_updates_per_s) =
         median_of(samples);
   }
+}
 
-  // Well-mixed: a cohort of patients, one thread.
-  if (progress) progress("well-mixed patients");
+// Well-mixed patients per second on one thread.
+void measure_well_mixed(const BenchOptions& options, BenchResult& r) {
+  const double well_mixed_s = options.quick ? 0.2 : 2.0;
+  const double repeats = r.repeats;
   r.cohort_size = 16;
   std::vector<WellMixedProblem> cohort;
   for (int p = 0; p < r.cohort_size; ++p) {
@@ -261,6 +271,19 @@ BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::s
     }));
   }
   r.patients_per_s = median_of(samples);
+}
+
+}  // namespace bench_detail
+
+BenchResult run_bench(const BenchOptions& options, void (*progress)(const std::string&)) {
+  using namespace bench_detail;
+  // Each figure gets a fixed time, split evenly between its repeats.
+  BenchResult r = start_bench(options);
+  if (progress) progress("agent-steps");
+  measure_agents(options, r);
+  measure_diffusion(options, r, progress);
+  if (progress) progress("well-mixed patients");
+  measure_well_mixed(options, r);
   return r;
 }
 

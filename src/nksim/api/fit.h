@@ -1,4 +1,4 @@
-// Fitting for the command line (docs/personalise.md, docs/calibration.md): a well-mixed model to
+// Fitting for the command line (docs/fit.md, docs/calibration.md): a well-mixed model to
 // one patient's measurements (fit), candidate schedules for a fitted patient (personalise), and
 // a spatial killing assay to a lysis curve by ABC-SMC (calibrate). Each reads a specification
 // file and writes an output directory whole or not at all.

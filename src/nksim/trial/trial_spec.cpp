@@ -276,6 +276,101 @@ void mark_whole_number_targets(TrialSpec& spec) {
   }
 }
 
+// [trial] name and base: the base scenario read and checked, the trial's hash (trial file, base
+// and an imported SBML model). Returns the base's own end time in days.
+double read_trial_base(TableReader& trial, const TomlDocument& document,
+                       const std::filesystem::path& file, TrialSpec& spec) {
+  spec.name = trial.string_or("name", file.stem().string());
+  const std::string base = trial.string("base");
+  spec.base_file = file.parent_path() / base;
+  std::error_code ec;  // a name the file system refuses (too long, say) is not a file either
+  if (!std::filesystem::is_regular_file(spec.base_file, ec)) {
+    trial.fail("base", "names '" + spec.base_file.string() +
+                           "', which is not a file (the path is relative to the trial file)");
+  }
+  const TomlDocument base_document = TomlDocument::parse_file(spec.base_file);
+  spec.engine = scenario_engine(base_document);
+  if (spec.engine != "well_mixed" && spec.engine != "spatial") {
+    trial.fail("base", "must be a well_mixed or spatial scenario");
+  }
+  spec.base_text = base_document.text();
+  spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
+  double base_end_days = 0;
+  if (spec.engine == "spatial") {
+    base_end_days = read_spatial_base(trial, base_document, spec);
+  } else {
+    spec.base = parse_well_mixed(base_document);
+    base_end_days = spec.base.end_time_days;
+    if (!spec.base.sbml_file.empty()) {
+      // An imported model is part of the trial: after the SBML file changes, the store belongs
+      // to another trial and a resume is refused instead of mixing two models' rows.
+      std::ifstream sbml(spec.base.sbml_file, std::ios::binary);
+      std::ostringstream bytes;
+      bytes << sbml.rdbuf();
+      spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text() +
+                                 "\n#sbml\n" + bytes.str());
+    }
+  }
+  return base_end_days;
+}
+
+// [trial] size, seed, sampler and follow-up, checked against the base's doses and limits.
+void read_trial_settings(TableReader& trial, double base_end_days, TrialSpec& spec) {
+  spec.patients = static_cast<std::size_t>(trial.integer("patients", 1));
+  if (spec.patients > static_cast<std::size_t>(kMaxPatients)) {
+    trial.fail("patients", "must be at most " + std::to_string(kMaxPatients));
+  }
+  spec.seed = static_cast<std::uint64_t>(trial.integer_or("seed", 1, 0));
+  const std::string sampler = trial.choice_or("sampler", kSamplers, "lhs");
+  spec.sampler = sampler == "sobol" ? SamplerKind::kSobol
+                 : sampler == "lhs" ? SamplerKind::kLatinHypercube
+                                    : SamplerKind::kMonteCarlo;
+  spec.follow_up_days = trial.number_or("follow_up_days", base_end_days, Bound::kPositive);
+  limits::check_duration_days(trial, "follow_up_days", spec.follow_up_days);
+  for (const auto& dose : spec.base.doses) {
+    const double start = dose.infusion ? dose.start_days : dose.time_days;
+    if (start >= spec.follow_up_days) {
+      trial.fail("follow_up_days",
+                 "ends before a dose of the base scenario (day " + format_number(start) + ")");
+    }
+  }
+  spec.base.end_time_days = spec.follow_up_days;
+  if (spec.engine == "spatial") {
+    // The base run for the whole follow-up must pass the scenario's own checks (sizes, steps)
+    // now, rather than every patient failing later.
+    try {
+      (void)load_spatial(
+          spec.spatial_base->with_number("simulation.end_time_min", spec.follow_up_days * 1440), 1);
+    } catch (const InputError& e) {
+      trial.fail("follow_up_days", std::string("makes the base scenario too long: ") + e.what());
+    }
+  }
+  if (spec.engine == "well_mixed" && !spec.base.output_times_days.empty()) {
+    trial.fail("base", "must use output_interval_days, not output_times_days, in a trial");
+  }
+  spec.endpoints.store_timeseries = trial.boolean_or("store_timeseries", true);
+  trial.finish();
+}
+
+// Every [[distribution]]: one per target, and no more than the sampler supports.
+void read_distributions(TableReader& root, const TableReader& trial, TrialSpec& spec) {
+  std::set<std::string> targets;
+  for (auto& table : root.tables("distribution")) {
+    spec.distributions.push_back(read_distribution(table, spec));
+    if (!targets.insert(spec.distributions.back().target).second) {
+      table.fail("parameter",
+                 "'" + spec.distributions.back().target + "' already has a distribution");
+    }
+  }
+  if (spec.engine == "spatial") mark_whole_number_targets(spec);
+  if (spec.sampler == SamplerKind::kSobol &&
+      spec.distributions.size() > SobolSequence::kMaxDimensions) {
+    trial.fail("sampler", "sobol supports at most " +
+                              std::to_string(SobolSequence::kMaxDimensions) +
+                              " distributions; use lhs");
+  }
+}
+
 }  // namespace
 
 std::string TrialSpec::model_name() const { return engine == "spatial" ? "spatial" : base.model; }
@@ -333,89 +428,9 @@ TrialSpec parse_trial_file(const std::filesystem::path& file) {
   spec.text = document.text();
 
   TableReader trial = root.table("trial");
-  spec.name = trial.string_or("name", file.stem().string());
-  const std::string base = trial.string("base");
-  spec.base_file = file.parent_path() / base;
-  std::error_code ec;  // a name the file system refuses (too long, say) is not a file either
-  if (!std::filesystem::is_regular_file(spec.base_file, ec)) {
-    trial.fail("base", "names '" + spec.base_file.string() +
-                           "', which is not a file (the path is relative to the trial file)");
-  }
-  const TomlDocument base_document = TomlDocument::parse_file(spec.base_file);
-  spec.engine = scenario_engine(base_document);
-  if (spec.engine != "well_mixed" && spec.engine != "spatial") {
-    trial.fail("base", "must be a well_mixed or spatial scenario");
-  }
-  spec.base_text = base_document.text();
-  spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text());
-  double base_end_days = 0;
-  if (spec.engine == "spatial") {
-    base_end_days = read_spatial_base(trial, base_document, spec);
-  } else {
-    spec.base = parse_well_mixed(base_document);
-    base_end_days = spec.base.end_time_days;
-    if (!spec.base.sbml_file.empty()) {
-      // An imported model is part of the trial: after the SBML file changes, the store belongs
-      // to another trial and a resume is refused instead of mixing two models' rows.
-      std::ifstream sbml(spec.base.sbml_file, std::ios::binary);
-      std::ostringstream bytes;
-      bytes << sbml.rdbuf();
-      spec.file_hash = fnv1a_hex(document.text() + "\n#base\n" + base_document.text() +
-                                 "\n#sbml\n" + bytes.str());
-    }
-  }
-
-  spec.patients = static_cast<std::size_t>(trial.integer("patients", 1));
-  if (spec.patients > static_cast<std::size_t>(kMaxPatients)) {
-    trial.fail("patients", "must be at most " + std::to_string(kMaxPatients));
-  }
-  spec.seed = static_cast<std::uint64_t>(trial.integer_or("seed", 1, 0));
-  const std::string sampler = trial.choice_or("sampler", kSamplers, "lhs");
-  spec.sampler = sampler == "sobol" ? SamplerKind::kSobol
-                 : sampler == "lhs" ? SamplerKind::kLatinHypercube
-                                    : SamplerKind::kMonteCarlo;
-  spec.follow_up_days = trial.number_or("follow_up_days", base_end_days, Bound::kPositive);
-  limits::check_duration_days(trial, "follow_up_days", spec.follow_up_days);
-  for (const auto& dose : spec.base.doses) {
-    const double start = dose.infusion ? dose.start_days : dose.time_days;
-    if (start >= spec.follow_up_days) {
-      trial.fail("follow_up_days",
-                 "ends before a dose of the base scenario (day " + format_number(start) + ")");
-    }
-  }
-  spec.base.end_time_days = spec.follow_up_days;
-  if (spec.engine == "spatial") {
-    // The base run for the whole follow-up must pass the scenario's own checks (sizes, steps)
-    // now, rather than every patient failing later.
-    try {
-      (void)load_spatial(
-          spec.spatial_base->with_number("simulation.end_time_min", spec.follow_up_days * 1440), 1);
-    } catch (const InputError& e) {
-      trial.fail("follow_up_days", std::string("makes the base scenario too long: ") + e.what());
-    }
-  }
-  if (spec.engine == "well_mixed" && !spec.base.output_times_days.empty()) {
-    trial.fail("base", "must use output_interval_days, not output_times_days, in a trial");
-  }
-  spec.endpoints.store_timeseries = trial.boolean_or("store_timeseries", true);
-  trial.finish();
-
-  std::set<std::string> targets;
-  for (auto& table : root.tables("distribution")) {
-    spec.distributions.push_back(read_distribution(table, spec));
-    if (!targets.insert(spec.distributions.back().target).second) {
-      table.fail("parameter",
-                 "'" + spec.distributions.back().target + "' already has a distribution");
-    }
-  }
-  if (spec.engine == "spatial") mark_whole_number_targets(spec);
-  if (spec.sampler == SamplerKind::kSobol &&
-      spec.distributions.size() > SobolSequence::kMaxDimensions) {
-    trial.fail("sampler", "sobol supports at most " +
-                              std::to_string(SobolSequence::kMaxDimensions) +
-                              " distributions; use lhs");
-  }
-
+  const double base_end_days = read_trial_base(trial, document, file, spec);
+  read_trial_settings(trial, base_end_days, spec);
+  read_distributions(root, trial, spec);
   read_correlation(root, spec);
   std::set<std::string> arm_names;
   for (auto& table : root.tables("arm")) {
