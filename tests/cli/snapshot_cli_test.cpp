@@ -195,14 +195,14 @@ TEST(SnapshotCli, NkRecognitionDeclaresItsThreeDatasets) {
   std::set<std::string> expected = kEngineAndProperties;
   expected.insert({"nk_kills", "nk_partner_id", "nk_potency"});
   expect_agents_datasets(s, expected);
-  // The last snapshot is taken at the end: its kills add up to the run's total.
+  // The last snapshot is taken at the end: each NK cell's nk_kills counts the lethal hits it
+  // committed, so they add up to the run's lethal_hits (no NK cell dies or leaves here).
   const Hdf5File last = Hdf5File::open(s.files[2]);
   EXPECT_EQ(last.read_double_attribute("time_min"), 60.0);
   const std::vector<std::int32_t> kills = last.read_int32("/agents/nk_kills");
-  const int total =
-      s.summary["readouts"]["nk_recognition_kill"]["effectors"]["nk"]["kills_total"].get<int>();
-  EXPECT_GT(total, 0);
-  EXPECT_EQ(std::accumulate(kills.begin(), kills.end(), 0), total);
+  const nlohmann::json& nk = s.summary["readouts"]["nk_recognition_kill"]["effectors"]["nk"];
+  EXPECT_GT(nk["kills_total"].get<int>(), 0);
+  EXPECT_EQ(std::accumulate(kills.begin(), kills.end(), 0), nk["lethal_hits"].get<int>());
 }
 
 }  // namespace snapshot_cli_test
