@@ -140,9 +140,9 @@ TEST(CalibrateCli, BadSpecsNameFileLineAndKey) {
   EXPECT_EQ(valid.exit_code, 0) << valid.output;
   EXPECT_NE(valid.output.find("valid calibration (1 parameter, 2 E:T points"), std::string::npos)
       << valid.output;
-  // The CSV's bad number: file and line.
+  // The CSV's bad number: file, line and column.
   write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n2,abc,5\n");
-  fails_with(head + parameter, "lysis.csv:3: 'lysis_percent' must be a finite number");
+  fails_with(head + parameter, "lysis.csv:3:3: 'lysis_percent' must be a finite number");
   write_file(dir / "lysis.csv", "effector_to_target,lysis_percent,sd\n1,20,5\n");
   fails_with(head + "[abc]\npopulation = 1\n" + parameter, "spec.toml:5");
   fails_with(head + "[abc]\npopulation = 1\n" + parameter, "abc.population");

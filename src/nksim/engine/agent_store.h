@@ -58,15 +58,22 @@ class AgentStore {
 
   // Columns a mechanism owns (declared by it at set-up, Mechanism::declare_columns): numbers per
   // agent of one of the types below that move, copy or reset with the agents, are saved in
-  // checkpoints and (when asked) written to snapshots as /agents/<name>. A mechanism keeps the
-  // ColumnKey it gets and reaches the values through column(key) or column_data(key): a plain
-  // std::vector<T>, contiguous, to index in its loops.
+  // checkpoints and, when marked in_snapshots, written to every snapshot (the snapshot writer
+  // writes those columns and no other mechanism state). A mechanism keeps the ColumnKey it gets
+  // and reaches the values through column(key) or column_data(key): a plain std::vector<T>,
+  // contiguous, to index in its loops.
   struct ColumnSpec {
     std::string name;
     OnDivide on_divide = OnDivide::kReset;  // what a daughter gets: the mother's value or 0
-    bool in_snapshots = false;
+    bool in_snapshots = false;  // written to every snapshot as /agents/<snapshot_dataset()>
     std::string description;
+    // The dataset's name in snapshots when it differs from `name` (empty: `name`).
+    std::string snapshot_name = {};
     ColumnType type = ColumnType::kDouble;  // set by declare_column<T>
+
+    const std::string& snapshot_dataset() const {
+      return snapshot_name.empty() ? name : snapshot_name;
+    }
   };
   using ColumnData =
       std::variant<std::vector<double>, std::vector<float>, std::vector<std::uint64_t>,

@@ -1,8 +1,6 @@
 #include "nksim/fit/abc_calibrate.h"
 
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -15,62 +13,43 @@
 #include "nksim/core/version.h"
 #include "nksim/engine/mechanism.h"
 #include "nksim/fit/fit_files.h"
+#include "nksim/io/csv_fields.h"
 #include "nksim/io/scenario.h"
 #include "nksim/io/well_mixed_output.h"
 
 namespace nksim {
 namespace abc_calibrate_detail {
 
-std::string trim_text(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
 // effector_to_target,lysis_percent,sd; '#' lines are comments (the data's source).
 std::vector<LysisPoint> read_lysis_csv(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string() + ": cannot be read");
-  const auto fail = [&](std::size_t line, const std::string& message) {
-    throw InputError(file.string() + ":" + std::to_string(line) + ": " + message);
-  };
+  CsvReader csv = CsvReader::open(file, {.trim = true, .comments = true});
   const std::vector<std::string> columns{"effector_to_target", "lysis_percent", "sd"};
-  std::vector<LysisPoint> points;
-  std::string line;
-  std::size_t number = 0;
-  bool header = false;
-  std::set<double> seen;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::string t = trim_text(line);
-    if (t.empty() || t.front() == '#') continue;
-    std::vector<std::string> fields;
-    std::stringstream parts(t);
-    for (std::string f; std::getline(parts, f, ',');) fields.push_back(trim_text(f));
-    if (!header) {
-      if (fields != columns)
-        fail(number, "the header must be 'effector_to_target,lysis_percent,sd'");
-      header = true;
-      continue;
-    }
-    if (fields.size() != 3)
-      fail(number, "has " + count_of(fields.size(), "field") + ", expected 3");
-    double v[3] = {0, 0, 0};
-    for (int k = 0; k < 3; ++k) {
-      const auto& f = fields[static_cast<std::size_t>(k)];
-      const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), v[k]);
-      if (f.empty() || ec != std::errc() || ptr != f.data() + f.size() || !std::isfinite(v[k])) {
-        fail(number, "'" + columns[static_cast<std::size_t>(k)] +
-                         "' must be a finite number, got '" + f + "'");
-      }
-    }
-    if (!(v[0] > 0)) fail(number, "'effector_to_target' must be > 0 (the control is simulated)");
-    if (!(v[2] > 0)) fail(number, "'sd' must be > 0");
-    if (!seen.insert(v[0]).second) fail(number, "E:T " + format_number(v[0]) + " appears twice");
-    points.push_back({v[0], v[1], v[2], number});
+  CsvRecord header;
+  if (!csv.next(header)) {
+    csv.fail(csv.line(), 1, "no header row (expected effector_to_target,lysis_percent,sd)");
   }
-  if (!header) fail(number, "no header row (expected effector_to_target,lysis_percent,sd)");
-  if (points.empty()) fail(number, "no data rows");
+  if (header.texts() != columns) {
+    csv.fail(header.line, 1, "the header must be 'effector_to_target,lysis_percent,sd'");
+  }
+  std::vector<LysisPoint> points;
+  std::set<double> seen;
+  CsvRecord row;
+  while (csv.next(row)) {
+    if (row.size() != 3) {
+      csv.fail(row.line, 1, "has " + count_of(row.size(), "field") + ", expected 3");
+    }
+    double v[3] = {0, 0, 0};
+    for (std::size_t k = 0; k < 3; ++k) v[k] = csv.finite_number(row[k], columns[k]);
+    if (!(v[0] > 0)) {
+      csv.fail(row[0], "'effector_to_target' must be > 0 (the control is simulated)");
+    }
+    if (!(v[2] > 0)) csv.fail(row[2], "'sd' must be > 0");
+    if (!seen.insert(v[0]).second) {
+      csv.fail(row[0], "E:T " + format_number(v[0]) + " appears twice");
+    }
+    points.push_back({v[0], v[1], v[2], row.line});
+  }
+  if (points.empty()) csv.fail(csv.line(), 1, "no data rows");
   return points;
 }
 

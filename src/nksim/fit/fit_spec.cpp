@@ -1,15 +1,14 @@
 #include "nksim/fit/fit_spec.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
 #include "nksim/fit/fit_files.h"
+#include "nksim/io/csv_fields.h"
 #include "nksim/io/infix_formula.h"
 #include "nksim/io/scenario.h"
 
@@ -219,77 +218,31 @@ FitSpec read_fit_spec_file(const std::filesystem::path& file) {
   return parse_fit_spec(TomlDocument::parse_file(file));
 }
 
-namespace {
-
-struct Field {
-  std::string text;
-  std::size_t column = 0;  // 1-based character column
-};
-
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  std::string out(s.substr(first, last - first + 1));
-  if (out.size() >= 2 && out.front() == '"' && out.back() == '"') out = out.substr(1, out.size() - 2);
-  return out;
-}
-
-std::vector<Field> split_fields(const std::string& line) {
-  std::vector<Field> fields;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = line.find(',', start);
-    const auto end = comma == std::string::npos ? line.size() : comma;
-    fields.push_back({trim(std::string_view(line).substr(start, end - start)), start + 1});
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return fields;
-}
-
-}  // namespace
-
 std::vector<Measurement> read_measurements(const std::filesystem::path& file,
                                            const FitSpec& spec) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string() + ": cannot be read");
+  CsvReader csv = CsvReader::open(file, {.trim = true, .comments = true});
   const std::string name = file.string();
-  auto fail = [&](std::size_t line, std::size_t column, const std::string& message) {
-    throw InputError(name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                     message);
-  };
 
   const std::vector<std::string> known{"time_days", "observable", "value", "sd", "patient"};
   std::map<std::string, std::size_t> column_of;
-  std::vector<Field> header;
-  std::string line;
-  std::size_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    // A spreadsheet's UTF-8 byte-order mark is not part of the first column's name.
-    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-    const std::string t = trim(line);
-    if (t.empty() || t.front() == '#') continue;
-    header = split_fields(line);
-    break;
+  CsvRecord header;
+  if (!csv.next(header)) {
+    csv.fail(csv.line(), 1, "no header row (expected time_days,observable,value)");
   }
-  if (header.empty()) fail(line_number, 1, "no header row (expected time_days,observable,value)");
-  const std::size_t header_line = line_number;
+  const std::size_t header_line = header.line;
   for (std::size_t i = 0; i < header.size(); ++i) {
-    const auto& h = header[i];
+    const CsvField& h = header[i];
     if (std::find(known.begin(), known.end(), h.text) == known.end()) {
-      fail(header_line, h.column,
-           "unknown column '" + h.text + "' (columns: " + join(known) + ")" +
-               did_you_mean(h.text, known));
+      csv.fail(h, "unknown column '" + h.text + "' (columns: " + join(known) + ")" +
+                      did_you_mean(h.text, known));
     }
     if (!column_of.emplace(h.text, i).second) {
-      fail(header_line, h.column, "column '" + h.text + "' appears twice");
+      csv.fail(h, "column '" + h.text + "' appears twice");
     }
   }
   for (const char* required : {"time_days", "observable", "value"}) {
     if (!column_of.count(required)) {
-      fail(header_line, 1, "the header has no column '" + std::string(required) + "'");
+      csv.fail(header_line, 1, "the header has no column '" + std::string(required) + "'");
     }
   }
   const bool has_patient = column_of.count("patient") > 0;
@@ -302,26 +255,17 @@ std::vector<Measurement> read_measurements(const std::filesystem::path& file,
   for (const auto& o : spec.observables) observable_names.push_back(o.name);
   std::set<std::string> patients;
   std::vector<Measurement> rows;
-  auto number = [&](const Field& f, std::size_t line_no, const std::string& column) {
-    double value = 0;
-    const char* begin = f.text.data();
-    const char* end = begin + f.text.size();
-    const auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (f.text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
-      fail(line_no, f.column, "'" + column + "' must be a finite number, got '" + f.text + "'");
-    }
-    return value;
-  };
-  while (std::getline(in, line)) {
-    ++line_number;
-    const std::string t = trim(line);
-    if (t.empty() || t.front() == '#') continue;
-    const auto fields = split_fields(line);
+  CsvRecord fields;
+  while (csv.next(fields)) {
+    const std::size_t line_number = fields.line;
     if (fields.size() != header.size()) {
-      fail(line_number, 1, "has " + count_of(fields.size(), "field") + ", the header has " +
-                               std::to_string(header.size()));
+      csv.fail(line_number, 1,
+               "has " + count_of(fields.size(), "field") + ", the header has " +
+                   std::to_string(header.size()));
     }
-    auto field = [&](const char* column) -> const Field& { return fields[column_of.at(column)]; };
+    auto field = [&](const char* column) -> const CsvField& {
+      return fields[column_of.at(column)];
+    };
     if (has_patient) {
       const std::string& patient = field("patient").text;
       patients.insert(patient);
@@ -329,39 +273,40 @@ std::vector<Measurement> read_measurements(const std::filesystem::path& file,
     }
     Measurement m;
     m.line = line_number;
-    const Field& observable = field("observable");
+    const CsvField& observable = field("observable");
     const auto it = std::find(observable_names.begin(), observable_names.end(), observable.text);
     if (it == observable_names.end()) {
-      fail(line_number, observable.column,
-           "unknown observable '" + observable.text + "' (observables of " + spec.file + ": " +
-               join(observable_names) + ")" + did_you_mean(observable.text, observable_names));
+      csv.fail(line_number, observable.column,
+               "unknown observable '" + observable.text + "' (observables of " + spec.file + ": " +
+                   join(observable_names) + ")" + did_you_mean(observable.text, observable_names));
     }
     m.observable = static_cast<std::size_t>(it - observable_names.begin());
     const FitObservable& o = spec.observables[m.observable];
-    m.time_days = number(field("time_days"), line_number, "time_days");
+    m.time_days = csv.finite_number(field("time_days"), "time_days");
     if (m.time_days < 0 || m.time_days > spec.scenario.end_time_days) {
-      fail(line_number, field("time_days").column,
-           "time_days = " + format_number(m.time_days) + " is outside the run [0, " +
-               format_number(spec.scenario.end_time_days) + "] of " + spec.scenario_file);
+      csv.fail(line_number, field("time_days").column,
+               "time_days = " + format_number(m.time_days) + " is outside the run [0, " +
+                   format_number(spec.scenario.end_time_days) + "] of " + spec.scenario_file);
     }
-    m.value = number(field("value"), line_number, "value");
+    m.value = csv.finite_number(field("value"), "value");
     if (o.noise == NoiseModel::kLogNormal && !(m.value > 0)) {
-      fail(line_number, field("value").column,
-           "'value' must be > 0 for the log-normal observable '" + o.name + "', got " +
-               format_number(m.value));
+      csv.fail(line_number, field("value").column,
+               "'value' must be > 0 for the log-normal observable '" + o.name + "', got " +
+                   format_number(m.value));
     }
     const bool row_sd = column_of.count("sd") > 0 && !field("sd").text.empty();
     if (row_sd) {
-      m.sd = number(field("sd"), line_number, "sd");
+      m.sd = csv.finite_number(field("sd"), "sd");
       if (!(m.sd > 0)) {
-        fail(line_number, field("sd").column, "'sd' must be > 0, got " + format_number(m.sd));
+        csv.fail(line_number, field("sd").column, "'sd' must be > 0, got " + format_number(m.sd));
       }
     } else if (o.sd) {
       m.sd = *o.sd;
     } else {
-      fail(line_number, column_of.count("sd") ? field("sd").column : 1,
-           "no sd for this row and no default: give an sd column value or 'sd' in the "
-           "[[observable]] '" + o.name + "' of " + spec.file);
+      csv.fail(line_number, column_of.count("sd") ? field("sd").column : 1,
+               "no sd for this row and no default: give an sd column value or 'sd' in the "
+               "[[observable]] '" +
+                   o.name + "' of " + spec.file);
     }
     rows.push_back(m);
   }

@@ -229,6 +229,35 @@ bool Hdf5File::has_dataset(const std::string& path) const {
   return H5Lexists(id_, path.c_str(), H5P_DEFAULT) > 0;
 }
 
+std::vector<std::string> Hdf5File::names_in(const std::string& group) const {
+  if (group != "/" && !has_dataset(group)) throw InputError(path_.string() + ": no group " + group);
+  const std::string what = path_.string() + ": list group " + group;
+  std::vector<std::string> names;
+  const auto add = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose, what);
+  check(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, add, &names), what);
+  return names;
+}
+
+std::string Hdf5File::element_type(const std::string& path) const {
+  if (!has_dataset(path)) throw InputError(path_.string() + ": no dataset " + path);
+  const std::string what = path_.string() + ": type of dataset " + path;
+  Handle set(H5Dopen2(id_, path.c_str(), H5P_DEFAULT), H5Dclose, what);
+  Handle type(H5Dget_type(set.get()), H5Tclose, what);
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT:
+      return "float" + bits;
+    case H5T_INTEGER:
+      return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + bits;
+    default:
+      return "other";
+  }
+}
+
 std::vector<std::int32_t> Hdf5File::read_int32(const std::string& path,
                                                std::vector<std::uint64_t>* dims) const {
   if (!has_dataset(path)) throw InputError(path_.string() + ": no dataset " + path);

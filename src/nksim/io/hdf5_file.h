@@ -56,6 +56,12 @@ class Hdf5File {
   std::string read_string_attribute(const std::string& name) const;
 
   bool has_dataset(const std::string& path) const;
+  // The names of the objects (datasets and groups) in a group, in name order. Throws InputError
+  // when there is no such group.
+  std::vector<std::string> names_in(const std::string& group) const;
+  // The numbers a dataset holds: "int", "uint" or "float" and the size in bits ("int32",
+  // "uint64", "float64"), or "other". Throws InputError when there is no such dataset.
+  std::string element_type(const std::string& path) const;
   // Whole dataset, row-major; `dims` (if given) receives its shape.
   std::vector<std::int32_t> read_int32(const std::string& path,
                                        std::vector<std::uint64_t>* dims = nullptr) const;

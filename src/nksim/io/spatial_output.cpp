@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <type_traits>
 #include <variant>
 
@@ -14,7 +15,6 @@
 #include "nksim/core/version.h"
 #include "nksim/io/csv_metadata.h"
 #include "nksim/io/hdf5_file.h"
-#include "nksim/mechanisms/nk_state.h"
 
 namespace nksim {
 namespace {
@@ -60,23 +60,42 @@ void write_agent_column(Hdf5File& h5, const std::string& path,
       column);
 }
 
-// A column found by name, or zeros for every agent when the run has no such column.
-template <class T>
-void write_column_or_zeros(Hdf5File& h5, const std::string& path, const AgentStore& a,
-                           ColumnKey<T> key) {
-  const std::uint64_t dims[1] = {a.size()};
-  if (key) {
-    h5.dataset(path, dims, std::span<const T>(a.column(key)));
-    return;
+// XDMF's name for the numbers a declared column is written as (write_agent_column).
+SnapshotAgentDataset snapshot_column_dataset(const AgentStore::ColumnSpec& c) {
+  switch (c.type) {
+    case ColumnType::kDouble:
+    case ColumnType::kFloat:
+      return {c.snapshot_dataset(), "Float", 8};
+    case ColumnType::kUint64:
+      return {c.snapshot_dataset(), "UInt", 8};
+    case ColumnType::kInt32:
+    case ColumnType::kUint8:
+      return {c.snapshot_dataset(), "Int", 4};
   }
-  const std::vector<T> zeros(a.size(), T{});
-  h5.dataset(path, dims, std::span<const T>(zeros));
+  return {c.snapshot_dataset(), "Float", 8};
 }
 
 }  // namespace
 
 std::uint64_t steps_per_interval(double interval_min, double dt_min) {
   return interval_min > 0 ? std::max<std::uint64_t>(1, std::llround(interval_min / dt_min)) : 0;
+}
+
+std::vector<SnapshotAgentDataset> snapshot_agent_datasets(const AgentStore& a) {
+  std::vector<SnapshotAgentDataset> datasets = {
+      {"id", "UInt", 8}, {"type", "Int", 4}, {"state", "Int", 4}, {"radius", "Float", 8}};
+  for (const auto& p : a.property_names()) datasets.push_back({p, "Float", 8});
+  for (const auto& c : a.declared_columns()) {
+    if (c.in_snapshots) datasets.push_back(snapshot_column_dataset(c));
+  }
+  std::set<std::string> names = {"position"};
+  for (const auto& d : datasets) {
+    if (!names.insert(d.name).second) {
+      throw Error("two per-agent datasets of the snapshots would be named /agents/" + d.name +
+                  " (a property, an engine column or a mechanism's column marked in_snapshots)");
+    }
+  }
+  return datasets;
 }
 
 std::vector<std::string> count_columns(const Simulation& sim) {
@@ -132,8 +151,9 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   const std::filesystem::path folder = dir_ / "snapshots";
   std::filesystem::create_directories(folder);
   const std::size_t index = snapshot_times_.size();
-  Hdf5File h5 = Hdf5File::create(folder / snapshot_name(index));
   const AgentStore& a = sim.agents();
+  (void)snapshot_agent_datasets(a);  // throws when two datasets would share a name
+  Hdf5File h5 = Hdf5File::create(folder / snapshot_name(index));
   const std::uint64_t n = a.size();
   h5.attribute("/", "time_min", sim.time_min());
   h5.attribute("/", "type_names", comma_list(type_names(sim)));
@@ -156,16 +176,13 @@ void SpatialRecorder::snapshot(const Simulation& sim) {
   for (std::size_t k = 0; k < a.property.size(); ++k) {
     h5.dataset("/agents/" + a.property_names()[k], dims1, std::span<const double>(a.property[k]));
   }
+  // Mechanisms' state: exactly the columns they declared in_snapshots, in declaration order.
   for (std::size_t k = 0; k < a.declared_columns().size(); ++k) {
-    if (!a.declared_columns()[k].in_snapshots) continue;
-    write_agent_column(h5, "/agents/" + a.declared_columns()[k].name, a.declared_column(k));
+    const AgentStore::ColumnSpec& c = a.declared_columns()[k];
+    if (c.in_snapshots) {
+      write_agent_column(h5, "/agents/" + c.snapshot_dataset(), a.declared_column(k));
+    }
   }
-  // Effector state (nk_recognition_kill's columns): kills, conjugate partner id (0 = none),
-  // potency. Written in every run, as zeros when the run has no nk_recognition_kill.
-  write_column_or_zeros(h5, "/agents/nk_kills", a, a.find_column<std::int32_t>(kNkKillsColumn));
-  write_column_or_zeros(h5, "/agents/nk_partner_id", a,
-                        a.find_column<std::uint64_t>(kNkPartnerColumn));
-  write_column_or_zeros(h5, "/agents/nk_potency", a, a.find_column<double>(kNkPotencyColumn));
   h5.create_group("/fields");
   const FieldGrid& g = sim.fields();
   const auto shape = g.shape();
@@ -231,6 +248,7 @@ void SpatialRecorder::finish(const Simulation& sim) {
   const FieldGrid& g = sim.fields();
   const auto shape = g.shape();
   const double h = g.spacing_um();
+  const std::vector<SnapshotAgentDataset> agent_datasets = snapshot_agent_datasets(sim.agents());
   std::ostringstream x;
   x << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n<Domain>\n"
     << "<Grid Name=\"time_series\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
@@ -245,18 +263,12 @@ void SpatialRecorder::finish(const Simulation& sim) {
         << "   <Geometry GeometryType=\"XYZ\"><DataItem Dimensions=\"" << n
         << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << file
         << ":/agents/position</DataItem></Geometry>\n";
-      const auto attribute = [&](const std::string& name, const char* type, int precision) {
-        x << "   <Attribute Name=\"" << name << "\" AttributeType=\"Scalar\" Center=\"Node\">"
-          << "<DataItem Dimensions=\"" << n << "\" NumberType=\"" << type << "\" Precision=\""
-          << precision << "\" Format=\"HDF\">" << file << ":/agents/" << name
-          << "</DataItem></Attribute>\n";
-      };
-      attribute("type", "Int", 4);
-      attribute("state", "Int", 4);
-      attribute("radius", "Float", 8);
-      for (const auto& p : sim.agents().property_names()) attribute(p, "Float", 8);
-      attribute("nk_kills", "Int", 4);
-      attribute("nk_potency", "Float", 8);
+      for (const SnapshotAgentDataset& d : agent_datasets) {
+        x << "   <Attribute Name=\"" << d.name << "\" AttributeType=\"Scalar\" Center=\"Node\">"
+          << "<DataItem Dimensions=\"" << n << "\" NumberType=\"" << d.number_type
+          << "\" Precision=\"" << d.precision << "\" Format=\"HDF\">" << file << ":/agents/"
+          << d.name << "</DataItem></Attribute>\n";
+      }
       x << "  </Grid>\n";
     }
     if (g.num_fields() > 0) {

@@ -5,10 +5,11 @@
 // Snapshot layout (read by the HTML report; keep it): snapshots/snapshot_NNNNNN.h5 with root
 // attributes time_min, type_names, state_names (comma-separated); datasets /agents/id (uint64),
 // /agents/type, /agents/state (int32), /agents/position (n x 3), /agents/radius, one
-// /agents/<property> per heritable property, /agents/<column> per mechanism column marked
-// in_snapshots, /agents/nk_kills (int32), /agents/nk_partner_id
-// (uint64, 0 = not in a conjugate), /agents/nk_potency; /fields/<name> (nz x ny x nx) with
-// attributes origin_um (3) and spacing_um.
+// /agents/<property> per heritable property, then one /agents/<snapshot_dataset()> per column a
+// mechanism of the run declared in_snapshots (nk_recognition_kill: /agents/nk_kills (int32),
+// /agents/nk_partner_id (uint64, 0 = not in a conjugate), /agents/nk_potency; a run without it
+// has none of them); /fields/<name> (nz x ny x nx) with attributes origin_um (3) and spacing_um.
+// snapshots.xdmf lists every one of these datasets (position as the geometry).
 #pragma once
 
 #include <filesystem>
@@ -35,6 +36,18 @@ std::uint64_t steps_per_interval(double interval_min, double dt_min);
 std::vector<double> count_row(const Simulation& sim);
 // Throws NumericalError (exit code 3) when a value of a count row is not finite: a field blew up.
 void check_finite_counts(const std::vector<double>& row, double time_min);
+
+// A per-agent dataset of the snapshots: its name under /agents and how XDMF reads it.
+struct SnapshotAgentDataset {
+  std::string name;
+  const char* number_type = "Float";  // XDMF NumberType: Float, Int or UInt
+  int precision = 8;                  // bytes
+};
+// The per-agent datasets every snapshot of a run with these agents holds besides
+// /agents/position, in the order they are written: id, type, state, radius, one per property,
+// one per declared column marked in_snapshots (float columns are written as double, uint8 as
+// int32). Throws Error when two would share a name.
+std::vector<SnapshotAgentDataset> snapshot_agent_datasets(const AgentStore& agents);
 
 class SpatialRecorder {
  public:

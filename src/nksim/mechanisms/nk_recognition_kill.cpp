@@ -81,25 +81,36 @@ struct NkColumnView {
   std::uint8_t* nk_flags = nullptr;
 };
 
+// The NK columns. Three go into every snapshot, under the names the snapshots have always used:
+// /agents/nk_kills, /agents/nk_partner_id (0 = not in a conjugate) and /agents/nk_potency; they
+// are declared first and in that order, the order of their datasets in the snapshot files.
 NkColumnKeys declare_nk_columns(AgentStore& a) {
   const auto spec = [](const char* name, const char* doc) {
     return AgentStore::ColumnSpec{name, OnDivide::kReset, false,
                                   std::string("nk_recognition_kill: ") + doc};
   };
+  const auto snapshot_spec = [&](const char* name, const char* doc, const char* dataset) {
+    AgentStore::ColumnSpec s = spec(name, doc);
+    s.in_snapshots = true;
+    s.snapshot_name = dataset;
+    return s;
+  };
   NkColumnKeys k;
+  k.kills = a.declare_column<std::int32_t>(
+      snapshot_spec(kNkKillsColumn, "effector: targets killed", "nk_kills"));
   k.partner_id = a.declare_column<std::uint64_t>(
-      spec(kNkPartnerColumn, "conjugate partner id (NK: target, target: NK), 0 = none"));
+      snapshot_spec(kNkPartnerColumn, "conjugate partner id (NK: target, target: NK), 0 = none",
+                    "nk_partner_id"));
+  k.potency = a.declare_column<double>(snapshot_spec(
+      kNkPotencyColumn, "effector: cytotoxic potency in [0, 1] (exhaustion)", "nk_potency"));
   k.contact_min = a.declare_column<double>(
       spec("contact_min", "effector: time left in conjugate/refractory period (min)"));
   k.doom_min =
       a.declare_column<double>(spec("doom_min", "target: time of the scheduled kill (min)"));
   k.contact_start_min = a.declare_column<double>(
       spec("contact_start_min", "time the current conjugate formed (min)"));
-  k.potency = a.declare_column<double>(
-      spec(kNkPotencyColumn, "effector: cytotoxic potency in [0, 1] (exhaustion)"));
   k.nkg2d_available = a.declare_column<double>(
       spec("nkg2d_available", "effector: NKG2D left on the surface in [0, 1]"));
-  k.kills = a.declare_column<std::int32_t>(spec(kNkKillsColumn, "effector: targets killed"));
   k.kill_capacity = a.declare_column<std::int32_t>(
       spec("kill_capacity", "effector: most targets it can kill"));
   k.granules =

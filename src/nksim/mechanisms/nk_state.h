@@ -1,8 +1,8 @@
 // The effector-target state of nk_recognition_kill, as other code reads it. nk_recognition_kill
 // declares the NK columns (agent columns of its own, present only in runs that have it; the full
-// list is in nk_recognition_kill.cpp); other mechanisms and the snapshot writer find the ones
-// they read by these names at set-up (AgentStore::find_column) and treat an absent column as 0
-// for every agent.
+// list is in nk_recognition_kill.cpp, which also marks kills, partner_id and potency for the
+// snapshots); other mechanisms find the ones they read by these names at set-up
+// (AgentStore::find_column) and treat an absent column as 0 for every agent.
 //
 // Bits of the column nk_flags on effector cells (nk_recognition_kill writes them;
 // ifn_gamma_response secretes while an effector is committed to a kill). On target cells

@@ -2,13 +2,12 @@
 // parameters with their profile intervals, the waterfall of starts and the profiles.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/csv_fields.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
 
@@ -20,17 +19,19 @@ namespace fs = std::filesystem;
 
 // A CSV with a header whose cells may be text: rows of {column: text}.
 std::vector<std::map<std::string, std::string>> read_text_csv(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string() + ": cannot be read");
-  std::string line;
-  if (!std::getline(in, line)) throw InputError(file.string() + ": empty");
-  const auto header = split_csv_line(line);
+  CsvReader csv = CsvReader::open(file);
+  CsvRecord record;
+  if (!csv.next(record)) throw InputError(file.string() + ": empty");
+  const std::vector<std::string> header = record.texts();
   std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    const auto cells = split_csv_line(line);
-    if (cells.size() != header.size()) throw InputError(file.string() + ": a ragged row");
+  while (csv.next(record)) {
+    if (record.size() != header.size()) {
+      csv.fail(
+          record.line, 1,
+          count_of(record.size(), "value") + ", the header has " + std::to_string(header.size()));
+    }
     std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = cells[i];
+    for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = record[i].text;
     rows.push_back(std::move(row));
   }
   return rows;

@@ -3,12 +3,11 @@
 // table of schedules with the dominated ones marked.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/csv_fields.h"
 #include "nksim/report/report_inputs.h"
 #include "nksim/report/views.h"
 
@@ -29,23 +28,23 @@ json positive_or_null(const std::string& text) {
 
 // trajectories.csv (schedule,time_days,target_median,target_p10,target_p90) as chart rows.
 json trajectory_rows(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string() + ": cannot be read");
-  std::string line;
-  if (!std::getline(in, line) || line != "schedule,time_days,target_median,target_p10,target_p90") {
-    throw InputError(file.string() +
-                     ": expected the header "
-                     "schedule,time_days,target_median,target_p10,target_p90");
+  CsvReader csv = CsvReader::open(file);
+  const std::vector<std::string> columns{"schedule", "time_days", "target_median", "target_p10",
+                                         "target_p90"};
+  CsvRecord record;
+  if (!csv.next(record) || record.texts() != columns) {
+    throw InputError(file.string() + ": expected the header " + join(columns, ","));
   }
   json rows = json::array();
-  while (std::getline(in, line)) {
-    const std::vector<std::string> cells = split_csv_line(line);
-    if (cells.size() != 5) throw InputError(file.string() + ": a ragged row");
-    rows.push_back({{"schedule", cells[0]},
-                    {"time_days", std::stod(cells[1])},
-                    {"median", positive_or_null(cells[2])},
-                    {"p10", positive_or_null(cells[3])},
-                    {"p90", positive_or_null(cells[4])}});
+  while (csv.next(record)) {
+    if (record.size() != 5) {
+      csv.fail(record.line, 1, count_of(record.size(), "value") + ", the header has 5");
+    }
+    rows.push_back({{"schedule", record[0].text},
+                    {"time_days", csv.finite_number(record[1], "time_days")},
+                    {"median", positive_or_null(record[2].text)},
+                    {"p10", positive_or_null(record[3].text)},
+                    {"p90", positive_or_null(record[4].text)}});
   }
   return rows;
 }

@@ -3,38 +3,31 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "nksim/core/error.h"
 #include "nksim/core/text.h"
+#include "nksim/io/csv_fields.h"
 
 namespace nksim::report {
 namespace {
 
-double parse_cell(const std::string& text, const std::filesystem::path& file, std::size_t line) {
-  if (text == "nan") return std::nan("");
-  if (text == "inf") return HUGE_VAL;
-  if (text == "-inf") return -HUGE_VAL;
+// A cell of nksim's own outputs: a number, or nan / inf / -inf as format_number writes them.
+double report_csv_cell(const CsvReader& csv, const CsvField& cell, const std::string& column) {
+  if (cell.text == "nan") return std::nan("");
+  if (cell.text == "inf") return HUGE_VAL;
+  if (cell.text == "-inf") return -HUGE_VAL;
   double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end) {
-    throw InputError(file.string() + ":" + std::to_string(line) + ": '" + text +
-                     "' is not a number");
+  const char* end = cell.text.data() + cell.text.size();
+  const auto [ptr, ec] = std::from_chars(cell.text.data(), end, value);
+  if (cell.text.empty() || ec != std::errc() || ptr != end) {
+    csv.fail(cell, "'" + column + "' must be a number, got '" + cell.text + "'");
   }
   return value;
 }
 
 }  // namespace
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
+std::vector<std::string> split_csv_line(const std::string& line) { return split_csv_fields(line); }
 
 std::size_t NumericTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -44,28 +37,23 @@ std::size_t NumericTable::column(const std::string& name) const {
 }
 
 NumericTable read_numeric_csv(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError("cannot read " + file.string());
+  CsvReader csv = CsvReader::open(file);
   NumericTable table;
   table.file = file;
-  std::string line;
-  if (!std::getline(in, line)) throw InputError(file.string() + ": empty file");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  table.columns = split_csv_line(line);
-  std::size_t line_number = 1;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto cells = split_csv_line(line);
-    if (cells.size() != table.columns.size()) {
-      throw InputError(file.string() + ":" + std::to_string(line_number) + ": " +
-                       std::to_string(cells.size()) + " values, header has " +
-                       std::to_string(table.columns.size()));
+  CsvRecord record;
+  if (!csv.next(record)) throw InputError(file.string() + ": empty file");
+  table.columns = record.texts();
+  while (csv.next(record)) {
+    if (record.size() != table.columns.size()) {
+      csv.fail(record.line, 1,
+               count_of(record.size(), "value") + ", the header has " +
+                   std::to_string(table.columns.size()));
     }
     std::vector<double> row;
-    row.reserve(cells.size());
-    for (const auto& cell : cells) row.push_back(parse_cell(cell, file, line_number));
+    row.reserve(record.size());
+    for (std::size_t c = 0; c < record.size(); ++c) {
+      row.push_back(report_csv_cell(csv, record[c], table.columns[c]));
+    }
     table.rows.push_back(std::move(row));
   }
   return table;

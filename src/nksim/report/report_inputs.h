@@ -22,8 +22,8 @@ struct NumericTable {
 // Throws InputError (missing file, ragged row, a cell that is not a number).
 NumericTable read_numeric_csv(const std::filesystem::path& file);
 
-// The cells of one line of nksim's own CSV outputs (no quoting; a trailing comma is an empty
-// last cell).
+// The cells of one CSV line, untrimmed, quotes as in io/csv_fields.h (`a,"b,c",` is `a`, `b,c`
+// and an empty last cell).
 std::vector<std::string> split_csv_line(const std::string& line);
 
 // Throws InputError (missing file, malformed JSON).

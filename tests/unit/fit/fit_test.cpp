@@ -343,6 +343,20 @@ TEST(FitInput, GoodInputsAreRead) {
   EXPECT_EQ(fit_error(drug_spec(), "\xEF\xBB\xBFtime_days,observable,value\r\n# note\r\n\r\n"
                                    "0,drug,10\r\n1,drug,5\r\n"),
             "no error");
+  // RFC 4180 quoting: a patient's name with a comma, a quoted number with spaces around it.
+  EXPECT_EQ(fit_error(replaced(drug_spec(), "seed = 3", "seed = 3\npatient = \"Doe, J\""),
+                      "patient,time_days,observable,value\n\"Doe, J\",0,drug,10\n"
+                      "\"Doe, J\", \"1\" ,drug,5\nOther,0,drug,nan\n"),
+            "no error");
+}
+
+TEST(FitInput, QuotingErrorsNameFileLineAndColumn) {
+  EXPECT_EQ(fit_error(drug_spec(), "time_days,observable,value\n0,drug,10\n1,\"drug,5\n"),
+            "drug.csv:3:3: the quoted field that starts here is not closed (no closing quote "
+            "before the end of the file)");
+  EXPECT_EQ(fit_error(drug_spec(), "time_days,observable,value\n0,\"drug\"s,10\n"),
+            "drug.csv:2:9: text after the closing quote of a quoted field (write a quote inside a "
+            "quoted field as two quotes: \"\")");
 }
 
 TEST(FitInput, SpecErrorsNameFileLineAndKey) {
