@@ -10,9 +10,9 @@
 //   BM_StreamField/<threads>: each thread reads and rewrites one array of 75^3 doubles, the
 //     bandwidth bound the diffusion figures are compared with; bytes/s.
 //   BM_DiffusionReference/<threads>: one implicit LOD step of the two fields of
-//     scenarios/bench_cancer_immune_3d.toml (75^3 voxels of 20 um; oxygen: D 1e5, decay 0.1,
-//     Dirichlet 38; factor: D 1000, decay 0.016, Neumann; dt 0.01 min); items/s = voxel updates
-//     per second over both fields.
+//     scenarios/bench_cancer_immune_3d.toml (and bench_diffusion_motility_3d.toml: 75^3 voxels
+//     of 20 um; oxygen: D 1e5, decay 0.1, Dirichlet 38; factor: D 1000, decay 0.016, Neumann;
+//     dt 0.01 min); items/s = voxel updates per second over both fields.
 //   BM_DiffusionReferenceAdi/<threads>: the same with the implicit_adi solver (no agents: the
 //     exchange terms cost only in voxels with agents).
 #include <benchmark/benchmark.h>

@@ -125,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(ShippedScenarios, CheckpointResume,
                                            "shedding", "ifn_gamma_t_cells", "immunoediting",
                                            "car_nk_adcc", "mhc_high_targets", "healthy_tissue",
                                            "spheroid_systemic_car_nk", "influenza_patch_2d",
-                                           "liver_fibrosis_patch"));
+                                           "liver_fibrosis_patch", "cancer_immune_3d"));
 
 // The implicit_adi solver (secretion handed to the solve, factors rebuilt on the first step after
 // a restore): spheroid_2d with that solver, killed and resumed, ends identical.

@@ -30,10 +30,11 @@ enum class Purpose : std::uint32_t {
   kNkDelay = 22,
   kNkInfusion = 23,
   kIfnResponse = 24,
-  kRecruitment = 25,  // t_cell_recruitment (it used to share nk_infusion's purpose)
+  kRecruitment = 25,     // t_cell_recruitment (it used to share nk_infusion's purpose)
   kSystemicSupply = 26,  // systemic_supply: source sites, arrivals, their positions
   kViralInfection = 27,  // viral_infection: infection, eclipse length, cytopathic death
   kStellate = 30,        // stellate_activation: activation and senescence of stellate cells
+  kAttachKill = 31,      // attach_kill: attachment, kill and detachment of effector cells
   kTest = 100,
 };
 

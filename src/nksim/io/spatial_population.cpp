@@ -116,12 +116,42 @@ void place_from_csv(Placement& at, const std::filesystem::path& scenario_dir) {
   }
 }
 
+// packing = "physicell": the sphere filler of PhysiCell's cancer-immune sample
+// (create_cell_sphere_positions, 1.14.2), rewritten: layers along z at spacing r sqrt(3), rows
+// along x at r sqrt(3), cells along y at 2r, from -R while below R; odd layers shift x by r/2, odd
+// rows (counted over the whole ball, not per layer) shift y by r; a site is kept when its distance
+// from the centre is below R (and, for a shell, not below r_in). The sums are accumulated as
+// PhysiCell accumulates them, so the count is PhysiCell's: 18,317 at R = 250 um, r = 8.41271 um.
+void pack_sphere_physicell(Simulation& sim, int type, const std::array<double, 3>& c, double r_in,
+                           double r_out) {
+  const int dim = sim.domain().dim;
+  const double r = sim.types()[type].radius_um;
+  const double step_x = r * std::sqrt(3.0), step_y = 2.0 * r, step_z = r * std::sqrt(3.0);
+  std::uint64_t row = 0, layer = 0;
+  const auto place_layer = [&](double z) {
+    for (double x = -r_out; x < r_out; x += step_x, ++row) {
+      for (double y = -r_out; y < r_out; y += step_y) {
+        const double px = x + static_cast<double>(layer % 2) * 0.5 * r;
+        const double py = y + static_cast<double>(row % 2) * r;
+        const double d = std::sqrt(px * px + py * py + z * z);
+        if (d < r_out && d >= r_in) sim.add_agent(type, c[0] + px, c[1] + py, c[2] + z);
+      }
+    }
+  };
+  if (dim == 2) {
+    place_layer(0.0);
+    return;
+  }
+  for (double z = -r_out; z < r_out; z += step_z, ++layer) place_layer(z);
+}
+
 // shape = "sphere", packed = true: hexagonal close packing of the ball or shell around `c`.
 void pack_sphere(Placement& at, const std::array<double, 3>& c, double r_in, double r_out) {
   TableReader& pop = at.pop;
   Simulation& sim = at.sim;
   const int dim = sim.domain().dim;
   const std::size_t before = sim.agents().size();
+  const std::vector<std::string> packings = {"hexagonal", "physicell"};
   // Hexagonal close packing at spacing 2r (as PhysiCell's sample projects).
   const double s = 2.0 * sim.types()[at.type].radius_um;
   // The lattice below visits every site of the whole ball (a shell keeps some of them):
@@ -136,7 +166,9 @@ void pack_sphere(Placement& at, const std::array<double, 3>& c, double r_in, dou
   }
   const int nz = dim == 3 ? static_cast<int>(r_out / dz) + 1 : 0;
   const int ny = static_cast<int>(r_out / dy) + 1, nx = static_cast<int>(r_out / s) + 2;
-  for (int k = -nz; k <= nz; ++k) {
+  const bool physicell = pop.choice_or("packing", packings, "hexagonal") == "physicell";
+  if (physicell) pack_sphere_physicell(sim, at.type, c, r_in, r_out);
+  for (int k = -nz; k <= nz && !physicell; ++k) {
     for (int j = -ny; j <= ny; ++j) {
       for (int i = -nx; i <= nx; ++i) {
         const double x = (i + 0.5 * ((j + k) & 1)) * s;
@@ -178,6 +210,22 @@ void place_in_sphere(Placement& at) {
   }
   const std::int64_t count = pop.integer("count", 0);
   add_to_agent_budget(pop, "count", at.agent_budget, static_cast<double>(count));
+  const std::vector<std::string> distributions = {"uniform", "physicell"};
+  if (pop.choice_or("distribution", distributions, "uniform") == "physicell") {
+    // PhysiCell's cancer-immune sample (introduce_immune_cells): a uniform direction and a
+    // normal distance from the centre, mean (r_in + r_out) / 2, sd 0.33 (r_out - r_in) / 2.
+    const double mean = 0.5 * (r_in + r_out), sd = 0.33 * (r_out - r_in) / 2.0;
+    for (std::int64_t n = 0; n < count; ++n) {
+      const auto k = static_cast<std::uint64_t>(n);
+      double ux, uy, uz, z1, z2;
+      random_direction(RandomDraw(at.sim.seed(), 0, Purpose::kPlacement, k, at.index * 2), dim, ux,
+                       uy, uz);
+      RandomDraw(at.sim.seed(), 0, Purpose::kPlacement, k, at.index * 2 + 1).normals(z1, z2);
+      const double radius = mean + sd * z1;
+      at.sim.add_agent(at.type, c[0] + radius * ux, c[1] + radius * uy, c[2] + radius * uz);
+    }
+    return;
+  }
   std::uint64_t counter = 0;
   for (std::int64_t n = 0; n < count; ++n) {
     const auto p = point_in_shell(at.sim.seed(), at.index, counter, dim, r_in, r_out);
@@ -214,6 +262,32 @@ void place_in_box(Placement& at, const std::string& shape) {
   }
 }
 
+// property_sd = { <property> = sd, ... }: each agent of the population starts with its type's
+// value plus a normal deviate of that sd, clipped at 0 (as PhysiCell's cancer-immune sample draws
+// oncoprotein). The draw is keyed by the agent's id and the property, so it is the same at any
+// thread count and independent of the other populations.
+void spread_properties(TableReader& spread, Simulation& sim, int type, std::size_t first) {
+  AgentStore& a = sim.agents();
+  for (const std::string& name : spread.keys()) {
+    const int k = a.property_index(name);
+    if (k < 0) {
+      spread.fail(name, "is not a property of any [[cell_type]] (properties: " +
+                            join(a.property_names()) + ")");
+    }
+    const double sd = spread.number(name, Bound::kNonNegative);
+    const auto column = static_cast<std::size_t>(k);
+    const double mean = sim.types()[static_cast<std::size_t>(type)].property_defaults[column];
+    std::vector<double>& values = a.property[column];
+    for (std::size_t i = first; i < a.size(); ++i) {
+      double z1, z2;
+      RandomDraw(sim.seed(), 1, Purpose::kPlacement, a.id[i], static_cast<std::uint32_t>(k))
+          .normals(z1, z2);
+      values[i] = std::max(0.0, mean + sd * z1);
+    }
+  }
+  spread.finish();
+}
+
 void place_population(TableReader& pop, Simulation& sim, const std::vector<std::string>& types,
                       const std::filesystem::path& scenario_dir, std::uint32_t index,
                       double& agent_budget) {
@@ -222,6 +296,7 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
   const std::vector<std::string> shapes = {"sphere", "box", "uniform", "csv"};
   const std::string shape = pop.choice("shape", shapes);
   Placement at{pop, sim, type, index, agent_budget};
+  const std::size_t first = sim.agents().size();
   if (shape == "csv") {
     place_from_csv(at, scenario_dir);
   } else if (shape == "sphere") {
@@ -229,6 +304,7 @@ void place_population(TableReader& pop, Simulation& sim, const std::vector<std::
   } else {
     place_in_box(at, shape);
   }
+  if (auto spread = pop.optional_table("property_sd")) spread_properties(*spread, sim, type, first);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@ std::span<const MechanismEntry> builtin_mechanisms() {
   static const MechanismEntry kEntries[] = {
       {"mechanics", "pairwise repulsion/adhesion, contact pressure (move)", make_mechanics,
        mechanics_parameters()},
+      {"attach_kill", "effector attaches, kills, detaches (PhysiCell cancer-immune rule; move)",
+       make_attach_kill, attach_kill_parameters()},
       {"persistent_walk", "persistent random walk (move)", make_persistent_walk,
        persistent_walk_parameters()},
       {"chemotaxis", "drift up a field gradient (move)", make_chemotaxis, chemotaxis_parameters()},

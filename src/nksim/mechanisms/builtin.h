@@ -63,6 +63,7 @@ void for_each_type_table(TableReader& table, const SetupContext& context,
 int read_field(TableReader& table, std::string_view key, const SetupContext& context);
 
 std::unique_ptr<Mechanism> make_mechanics(TableReader& table, const SetupContext& context);
+std::unique_ptr<Mechanism> make_attach_kill(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_persistent_walk(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_chemotaxis(TableReader& table, const SetupContext& context);
 std::unique_ptr<Mechanism> make_proliferation(TableReader& table, const SetupContext& context);

@@ -39,6 +39,7 @@ struct ParameterDoc {
 
 // The parameters of each built-in mechanism (defined in the mechanism's own file).
 std::span<const ParameterDoc> mechanics_parameters();
+std::span<const ParameterDoc> attach_kill_parameters();
 std::span<const ParameterDoc> persistent_walk_parameters();
 std::span<const ParameterDoc> chemotaxis_parameters();
 std::span<const ParameterDoc> proliferation_parameters();

@@ -6,9 +6,10 @@
 // in a voxel are composed, in agent order, into one map c -> alpha c + beta per voxel and field;
 // each diffusion step then applies that map to the touched voxels only (in parallel: voxels are
 // independent). Same arithmetic as applying the agents one by one, up to rounding; independent
-// of threads. A solver that solves the exchange with the diffusion (DiffusionSolver::
-// takes_exchange, e.g. implicit_adi) gets the maps instead, and the field is not touched here.
-// Docs: docs/mechanisms/secretion.md.
+// of threads. Dead cells exchange only where dead_secretion_per_min or dead_uptake_per_min is set
+// (PhysiCell's cancer-immune sample keeps dead tumour cells secreting). A solver that solves the
+// exchange with the diffusion (DiffusionSolver:: takes_exchange, e.g. implicit_adi) gets the maps
+// instead, and the field is not touched here. Docs: docs/mechanisms/secretion.md.
 #include <cstdint>
 #include <numbers>
 
@@ -28,12 +29,22 @@ struct Exchange {
   double target = 1;
   double uptake_per_min = 0;
   double export_per_min = 0;  // amount per minute per cell
+  // Dead (apoptotic or lysed) cells: secretion towards the same target and uptake; no export.
+  double dead_secretion_per_min = 0;
+  double dead_uptake_per_min = 0;
 };
 
 class Secretion final : public Mechanism {
  public:
   Secretion(std::vector<std::vector<Exchange>> by_type, std::size_t num_fields)
-      : by_type_(std::move(by_type)), num_fields_(num_fields) {}
+      : by_type_(std::move(by_type)), num_fields_(num_fields) {
+    for (const auto& list : by_type_) {
+      bool any = false;
+      for (const Exchange& e : list)
+        any |= e.dead_secretion_per_min > 0 || e.dead_uptake_per_min > 0;
+      dead_exchange_.push_back(any);
+    }
+  }
   const char* name() const override { return "secretion"; }
   unsigned phases() const override { return phase_bit(Phase::kExchange); }
 
@@ -81,7 +92,8 @@ class Secretion final : public Mechanism {
     field_used_.assign(num_fields_, false);
     for (std::size_t i = 0; i < a.size(); ++i) {
       const auto& list = by_type_[a.type[i]];
-      if (list.empty() || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      const bool live = a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+      if (list.empty() || (!live && !dead_exchange_[a.type[i]])) continue;
       const std::size_t v = fields.voxel_of(a.x[i], a.y[i], a.z[i]);
       if (slot_of_voxel_[v] == kNone) {
         slot_of_voxel_[v] = static_cast<std::uint32_t>(voxels_.size());
@@ -93,9 +105,12 @@ class Secretion final : public Mechanism {
       const double r = a.radius[i];
       const double ratio = 4.0 / 3.0 * std::numbers::pi * r * r * r / voxel_volume;
       for (const Exchange& e : list) {
+        if (!live && e.dead_secretion_per_min == 0 && e.dead_uptake_per_min == 0) continue;
         const rules::AffineExchange m =
-            rules::secrete_uptake_map(dt, ratio, e.secretion_per_min, e.target, e.uptake_per_min,
-                                      e.export_per_min / voxel_volume);
+            live ? rules::secrete_uptake_map(dt, ratio, e.secretion_per_min, e.target,
+                                             e.uptake_per_min, e.export_per_min / voxel_volume)
+                 : rules::secrete_uptake_map(dt, ratio, e.dead_secretion_per_min, e.target,
+                                             e.dead_uptake_per_min, 0.0);
         const std::size_t k = at + static_cast<std::size_t>(e.field);
         // (alpha c + beta) -> ((alpha c + beta) + add) * scale
         alpha_[k] *= m.scale;
@@ -117,6 +132,7 @@ class Secretion final : public Mechanism {
   std::vector<std::uint32_t> voxels_;         // touched voxels
   std::vector<double> alpha_, beta_;          // per touched voxel, per field
   std::vector<bool> field_used_;
+  std::vector<bool> dead_exchange_;  // per type: its dead cells exchange with a field
 };
 
 }  // namespace
@@ -138,6 +154,8 @@ std::unique_ptr<Mechanism> make_secretion(TableReader& table, const SetupContext
       x.target = e.number_or("target", 1.0, Bound::kNonNegative);
       x.uptake_per_min = e.number_or("uptake_per_min", 0.0, Bound::kNonNegative);
       x.export_per_min = e.number_or("export_per_min", 0.0, Bound::kAny);
+      x.dead_secretion_per_min = e.number_or("dead_secretion_per_min", 0.0, Bound::kNonNegative);
+      x.dead_uptake_per_min = e.number_or("dead_uptake_per_min", 0.0, Bound::kNonNegative);
       e.finish();
       by_type[t].push_back(x);
     }
@@ -155,6 +173,12 @@ std::span<const ParameterDoc> secretion_parameters() {
        "e.g. 10 (PhysiCell oxygen uptake)", Evidence::kSimulatorDefault},
       {"<type>.<field>.export_per_min", "amount/min", "0", "net export E per cell", "assumption",
        Evidence::kAssumption},
+      {"<type>.<field>.dead_secretion_per_min", "1/min", "0",
+       "secretion rate of a dead (apoptotic or lysed) cell towards the same target",
+       "e.g. 10 (PhysiCell cancer–immune sample: dead tumour cells keep secreting the factor)",
+       Evidence::kSimulatorDefault},
+      {"<type>.<field>.dead_uptake_per_min", "1/min", "0", "uptake rate of a dead cell",
+       "e.g. 1 (PhysiCell: a dying cell's uptake drops to a tenth)", Evidence::kSimulatorDefault},
   };
   return kSecretionParameters;
 }
