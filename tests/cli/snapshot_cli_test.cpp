@@ -205,5 +205,63 @@ TEST(SnapshotCli, NkRecognitionDeclaresItsThreeDatasets) {
   EXPECT_EQ(std::accumulate(kills.begin(), kills.end(), 0), nk["lethal_hits"].get<int>());
 }
 
+// attach_kill (PhysiCell's immune rule) keeps its effector's target in a column it writes to
+// snapshots as attached_to: 0 for a free cell, else the id of a live target in the same snapshot.
+TEST(SnapshotCli, AttachKillWritesWhoIsAttachedToWhom) {
+  const std::string attach = R"(
+[mechanisms.attach_kill]
+property = "nkg2d_ligand"
+
+[mechanisms.attach_kill.nk]
+threshold = 0.5
+saturation = 1.5
+)";
+  const Snapshots s = run_well("snapshots-attach", kWellWithoutKilling + attach);
+  std::set<std::string> expected = kEngineAndProperties;
+  expected.insert("attached_to");
+  expect_agents_datasets(s, expected);
+  const Hdf5File last = Hdf5File::open(s.files[2]);
+  const std::vector<double> id = last.read_double("/agents/id");
+  const std::vector<double> to = last.read_double("/agents/attached_to");
+  const std::vector<std::int32_t> type = last.read_int32("/agents/type");
+  const std::vector<std::int32_t> state = last.read_int32("/agents/state");
+  std::map<double, std::size_t> index_of;
+  for (std::size_t i = 0; i < id.size(); ++i) index_of[id[i]] = i;
+  int attached = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (to[i] == 0) continue;
+    ++attached;
+    EXPECT_EQ(type[i], 1) << "only effectors attach";
+    const auto target = index_of.find(to[i]);
+    ASSERT_NE(target, index_of.end()) << "attached to an agent not in the snapshot";
+    EXPECT_EQ(type[target->second], 0);
+    EXPECT_EQ(state[target->second], 0) << "attached to a target that is not live";
+  }
+  // The same count as counts.csv's attach_kill_attached at the snapshot's time (its last row).
+  const std::string counts = read_file(s.out / "counts.csv");
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, next; at < counts.size(); at = next + 1) {
+    next = counts.find('\n', at);
+    if (next == std::string::npos) next = counts.size();
+    const std::string line = counts.substr(at, next - at);
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  }
+  ASSERT_GE(lines.size(), 2u);
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0, next;; at = next + 1) {
+      next = line.find(',', at);
+      out.push_back(line.substr(at, next == std::string::npos ? std::string::npos : next - at));
+      if (next == std::string::npos) return out;
+    }
+  };
+  const std::vector<std::string> header = cells(lines.front());
+  const std::vector<std::string> row = cells(lines.back());
+  const auto column = std::find(header.begin(), header.end(), "attach_kill_attached");
+  ASSERT_NE(column, header.end());
+  EXPECT_EQ(row[0], "60");
+  EXPECT_EQ(std::stoi(row[static_cast<std::size_t>(column - header.begin())]), attached);
+}
+
 }  // namespace snapshot_cli_test
 }  // namespace nksim

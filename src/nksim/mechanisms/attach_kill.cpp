@@ -68,8 +68,8 @@ class AttachKill final : public Mechanism {
   double interaction_distance_um() const override { return reach_um_; }
   void declare_columns(AgentStore& a) override {
     partner_ = a.declare_column<std::uint64_t>(
-        {kNkPartnerColumn, OnDivide::kReset, false,
-         "attach_kill: id of the cell an effector is attached to, 0 = none"});
+        {kNkPartnerColumn, OnDivide::kReset, true,
+         "attach_kill: id of the cell an effector is attached to, 0 = none", "attached_to"});
   }
 
   void run(Phase, Simulation& sim, const StepInfo& step) override {
@@ -92,8 +92,11 @@ class AttachKill final : public Mechanism {
       if (!p.enabled || a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
       const RandomDraw draw(seed, step.step, Purpose::kAttachKill, a.id[i]);
       if (partner[i] != 0) {
+        // An attachment ends when its target is gone or no longer live (killed by another
+        // effector, or dead of another cause since the last step).
         const std::uint32_t j = a.index_of(partner[i]);
-        bool detach = j == AgentStore::kNoIndex;
+        bool detach =
+            j == AgentStore::kNoIndex || a.state[j] != static_cast<std::int32_t>(AgentState::kLive);
         if (!detach) {
           const double rate = p.kill_rate_per_min * attach_kill_property_scale(p, value[j]);
           if (rate > 0 && draw.uniform(0) < rules::event_probability(rate, step.dt_min)) {
@@ -154,6 +157,11 @@ class AttachKill final : public Mechanism {
         continue;
       }
       if (a.state[i] != static_cast<std::int32_t>(AgentState::kLive)) continue;
+      if (a.state[j] != static_cast<std::int32_t>(AgentState::kLive)) {  // killed just now
+        partner[i] = 0;
+        ++detachments_;
+        continue;
+      }
       const AttachKillParams& p = params_[a.type[i]];
       const double dx = d.delta(0, a.x[j], a.x[i]), dy = d.delta(1, a.y[j], a.y[i]);
       const double dz = d.dim == 3 ? d.delta(2, a.z[j], a.z[i]) : 0.0;
