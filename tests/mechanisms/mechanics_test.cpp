@@ -5,8 +5,8 @@
 // (4) the vectorised cell-list kernel gives every agent the velocity and pressure of a plain
 // sum of rules/forces.h over all pairs (two types, a pair override; 2-D and 3-D, reflecting and
 // periodic), to 1e-12 of the sum of the terms' magnitudes (the summation orders differ);
-// (5) so does a strip of 34,600 agents whose lists are stored partly as 16-bit offsets and
-// partly at full width (neighbours more than 32767 apart in index order).
+// (5) so does a strip of 67,600 agents whose lists are stored partly as 16-bit offsets and
+// partly at full width (neighbours more than 32767 apart either way in index order).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "../spatial_support.h"
+#include "nksim/engine/neighbour_list.h"
 #include "nksim/rules/forces.h"
 
 namespace nksim {
@@ -141,24 +142,28 @@ TEST(Mechanics, KernelMatchesABruteForceSumOverAllPairs) {
 }
 
 TEST(Mechanics, CompactAndFullWidthListsMatchABruteForceSum) {
-  // A 2-D strip two grid rows high (cells 25 um: R = 10, range 1.25): row A (y ~ 20, 34,000
+  // A 2-D strip three grid rows high (cells 25 um: R = 10, range 1.25): row A (y ~ 20, 34,000
   // agents 22 um apart) fills the first row of cells, row B (y ~ 31) has 300 agents over each
-  // end of the strip. In cell order row A comes first, so the B agents at the left end are about
-  // 34,000 indices from their A neighbours (full-width lists), those at the right end a few
+  // end of the strip, row C (y ~ 70, 33,000 agents) touches only itself. In cell order row A
+  // comes first, so the B agents at the left end are about 34,000 indices from their A
+  // neighbours, and 33,600 the other way round (full-width lists), those at the right end a few
   // hundred (offsets).
-  constexpr int kRowA = 34000, kRowB = 300;
+  constexpr int kRowA = 34000, kRowB = 300, kRowC = 33000;
   const double length = 22.0 * kRowA;
   SpatialModel model = test::spatial_from_text(
       "[simulation]\nengine = \"spatial\"\ndimension = 2\ndomain_min_um = [0, 0]\n"
       "domain_max_um = [" +
       std::to_string(length) +
-      ", 50]\nend_time_min = 1\ndt_mechanics_min = 0.1\ndt_diffusion_min = 0.1\n"
+      ", 75]\nend_time_min = 1\ndt_mechanics_min = 0.1\ndt_diffusion_min = 0.1\n"
       "dt_phenotype_min = 6\n[[cell_type]]\nname = \"a\"\nradius_um = 10\n"
       "[mechanisms.mechanics.a]\n");
   Simulation& sim = *model.simulation;
   const auto jitter = [](int k, int salt) { return std::sin(12.9898 * k + 78.233 * salt) * 1.5; };
   for (int k = 0; k < kRowA; ++k)
     sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 1), 20.0 + jitter(k, 2), 0);
+  for (int k = 0; k < kRowC; ++k) {
+    sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 7), 70.0 + jitter(k, 8), 0);
+  }
   for (int k = 0; k < kRowB; ++k) {
     sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 3), 31.0 + jitter(k, 4), 0);
     sim.add_agent(0, length - 11.0 - 22.0 * k + jitter(k, 5), 31.0 + jitter(k, 6), 0);
@@ -194,7 +199,7 @@ TEST(Mechanics, CompactAndFullWidthListsMatchABruteForceSum) {
       vy += speed * dy;
       pressure += rules::pair_pressure(dist, 20.0);
       scale += std::abs(speed) * dist + 1.0;
-      (i > j + 32767 || j > i + 32767 ? far_pairs : near_pairs) += 1;
+      (NeighbourList::fits(i, j, a.size()) ? near_pairs : far_pairs) += 1;
     }
     const double tolerance = 1e-12 * (scale + 1.0);
     ASSERT_NEAR(a.vx[i], vx, tolerance) << "agent " << i;
@@ -202,7 +207,7 @@ TEST(Mechanics, CompactAndFullWidthListsMatchABruteForceSum) {
     ASSERT_NEAR(a.pressure[i], pressure / 0.027, tolerance / 0.027) << "agent " << i;
   }
   EXPECT_GT(far_pairs, 200u) << "some lists must be stored at full width";
-  EXPECT_GT(near_pairs, 60000u);
+  EXPECT_GT(near_pairs, 120000u);
 }
 
 TEST(Mechanics, NoCellLeavesAReflectingDomain) {

@@ -1,9 +1,10 @@
 // Verlet neighbour lists in 16-bit entries: each agent's neighbours are stored as offsets
-// j - i from the agent's own index i (agents are renumbered in cell order, so neighbours sit
-// close in memory), 2 bytes each instead of a 4-byte index. An agent with any neighbour farther
-// than kMaxOffset away stores its whole list at full width instead: a kWide mark, then each index
-// as two 16-bit halves (low first). Either way an agent's neighbours are given back exactly, in
-// the order they were written (tests/unit/engine/neighbour_list_test.cpp).
+// j - i from the agent's own index i, modulo the number of agents n (agents are renumbered in
+// cell order, so neighbours sit close in memory, or, across a periodic boundary, at the other
+// end), 2 bytes each instead of a 4-byte index. An agent with any neighbour farther than
+// kMaxOffset away either way stores its whole list at full width instead: a kWide mark, then
+// each index as two 16-bit halves (low first). Either way an agent's neighbours are given back
+// exactly, in the order they were written (tests/unit/engine/neighbour_list_test.cpp).
 #pragma once
 
 #include <cstddef>
@@ -20,8 +21,14 @@ class NeighbourList {
   static constexpr std::int64_t kMaxOffset = 32767;
   static constexpr std::uint16_t kWide = 0x8000;
 
-  static bool fits(std::size_t i, std::size_t j) {
+  // The offset of neighbour j of agent i (both < n), or a value beyond kMaxOffset if none fits.
+  static std::int64_t offset(std::size_t i, std::size_t j, std::size_t n) {
     const std::int64_t d = static_cast<std::int64_t>(j) - static_cast<std::int64_t>(i);
+    if (d >= -kMaxOffset && d <= kMaxOffset) return d;
+    return d > 0 ? d - static_cast<std::int64_t>(n) : d + static_cast<std::int64_t>(n);
+  }
+  static bool fits(std::size_t i, std::size_t j, std::size_t n) {
+    const std::int64_t d = offset(i, j, n);
     return d >= -kMaxOffset && d <= kMaxOffset;
   }
   // 16-bit entries an agent's list of `count` neighbours takes.
@@ -51,7 +58,7 @@ class NeighbourList {
     std::uint16_t* e = entries_.data() + offsets_[i];
     if (offsets_[i + 1] - offsets_[i] == count) {
       for (std::uint32_t k = 0; k < count; ++k) {
-        e[k] = static_cast<std::uint16_t>(nb[k] - static_cast<std::uint32_t>(i));
+        e[k] = static_cast<std::uint16_t>(offset(i, nb[k], agents()) & 0xffff);
       }
       return;
     }
@@ -69,10 +76,14 @@ class NeighbourList {
   static std::uint32_t count(const std::uint16_t* e, std::uint32_t units) {
     return is_wide(e, units) ? (units - 1) / 2 : units;
   }
-  // Neighbour k of agent i from a list that is not wide (entries e), or wide (entries e + 1).
-  static std::uint32_t near_at(std::size_t i, const std::uint16_t* e, std::uint32_t k) {
-    return static_cast<std::uint32_t>(i) +
-           static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(e[k])));
+  // Neighbour k of agent i of n from a list that is not wide (entries e), or wide (entries
+  // e + 1).
+  static std::uint32_t near_at(std::size_t i, const std::uint16_t* e, std::uint32_t k,
+                               std::int64_t n) {
+    std::int64_t j = static_cast<std::int64_t>(i) + static_cast<std::int16_t>(e[k]);
+    j += j < 0 ? n : 0;
+    j -= j >= n ? n : 0;
+    return static_cast<std::uint32_t>(j);
   }
   static std::uint32_t wide_at(const std::uint16_t* w, std::uint32_t k) {
     return static_cast<std::uint32_t>(w[2 * k]) | (static_cast<std::uint32_t>(w[2 * k + 1]) << 16);
@@ -87,13 +98,14 @@ class NeighbourList {
     const std::uint32_t u = offsets_[i + 1] - offsets_[i];
     std::vector<std::uint32_t> out(count(e, u));
     for (std::uint32_t k = 0; k < out.size(); ++k) {
-      out[k] = is_wide(e, u) ? wide_at(e + 1, k) : near_at(i, e, k);
+      out[k] =
+          is_wide(e, u) ? wide_at(e + 1, k) : near_at(i, e, k, static_cast<std::int64_t>(agents()));
     }
     return out;
   }
 
   // The plain form (checkpoints): offsets[i] .. offsets[i + 1] index agent i's neighbours in
-  // `list`, full 32-bit agent indices.
+  // `list`, full 32-bit agent indices (each below the number of agents).
   void to_plain(std::vector<std::uint32_t>& offsets, std::vector<std::uint32_t>& list) const;
   void from_plain(const std::vector<std::uint32_t>& offsets,
                   const std::vector<std::uint32_t>& list);
@@ -131,7 +143,9 @@ inline void NeighbourList::from_plain(const std::vector<std::uint32_t>& offsets,
   reset(n);
   for (std::size_t i = 0; i < n; ++i) {
     bool wide = false;
-    for (std::uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) wide = wide || !fits(i, list[k]);
+    for (std::uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) {
+      wide = wide || !fits(i, list[k], n);
+    }
     set_units(i, units(offsets[i + 1] - offsets[i], wide));
   }
   allocate();

@@ -124,6 +124,7 @@ template <bool kPeriodic, bool kThree>
                                                   const std::uint32_t* offsets,
                                                   const std::uint16_t* list, std::size_t first,
                                                   std::size_t end, AgentStore& a) {
+  const std::int64_t n = static_cast<std::int64_t>(a.size());
   for (std::size_t i = first; i < end; ++i) {
     const rules::PairForce* row = pairs + static_cast<std::size_t>(c.type[i]) * num_types;
     Sums sums;
@@ -142,7 +143,7 @@ template <bool kPeriodic, bool kThree>
       for (std::uint32_t k = 0; k < units; k += 4) {
         const std::uint32_t m = units - k < 4 ? units - k : 4;
         for (std::uint32_t l = 0; l < 4; ++l)
-          t[l] = NeighbourList::near_at(i, e, k + (l < m ? l : 0));
+          t[l] = NeighbourList::near_at(i, e, k + (l < m ? l : 0), n);
         add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
       }
     }
@@ -378,60 +379,61 @@ class Mechanics final : public Mechanism {
     const double r2 = reach * reach * (1.0 + 1e-9);  // a hair more: safe from rounding
     const bool periodic = d.periodic(), three = d.dim == 3;
     const std::int64_t rows = static_cast<std::int64_t>(grid.num_rows());
-    lists_.reset(n);
-    // Two passes over the cells: count each agent's neighbours (and whether they all fit in
-    // offsets), then write them.
-    for (int pass = 0; pass < 2; ++pass) {
-#pragma omp parallel num_threads(sim.threads()) if (parallel)
-      {
-        std::vector<std::uint32_t> near;  // one agent's neighbour slots, then agents
+    // Two passes over the cells: count each agent's neighbours, then write them. Nearly always
+    // every list fits in offsets, so the count assumes so (unless the last build's did not) and
+    // the writing pass checks it; when some list does not fit, both passes run again, the count
+    // now finding which lists must be full width.
+    bool exact = wide_lists_, wide_seen = false;
+    for (;;) {
+      lists_.reset(n);
+      bool misfit = false;
+      wide_seen = false;
+      for (int pass = 0; pass < 2; ++pass) {
+#pragma omp parallel num_threads(sim.threads()) if (parallel) reduction(|| : misfit, wide_seen)
+        {
+          std::vector<std::uint32_t> near;  // one agent's neighbour slots, then agents
 #pragma omp for schedule(dynamic, 4)
-        for (std::int64_t row = 0; row < rows; ++row) {
-          grid.for_each_cell_in_row(
-              static_cast<std::size_t>(row), [&](std::uint32_t first, std::uint32_t end,
-                                                 const CandidateRun* runs, std::size_t num_runs) {
-                // The candidates' smallest and largest agent index: when every candidate is
-                // within an offset of the agent, so are its neighbours.
-                std::uint32_t lo = ~std::uint32_t{0}, hi = 0, candidates = 0;
-                for (std::size_t r = 0; r < num_runs; ++r) {
-                  candidates += runs[r].end - runs[r].begin;
-                  if (pass == 1) continue;
-                  if (renumbered) {
-                    lo = std::min(lo, runs[r].begin);
-                    hi = std::max(hi, runs[r].end - 1);
-                    continue;
+          for (std::int64_t row = 0; row < rows; ++row) {
+            grid.for_each_cell_in_row(
+                static_cast<std::size_t>(row), [&](std::uint32_t first, std::uint32_t end,
+                                                   const CandidateRun* runs, std::size_t num_runs) {
+                  std::uint32_t candidates = 0;
+                  for (std::size_t r = 0; r < num_runs; ++r) {
+                    candidates += runs[r].end - runs[r].begin;
                   }
-                  for (std::uint32_t s = runs[r].begin; s < runs[r].end; ++s) {
-                    lo = std::min(lo, grid.agent_at(s));
-                    hi = std::max(hi, grid.agent_at(s));
+                  if (near.size() < candidates) near.resize(candidates);
+                  for (std::uint32_t s = first; s < end; ++s) {
+                    const std::size_t i = grid.agent_at(s);
+                    if (pass == 0 && !exact) {
+                      lists_.set_units(
+                          i, near_slots(c, periodic, three, runs, num_runs, s, r2, nullptr));
+                      continue;
+                    }
+                    const std::uint32_t m =
+                        near_slots(c, periodic, three, runs, num_runs, s, r2, near.data());
+                    bool wide = false;
+                    for (std::uint32_t k = 0; k < m; ++k) {
+                      near[k] = grid.agent_at(near[k]);
+                      wide = wide || !NeighbourList::fits(i, near[k], n);
+                    }
+                    if (pass == 0) {
+                      lists_.set_units(i, NeighbourList::units(m, wide));
+                      wide_seen = wide_seen || wide;
+                    } else if (wide && !exact) {
+                      misfit = true;  // counted as offsets: start again
+                    } else {
+                      lists_.write(i, near.data(), m);
+                    }
                   }
-                }
-                if (near.size() < candidates) near.resize(candidates);
-                for (std::uint32_t s = first; s < end; ++s) {
-                  const std::size_t i = grid.agent_at(s);
-                  if (pass == 0 && NeighbourList::fits(i, lo) && NeighbourList::fits(i, hi)) {
-                    lists_.set_units(
-                        i, near_slots(c, periodic, three, runs, num_runs, s, r2, nullptr));
-                    continue;
-                  }
-                  const std::uint32_t m =
-                      near_slots(c, periodic, three, runs, num_runs, s, r2, near.data());
-                  bool wide = false;
-                  for (std::uint32_t k = 0; k < m; ++k) {
-                    near[k] = grid.agent_at(near[k]);
-                    wide = wide || !NeighbourList::fits(i, near[k]);
-                  }
-                  if (pass == 0) {
-                    lists_.set_units(i, NeighbourList::units(m, wide));
-                  } else {
-                    lists_.write(i, near.data(), m);
-                  }
-                }
-              });
+                });
+          }
         }
+        if (pass == 0) lists_.allocate();
       }
-      if (pass == 0) lists_.allocate();
+      if (!misfit) break;
+      exact = true;
     }
+    wide_lists_ = wide_seen;  // then the next build counts exactly from the start
     built_layout_ = a.layout_version();
   }
 
@@ -446,6 +448,8 @@ class Mechanics final : public Mechanism {
   std::vector<double> x0_, y0_, z0_;
   std::uint64_t built_layout_ = ~std::uint64_t{0};
   std::uint64_t next_sort_step_ = 0;
+  bool wide_lists_ = false;  // some list of the last build was full width (not saved: it
+                             // changes how a build proceeds, never its lists)
 };
 
 }  // namespace

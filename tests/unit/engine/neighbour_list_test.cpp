@@ -1,5 +1,6 @@
 // NeighbourList: every agent's neighbours come back exactly, in order, whether stored as 16-bit
-// offsets from the agent's own index or (when any offset is beyond +-32767) at full width; the
+// offsets from the agent's own index (modulo the number of agents) or (when any offset is beyond
+// +-32767 either way) at full width; the
 // form is chosen per agent, and the sizes are 2 bytes per neighbour, or 4 per neighbour plus a
 // 2-byte mark for an agent stored at full width. The plain form (checkpoints) round-trips.
 #include <gtest/gtest.h>
@@ -14,11 +15,17 @@
 namespace nksim {
 namespace {
 
-TEST(NeighbourList, OffsetsFitUpTo32767EitherWay) {
-  EXPECT_TRUE(NeighbourList::fits(40000, 40000 + 32767));
-  EXPECT_TRUE(NeighbourList::fits(40000, 40000 - 32767));
-  EXPECT_FALSE(NeighbourList::fits(40000, 40000 + 32768));
-  EXPECT_FALSE(NeighbourList::fits(40000, 40000 - 32768));  // -32768 is the wide mark
+TEST(NeighbourList, OffsetsFitUpTo32767EitherWayModuloTheAgentCount) {
+  constexpr std::size_t n = 200000;
+  EXPECT_TRUE(NeighbourList::fits(40000, 40000 + 32767, n));
+  EXPECT_TRUE(NeighbourList::fits(40000, 40000 - 32767, n));
+  EXPECT_FALSE(NeighbourList::fits(40000, 40000 + 32768, n));
+  EXPECT_FALSE(NeighbourList::fits(40000, 40000 - 32768, n));  // -32768 is the wide mark
+  EXPECT_EQ(NeighbourList::offset(3, n - 2, n), -5);           // across the end
+  EXPECT_EQ(NeighbourList::offset(n - 2, 3, n), 5);
+  EXPECT_TRUE(NeighbourList::fits(0, n - 32767, n));
+  EXPECT_FALSE(NeighbourList::fits(0, n - 32768, n));
+  EXPECT_TRUE(NeighbourList::fits(0, 60000, 65000));  // 60000 - 65000 = -5000
   EXPECT_EQ(NeighbourList::units(5, false), 5u);
   EXPECT_EQ(NeighbourList::units(5, true), 11u);
   EXPECT_EQ(NeighbourList::units(0, true), 0u);
@@ -59,7 +66,7 @@ TEST(NeighbourList, GivesBackEveryListExactlyInBothForms) {
     const std::vector<std::uint32_t> want(list.begin() + offsets[i], list.begin() + offsets[i + 1]);
     ASSERT_EQ(lists.neighbours(i), want) << "agent " << i;
     bool fits = true;
-    for (std::uint32_t j : want) fits = fits && NeighbourList::fits(i, j);
+    for (std::uint32_t j : want) fits = fits && NeighbourList::fits(i, j, kAgents);
     const std::uint32_t units = lists.offsets()[i + 1] - lists.offsets()[i];
     const std::uint32_t n = static_cast<std::uint32_t>(want.size());
     EXPECT_EQ(units, fits ? n : 2 * n + 1) << "agent " << i;
@@ -77,17 +84,26 @@ TEST(NeighbourList, GivesBackEveryListExactlyInBothForms) {
 }
 
 TEST(NeighbourList, WideListsHoldIndicesAbove65535) {
-  // Agent 3 lists agents 0x12345 and 0 (both beyond an offset): low halves first.
-  std::vector<std::uint32_t> offsets = {0, 1, 1, 2, 4};
-  std::vector<std::uint32_t> list = {1, 0, 0x12345, 0};
+  // 200,000 agents; agent 3 lists agents 0x12345 and 100000 (no offset fits either way): low
+  // halves first; agent 2 lists agent 0 (offset -2), agent 0 lists agent 199,999 (offset -1,
+  // across the end).
+  constexpr std::uint32_t n = 200000;
+  std::vector<std::uint32_t> offsets(n + 1, 5);
+  offsets[0] = 0;
+  offsets[1] = 1;
+  offsets[2] = 1;
+  offsets[3] = 2;
+  std::vector<std::uint32_t> list = {n - 1, 0, 0x12345, 100000, 4};
   NeighbourList lists;
   lists.from_plain(offsets, list);
-  EXPECT_EQ(lists.num_entries(), 1u + 0u + 1u + 5u);
+  EXPECT_EQ(lists.num_entries(), 1u + 0u + 1u + 7u);
+  EXPECT_EQ(lists.entries()[0], 0xffff);
+  EXPECT_EQ(lists.neighbours(0), (std::vector<std::uint32_t>{n - 1}));
   const std::uint16_t* e = lists.entries() + lists.offsets()[3];
   EXPECT_EQ(e[0], NeighbourList::kWide);
   EXPECT_EQ(e[1], 0x2345);
   EXPECT_EQ(e[2], 0x1);
-  EXPECT_EQ(lists.neighbours(3), (std::vector<std::uint32_t>{0x12345, 0}));
+  EXPECT_EQ(lists.neighbours(3), (std::vector<std::uint32_t>{0x12345, 100000, 4}));
   EXPECT_EQ(lists.neighbours(2), (std::vector<std::uint32_t>{0}));  // offset -2: compact
   EXPECT_EQ(lists.entries()[lists.offsets()[2]], 0xfffe);
   EXPECT_TRUE(lists.neighbours(1).empty());
