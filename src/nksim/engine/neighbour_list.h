@@ -3,7 +3,9 @@
 // cell order, so neighbours sit close in memory, or, across a periodic boundary, at the other
 // end), 2 bytes each instead of a 4-byte index. An agent with any neighbour farther than
 // kMaxOffset away either way stores its whole list at full width instead: a kWide mark, then
-// each index as two 16-bit halves (low first). Either way an agent's neighbours are given back
+// each index as two 16-bit halves (low first). A list with an offset taken across the end (the
+// first agents' neighbours at the last, or the reverse) is marked in wraps(), so that the others
+// decode with one addition. Either way an agent's neighbours are given back
 // exactly, in the order they were written (tests/unit/engine/neighbour_list_test.cpp).
 #pragma once
 
@@ -38,7 +40,10 @@ class NeighbourList {
 
   // Building, in two passes: reset(n), then set_units(i, ...) for every agent (any order, any
   // thread), then allocate(), then write(i, ...) for every agent (any order, any thread).
-  void reset(std::size_t agents) { offsets_.assign(agents + 1, 0); }
+  void reset(std::size_t agents) {
+    offsets_.assign(agents + 1, 0);
+    wraps_.assign(agents, 0);
+  }
   void set_units(std::size_t i, std::uint32_t units) { offsets_[i + 1] = units; }
   void allocate() {
     std::uint64_t total = 0;
@@ -57,9 +62,14 @@ class NeighbourList {
   void write(std::size_t i, const std::uint32_t* nb, std::uint32_t count) {
     std::uint16_t* e = entries_.data() + offsets_[i];
     if (offsets_[i + 1] - offsets_[i] == count) {
+      std::uint8_t wraps = 0;
       for (std::uint32_t k = 0; k < count; ++k) {
-        e[k] = static_cast<std::uint16_t>(offset(i, nb[k], agents()) & 0xffff);
+        const std::int64_t d = offset(i, nb[k], agents());
+        wraps |= static_cast<std::uint8_t>(d != static_cast<std::int64_t>(nb[k]) -
+                                                    static_cast<std::int64_t>(i));
+        e[k] = static_cast<std::uint16_t>(d & 0xffff);
       }
+      wraps_[i] = wraps;
       return;
     }
     *e++ = kWide;
@@ -76,8 +86,12 @@ class NeighbourList {
   static std::uint32_t count(const std::uint16_t* e, std::uint32_t units) {
     return is_wide(e, units) ? (units - 1) / 2 : units;
   }
-  // Neighbour k of agent i of n from a list that is not wide (entries e), or wide (entries
-  // e + 1).
+  // Neighbour k of agent i of n from a list that is not wide (entries e; plain_at when the list
+  // does not wrap), or wide (entries e + 1).
+  static std::uint32_t plain_at(std::size_t i, const std::uint16_t* e, std::uint32_t k) {
+    return static_cast<std::uint32_t>(i) +
+           static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(e[k])));
+  }
   static std::uint32_t near_at(std::size_t i, const std::uint16_t* e, std::uint32_t k,
                                std::int64_t n) {
     std::int64_t j = static_cast<std::int64_t>(i) + static_cast<std::int16_t>(e[k]);
@@ -91,6 +105,7 @@ class NeighbourList {
   std::size_t agents() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
   const std::uint32_t* offsets() const { return offsets_.data(); }
   const std::uint16_t* entries() const { return entries_.data(); }
+  const std::uint8_t* wraps() const { return wraps_.data(); }
   std::size_t num_entries() const { return entries_.size(); }
   // Agent i's neighbours, in order.
   std::vector<std::uint32_t> neighbours(std::size_t i) const {
@@ -110,14 +125,16 @@ class NeighbourList {
   void from_plain(const std::vector<std::uint32_t>& offsets,
                   const std::vector<std::uint32_t>& list);
 
-  // Bytes held: offsets and entries.
+  // Bytes held: offsets, wrap marks and entries.
   std::size_t bytes() const {
-    return offsets_.size() * sizeof(std::uint32_t) + entries_.size() * sizeof(std::uint16_t);
+    return offsets_.size() * sizeof(std::uint32_t) + wraps_.size() +
+           entries_.size() * sizeof(std::uint16_t);
   }
 
  private:
   std::vector<std::uint32_t> offsets_;  // per agent + 1: first entry of its list
   std::vector<std::uint16_t> entries_;
+  std::vector<std::uint8_t> wraps_;  // per agent: 1 if its offsets wrap around the end
 };
 
 inline void NeighbourList::to_plain(std::vector<std::uint32_t>& offsets,

@@ -120,11 +120,13 @@ template <bool kPeriodic, bool kThree>
 // written to pressure (scaled).
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline void sum_lists_impl(const Columns& c, const rules::PairForce* pairs,
-                                                  std::size_t num_types,
-                                                  const std::uint32_t* offsets,
-                                                  const std::uint16_t* list, std::size_t first,
-                                                  std::size_t end, AgentStore& a) {
+                                                  std::size_t num_types, const NeighbourList& lists,
+                                                  std::size_t first, std::size_t end,
+                                                  AgentStore& a) {
   const std::int64_t n = static_cast<std::int64_t>(a.size());
+  const std::uint32_t* offsets = lists.offsets();
+  const std::uint16_t* list = lists.entries();
+  const std::uint8_t* wraps = lists.wraps();
   for (std::size_t i = first; i < end; ++i) {
     const rules::PairForce* row = pairs + static_cast<std::size_t>(c.type[i]) * num_types;
     Sums sums;
@@ -139,11 +141,18 @@ template <bool kPeriodic, bool kThree>
           t[l] = NeighbourList::wide_at(e + 1, k + (l < m ? l : 0));
         add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
       }
-    } else {
+    } else if (wraps[i] != 0) {  // some offset taken across the end of the agents
       for (std::uint32_t k = 0; k < units; k += 4) {
         const std::uint32_t m = units - k < 4 ? units - k : 4;
         for (std::uint32_t l = 0; l < 4; ++l)
           t[l] = NeighbourList::near_at(i, e, k + (l < m ? l : 0), n);
+        add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
+      }
+    } else {
+      for (std::uint32_t k = 0; k < units; k += 4) {
+        const std::uint32_t m = units - k < 4 ? units - k : 4;
+        for (std::uint32_t l = 0; l < 4; ++l)
+          t[l] = NeighbourList::plain_at(i, e, k + (l < m ? l : 0));
         add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
       }
     }
@@ -157,14 +166,14 @@ template <bool kPeriodic, bool kThree>
 // One entry point, compiled for AVX2 and for baseline x86-64 (core/simd.h).
 NKSIM_SIMD_CLONES void sum_lists(const Columns& c, bool periodic, bool three,
                                  const rules::PairForce* pairs, std::size_t num_types,
-                                 const std::uint32_t* offsets, const std::uint16_t* list,
-                                 std::size_t first, std::size_t end, AgentStore& a) {
+                                 const NeighbourList& lists, std::size_t first, std::size_t end,
+                                 AgentStore& a) {
   if (periodic) {
-    three ? sum_lists_impl<true, true>(c, pairs, num_types, offsets, list, first, end, a)
-          : sum_lists_impl<true, false>(c, pairs, num_types, offsets, list, first, end, a);
+    three ? sum_lists_impl<true, true>(c, pairs, num_types, lists, first, end, a)
+          : sum_lists_impl<true, false>(c, pairs, num_types, lists, first, end, a);
   } else {
-    three ? sum_lists_impl<false, true>(c, pairs, num_types, offsets, list, first, end, a)
-          : sum_lists_impl<false, false>(c, pairs, num_types, offsets, list, first, end, a);
+    three ? sum_lists_impl<false, true>(c, pairs, num_types, lists, first, end, a)
+          : sum_lists_impl<false, false>(c, pairs, num_types, lists, first, end, a);
   }
 }
 
@@ -267,8 +276,7 @@ class Mechanics final : public Mechanism {
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
       const std::size_t first = static_cast<std::size_t>(blk * kBlock);
       const std::size_t end = static_cast<std::size_t>(std::min(n, (blk + 1) * kBlock));
-      sum_lists(c, d.periodic(), d.dim == 3, pairs_.data(), num_types_, lists_.offsets(),
-                lists_.entries(), first, end, a);
+      sum_lists(c, d.periodic(), d.dim == 3, pairs_.data(), num_types_, lists_, first, end, a);
     }
   }
 

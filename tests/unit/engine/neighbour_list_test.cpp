@@ -65,8 +65,12 @@ TEST(NeighbourList, GivesBackEveryListExactlyInBothForms) {
   for (std::size_t i = 0; i < kAgents; ++i) {
     const std::vector<std::uint32_t> want(list.begin() + offsets[i], list.begin() + offsets[i + 1]);
     ASSERT_EQ(lists.neighbours(i), want) << "agent " << i;
-    bool fits = true;
-    for (std::uint32_t j : want) fits = fits && NeighbourList::fits(i, j, kAgents);
+    bool fits = true, wraps = false;
+    for (std::uint32_t j : want) {
+      fits = fits && NeighbourList::fits(i, j, kAgents);
+      wraps = wraps || (j > i + 32767 || i > j + 32767);
+    }
+    EXPECT_EQ(lists.wraps()[i], fits && wraps ? 1 : 0) << "agent " << i;
     const std::uint32_t units = lists.offsets()[i + 1] - lists.offsets()[i];
     const std::uint32_t n = static_cast<std::uint32_t>(want.size());
     EXPECT_EQ(units, fits ? n : 2 * n + 1) << "agent " << i;
@@ -76,7 +80,7 @@ TEST(NeighbourList, GivesBackEveryListExactlyInBothForms) {
   EXPECT_GT(wide, 1000u) << "the test must exercise the full-width form";
   EXPECT_GT(compact, 100000u);
   EXPECT_EQ(lists.num_entries(), expected_entries);
-  EXPECT_EQ(lists.bytes(), 4 * (kAgents + 1) + 2 * expected_entries);
+  EXPECT_EQ(lists.bytes(), 4 * (kAgents + 1) + kAgents + 2 * expected_entries);
   std::vector<std::uint32_t> offsets2, list2;
   lists.to_plain(offsets2, list2);
   EXPECT_EQ(offsets2, offsets);
@@ -99,6 +103,8 @@ TEST(NeighbourList, WideListsHoldIndicesAbove65535) {
   EXPECT_EQ(lists.num_entries(), 1u + 0u + 1u + 7u);
   EXPECT_EQ(lists.entries()[0], 0xffff);
   EXPECT_EQ(lists.neighbours(0), (std::vector<std::uint32_t>{n - 1}));
+  EXPECT_EQ(lists.wraps()[0], 1);  // decoded with the correction across the end
+  EXPECT_EQ(lists.wraps()[2], 0);
   const std::uint16_t* e = lists.entries() + lists.offsets()[3];
   EXPECT_EQ(e[0], NeighbourList::kWide);
   EXPECT_EQ(e[1], 0x2345);
