@@ -4,7 +4,9 @@
 // does not move: 1e-12 um); (3) with motility at high speed, no cell ever leaves a reflecting box;
 // (4) the vectorised cell-list kernel gives every agent the velocity and pressure of a plain
 // sum of rules/forces.h over all pairs (two types, a pair override; 2-D and 3-D, reflecting and
-// periodic), to 1e-12 of the sum of the terms' magnitudes (the summation orders differ).
+// periodic), to 1e-12 of the sum of the terms' magnitudes (the summation orders differ);
+// (5) so does a strip of 67,600 agents whose lists are stored partly as 16-bit offsets and
+// partly at full width (neighbours more than 32767 apart either way in index order).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "../spatial_support.h"
+#include "nksim/engine/neighbour_list.h"
 #include "nksim/rules/forces.h"
 
 namespace nksim {
@@ -136,6 +139,75 @@ TEST(Mechanics, KernelMatchesABruteForceSumOverAllPairs) {
       EXPECT_GT(interacting, 4 * a.size()) << "the configuration must be dense";
     }
   }
+}
+
+TEST(Mechanics, CompactAndFullWidthListsMatchABruteForceSum) {
+  // A 2-D strip three grid rows high (cells 25 um: R = 10, range 1.25): row A (y ~ 20, 34,000
+  // agents 22 um apart) fills the first row of cells, row B (y ~ 31) has 300 agents over each
+  // end of the strip, row C (y ~ 70, 33,000 agents) touches only itself. In cell order row A
+  // comes first, so the B agents at the left end are about 34,000 indices from their A
+  // neighbours, and 33,600 the other way round (full-width lists), those at the right end a few
+  // hundred (offsets).
+  constexpr int kRowA = 34000, kRowB = 300, kRowC = 33000;
+  const double length = 22.0 * kRowA;
+  SpatialModel model = test::spatial_from_text(
+      "[simulation]\nengine = \"spatial\"\ndimension = 2\ndomain_min_um = [0, 0]\n"
+      "domain_max_um = [" +
+      std::to_string(length) +
+      ", 75]\nend_time_min = 1\ndt_mechanics_min = 0.1\ndt_diffusion_min = 0.1\n"
+      "dt_phenotype_min = 6\n[[cell_type]]\nname = \"a\"\nradius_um = 10\n"
+      "[mechanisms.mechanics.a]\n");
+  Simulation& sim = *model.simulation;
+  const auto jitter = [](int k, int salt) { return std::sin(12.9898 * k + 78.233 * salt) * 1.5; };
+  for (int k = 0; k < kRowA; ++k)
+    sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 1), 20.0 + jitter(k, 2), 0);
+  for (int k = 0; k < kRowC; ++k) {
+    sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 7), 70.0 + jitter(k, 8), 0);
+  }
+  for (int k = 0; k < kRowB; ++k) {
+    sim.add_agent(0, 11.0 + 22.0 * k + jitter(k, 3), 31.0 + jitter(k, 4), 0);
+    sim.add_agent(0, length - 11.0 - 22.0 * k + jitter(k, 5), 31.0 + jitter(k, 6), 0);
+  }
+  sim.step();  // builds the lists (renumbering the agents in cell order) and moves once
+  AgentStore& a = sim.agents();
+  std::fill(a.vx.begin(), a.vx.end(), 0.0);
+  std::fill(a.vy.begin(), a.vy.end(), 0.0);
+  sim.rebuild_grid();
+  for (const auto& m : sim.mechanisms()) {
+    if (std::string(m->name()) == "mechanics") m->run(Phase::kMove, sim, StepInfo{0, 0.1, 1});
+  }
+  // Brute force over the agents sorted by x: every j within the range in x, then in distance.
+  std::vector<std::size_t> by_x(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) by_x[i] = i;
+  std::sort(by_x.begin(), by_x.end(),
+            [&](std::size_t i, std::size_t j) { return a.x[i] < a.x[j]; });
+  const rules::PairForce p{10, 0.4, 1.25};
+  const double range = 25.0;
+  std::size_t far_pairs = 0, near_pairs = 0, lo = 0;
+  for (std::size_t r = 0; r < by_x.size(); ++r) {
+    const std::size_t i = by_x[r];
+    while (a.x[by_x[lo]] <= a.x[i] - range) ++lo;
+    double vx = 0, vy = 0, pressure = 0, scale = 0;
+    for (std::size_t q = lo; q < by_x.size() && a.x[by_x[q]] < a.x[i] + range; ++q) {
+      const std::size_t j = by_x[q];
+      if (j == i) continue;
+      const double dx = a.x[i] - a.x[j], dy = a.y[i] - a.y[j];
+      const double dist = std::sqrt(dx * dx + dy * dy);
+      if (dist >= range || dist <= 0) continue;
+      const double speed = rules::pair_speed(p, dist, 20.0) / dist;
+      vx += speed * dx;
+      vy += speed * dy;
+      pressure += rules::pair_pressure(dist, 20.0);
+      scale += std::abs(speed) * dist + 1.0;
+      (NeighbourList::fits(i, j, a.size()) ? near_pairs : far_pairs) += 1;
+    }
+    const double tolerance = 1e-12 * (scale + 1.0);
+    ASSERT_NEAR(a.vx[i], vx, tolerance) << "agent " << i;
+    ASSERT_NEAR(a.vy[i], vy, tolerance) << "agent " << i;
+    ASSERT_NEAR(a.pressure[i], pressure / 0.027, tolerance / 0.027) << "agent " << i;
+  }
+  EXPECT_GT(far_pairs, 200u) << "some lists must be stored at full width";
+  EXPECT_GT(near_pairs, 120000u);
 }
 
 TEST(Mechanics, NoCellLeavesAReflectingDomain) {

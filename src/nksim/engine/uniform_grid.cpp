@@ -57,17 +57,6 @@ void UniformGrid::build(const AgentStore& agents, const Domain& domain, double c
   std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
   for (std::size_t i = 0; i < count; ++i)
     sorted_[fill[cell_of_[i]]++] = static_cast<std::uint32_t>(i);
-  for (auto* column : {&sx_, &sy_, &sz_}) {
-    column->resize(count + kSlotPadding);
-    std::fill(column->begin() + static_cast<std::ptrdiff_t>(count), column->end(), 0.0);
-  }
-#pragma omp parallel for schedule(static) num_threads(threads) if (n_agents >= kMinParallelAgents)
-  for (std::int64_t s = 0; s < n_agents; ++s) {
-    const std::uint32_t i = sorted_[s];
-    sx_[s] = agents.x[i];
-    sy_[s] = agents.y[i];
-    sz_[s] = agents.z[i];
-  }
 }
 
 void UniformGrid::renumber_in_slot_order() {

@@ -37,8 +37,8 @@ class UniformGrid {
     for_each_candidate_slot(i, [&](std::uint32_t slot) { f(sorted_[slot]); });
   }
 
-  // As for_each_candidate, but passes the slot in cell order: the copies below hold each
-  // candidate's position contiguously, so hot loops stream memory instead of gathering.
+  // As for_each_candidate, but passes the slot in cell order: a caller that keeps data in slot
+  // order (mechanics keeps the positions so) streams memory instead of gathering.
   template <class F>
   void for_each_candidate_slot(std::size_t i, F&& f) const {
     const std::uint32_t c = cell_of_[i];
@@ -75,23 +75,19 @@ class UniformGrid {
     }
   }
 
-  // The slot copies below are followed by kSlotPadding zeros, so a vector loop may read up to 3
-  // slots past a run's end.
-  static constexpr std::size_t kSlotPadding = 4;
-
   // Agents in slot order (cell by cell), for AgentStore::permute.
   const std::vector<std::uint32_t>& order() const { return sorted_; }
   // Tells the grid the agents were just permuted into slot order (AgentStore::permute(order())):
-  // slot s now holds agent s. The cells and the slot copies are unchanged.
+  // slot s now holds agent s. The cells are unchanged.
   void renumber_in_slot_order();
 
   std::array<std::uint32_t, 3> cells() const { return n_; }
-  std::size_t bytes_per_agent() const { return 2 * sizeof(std::uint32_t) + 3 * sizeof(double); }
-  // Per slot (agents in cell order): agent index and a copy of its position.
+  // Bytes held per agent: its cell and its slot's agent index. The cells' first slots are a
+  // fixed cost of the domain, as voxels are (4 B per cell, cell_bytes()), not counted here.
+  std::size_t bytes_per_agent() const { return 2 * sizeof(std::uint32_t); }
+  std::size_t cell_bytes() const { return start_.size() * sizeof(std::uint32_t); }
+  // The agent in a slot (agents in cell order).
   std::uint32_t agent_at(std::uint32_t slot) const { return sorted_[slot]; }
-  const double* slot_x() const { return sx_.data(); }
-  const double* slot_y() const { return sy_.data(); }
-  const double* slot_z() const { return sz_.data(); }
 
  private:
   static constexpr int kMaxRows = (2 * kReach + 1) * (2 * kReach + 1);
@@ -154,7 +150,6 @@ class UniformGrid {
   std::vector<std::uint32_t> cell_of_;  // per agent
   std::vector<std::uint32_t> start_;    // per cell + 1: first slot in sorted_
   std::vector<std::uint32_t> sorted_;   // agent indices grouped by cell, in index order
-  std::vector<double> sx_, sy_, sz_;
 };
 
 class BruteForceSearch {

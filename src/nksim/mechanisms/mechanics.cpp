@@ -8,6 +8,7 @@
 
 #include "nksim/core/simd.h"
 #include "nksim/core/state_archive.h"
+#include "nksim/engine/neighbour_list.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/engine/simulation.h"
 #include "nksim/mechanisms/builtin.h"
@@ -33,7 +34,7 @@ constexpr double kSkinFraction = 0.2;
 constexpr std::uint64_t kSortSteps = 10;
 
 // Coordinates, radii and types, and the box (AgentStore columns; for the list build's candidate
-// filter, the grid's slot copies of the positions alone).
+// filter, the positions in slot order alone).
 struct Columns {
   const double* x;
   const double* y;
@@ -64,19 +65,17 @@ template <bool kPeriodic>
   }
 }
 
-// Adds the pair terms of agent i with neighbours nb[0..count) (count <= 4) to `sums`, lane by
-// lane in list order. Branch-free form of rules::pair_speed and rules::pair_pressure: every term
-// is computed and the ones whose condition fails are zeroed, which gives the same IEEE results
-// as skipping them (0 + x = x; the sums start at +0 and never become -0, so adding +0 changes
-// nothing).
+// Adds the pair terms of agent i with neighbours t[0..count) (count <= 4; lanes past `count`
+// repeat t[0], their terms are zeroed) to `sums`, lane by lane in list order. Branch-free form of
+// rules::pair_speed and rules::pair_pressure: every term is computed and the ones whose condition
+// fails are zeroed, which gives the same IEEE results as skipping them (0 + x = x; the sums start
+// at +0 and never become -0, so adding +0 changes nothing).
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline void add_pairs(const Columns& c, std::size_t i,
-                                             const rules::PairForce* row, const std::uint32_t* nb,
+                                             const rules::PairForce* row, const std::uint32_t* t,
                                              std::uint32_t count, Sums& sums) {
   using simd::select;
   using simd::splat;
-  std::uint32_t t[4];  // lanes past `count` repeat the first neighbour; their terms are zeroed
-  for (std::uint32_t k = 0; k < 4; ++k) t[k] = nb[k < count ? k : 0];
   const rules::PairForce* p[4];
   for (std::uint32_t k = 0; k < 4; ++k) p[k] = &row[c.type[t[k]]];
   const V4 gx{c.x[t[0]], c.x[t[1]], c.x[t[2]], c.x[t[3]]};
@@ -121,16 +120,41 @@ template <bool kPeriodic, bool kThree>
 // written to pressure (scaled).
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline void sum_lists_impl(const Columns& c, const rules::PairForce* pairs,
-                                                  std::size_t num_types,
-                                                  const std::uint32_t* offsets,
-                                                  const std::uint32_t* list, std::size_t first,
-                                                  std::size_t end, AgentStore& a) {
+                                                  std::size_t num_types, const NeighbourList& lists,
+                                                  std::size_t first, std::size_t end,
+                                                  AgentStore& a) {
+  const std::int64_t n = static_cast<std::int64_t>(a.size());
+  const std::uint32_t* offsets = lists.offsets();
+  const std::uint16_t* list = lists.entries();
+  const std::uint8_t* wraps = lists.wraps();
   for (std::size_t i = first; i < end; ++i) {
     const rules::PairForce* row = pairs + static_cast<std::size_t>(c.type[i]) * num_types;
     Sums sums;
-    for (std::uint32_t k = offsets[i]; k < offsets[i + 1]; k += 4) {
-      const std::uint32_t left = offsets[i + 1] - k;
-      add_pairs<kPeriodic, kThree>(c, i, row, list + k, left < 4 ? left : 4, sums);
+    const std::uint16_t* e = list + offsets[i];
+    const std::uint32_t units = offsets[i + 1] - offsets[i];
+    std::uint32_t t[4];
+    if (NeighbourList::is_wide(e, units)) {  // rare: some neighbour too far for an offset
+      const std::uint32_t count = (units - 1) / 2;
+      for (std::uint32_t k = 0; k < count; k += 4) {
+        const std::uint32_t m = count - k < 4 ? count - k : 4;
+        for (std::uint32_t l = 0; l < 4; ++l)
+          t[l] = NeighbourList::wide_at(e + 1, k + (l < m ? l : 0));
+        add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
+      }
+    } else if (wraps[i] != 0) {  // some offset taken across the end of the agents
+      for (std::uint32_t k = 0; k < units; k += 4) {
+        const std::uint32_t m = units - k < 4 ? units - k : 4;
+        for (std::uint32_t l = 0; l < 4; ++l)
+          t[l] = NeighbourList::near_at(i, e, k + (l < m ? l : 0), n);
+        add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
+      }
+    } else {
+      for (std::uint32_t k = 0; k < units; k += 4) {
+        const std::uint32_t m = units - k < 4 ? units - k : 4;
+        for (std::uint32_t l = 0; l < 4; ++l)
+          t[l] = NeighbourList::plain_at(i, e, k + (l < m ? l : 0));
+        add_pairs<kPeriodic, kThree>(c, i, row, t, m, sums);
+      }
     }
     a.vx[i] += sums.vx;
     a.vy[i] += sums.vy;
@@ -142,24 +166,27 @@ template <bool kPeriodic, bool kThree>
 // One entry point, compiled for AVX2 and for baseline x86-64 (core/simd.h).
 NKSIM_SIMD_CLONES void sum_lists(const Columns& c, bool periodic, bool three,
                                  const rules::PairForce* pairs, std::size_t num_types,
-                                 const std::uint32_t* offsets, const std::uint32_t* list,
-                                 std::size_t first, std::size_t end, AgentStore& a) {
+                                 const NeighbourList& lists, std::size_t first, std::size_t end,
+                                 AgentStore& a) {
   if (periodic) {
-    three ? sum_lists_impl<true, true>(c, pairs, num_types, offsets, list, first, end, a)
-          : sum_lists_impl<true, false>(c, pairs, num_types, offsets, list, first, end, a);
+    three ? sum_lists_impl<true, true>(c, pairs, num_types, lists, first, end, a)
+          : sum_lists_impl<true, false>(c, pairs, num_types, lists, first, end, a);
   } else {
-    three ? sum_lists_impl<false, true>(c, pairs, num_types, offsets, list, first, end, a)
-          : sum_lists_impl<false, false>(c, pairs, num_types, offsets, list, first, end, a);
+    three ? sum_lists_impl<false, true>(c, pairs, num_types, lists, first, end, a)
+          : sum_lists_impl<false, false>(c, pairs, num_types, lists, first, end, a);
   }
 }
 
 // Candidates are filtered in chunks of at most this many slots (a multiple of 4).
 constexpr std::uint32_t kChunk = 64;
+// The slot-ordered positions are followed by this many zeros, so a vector loop may read up to 3
+// slots past a run's end.
+constexpr std::size_t kSlotPadding = 4;
 
 // Writes to out the slots s != self of the runs whose squared distance to slot `self` is below
 // r2, in run order, four candidates at a time with branch-free compaction; returns how many.
-// With out == nullptr it only counts (the same number, cheaper). The grid's slot copies are padded,
-// so reading up to 3 slots past a run's end is safe.
+// With out == nullptr it only counts (the same number, cheaper). The slot-ordered positions are
+// padded (kSlotPadding), so reading up to 3 slots past a run's end is safe.
 template <bool kPeriodic, bool kThree>
 [[gnu::always_inline]] inline std::uint32_t near_impl(const Columns& c, const CandidateRun* runs,
                                                       std::size_t num_runs, std::uint32_t self,
@@ -223,10 +250,14 @@ class Mechanics final : public Mechanism {
   const char* name() const override { return "mechanics"; }
   unsigned phases() const override { return phase_bit(Phase::kMove); }
   double interaction_distance_um() const override { return cutoff_; }
+  // Everything held per agent: the lists (offset 4 + 2 per listed neighbour, 4 for an agent
+  // whose list is wide), and per slot the agent and its position at the last build (4 + 24).
   std::size_t bytes_per_agent() const override {
-    const std::size_t n = offsets_.empty() ? 0 : offsets_.size() - 1;
-    const std::size_t fixed = sizeof(std::uint32_t) + 3 * sizeof(double);  // offset, x0 y0 z0
-    return n == 0 ? fixed : fixed + (list_.size() * sizeof(std::uint32_t) + n - 1) / n;
+    const std::size_t n = lists_.agents();
+    if (n == 0) return 0;
+    const std::size_t bytes = lists_.bytes() + slot_agent_.size() * sizeof(std::uint32_t) +
+                              (x0_.size() + y0_.size() + z0_.size()) * sizeof(double);
+    return (bytes + n - 1) / n;
   }
 
   // Pair terms from Verlet lists: rebuilt (after renumbering the agents in cell order) only when
@@ -245,40 +276,65 @@ class Mechanics final : public Mechanism {
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
       const std::size_t first = static_cast<std::size_t>(blk * kBlock);
       const std::size_t end = static_cast<std::size_t>(std::min(n, (blk + 1) * kBlock));
-      sum_lists(c, d.periodic(), d.dim == 3, pairs_.data(), num_types_, offsets_.data(),
-                list_.data(), first, end, a);
+      sum_lists(c, d.periodic(), d.dim == 3, pairs_.data(), num_types_, lists_, first, end, a);
     }
   }
 
- // The Verlet lists and the positions they were built from: rebuilding them at a restart
+  // The Verlet lists and the positions they were built from: rebuilding them at a restart
   // would change when the next rebuild and renumbering happen, and so the summation order.
+  // Saved in the plain form (neighbour indices; positions in agent order).
   void save_state(StateWriter& out) const override {
-    out.put("offsets", offsets_);
-    out.put("list", list_);
-    out.put("x0", x0_);
-    out.put("y0", y0_);
-    out.put("z0", z0_);
+    std::vector<std::uint32_t> offsets, list;
+    lists_.to_plain(offsets, list);
+    const std::size_t n = slot_agent_.size();
+    std::vector<double> x0(n), y0(n), z0(n);
+    for (std::size_t s = 0; s < n; ++s) {
+      x0[slot_agent_[s]] = x0_[s];
+      y0[slot_agent_[s]] = y0_[s];
+      z0[slot_agent_[s]] = z0_[s];
+    }
+    out.put("offsets", offsets);
+    out.put("list", list);
+    out.put("x0", x0);
+    out.put("y0", y0);
+    out.put("z0", z0);
     out.put_value("built_layout", built_layout_);
     out.put_value("next_sort_step", next_sort_step_);
   }
   void restore_state(const StateReader& in) override {
-    offsets_ = in.get<std::uint32_t>("offsets");
-    list_ = in.get<std::uint32_t>("list");
-    const std::int64_t n = offsets_.empty() ? 0 : static_cast<std::int64_t>(offsets_.size()) - 1;
+    const std::vector<std::uint32_t> offsets = in.get<std::uint32_t>("offsets");
+    const std::vector<std::uint32_t> list = in.get<std::uint32_t>("list");
+    const std::int64_t n = offsets.empty() ? 0 : static_cast<std::int64_t>(offsets.size()) - 1;
+    bool consistent = offsets.empty() || (offsets.front() == 0 && offsets.back() == list.size());
+    for (std::size_t i = 0; consistent && i + 1 < offsets.size(); ++i) {
+      consistent = offsets[i] <= offsets[i + 1];
+    }
+    for (std::size_t k = 0; consistent && k < list.size(); ++k) {
+      consistent = list[k] < static_cast<std::uint64_t>(n);
+    }
+    if (!consistent) {
+      throw InputError(in.path().string() + ": the checkpoint's neighbour lists are inconsistent");
+    }
+    // Any slot order serves the freshness test; the next build writes them in cell order.
     x0_ = in.get<double>("x0", n);
     y0_ = in.get<double>("y0", n);
     z0_ = in.get<double>("z0", n);
+    slot_agent_.resize(static_cast<std::size_t>(n));
+    for (std::size_t s = 0; s < slot_agent_.size(); ++s) {
+      slot_agent_[s] = static_cast<std::uint32_t>(s);
+    }
+    lists_.from_plain(offsets, list);
     built_layout_ = in.get_value<std::uint64_t>("built_layout");
     next_sort_step_ = in.get_value<std::uint64_t>("next_sort_step");
-    if (!offsets_.empty() && offsets_.back() != list_.size()) {
-      throw InputError(in.path().string() + ": the checkpoint's neighbour lists are inconsistent");
-    }
   }
 
  private:
   bool lists_fresh(const Simulation& sim) const {
     const AgentStore& a = sim.agents();
-    if (built_layout_ != a.layout_version() || offsets_.size() != a.size() + 1) return false;
+    if (built_layout_ != a.layout_version() || lists_.agents() != a.size() ||
+        slot_agent_.size() != a.size()) {
+      return false;
+    }
     const Domain& d = sim.domain();
     const double limit = 0.25 * skin_ * skin_;
     const std::int64_t n = static_cast<std::int64_t>(a.size());
@@ -286,9 +342,10 @@ class Mechanics final : public Mechanism {
 #pragma omp parallel for schedule(static) reduction(||       \
                                                     : moved) \
     num_threads(sim.threads()) if (n >= kMinParallelAgents)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const double dx = d.delta(0, a.x[i], x0_[i]), dy = d.delta(1, a.y[i], y0_[i]);
-      const double dz = d.delta(2, a.z[i], z0_[i]);
+    for (std::int64_t s = 0; s < n; ++s) {
+      const std::uint32_t i = slot_agent_[s];
+      const double dx = d.delta(0, a.x[i], x0_[s]), dy = d.delta(1, a.y[i], y0_[s]);
+      const double dz = d.delta(2, a.z[i], z0_[s]);
       moved = moved || dx * dx + dy * dy + dz * dz > limit;
     }
     return !moved;
@@ -297,7 +354,8 @@ class Mechanics final : public Mechanism {
   void build_lists(Simulation& sim, std::uint64_t step) {
     // Renumbering moves every column; when lists are rebuilt often (cells pushing hard), once
     // every kSortSteps steps keeps memory order good at a fraction of the cost.
-    if (step >= next_sort_step_) {
+    const bool renumbered = step >= next_sort_step_;
+    if (renumbered) {
       sim.renumber_agents_in_cell_order();  // grid slot s now holds agent s
       next_sort_step_ = step + kSortSteps;
     } else {
@@ -306,44 +364,84 @@ class Mechanics final : public Mechanism {
     const AgentStore& a = sim.agents();
     const Domain& d = sim.domain();
     const UniformGrid& grid = sim.grid();
-    // The candidate filter reads positions only: the grid's slot copies, contiguous per run.
-    const Columns c{grid.slot_x(), grid.slot_y(), grid.slot_z(),
-                    nullptr,       nullptr,       {d.extent(0), d.extent(1), d.extent(2)}};
     const std::size_t n = a.size();
+    const bool parallel = static_cast<std::int64_t>(n) >= kMinParallelAgents;
+    // The positions in slot order, once: the candidate filter streams them run by run, and
+    // lists_fresh compares the agents with them until the next build.
+    slot_agent_ = grid.order();
+    for (auto* column : {&x0_, &y0_, &z0_}) {
+      column->resize(n + kSlotPadding);
+      std::fill(column->begin() + static_cast<std::ptrdiff_t>(n), column->end(), 0.0);
+    }
+    const std::int64_t n_agents = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) if (parallel)
+    for (std::int64_t s = 0; s < n_agents; ++s) {
+      const std::uint32_t i = slot_agent_[s];
+      x0_[s] = a.x[i];
+      y0_[s] = a.y[i];
+      z0_[s] = a.z[i];
+    }
+    const Columns c{x0_.data(), y0_.data(), z0_.data(),
+                    nullptr,    nullptr,    {d.extent(0), d.extent(1), d.extent(2)}};
     const double reach = cutoff_ + skin_;
     const double r2 = reach * reach * (1.0 + 1e-9);  // a hair more: safe from rounding
     const bool periodic = d.periodic(), three = d.dim == 3;
     const std::int64_t rows = static_cast<std::int64_t>(grid.num_rows());
-    const bool parallel = static_cast<std::int64_t>(n) >= kMinParallelAgents;
-    offsets_.assign(n + 1, 0);
-    // Two passes over the cells: count each agent's neighbours, then write them at their offsets.
-    for (int pass = 0; pass < 2; ++pass) {
-#pragma omp parallel for schedule(dynamic, 4) num_threads(sim.threads()) if (parallel)
-      for (std::int64_t row = 0; row < rows; ++row) {
-        grid.for_each_cell_in_row(
-            static_cast<std::size_t>(row), [&](std::uint32_t first, std::uint32_t end,
-                                               const CandidateRun* runs, std::size_t num_runs) {
-              for (std::uint32_t s = first; s < end; ++s) {
-                const std::size_t i = grid.agent_at(s);
-                if (pass == 0) {
-                  offsets_[i + 1] = near_slots(c, periodic, three, runs, num_runs, s, r2, nullptr);
-                } else {
-                  std::uint32_t* out = list_.data() + offsets_[i];
-                  const std::uint32_t m =
-                      near_slots(c, periodic, three, runs, num_runs, s, r2, out);
-                  for (std::uint32_t k = 0; k < m; ++k) out[k] = grid.agent_at(out[k]);
-                }
-              }
-            });
+    // Two passes over the cells: count each agent's neighbours, then write them. Nearly always
+    // every list fits in offsets, so the count assumes so (unless the last build's did not) and
+    // the writing pass checks it; when some list does not fit, both passes run again, the count
+    // now finding which lists must be full width.
+    bool exact = wide_lists_, wide_seen = false;
+    for (;;) {
+      lists_.reset(n);
+      bool misfit = false;
+      wide_seen = false;
+      for (int pass = 0; pass < 2; ++pass) {
+#pragma omp parallel num_threads(sim.threads()) if (parallel) reduction(|| : misfit, wide_seen)
+        {
+          std::vector<std::uint32_t> near;  // one agent's neighbour slots, then agents
+#pragma omp for schedule(dynamic, 4)
+          for (std::int64_t row = 0; row < rows; ++row) {
+            grid.for_each_cell_in_row(
+                static_cast<std::size_t>(row), [&](std::uint32_t first, std::uint32_t end,
+                                                   const CandidateRun* runs, std::size_t num_runs) {
+                  std::uint32_t candidates = 0;
+                  for (std::size_t r = 0; r < num_runs; ++r) {
+                    candidates += runs[r].end - runs[r].begin;
+                  }
+                  if (near.size() < candidates) near.resize(candidates);
+                  for (std::uint32_t s = first; s < end; ++s) {
+                    const std::size_t i = grid.agent_at(s);
+                    if (pass == 0 && !exact) {
+                      lists_.set_units(
+                          i, near_slots(c, periodic, three, runs, num_runs, s, r2, nullptr));
+                      continue;
+                    }
+                    const std::uint32_t m =
+                        near_slots(c, periodic, three, runs, num_runs, s, r2, near.data());
+                    bool wide = false;
+                    for (std::uint32_t k = 0; k < m; ++k) {
+                      near[k] = grid.agent_at(near[k]);
+                      wide = wide || !NeighbourList::fits(i, near[k], n);
+                    }
+                    if (pass == 0) {
+                      lists_.set_units(i, NeighbourList::units(m, wide));
+                      wide_seen = wide_seen || wide;
+                    } else if (wide && !exact) {
+                      misfit = true;  // counted as offsets: start again
+                    } else {
+                      lists_.write(i, near.data(), m);
+                    }
+                  }
+                });
+          }
+        }
+        if (pass == 0) lists_.allocate();
       }
-      if (pass == 0) {
-        for (std::size_t i = 0; i < n; ++i) offsets_[i + 1] += offsets_[i];
-        list_.resize(offsets_[n]);
-      }
+      if (!misfit) break;
+      exact = true;
     }
-    x0_ = a.x;
-    y0_ = a.y;
-    z0_ = a.z;
+    wide_lists_ = wide_seen;  // then the next build counts exactly from the start
     built_layout_ = a.layout_version();
   }
 
@@ -351,11 +449,15 @@ class Mechanics final : public Mechanism {
   std::size_t num_types_;
   double cutoff_;
   double skin_;
-  std::vector<std::uint32_t> offsets_;  // per agent + 1: first entry in list_
-  std::vector<std::uint32_t> list_;     // neighbours (agent indices) of each agent, in cell order
-  std::vector<double> x0_, y0_, z0_;    // positions at the last build
+  NeighbourList lists_;  // neighbours of each agent (in cell order), as offsets where they fit
+  // Per slot of the grid at the last build (cell order; identity after a restore): the agent
+  // and its position then, followed by kSlotPadding zeros.
+  std::vector<std::uint32_t> slot_agent_;
+  std::vector<double> x0_, y0_, z0_;
   std::uint64_t built_layout_ = ~std::uint64_t{0};
   std::uint64_t next_sort_step_ = 0;
+  bool wide_lists_ = false;  // some list of the last build was full width (not saved: it
+                             // changes how a build proceeds, never its lists)
 };
 
 }  // namespace
