@@ -238,29 +238,10 @@ saturation = 1.5
     EXPECT_EQ(state[target->second], 0) << "attached to a target that is not live";
   }
   // The same count as counts.csv's attach_kill_attached at the snapshot's time (its last row).
-  const std::string counts = read_file(s.out / "counts.csv");
-  std::vector<std::string> lines;
-  for (std::size_t at = 0, next; at < counts.size(); at = next + 1) {
-    next = counts.find('\n', at);
-    if (next == std::string::npos) next = counts.size();
-    const std::string line = counts.substr(at, next - at);
-    if (!line.empty() && line[0] != '#') lines.push_back(line);
-  }
-  ASSERT_GE(lines.size(), 2u);
-  auto cells = [](const std::string& line) {
-    std::vector<std::string> out;
-    for (std::size_t at = 0, next;; at = next + 1) {
-      next = line.find(',', at);
-      out.push_back(line.substr(at, next == std::string::npos ? std::string::npos : next - at));
-      if (next == std::string::npos) return out;
-    }
-  };
-  const std::vector<std::string> header = cells(lines.front());
-  const std::vector<std::string> row = cells(lines.back());
-  const auto column = std::find(header.begin(), header.end(), "attach_kill_attached");
-  ASSERT_NE(column, header.end());
-  EXPECT_EQ(row[0], "60");
-  EXPECT_EQ(std::stoi(row[static_cast<std::size_t>(column - header.begin())]), attached);
+  const auto rows = testing::read_csv_rows(s.out / "counts.csv");
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().at("time_min"), "60");
+  EXPECT_EQ(std::stoi(rows.back().at("attach_kill_attached")), attached);
 }
 
 }  // namespace snapshot_cli_test
