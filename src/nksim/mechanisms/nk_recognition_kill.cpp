@@ -85,24 +85,19 @@ struct NkColumnView {
 // /agents/nk_kills, /agents/nk_partner_id (0 = not in a conjugate) and /agents/nk_potency; they
 // are declared first and in that order, the order of their datasets in the snapshot files.
 NkColumnKeys declare_nk_columns(AgentStore& a) {
-  const auto spec = [](const char* name, const char* doc) {
-    return AgentStore::ColumnSpec{name, OnDivide::kReset, false,
-                                  std::string("nk_recognition_kill: ") + doc};
-  };
-  const auto snapshot_spec = [&](const char* name, const char* doc, const char* dataset) {
-    AgentStore::ColumnSpec s = spec(name, doc);
-    s.in_snapshots = true;
-    s.snapshot_name = dataset;
-    return s;
+  // A column written to snapshots names its dataset; the others pass none.
+  const auto spec = [](const char* name, const char* doc, const char* dataset = "") {
+    return AgentStore::ColumnSpec{name, OnDivide::kReset, *dataset != '\0',
+                                  std::string("nk_recognition_kill: ") + doc, dataset};
   };
   NkColumnKeys k;
-  k.kills = a.declare_column<std::int32_t>(
-      snapshot_spec(kNkKillsColumn, "effector: targets killed", "nk_kills"));
+  k.kills =
+      a.declare_column<std::int32_t>(spec(kNkKillsColumn, "effector: targets killed", "nk_kills"));
   k.partner_id = a.declare_column<std::uint64_t>(
-      snapshot_spec(kNkPartnerColumn, "conjugate partner id (NK: target, target: NK), 0 = none",
-                    "nk_partner_id"));
-  k.potency = a.declare_column<double>(snapshot_spec(
-      kNkPotencyColumn, "effector: cytotoxic potency in [0, 1] (exhaustion)", "nk_potency"));
+      spec(kNkPartnerColumn, "conjugate partner id (NK: target, target: NK), 0 = none",
+           "nk_partner_id"));
+  k.potency = a.declare_column<double>(
+      spec(kNkPotencyColumn, "effector: cytotoxic potency in [0, 1] (exhaustion)", "nk_potency"));
   k.contact_min = a.declare_column<double>(
       spec("contact_min", "effector: time left in conjugate/refractory period (min)"));
   k.doom_min =
