@@ -100,7 +100,7 @@ int main() {
   }
   std::printf("%-13s %7s | steady state vs lattice: %8s %8s %8s | transient at source\n",
               "solver", "Ddt/h^2", "source", "axis", "diagonal");
-  for (const char* name : {"explicit", "implicit_lod", "implicit_adi"}) {
+  for (const char* name : {"explicit", "implicit_lod", "implicit_adi", "implicit_adi_bdf2"}) {
     for (double number : {0.02, 0.05, 0.1, 0.15, 0.25, 1.0, 5.0, 25.0}) {
       const double dt = number * kH * kH / kD;
       auto solver = nksim::make_diffusion_solver(name);

@@ -127,16 +127,20 @@ INSTANTIATE_TEST_SUITE_P(ShippedScenarios, CheckpointResume,
                                            "spheroid_systemic_car_nk", "influenza_patch_2d",
                                            "liver_fibrosis_patch", "cancer_immune_3d"));
 
-// The implicit_adi solver (secretion handed to the solve, factors rebuilt on the first step after
-// a restore): spheroid_2d with that solver, killed and resumed, ends identical.
-TEST(Checkpoint, ImplicitAdiSolverResumesIdentical) {
-  const fs::path dir = fresh_directory("checkpoint-adi");
+// The implicit_adi solvers (secretion handed to the solve, factors rebuilt on the first step
+// after a restore; the BDF2 form also carries its last increment in the checkpoint, without which
+// the resumed run would restart with a first-order step and differ): spheroid_2d with each
+// solver, killed and resumed, ends identical.
+class CheckpointAdi : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CheckpointAdi, SolverResumesIdentical) {
+  const fs::path dir = fresh_directory("checkpoint-" + GetParam());
   std::string text = read_file(scenario("spheroid_2d"));
   const std::string section = "[simulation]\n";
   const std::size_t at = text.find(section);
   ASSERT_NE(at, std::string::npos);
-  text.insert(at + section.size(), "diffusion_solver = \"implicit_adi\"\n");
-  const std::string file = (dir / "spheroid_2d_adi.toml").string();
+  text.insert(at + section.size(), "diffusion_solver = \"" + GetParam() + "\"\n");
+  const std::string file = (dir / ("spheroid_2d_" + GetParam() + ".toml")).string();
   std::ofstream(file) << text;
   const Reference ref = reference_run(file, dir);
   ASSERT_GT(ref.steps, 100u);
@@ -146,6 +150,9 @@ TEST(Checkpoint, ImplicitAdiSolverResumesIdentical) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   expect_identical_outputs(out, ref.out);
 }
+
+INSTANTIATE_TEST_SUITE_P(Solvers, CheckpointAdi,
+                         ::testing::Values("implicit_adi", "implicit_adi_bdf2"));
 
 TEST(Checkpoint, StoppedAtACheckpointStepOrBeforeTheFirstAndResumedAtOneThread) {
   const std::string name = "ifn_gamma_t_cells";

@@ -12,6 +12,8 @@
 //    per step M <- (M + E dt) g with g = (1 - lambda dt) (explicit) or (1 + lambda dt/3)^-3
 //    (LOD) or 1 / (1 + lambda dt) (ADI: the export enters the solve, divided by 1 + lambda dt);
 //    checked to 1e-10 relative after 500 steps.
+//    implicit_adi_bdf2: (1 + 2/3 lambda dt)(M' - M) = 2/3 dt (E - lambda M) + (M - M^-)/3 after
+//    a first-order first step.
 // 3. A Dirichlet field starting at its boundary value stays there exactly.
 // 4. One implicit LOD step on odd-sized 2-D and 3-D grids equals plain per-line Thomas solves of
 //    the backward-Euler systems written out here (relative 1e-12): the blocked, vectorised sweeps
@@ -20,8 +22,11 @@
 //    solves too, and is bit-identical at 1, 2 and 3 threads (fields swept whole by one thread and
 //    fields split by slabs give the same values).
 // 5. The explicit solver refuses a step above its stability bound, naming the key.
+// 6. Order in time against the exact lattice solution for a cosine mode: implicit_adi first
+//    order, implicit_adi_bdf2 second order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -116,15 +121,27 @@ export_per_min = 250
   const double g = GetParam() == "explicit"       ? 1.0 - lambda * dt
                    : GetParam() == "implicit_adi" ? 1.0 / (1.0 + lambda * dt)
                                                   : std::pow(1 + lambda * dt / 3, -3);
+  double previous = mass;  // the mass one step earlier (BDF2's history)
   for (int s = 0; s < 500; ++s) {
     sim.step();
-    mass = (mass + 3 * export_rate * dt) * g;
+    const double before = mass;
+    if (GetParam() == "implicit_adi_bdf2" && s > 0) {
+      // (1 + 2/3 lambda dt) (M' - M) = 2/3 dt (E - lambda M) + (M - M^-) / 3
+      mass += (2.0 / 3.0 * dt * (3 * export_rate - lambda * mass) + (mass - previous) / 3) /
+              (1 + 2.0 / 3.0 * lambda * dt);
+    } else if (GetParam() == "implicit_adi_bdf2") {
+      mass = (mass + 3 * export_rate * dt) / (1 + lambda * dt);  // the first step: first order
+    } else {
+      mass = (mass + 3 * export_rate * dt) * g;
+    }
+    previous = before;
   }
   EXPECT_NEAR(sim.fields().total(0) / mass, 1.0, 1e-10);
 }
 
 // Several agents in one voxel: the per-voxel composed map equals applying each agent's
-// backward-Euler exchange in turn (rules::secrete_uptake), up to rounding.
+// backward-Euler exchange in turn (rules::secrete_uptake), up to rounding; a solver that takes
+// the exchange into its solve integrates the summed rates instead.
 TEST_P(Diffusion, SecretionOfAgentsSharingAVoxelComposes) {
   const std::string text = R"(
 [simulation]
@@ -173,13 +190,27 @@ export_per_min = 900
   Simulation& sim = *model.simulation;
   const double vv = 8000.0;
   const auto ratio = [vv](double r) { return 4.0 / 3.0 * std::numbers::pi * r * r * r / vv; };
-  double c = 0.5;
+  // A solver that takes the exchange into its solve gets the agents' rates summed: the voxel
+  // follows dc/dt = S - K c, by backward Euler (implicit_adi) or BDF2 after a first backward-Euler
+  // step (implicit_adi_bdf2).
+  const double K = ratio(4) * (3 + 0.5) * 2 + ratio(6) * 4;
+  const double S = ratio(4) * 3 * 2 * 2 + 900 / vv;
+  const double dt = 0.05;
+  double c = 0.5, previous = 0.5;
   for (int s = 0; s < 5; ++s) {
     sim.step();
     for (int k = 0; k < 2; ++k) {  // two diffusion steps per mechanics step, agents in id order
-      c = rules::secrete_uptake(c, 0.05, ratio(4), 3, 2, 0.5, 0);
-      c = rules::secrete_uptake(c, 0.05, ratio(4), 3, 2, 0.5, 0);
-      c = rules::secrete_uptake(c, 0.05, ratio(6), 0, 1, 4, 900 / vv);
+      const double before = c;
+      if (GetParam() == "implicit_adi" || (GetParam() == "implicit_adi_bdf2" && s + k == 0)) {
+        c = (c + dt * S) / (1 + dt * K);
+      } else if (GetParam() == "implicit_adi_bdf2") {
+        c = (4.0 / 3.0 * c - previous / 3.0 + 2.0 / 3.0 * dt * S) / (1 + 2.0 / 3.0 * dt * K);
+      } else {
+        c = rules::secrete_uptake(c, 0.05, ratio(4), 3, 2, 0.5, 0);
+        c = rules::secrete_uptake(c, 0.05, ratio(4), 3, 2, 0.5, 0);
+        c = rules::secrete_uptake(c, 0.05, ratio(6), 0, 1, 4, 900 / vv);
+      }
+      previous = before;
     }
   }
   EXPECT_NEAR(sim.fields().values(0)[0] / c, 1.0, 1e-13);
@@ -197,8 +228,68 @@ TEST_P(Diffusion, DirichletSteadyStateIsKept) {
   for (double v : grid.values(0)) ASSERT_NEAR(v, 38.0, 1e-12);
 }
 
-INSTANTIATE_TEST_SUITE_P(Solvers, Diffusion, ::testing::Values("implicit_lod", "explicit",
-                                                                    "implicit_adi"));
+INSTANTIATE_TEST_SUITE_P(Solvers, Diffusion,
+                         ::testing::Values("implicit_lod", "explicit", "implicit_adi",
+                                           "implicit_adi_bdf2"));
+
+// Order in time, against the exact solution of the lattice equations: a product of cosines is
+// an eigenvector of the zero-flux lattice Laplacian, so c(t) = c(0) exp(-(lambda + sigma) t) with
+// sigma = D sum_a (2 - 2 cos(pi m_a / n)) / h^2. The error at t_end for dt and dt/2 falls by
+// 2x (first order) or 4x (second order); the tolerance on the ratio, +-12 %, leaves room for
+// the next-order term at these steps (sigma dt = 0.1 and 0.05).
+double cosine_mode_error(const std::string& solver_name, double dt) {
+  Domain d;
+  d.dim = 3;
+  d.lo_um = {0, 0, 0};
+  d.hi_um = {160, 120, 80};
+  const double h = 10, D = 50, lambda = 0.1, t_end = 4;
+  FieldGrid grid(d, h, {FieldSpec{"c", D, lambda, 0.0, FieldBoundary::kNeumann, 0.0}});
+  const auto n = grid.shape();
+  const int m[3] = {1, 2, 1};
+  double sigma = lambda;
+  for (int a = 0; a < 3; ++a) {
+    sigma += D * (2 - 2 * std::cos(std::numbers::pi * m[a] / static_cast<double>(n[a]))) / (h * h);
+  }
+  const auto mode = [&](std::size_t i, std::size_t j, std::size_t k) {
+    const auto c = [&](std::size_t at, int a) {
+      return std::cos(std::numbers::pi * m[a] * (static_cast<double>(at) + 0.5) /
+                      static_cast<double>(n[a]));
+    };
+    return c(i, 0) * c(j, 1) * c(k, 2);
+  };
+  for (std::size_t k = 0; k < n[2]; ++k) {
+    for (std::size_t j = 0; j < n[1]; ++j) {
+      for (std::size_t i = 0; i < n[0]; ++i)
+        grid.values(0)[(k * n[1] + j) * n[0] + i] = mode(i, j, k);
+    }
+  }
+  auto solver = make_diffusion_solver(solver_name);
+  const long steps = std::lround(t_end / dt);
+  for (long s = 0; s < steps; ++s) solver->step(grid, dt, 1);
+  const double exact = std::exp(-sigma * t_end);
+  double worst = 0;
+  for (std::size_t k = 0; k < n[2]; ++k) {
+    for (std::size_t j = 0; j < n[1]; ++j) {
+      for (std::size_t i = 0; i < n[0]; ++i) {
+        worst = std::max(
+            worst, std::abs(grid.values(0)[(k * n[1] + j) * n[0] + i] - exact * mode(i, j, k)));
+      }
+    }
+  }
+  return worst / exact;
+}
+
+TEST(DiffusionOrder, AdiIsFirstOrderAndBdf2SecondOrder) {
+  const double dt = 0.2;  // sigma dt ~ 0.1
+  const double adi = cosine_mode_error("implicit_adi", dt);
+  const double adi_half = cosine_mode_error("implicit_adi", dt / 2);
+  const double bdf2 = cosine_mode_error("implicit_adi_bdf2", dt);
+  const double bdf2_half = cosine_mode_error("implicit_adi_bdf2", dt / 2);
+  EXPECT_NEAR(adi / adi_half, 2.0, 0.25);
+  EXPECT_NEAR(bdf2 / bdf2_half, 4.0, 0.5);
+  EXPECT_LT(bdf2, adi / 10);  // at this step, the second-order error is > 10x smaller
+  EXPECT_GT(adi, 1e-3);       // the comparison is not drowned in round-off
+}
 
 // Solves (1 + q + 2r) c_i - r (c_{i-1} + c_{i+1}) = b_i on one line of values spaced `stride`
 // apart, with ghost values c_{-1} = c_0 (Neumann) or the boundary value (Dirichlet).

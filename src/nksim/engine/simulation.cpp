@@ -219,6 +219,10 @@ void Simulation::save_state(StateWriter& out) const {
   for (std::size_t f = 0; f < fields_.num_fields(); ++f) {
     out.put(fields_.spec(f).name, fields_.values(f));
   }
+  if (solver_) {
+    out.set_prefix("diffusion_solver/");
+    solver_->save_state(out);
+  }
   for (std::size_t k = 0; k < mechanisms_.size(); ++k) {
     out.set_prefix(mechanism_prefix(k, *mechanisms_[k]));
     out.put_value("present", std::uint8_t{1});
@@ -249,6 +253,10 @@ void Simulation::restore_state(StateReader& in) {
   for (std::size_t f = 0; f < fields_.num_fields(); ++f) {
     fields_.values(f) = in.get<double>(fields_.spec(f).name,
                                        static_cast<std::int64_t>(fields_.values(f).size()));
+  }
+  if (solver_) {
+    in.set_prefix("diffusion_solver/");
+    solver_->restore_state(in);
   }
   for (std::size_t k = 0; k < mechanisms_.size(); ++k) {
     in.set_prefix(mechanism_prefix(k, *mechanisms_[k]));

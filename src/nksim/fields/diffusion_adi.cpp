@@ -1,7 +1,9 @@
 #include "nksim/fields/diffusion_adi.h"
 
 #include <cstdint>
+#include <string>
 
+#include "nksim/core/state_archive.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/fields/lattice_laplacian.h"
 #include "nksim/fields/lod_kernels.h"
@@ -11,17 +13,20 @@ namespace nksim {
 void ImplicitAdiSolver::factorise(const FieldGrid& grid, double dt_min) {
   const auto n = grid.shape();
   const double h2 = grid.spacing_um() * grid.spacing_um();
-  factors_.assign(grid.num_fields() * 3, Factor{});
-  for (std::size_t f = 0; f < grid.num_fields(); ++f) {
-    const FieldSpec& s = grid.spec(f);
-    for (int a = 0; a < grid.dim(); ++a) {
-      Factor& fac = factors_[f * 3 + static_cast<std::size_t>(a)];
-      const std::size_t len = n[a];
-      const double r = len > 1 || s.boundary == FieldBoundary::kDirichlet
-                           ? s.diffusion_um2_per_min * dt_min / h2
-                           : 0.0;
-      lod::factorise_line(len, r, 0.0, s.boundary == FieldBoundary::kNeumann, fac.m, fac.e);
-      fac.zeros.assign(lod::padded_length(len), 0.0);
+  for (int b = 0; b < order_; ++b) {
+    const double beta = b == 0 ? 1.0 : 2.0 / 3.0;
+    factors_[b].assign(grid.num_fields() * 3, Factor{});
+    for (std::size_t f = 0; f < grid.num_fields(); ++f) {
+      const FieldSpec& s = grid.spec(f);
+      for (int a = 0; a < grid.dim(); ++a) {
+        Factor& fac = factors_[b][f * 3 + static_cast<std::size_t>(a)];
+        const std::size_t len = n[a];
+        const double r = len > 1 || s.boundary == FieldBoundary::kDirichlet
+                             ? beta * (s.diffusion_um2_per_min * dt_min / h2)
+                             : 0.0;
+        lod::factorise_line(len, r, 0.0, s.boundary == FieldBoundary::kNeumann, fac.m, fac.e);
+        fac.zeros.assign(lod::padded_length(len), 0.0);
+      }
     }
   }
   factor_dt_ = dt_min;
@@ -32,8 +37,68 @@ void ImplicitAdiSolver::set_exchange(std::size_t f, const ExchangeView& exchange
   exchange_[f] = exchange;
 }
 
+namespace {
+
+// The right-hand side of the factored system for the x line `line` of one field, divided by the
+// diagonal factor without agents, written to out (which holds the last step's increment when
+// `kBdf2`; it is read before being overwritten, element by element):
+//   first order: (dt (A c - lambda c)) / (1 + lambda dt)
+//   BDF2:        (beta dt (A c - lambda c) + delta^- / 3) / (1 + beta lambda dt)
+// A missing neighbour is the line itself (Neumann: adds c - c = 0) or a line of boundary values
+// (Dirichlet), so the loop has no branches; the Laplacian's terms are summed in
+// lattice_laplacian's order.
+struct AdiLine {
+  const double* c;
+  const double* boundary_line;  // nx boundary values (Dirichlet), else unused
+  std::size_t nx, ny, nz;
+  int dim;
+  bool dirichlet;
+  double cb, r, ldt, inv;  // inv: 1 / the diagonal factor without agents
+};
+
+template <bool kBdf2>
+void adi_line_rhs(const AdiLine& p, std::size_t line, double* out) {
+  constexpr double kBeta = 2.0 / 3.0, kThird = 1.0 / 3.0;
+  const std::size_t nx = p.nx, ny = p.ny;
+  const std::size_t j = line % ny, k = line / ny;
+  const std::size_t v0 = line * nx;
+  const double* self = p.c + v0;
+  const double* edge = p.dirichlet ? p.boundary_line : self;
+  const double* ym = j > 0 ? self - nx : edge;
+  const double* yp = j + 1 < ny ? self + nx : edge;
+  const double* zm = p.dim == 3 ? (k > 0 ? self - nx * ny : edge) : self;
+  const double* zp = p.dim == 3 ? (k + 1 < p.nz ? self + nx * ny : edge) : self;
+  const double x_ghost_lo = p.dirichlet ? p.cb : self[0];
+  const double x_ghost_hi = p.dirichlet ? p.cb : self[nx - 1];
+  double* o = out + v0;
+  for (std::size_t i = 0; i < nx; ++i) {
+    const double ci = self[i];
+    const double xm = i > 0 ? self[i - 1] : x_ghost_lo;
+    const double xp = i + 1 < nx ? self[i + 1] : x_ghost_hi;
+    double lap = xm - ci;
+    lap += xp - ci;
+    if (p.dim >= 2) {
+      lap += ym[i] - ci;
+      lap += yp[i] - ci;
+    }
+    if (p.dim == 3) {
+      lap += zm[i] - ci;
+      lap += zp[i] - ci;
+    }
+    if constexpr (kBdf2) {
+      o[i] = (kBeta * (p.r * lap - p.ldt * ci) + kThird * o[i]) * p.inv;
+    } else {
+      o[i] = (p.r * lap - p.ldt * ci) * p.inv;
+    }
+  }
+}
+
+}  // namespace
+
 void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
-  if (factor_dt_ != dt_min || factors_.size() != grid.num_fields() * 3) factorise(grid, dt_min);
+  if (factor_dt_ != dt_min || factors_[0].size() != grid.num_fields() * 3) {
+    factorise(grid, dt_min);
+  }
   const auto n = grid.shape();
   const std::size_t nx = n[0], ny = n[1], nz = n[2];
   const bool big = static_cast<std::int64_t>(grid.num_voxels()) >= kMinParallelVoxels;
@@ -42,78 +107,82 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
   const int dim = grid.dim();
   const std::size_t num_fields = grid.num_fields();
   exchange_.resize(num_fields);
+  if (delta_.size() != num_fields) history_dt_ = -1;
   delta_.resize(num_fields);
+  for (const std::vector<double>& d : delta_) {
+    if (d.size() != grid.num_voxels()) history_dt_ = -1;
+  }
+  // BDF2 needs the last step's increment, taken with this dt.
+  const bool bdf2 = order_ == 2 && history_dt_ == dt_min;
+  constexpr double kBeta = 2.0 / 3.0, kThird = 1.0 / 3.0;
+  const std::vector<Factor>& factors = factors_[bdf2 ? 1 : 0];
   std::vector<lod::FieldJob> jobs(num_fields);
   std::vector<double> boundary_line;
   for (std::size_t f = 0; f < num_fields; ++f) {
     const FieldSpec& s = grid.spec(f);
     const double r = s.diffusion_um2_per_min * dt_min / h2;
     const double ldt = s.decay_per_min * dt_min;
-    const double inv = 1.0 / (1.0 + ldt);
     const bool dirichlet = s.boundary == FieldBoundary::kDirichlet;
-    const double cb = s.boundary_value;
     const double* c = grid.values(f).data();
     std::vector<double>& delta = delta_[f];
     delta.resize(grid.num_voxels());
     double* out = delta.data();
+    if (dirichlet) boundary_line.assign(nx, s.boundary_value);
+    const AdiLine line_job{c,
+                           boundary_line.data(),
+                           nx,
+                           ny,
+                           nz,
+                           dim,
+                           dirichlet,
+                           s.boundary_value,
+                           r,
+                           ldt,
+                           1.0 / (1.0 + (bdf2 ? kBeta * ldt : ldt))};
+    const LaplacianStencil stencil{nx, ny, nz, dim, dirichlet, s.boundary_value};
     // dt (A c - lambda c) at voxel v, with the explicit solver's Laplacian.
-    const LaplacianStencil stencil{nx, ny, nz, dim, dirichlet, cb};
     const auto rate = [&](std::size_t v) {
       const std::size_t i = v % nx, j = v / nx % ny, k = v / (nx * ny);
       return r * lattice_laplacian(stencil, c, v, i, j, k) - ldt * c[v];
     };
-    if (dirichlet) boundary_line.assign(nx, cb);
     const ExchangeView ex = exchange_[f];
+    touched_.resize(ex.count);
+    double* touched = touched_.data();
     const std::int64_t lines = static_cast<std::int64_t>(ny * nz);
-    const std::int64_t touched = static_cast<std::int64_t>(ex.count);
+    const std::int64_t count = static_cast<std::int64_t>(ex.count);
 #pragma omp parallel num_threads(team) if (team > 1)
     {
+      // Voxels with agents: the diagonal factor with their sink, and their source (multiplied
+      // through by alpha; see the header). Computed first: BDF2 reads the history there.
 #pragma omp for schedule(static)
-      for (std::int64_t line = 0; line < lines; ++line) {
-        // rate() for a whole x line (the same terms in the same order as lattice_laplacian): a missing neighbour is the line itself (Neumann: adds
-        // c - c = 0) or a line of boundary values (Dirichlet), so the loop has no branches.
-        const std::size_t j = static_cast<std::size_t>(line) % ny;
-        const std::size_t k = static_cast<std::size_t>(line) / ny;
-        const std::size_t v0 = static_cast<std::size_t>(line) * nx;
-        const double* self = c + v0;
-        const double* edge = dirichlet ? boundary_line.data() : self;
-        const double* ym = j > 0 ? self - nx : edge;
-        const double* yp = j + 1 < ny ? self + nx : edge;
-        const double* zm = dim == 3 ? (k > 0 ? self - nx * ny : edge) : self;
-        const double* zp = dim == 3 ? (k + 1 < nz ? self + nx * ny : edge) : self;
-        const double x_ghost_lo = dirichlet ? cb : self[0];
-        const double x_ghost_hi = dirichlet ? cb : self[nx - 1];
-        for (std::size_t i = 0; i < nx; ++i) {
-          const double ci = self[i];
-          const double xm = i > 0 ? self[i - 1] : x_ghost_lo;
-          const double xp = i + 1 < nx ? self[i + 1] : x_ghost_hi;
-          double lap = xm - ci;
-          lap += xp - ci;
-          if (dim >= 2) {
-            lap += ym[i] - ci;
-            lap += yp[i] - ci;
-          }
-          if (dim == 3) {
-            lap += zm[i] - ci;
-            lap += zp[i] - ci;
-          }
-          out[v0 + i] = (r * lap - ldt * ci) * inv;
-        }
-      }
-      // Voxels with agents: the diagonal factor with their sink, and their source.
-#pragma omp for schedule(static)
-      for (std::int64_t q = 0; q < touched; ++q) {
+      for (std::int64_t q = 0; q < count; ++q) {
         const std::size_t at = static_cast<std::size_t>(q) * ex.stride;
         const std::size_t v = ex.voxels[q];
         const double alpha = ex.alpha[at], beta = ex.beta[at];
-        out[v] = (alpha * rate(v) + beta - (1.0 - alpha) * c[v]) / (1.0 + alpha * ldt);
+        if (bdf2) {
+          touched[q] =
+              (kBeta * (alpha * rate(v) - (1.0 - alpha) * c[v] + beta) + kThird * alpha * out[v]) /
+              (alpha + kBeta * (alpha * ldt + (1.0 - alpha)));
+        } else {
+          touched[q] = (alpha * rate(v) + beta - (1.0 - alpha) * c[v]) / (1.0 + alpha * ldt);
+        }
       }
+#pragma omp for schedule(static)
+      for (std::int64_t line = 0; line < lines; ++line) {
+        if (bdf2) {
+          adi_line_rhs<true>(line_job, static_cast<std::size_t>(line), out);
+        } else {
+          adi_line_rhs<false>(line_job, static_cast<std::size_t>(line), out);
+        }
+      }
+#pragma omp for schedule(static)
+      for (std::int64_t q = 0; q < count; ++q) out[ex.voxels[q]] = touched[q];
     }
     exchange_[f] = ExchangeView{};
     lod::FieldJob& job = jobs[f];
     job.c = out;
     for (int a = 0; a < dim; ++a) {
-      const Factor& fac = factors_[f * 3 + static_cast<std::size_t>(a)];
+      const Factor& fac = factors[f * 3 + static_cast<std::size_t>(a)];
       job.axis[a] = lod::Coeffs{fac.m.data(), fac.e.data(), fac.zeros.data()};
       job.bc[a] = 0.0;
     }
@@ -125,6 +194,25 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
     const double* d = delta_[f].data();
 #pragma omp parallel for schedule(static) num_threads(team) if (team > 1)
     for (std::int64_t v = 0; v < voxels; ++v) c[v] += d[v];
+  }
+  history_dt_ = dt_min;
+}
+
+void ImplicitAdiSolver::save_state(StateWriter& out) const {
+  if (order_ != 2) return;
+  out.put_value("history_dt_min", history_dt_);
+  out.put_value("fields", static_cast<std::uint64_t>(delta_.size()));
+  for (std::size_t f = 0; f < delta_.size(); ++f) {
+    out.put("increment/" + std::to_string(f), delta_[f]);
+  }
+}
+
+void ImplicitAdiSolver::restore_state(const StateReader& in) {
+  if (order_ != 2) return;
+  history_dt_ = in.get_value<double>("history_dt_min");
+  delta_.resize(in.get_value<std::uint64_t>("fields"));
+  for (std::size_t f = 0; f < delta_.size(); ++f) {
+    delta_[f] = in.get<double>("increment/" + std::to_string(f));
   }
 }
 

@@ -10,12 +10,13 @@ namespace nksim {
 
 std::unique_ptr<DiffusionSolver> make_diffusion_solver(const std::string& name) {
   if (name == "explicit") return std::make_unique<ExplicitSolver>();
-  if (name == "implicit_adi") return std::make_unique<ImplicitAdiSolver>();
+  if (name == "implicit_adi") return std::make_unique<ImplicitAdiSolver>(1);
+  if (name == "implicit_adi_bdf2") return std::make_unique<ImplicitAdiSolver>(2);
   return std::make_unique<ImplicitLodSolver>();
 }
 
 std::vector<std::string> diffusion_solver_names() {
-  return {"implicit_lod", "explicit", "implicit_adi"};
+  return {"implicit_lod", "explicit", "implicit_adi", "implicit_adi_bdf2"};
 }
 
 double max_diffusion_number(const FieldGrid& grid, double dt_min) {

@@ -15,6 +15,9 @@
 
 namespace nksim {
 
+class StateWriter;
+class StateReader;
+
 // The agents' exchange with one field over one diffusion step, as the backward-Euler map of each
 // touched voxel on its own, c -> alpha c + beta (alpha in [0, 1]): the same map the secretion
 // mechanism applies before the step for other solvers. Read as rates, it is a sink
@@ -45,9 +48,13 @@ class DiffusionSolver {
   virtual bool takes_exchange() const { return false; }
   // The exchange of field `f` for the next step() only; the arrays must stay valid until then.
   virtual void set_exchange(std::size_t /*f*/, const ExchangeView& /*exchange*/) {}
+  // State carried from one step to the next beyond the fields (a multistep method's history),
+  // for checkpoints; most solvers have none.
+  virtual void save_state(StateWriter&) const {}
+  virtual void restore_state(const StateReader&) {}
 };
 
-// "implicit_lod", "explicit", "implicit_adi"
+// "implicit_lod", "explicit", "implicit_adi", "implicit_adi_bdf2"
 std::vector<std::string> diffusion_solver_names();
 std::unique_ptr<DiffusionSolver> make_diffusion_solver(const std::string& name);
 
