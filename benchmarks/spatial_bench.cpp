@@ -15,6 +15,8 @@
 //     dt 0.01 min); items/s = voxel updates per second over both fields.
 //   BM_DiffusionReferenceAdi/<threads>: the same with the implicit_adi solver (no agents: the
 //     exchange terms cost only in voxels with agents).
+//   BM_DiffusionReferenceBdf2/<threads>: the same with implicit_adi_bdf2 (after its first step,
+//     every timed step is a BDF2 step).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -101,6 +103,10 @@ void BM_DiffusionReferenceAdi(benchmark::State& state) {
   diffusion_reference(state, "implicit_adi");
 }
 BENCHMARK(BM_DiffusionReferenceAdi)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_DiffusionReferenceBdf2(benchmark::State& state) {
+  diffusion_reference(state, "implicit_adi_bdf2");
+}
+BENCHMARK(BM_DiffusionReferenceBdf2)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

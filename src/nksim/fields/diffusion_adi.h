@@ -49,6 +49,7 @@
 // Memory: the increment of each field is kept between steps (no extra array).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "nksim/fields/diffusion_solver.h"
@@ -83,7 +84,12 @@ class ImplicitAdiSolver final : public DiffusionSolver {
   // history_dt_ is this step's dt), and the scratch of the next.
   std::vector<std::vector<double>> delta_;
   double history_dt_ = -1;
-  std::vector<double> touched_;         // the exchange voxels' increments, before scattering
+  struct FieldScratch {  // per field, for one step
+    std::vector<double> boundary_line;  // Dirichlet: nx boundary values
+    std::vector<double> touched;        // the exchange voxels' right-hand sides
+    std::vector<std::uint32_t> order, slab_start, cursor;  // 3-D: exchange voxels by slab
+  };
+  std::vector<FieldScratch> scratch_;
   std::vector<ExchangeView> exchange_;  // per field, for the next step only
 };
 

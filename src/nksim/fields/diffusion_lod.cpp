@@ -94,11 +94,12 @@ void step_3d(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::
       const Coeffs& cz = job.axis[2];
       for (std::size_t k = 0; k < nz; ++k) {
         double* slab = job.c + k * plane;
+        if (job.prepare != nullptr) job.prepare(job.context, k);
         const ZStep z{cz.m[k], cz.e[k], cz.add[k], k == 0 ? nullptr : slab - plane};
         lod::sweep_slab(slab, nx, ny, job.axis[0], job.axis[1], &z, scratch,
                         k + 1 < nz ? slab + plane : nullptr);
       }
-      lod::z_backward(job.c, plane, nz, cz.e);
+      lod::z_backward(job.c, plane, nz, cz.e, job.add_to);
     }
     if (whole < num_fields) {
       const std::int64_t slabs = static_cast<std::int64_t>((num_fields - whole) * nz);
@@ -106,6 +107,7 @@ void step_3d(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::
       for (std::int64_t t = 0; t < slabs; ++t) {
         const FieldJob& job = jobs[whole + static_cast<std::size_t>(t) / nz];
         const std::size_t k = static_cast<std::size_t>(t) % nz;
+        if (job.prepare != nullptr) job.prepare(job.context, k);
         lod::sweep_slab(job.c + k * plane, nx, ny, job.axis[0], job.axis[1], nullptr, scratch,
                         k + 1 < nz ? job.c + (k + 1) * plane : nullptr);
       }
@@ -114,8 +116,15 @@ void step_3d(const FieldJob* jobs, std::size_t num_fields, std::size_t nx, std::
       for (std::int64_t t = 0; t < columns; ++t) {
         const FieldJob& job = jobs[whole + static_cast<std::size_t>(t) / chunks];
         const std::size_t p0 = static_cast<std::size_t>(t) % chunks * kChunk;
-        lod::sweep_lines(job.c + p0, nz, plane, std::min(kChunk, plane - p0), job.axis[2].m,
-                         job.axis[2].e, job.bc[2]);
+        const std::size_t width = std::min(kChunk, plane - p0);
+        lod::sweep_lines(job.c + p0, nz, plane, width, job.axis[2].m, job.axis[2].e, job.bc[2]);
+        if (job.add_to != nullptr) {
+          for (std::size_t k = 0; k < nz; ++k) {
+            const double* from = job.c + k * plane + p0;
+            double* to = job.add_to + k * plane + p0;
+            for (std::size_t i = 0; i < width; ++i) to[i] += from[i];
+          }
+        }
       }
     }
   }

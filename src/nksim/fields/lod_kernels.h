@@ -40,11 +40,18 @@ struct ZStep {
 };
 
 // One field's data for a step of sweep_fields: values, and per axis the coefficients and
-// r * Dirichlet value.
+// r * Dirichlet value. 3-D only, for solvers that sweep an increment rather than the field
+// (implicit_adi): `prepare`, when set, is called with `context` and a slab index right before
+// that slab is swept (it writes the slab's right-hand side, reading anything but the values
+// being swept), and `add_to`, when set, receives the solved values (add_to[v] += c[v]) as the
+// z back substitution finishes each of them.
 struct FieldJob {
   double* c;
   Coeffs axis[3];
   double bc[3];
+  void (*prepare)(const void* context, std::size_t slab) = nullptr;
+  const void* context = nullptr;
+  double* add_to = nullptr;
 };
 
 // Thomas factorisation of (1 + decay + 2r) c_i - r (c_{i-1} + c_{i+1}) along a line of `len`
@@ -68,9 +75,10 @@ void sweep_lines(double* __restrict base, std::size_t lines, std::size_t stride,
 void sweep_x(double* __restrict base, std::size_t n, std::size_t count, const double* __restrict m,
              const double* __restrict e, double bc);
 
-// Stage 5 of the 3-D step: z back substitution c_k += e_k c_{k+1} over whole slabs, top down.
+// Stage 5 of the 3-D step: z back substitution c_k += e_k c_{k+1} over whole slabs, top down;
+// with `add_to`, also add_to_k += c_k as each slab is finished.
 void z_backward(double* __restrict c, std::size_t plane, std::size_t nz,
-                const double* __restrict e);
+                const double* __restrict e, double* __restrict add_to = nullptr);
 
 // Scratch one thread needs for sweep_slab, in doubles.
 std::size_t slab_scratch_size(std::size_t nx, std::size_t ny);

@@ -125,14 +125,28 @@ NKSIM_SIMD_CLONES void sweep_x(double* __restrict base, std::size_t n, std::size
   std::copy(pad.begin(), pad.begin() + static_cast<std::ptrdiff_t>(rest), base + l0 * n);
 }
 
-// Stage 5: z back substitution c_k += e_k c_{k+1} over whole slabs, top down.
+// Stage 5: z back substitution c_k += e_k c_{k+1} over whole slabs, top down; with add_to, the
+// finished slab is added there while it is in cache.
 NKSIM_SIMD_CLONES void z_backward(double* __restrict c, std::size_t plane, std::size_t nz,
-                                  const double* __restrict e) {
+                                  const double* __restrict e, double* __restrict add_to) {
+  if (add_to != nullptr) {
+    const double* __restrict top = c + (nz - 1) * plane;
+    double* __restrict to = add_to + (nz - 1) * plane;
+    for (std::size_t i = 0; i < plane; ++i) to[i] += top[i];
+  }
   for (std::size_t k = nz - 1; k-- > 0;) {
     double* __restrict cur = c + k * plane;
     const double* __restrict next = cur + plane;
     const double ek = e[k];
-    for (std::size_t i = 0; i < plane; ++i) cur[i] += ek * next[i];
+    if (add_to == nullptr) {
+      for (std::size_t i = 0; i < plane; ++i) cur[i] += ek * next[i];
+    } else {
+      double* __restrict to = add_to + k * plane;
+      for (std::size_t i = 0; i < plane; ++i) {
+        cur[i] += ek * next[i];
+        to[i] += cur[i];
+      }
+    }
   }
 }
 
