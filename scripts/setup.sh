@@ -20,6 +20,8 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-pandas libsbml5-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-scipy python3-pytest
+  # benchmarks/compare_fields.py (reads HDF5 snapshots; docs/spatial.md)
+  python3-h5py
   # HTML reports: the browser test opens them in headless chromium
   chromium
   # fuzzing (preset "fuzz", docs/fuzzing.md): clang with libFuzzer, its sanitizer runtimes and
