@@ -88,54 +88,99 @@ class Secretion final : public Mechanism {
   }
 
  private:
-  // Composes every live agent's map into per-voxel maps (serial, agent order); `summed`: sums
-  // the agents' rates into one backward-Euler map per voxel instead.
+  // Composes every live agent's map into per-voxel maps, each voxel's agents in agent order;
+  // `summed`: sums the agents' rates into one backward-Euler map per voxel instead. The voxels
+  // of the agents and the maps are computed in parallel (each voxel's maps by one thread, its
+  // agents in agent order, so the results do not depend on the threads); the slots are
+  // numbered serially, in order of first appearance.
   void compose(const Simulation& sim, double dt, bool summed) {
     const AgentStore& a = sim.agents();
     const FieldGrid& fields = sim.fields();
     const double voxel_volume = fields.voxel_volume_um3();
+    const std::int64_t n = static_cast<std::int64_t>(a.size());
+    const int threads = n >= kMinParallelAgents ? sim.threads() : 1;
+    const auto exchanges = [&](std::size_t i) {
+      const bool live = a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+      return !by_type_[a.type[i]].empty() && (live || dead_exchange_[a.type[i]]);
+    };
+    std::vector<std::uint32_t> voxel_of_agent(a.size());
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+    for (std::int64_t ii = 0; ii < n; ++ii) {
+      const std::size_t i = static_cast<std::size_t>(ii);
+      voxel_of_agent[i] = exchanges(i)
+                              ? static_cast<std::uint32_t>(fields.voxel_of(a.x[i], a.y[i], a.z[i]))
+                              : kNone;
+    }
     for (std::uint32_t v : voxels_) slot_of_voxel_[v] = kNone;
     slot_of_voxel_.resize(fields.num_voxels(), kNone);
     voxels_.clear();
-    alpha_.clear();
-    beta_.clear();
     field_used_.assign(num_fields_, false);
+    // Slots, and the agents of each slot in agent order (counting sort).
+    slot_start_.clear();
     for (std::size_t i = 0; i < a.size(); ++i) {
-      const auto& list = by_type_[a.type[i]];
-      const bool live = a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
-      if (list.empty() || (!live && !dead_exchange_[a.type[i]])) continue;
-      const std::size_t v = fields.voxel_of(a.x[i], a.y[i], a.z[i]);
+      const std::uint32_t v = voxel_of_agent[i];
+      if (v == kNone) continue;
       if (slot_of_voxel_[v] == kNone) {
         slot_of_voxel_[v] = static_cast<std::uint32_t>(voxels_.size());
-        voxels_.push_back(static_cast<std::uint32_t>(v));
-        alpha_.resize(alpha_.size() + num_fields_, 1.0);
-        beta_.resize(beta_.size() + num_fields_, 0.0);
+        voxels_.push_back(v);
+        slot_start_.push_back(0);
       }
-      const std::size_t at = static_cast<std::size_t>(slot_of_voxel_[v]) * num_fields_;
-      const double r = a.radius[i];
-      const double ratio = 4.0 / 3.0 * std::numbers::pi * r * r * r / voxel_volume;
-      for (const Exchange& e : list) {
-        if (!live && e.dead_secretion_per_min == 0 && e.dead_uptake_per_min == 0) continue;
-        const double secretion = live ? e.secretion_per_min : e.dead_secretion_per_min;
-        const double uptake = live ? e.uptake_per_min : e.dead_uptake_per_min;
-        const double export_per_voxel = live ? e.export_per_min / voxel_volume : 0.0;
-        const std::size_t k = at + static_cast<std::size_t>(e.field);
-        if (summed) {  // alpha_ holds 1 + dt K and beta_ dt S until the end
-          alpha_[k] += dt * ratio * (secretion + uptake);
-          beta_[k] += dt * (ratio * secretion * e.target + export_per_voxel);
-        } else {  // (alpha c + beta) -> ((alpha c + beta) + add) * scale
-          const rules::AffineExchange m =
-              rules::secrete_uptake_map(dt, ratio, secretion, e.target, uptake, export_per_voxel);
-          alpha_[k] *= m.scale;
-          beta_[k] = (beta_[k] + m.add) * m.scale;
+      ++slot_start_[slot_of_voxel_[v]];
+      const bool live = a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+      for (const Exchange& e : by_type_[a.type[i]]) {
+        if (live || e.dead_secretion_per_min != 0 || e.dead_uptake_per_min != 0) {
+          field_used_[static_cast<std::size_t>(e.field)] = true;
         }
-        field_used_[static_cast<std::size_t>(e.field)] = true;
       }
     }
-    if (summed) {
-      for (std::size_t k = 0; k < alpha_.size(); ++k) {
-        alpha_[k] = 1.0 / alpha_[k];
-        beta_[k] *= alpha_[k];
+    const std::size_t slots = voxels_.size();
+    std::uint32_t total = 0;
+    for (std::uint32_t& start : slot_start_) {
+      const std::uint32_t count = start;
+      start = total;
+      total += count;
+    }
+    slot_start_.push_back(total);
+    // Per-agent scratch, freed after the compose (no memory per agent is kept between steps).
+    std::vector<std::uint32_t> slot_agents(total);
+    slot_fill_.assign(slot_start_.begin(), slot_start_.end() - 1);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (voxel_of_agent[i] == kNone) continue;
+      slot_agents[slot_fill_[slot_of_voxel_[voxel_of_agent[i]]]++] = static_cast<std::uint32_t>(i);
+    }
+    alpha_.assign(slots * num_fields_, 1.0);
+    beta_.assign(slots * num_fields_, 0.0);
+    const std::int64_t num_slots = static_cast<std::int64_t>(slots);
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+    for (std::int64_t slot = 0; slot < num_slots; ++slot) {
+      const std::size_t at = static_cast<std::size_t>(slot) * num_fields_;
+      for (std::uint32_t q = slot_start_[slot]; q < slot_start_[slot + 1]; ++q) {
+        const std::size_t i = slot_agents[q];
+        const bool live = a.state[i] == static_cast<std::int32_t>(AgentState::kLive);
+        const double r = a.radius[i];
+        const double ratio = 4.0 / 3.0 * std::numbers::pi * r * r * r / voxel_volume;
+        for (const Exchange& e : by_type_[a.type[i]]) {
+          if (!live && e.dead_secretion_per_min == 0 && e.dead_uptake_per_min == 0) continue;
+          const double secretion = live ? e.secretion_per_min : e.dead_secretion_per_min;
+          const double uptake = live ? e.uptake_per_min : e.dead_uptake_per_min;
+          const double export_per_voxel = live ? e.export_per_min / voxel_volume : 0.0;
+          const std::size_t k = at + static_cast<std::size_t>(e.field);
+          if (summed) {  // alpha_ holds 1 + dt K and beta_ dt S until the end
+            alpha_[k] += dt * ratio * (secretion + uptake);
+            beta_[k] += dt * (ratio * secretion * e.target + export_per_voxel);
+          } else {  // (alpha c + beta) -> ((alpha c + beta) + add) * scale
+            const rules::AffineExchange m =
+                rules::secrete_uptake_map(dt, ratio, secretion, e.target, uptake, export_per_voxel);
+            alpha_[k] *= m.scale;
+            beta_[k] = (beta_[k] + m.add) * m.scale;
+          }
+        }
+      }
+      if (summed) {
+        for (std::size_t f = 0; f < num_fields_; ++f) {
+          alpha_[at + f] = 1.0 / alpha_[at + f];
+          beta_[at + f] *= alpha_[at + f];
+        }
       }
     }
     built_step_ = sim.mechanics_steps();
@@ -150,6 +195,9 @@ class Secretion final : public Mechanism {
   double built_dt_ = -1.0;
   std::vector<std::uint32_t> slot_of_voxel_;  // per voxel: index into voxels_, or kNone
   std::vector<std::uint32_t> voxels_;         // touched voxels
+  // Per slot, where its agents start in compose's list of agents by slot (and one past the
+  // last), and a fill cursor; for one compose.
+  std::vector<std::uint32_t> slot_start_, slot_fill_;
   std::vector<double> alpha_, beta_;          // per touched voxel, per field
   std::vector<bool> field_used_;
   std::vector<bool> dead_exchange_;  // per type: its dead cells exchange with a field
