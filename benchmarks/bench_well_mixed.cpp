@@ -2,8 +2,11 @@
 // of 1e7 cells on day 7, daily outputs, elimination/escape events) at rtol 1e-8, atol 1e-6, on
 // one thread, with each integrator (second argument: 0 CVODE BDF, 1 Rodas4 at the same
 // tolerances, 2 Rodas4 at rtol 1e-6, where its global error, about 1e-6 relative, matches
-// CVODE's at rtol 1e-8: docs/performance.md, "Well-mixed integrators").
+// CVODE's at rtol 1e-8; 3 Rodas5P at rtol 1e-8, 4 Rodas5P at rtol 1e-6: docs/performance.md,
+// "Well-mixed integrators").
 // benchmarks/compare_scipy.py runs the same problem with SciPy's LSODA.
+#include <cstdint>
+
 #include <benchmark/benchmark.h>
 
 #include "nksim/api/bench.h"
@@ -22,10 +25,12 @@ nksim::WellMixedScenario patient(double nk_dose, nksim::SolverMethod method) {
 // Arg: NK dose. 1e7 eliminates the tumour by day 14; 1e6 lets it escape (a harder run: the
 // tumour grows to its carrying capacity).
 void BM_DePillis2005Patient(benchmark::State& state) {
-  const auto method =
-      state.range(1) == 0 ? nksim::SolverMethod::kCvode : nksim::SolverMethod::kRodas4;
+  const std::int64_t which = state.range(1);
+  const auto method = which == 0   ? nksim::SolverMethod::kCvode
+                      : which <= 2 ? nksim::SolverMethod::kRodas4
+                                   : nksim::SolverMethod::kRodas5P;
   nksim::WellMixedScenario scenario = patient(static_cast<double>(state.range(0)), method);
-  if (state.range(1) == 2) scenario.solver.rtol = 1e-6;
+  if (which == 2 || which == 4) scenario.solver.rtol = 1e-6;
   const nksim::WellMixedProblem problem = nksim::resolve(scenario);
   long steps = 0;
   for (auto _ : state) {
@@ -37,7 +42,7 @@ void BM_DePillis2005Patient(benchmark::State& state) {
   state.counters["solver_steps"] = static_cast<double>(steps);
 }
 BENCHMARK(BM_DePillis2005Patient)
-    ->ArgsProduct({{10000000, 1000000}, {0, 1, 2}})
+    ->ArgsProduct({{10000000, 1000000}, {0, 1, 2, 3, 4}})
     ->ArgNames({"dose", "method"})
     ->Unit(benchmark::kMicrosecond);
 

@@ -13,6 +13,8 @@ std::string_view solver_method_name(SolverMethod method) {
       return "cvode";
     case SolverMethod::kRodas4:
       return "rodas4";
+    case SolverMethod::kRodas5P:
+      return "rodas5p";
   }
   return "?";
 }
@@ -21,9 +23,8 @@ std::unique_ptr<OdeStepper> make_stepper(const OdeModel& model, std::span<const 
                                          const SolverOptions& options,
                                          std::vector<RootSpec> roots) {
   const bool rodas =
-      options.method == SolverMethod::kRodas4 ||
-      (options.method == SolverMethod::kAuto &&
-       model.num_states() <= RosenbrockSolver::kMaxStates);
+      options.method == SolverMethod::kRodas4 || options.method == SolverMethod::kRodas5P ||
+      (options.method == SolverMethod::kAuto && model.num_states() <= RosenbrockSolver::kMaxStates);
   if (rodas) {
     return std::make_unique<RosenbrockSolver>(model, parameters, options, std::move(roots));
   }
