@@ -15,7 +15,7 @@ namespace nksim {
 
 // Which integrator a well-mixed run uses (docs/scenarios.md, [solver] method).
 enum class SolverMethod {
-  kAuto,     // Rodas4 for models with at most kRosenbrockMaxStates states, else CVODE
+  kAuto,     // Rodas5P for models with at most RosenbrockSolver::kMaxStates states, else CVODE
   kCvode,    // SUNDIALS CVODE, variable-order BDF with a dense direct linear solver
   kRodas4,   // Rodas4: 6-stage, order 4(3), L-stable Rosenbrock method
   kRodas5P,  // Rodas5P: 8-stage, order 5(4), L-stable Rosenbrock method

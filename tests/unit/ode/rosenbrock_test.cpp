@@ -320,7 +320,7 @@ TEST_P(Rosenbrock, Deterministic) {
 }
 
 // More states than the fixed-size kernels hold: forcing Rodas4 or Rodas5P is refused with a
-// message, "auto" picks CVODE.
+// message, "auto" picks CVODE (and Rodas5P for a small model).
 TEST(RosenbrockStates, TooManyStatesIsRefusedAndAutoFallsBack) {
   const LinearTestModel model(std::vector<double>(RosenbrockSolver::kMaxStates + 1, 1.0), false);
   SolverOptions options;
@@ -339,7 +339,7 @@ TEST(RosenbrockStates, TooManyStatesIsRefusedAndAutoFallsBack) {
   options.method = SolverMethod::kAuto;
   const LinearTestModel small({1.0, 2.0}, false);
   EXPECT_EQ(make_stepper(small, {}, options, {})->description(),
-            "Rodas4 Rosenbrock, order 4(3), L-stable");
+            "Rodas5P Rosenbrock, order 5(4), L-stable");
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, Rosenbrock,
