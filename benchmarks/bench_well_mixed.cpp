@@ -57,8 +57,7 @@ double max_rel_error(const nksim::WellMixedResult& run, const nksim::WellMixedRe
 void BM_DePillis2005Patient(benchmark::State& state) {
   const double dose = static_cast<double>(state.range(0));
   const BenchMethod& which = kMethods[state.range(1)];
-  const nksim::WellMixedProblem problem =
-      nksim::resolve(patient(dose, which.method, which.rtol));
+  const nksim::WellMixedProblem problem = nksim::resolve(patient(dose, which.method, which.rtol));
   nksim::WellMixedScenario reference = patient(dose, nksim::SolverMethod::kCvode, 1e-12);
   reference.solver.atol = 1e-10;
   const nksim::WellMixedResult exact = nksim::simulate(nksim::resolve(reference));
