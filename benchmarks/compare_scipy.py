@@ -4,9 +4,11 @@
 The same problem as benchmarks/bench_well_mixed.cpp: mouse_nn parameters, T0 = 1e6,
 N0 = sigma/f, L0 = 0, an NK bolus on day 7 (1e7 or 1e6 cells), 300 days, daily outputs,
 rtol 1e-8, atol 1e-6. SciPy uses solve_ivp(method="LSODA") with the overflow-safe CD8 kill form
-and the same bolus handling (integrate to day 7, add the dose, restart). Prints the median
-time per patient of each and the ratios, for nksim's CVODE, its Rodas4 at the same tolerances,
-and its Rodas4 at rtol 1e-6 (the accuracy of CVODE at 1e-8; docs/performance.md).
+and the same bolus handling (integrate to day 7, add the dose, restart). Prints, per dose, the
+median time per patient of SciPy and of each nksim integrator of the benchmark (CVODE; Rodas4
+and Rodas5P at rtol 1e-8, 1e-6 and, for Rodas5P, at the rtol where its accuracy matches
+Rodas4's: docs/performance.md), SciPy's time over nksim's, nksim's steps and its largest
+relative error against the rtol 1e-12 reference.
 
 Usage: python3 benchmarks/compare_scipy.py [path/to/bench_well_mixed] [repeats]
 """
@@ -64,21 +66,26 @@ def time_nksim(binary, dose, method, repeats):
                           f"--benchmark_repetitions={repeats}", "--benchmark_format=json"],
                          check=True, capture_output=True, text=True).stdout
     runs = [b for b in json.loads(out)["benchmarks"] if b.get("aggregate_name") == "median"]
-    return runs[0]["real_time"] * 1e-6  # microseconds -> seconds
+    # microseconds -> seconds
+    return runs[0]["real_time"] * 1e-6, runs[0]["solver_steps"], runs[0]["max_rel_error"]
+
+
+# bench_well_mixed's second argument (kMethods there).
+METHODS = ("CVODE 1e-8", "Rodas4 1e-8", "Rodas4 1e-6", "Rodas5P 1e-8", "Rodas5P 1e-6",
+           "Rodas5P 2e-9", "Rodas5P 3e-7")
 
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "build/benchmarks/bench_well_mixed"
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 9
-    methods = ("CVODE", "Rodas4", "Rodas4 1e-6")
-    print(f"{'NK dose':>8} {'SciPy LSODA':>14}" + "".join(f" {m:>14} {'ratio':>6}" for m in methods))
     for dose in (1e7, 1e6):
         scipy_s = time_scipy(dose, repeats)
-        line = f"{dose:8.0e} {scipy_s * 1e3:11.2f} ms"
-        for method in range(len(methods)):
-            nksim_s = time_nksim(binary, dose, method, repeats)
-            line += f" {nksim_s * 1e3:11.3f} ms {scipy_s / nksim_s:5.0f}x"
-        print(line)
+        print(f"NK dose {dose:.0e}: SciPy LSODA {scipy_s * 1e3:.2f} ms")
+        print(f"  {'nksim':<14} {'per patient':>12} {'ratio':>6} {'steps':>6} {'max rel error':>14}")
+        for method, label in enumerate(METHODS):
+            nksim_s, steps, error = time_nksim(binary, dose, method, repeats)
+            print(f"  {label:<14} {nksim_s * 1e3:9.3f} ms {scipy_s / nksim_s:5.0f}x "
+                  f"{steps:6.0f} {error:14.2e}")
 
 
 if __name__ == "__main__":

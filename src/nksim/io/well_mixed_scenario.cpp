@@ -165,11 +165,12 @@ void read_solver(TableReader& root, SolverOptions& options) {
     options.rtol = solver->number_or("rtol", options.rtol, Bound::kPositive);
     options.atol = solver->number_or("atol", options.atol, Bound::kPositive);
     options.max_steps = solver->integer_or("max_steps", options.max_steps, 1);
-    static const std::string kMethods[] = {"cvode", "rodas4", "auto"};
+    static const std::string kMethods[] = {"cvode", "rodas4", "rodas5p", "auto"};
     const std::string method = solver->choice_or("method", kMethods, "auto");
-    options.method = method == "rodas4" ? SolverMethod::kRodas4
-                     : method == "auto" ? SolverMethod::kAuto
-                                        : SolverMethod::kCvode;
+    options.method = method == "rodas4"    ? SolverMethod::kRodas4
+                     : method == "rodas5p" ? SolverMethod::kRodas5P
+                     : method == "auto"    ? SolverMethod::kAuto
+                                           : SolverMethod::kCvode;
     if (options.rtol >= 1) solver->fail("rtol", "must be < 1");
     solver->finish();
   }

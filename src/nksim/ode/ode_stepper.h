@@ -1,5 +1,5 @@
 // One integrator of a well-mixed model, stepped by the run (ode/well_mixed.cpp): CVODE's BDF
-// (cvode_solver.h) or the Rodas4 Rosenbrock method (rosenbrock_solver.h), chosen by
+// (cvode_solver.h) or a Rosenbrock method, Rodas4 or Rodas5P (rosenbrock_solver.h), chosen by
 // SolverOptions::method.
 #pragma once
 
@@ -15,9 +15,10 @@ namespace nksim {
 
 // Which integrator a well-mixed run uses (docs/scenarios.md, [solver] method).
 enum class SolverMethod {
-  kAuto,    // Rodas4 for models with at most kRosenbrockMaxStates states, else CVODE
-  kCvode,   // SUNDIALS CVODE, variable-order BDF with a dense direct linear solver
-  kRodas4,  // Rodas4: 6-stage, order 4(3), L-stable Rosenbrock method
+  kAuto,     // Rodas5P for models with at most RosenbrockSolver::kMaxStates states, else CVODE
+  kCvode,    // SUNDIALS CVODE, variable-order BDF with a dense direct linear solver
+  kRodas4,   // Rodas4: 6-stage, order 4(3), L-stable Rosenbrock method
+  kRodas5P,  // Rodas5P: 8-stage, order 5(4), L-stable Rosenbrock method
 };
 std::string_view solver_method_name(SolverMethod method);
 

@@ -1,6 +1,7 @@
 #include "nksim/ode/rosenbrock_solver.h"
 
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 
@@ -12,33 +13,100 @@
 namespace nksim {
 namespace {
 
-// The Rodas4 coefficients in the transformed variables u_i of Hairer & Wanner (1996), section
-// VI.4 and their RODAS code, method 1: stage i solves
-//   (I/(h gamma) - J) u_i = f(t + c_i h, y + sum_j a_ij u_j) + sum_j (C_ij / h) u_j + d_i h f_t,
-// the embedded solution is y + sum_j a_5j u_j + u_5 and the solution adds u_6 to it.
-namespace rodas4 {
-constexpr double gam = 0.25;  // the method's gamma
-constexpr double c2 = 0.386, c3 = 0.21, c4 = 0.63;
-constexpr double d1 = 0.25, d2 = -0.1043, d3 = 0.1035, d4 = -0.03620000000000023;
-constexpr double a21 = 1.544;
-constexpr double a31 = 0.9466785280815826, a32 = 0.2557011698983284;
-constexpr double a41 = 3.314825187068521, a42 = 2.896124015972201, a43 = 0.9986419139977817;
-constexpr double a51 = 1.221224509226641, a52 = 6.019134481288629, a53 = 12.53708332932087,
-                 a54 = -0.687886036105895;
-constexpr double C21 = -5.6688;
-constexpr double C31 = -2.430093356833875, C32 = -0.2063599157091915;
-constexpr double C41 = -0.1073529058151375, C42 = -9.594562251023355, C43 = -20.47028614809616;
-constexpr double C51 = 7.496443313967647, C52 = -10.24680431464352, C53 = -33.99990352819905,
-                 C54 = 11.7089089320616;
-constexpr double C61 = 8.083246795921522, C62 = -7.981132988064893, C63 = -31.52159432874371,
-                 C64 = 16.31930543123136, C65 = -6.058818238834054;
-// Continuous extension: y(t0 + s h) = (1 - s) y0 + s (y1 + (1 - s) (D1 + s D2)), with
-// D1 = sum_j h2j u_j and D2 = sum_j h3j u_j.
-constexpr double h21 = 10.12623508344586, h22 = -7.487995877610167, h23 = -34.80091861555747,
-                 h24 = -7.992771707568823, h25 = 1.025137723295662;
-constexpr double h31 = -0.6762803392801253, h32 = 6.087714651680015, h33 = 16.43084320892478,
-                 h34 = 24.76722511418386, h35 = -6.594389125716872;
-}  // namespace rodas4
+// A Rodas-type method in the transformed variables u_i of Hairer & Wanner (1996), section VI.4
+// and their RODAS code: with W = I/(h gamma) - J, stage i = 0 .. S-1 solves
+//   W u_i = f(t + c_i h, Y_i) + sum_{j<i} (C_ij / h) u_j + d_i h f_t,
+// where Y_0 = y and Y_i = y + sum_{j<i} a_ij u_j for the first E stages. The later ones are
+// stiffly accurate, at t + h: Y_i = Y_{i-1} + u_{i-1}; the last, Y_{S-1}, is the embedded
+// solution (order p-1), the solution is y_new = Y_{S-1} + u_{S-1} and u_{S-1} the error estimate.
+// The continuous extension is
+//   y(t + s h) = (1 - s) y + s (y_new + (1 - s) (D_0 + s (D_1 + s D_2))),  D_k = sum_j H_kj u_j.
+// Coefficients not listed are zero.
+
+// Rodas4 (Hairer & Wanner 1996, section VI.4; RODAS, method 1): order 4(3), 6 stages,
+// continuous extension of order 3.
+struct Rodas4Tableau {
+  static constexpr int kStages = 6;
+  static constexpr int kExplicitStages = 5;  // E
+  static constexpr int kDenseTerms = 2;
+  static constexpr double kErrorExponent = 0.25;  // 1 / (embedded order + 1)
+  static constexpr double gamma = 0.25;
+  static constexpr double c[kStages] = {0, 0.386, 0.21, 0.63, 1, 1};
+  static constexpr double d[kStages] = {0.25, -0.1043, 0.1035, -0.03620000000000023, 0, 0};
+  static constexpr double a[kExplicitStages][kStages] = {
+      {},
+      {1.544},
+      {0.9466785280815826, 0.2557011698983284},
+      {3.314825187068521, 2.896124015972201, 0.9986419139977817},
+      {1.221224509226641, 6.019134481288629, 12.53708332932087, -0.687886036105895},
+  };
+  static constexpr double C[kStages][kStages] = {
+      {},
+      {-5.6688},
+      {-2.430093356833875, -0.2063599157091915},
+      {-0.1073529058151375, -9.594562251023355, -20.47028614809616},
+      {7.496443313967647, -10.24680431464352, -33.99990352819905, 11.7089089320616},
+      {8.083246795921522, -7.981132988064893, -31.52159432874371, 16.31930543123136,
+       -6.058818238834054},
+  };
+  static constexpr double H[kDenseTerms][kStages] = {
+      {10.12623508344586, -7.487995877610167, -34.80091861555747, -7.992771707568823,
+       1.025137723295662},
+      {-0.6762803392801253, 6.087714651680015, 16.43084320892478, 24.76722511418386,
+       -6.594389125716872},
+  };
+};
+
+// Rodas5P (G. Steinebach, "Construction of Rosenbrock-Wanner method Rodas5P and numerical
+// benchmarks within the Julia Differential Equations package", BIT Numerical Mathematics 63:27,
+// 2023): order 5(4), 8 stages, L-stable and stiffly accurate, continuous extension of order 4.
+struct Rodas5PTableau {
+  static constexpr int kStages = 8;
+  static constexpr int kExplicitStages = 6;
+  static constexpr int kDenseTerms = 3;
+  static constexpr double kErrorExponent = 0.2;
+  static constexpr double gamma = 0.21193756319429014;
+  static constexpr double c[kStages] = {
+      0, 0.6358126895828704, 0.4095798393397535, 0.9769306725060716, 0.4288403609558664, 1, 1, 1};
+  static constexpr double d[kStages] = {0.21193756319429014,
+                                        -0.42387512638858027,
+                                        -0.3384627126235924,
+                                        1.8046452872882734,
+                                        2.325825639765069,
+                                        0,
+                                        0,
+                                        0};
+  static constexpr double a[kExplicitStages][kStages] = {
+      {},
+      {3.0},
+      {2.849394379747939, 0.45842242204463923},
+      {-6.954028509809101, 2.489845061869568, -10.358996098473584},
+      {2.8029986275628964, 0.5072464736228206, -0.3988312541770524, -0.04721187230404641},
+      {-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256,
+       0.030198172008377946},
+  };
+  static constexpr double C[kStages][kStages] = {
+      {},
+      {-14.155112264123755},
+      {-17.97296035885952, -2.859693295451294},
+      {147.12150275711716, -1.41221402718213, 71.68940251302358},
+      {165.43517024871676, -0.4592823456491126, 42.90938336958603, -5.961986721573306},
+      {24.854864614690072, -3.0009227002832186, 47.4931110020768, 5.5814197821558125,
+       -0.6610691825249471},
+      {30.91273214028599, -3.1208243349937974, 77.79954646070892, 34.28646028294783,
+       -19.097331116725623, -28.087943162872662},
+      {37.80277123390563, -3.2571969029072276, 112.26918849496327, 66.9347231244047,
+       -40.06618937091002, -54.66780262877968, -9.48861652309627},
+  };
+  static constexpr double H[kDenseTerms][kStages] = {
+      {25.948786856663858, -2.5579724845846235, 10.433815404888879, -2.3679251022685204,
+       0.524948541321073, 1.1241088310450404, 0.4272876194431874, -0.17202221070155493},
+      {-9.91568850695171, -0.9689944594115154, 3.0438037242978453, -24.495224566215796,
+       20.176138334709044, 15.98066361424651, -6.789040303419874, -6.710236069923372},
+      {11.419903575922262, 2.8879645146136994, 72.92137995996029, 80.12511834622643,
+       -52.072871366152654, -59.78993625266729, -0.15582684282751913, 4.883087185713722},
+  };
+};
 
 constexpr int kMax = static_cast<int>(RosenbrockSolver::kMaxStates);
 
@@ -52,8 +120,8 @@ class RosenbrockSolver::Kernel {
   virtual double* y() = 0;
   // f0, f_t and J at (t, y()); false when one of them is not finite.
   virtual bool derivatives(const RosenbrockSolver& s, double t) = 0;
-  // One Rodas4 step of size h from (t, y()): the new state and the weighted error norm;
-  // false when a stage was not finite.
+  // One step of size h from (t, y()): the new state and the weighted error norm; false when a
+  // stage was not finite.
   virtual bool attempt(const RosenbrockSolver& s, double t, double h, double& err) = 0;
   // Takes the attempted step: y() becomes the new state, the extension spans the step.
   virtual void accept() = 0;
@@ -61,6 +129,8 @@ class RosenbrockSolver::Kernel {
   virtual double dense(Eigen::Index i, double s) const = 0;
   // Forgets the extension (after a restart): dense() is y() everywhere.
   virtual void reset_dense() = 0;
+  // The last attempt's error estimate for state i (the solution minus the embedded one).
+  virtual double error_estimate(Eigen::Index i) const = 0;
   virtual double norm_of_state_over_scale(double rtol, double atol, double& f_norm) const = 0;
 
  protected:
@@ -77,16 +147,28 @@ class RosenbrockSolver::Kernel {
 
 namespace {
 
-template <int N, int MaxN>
+template <int N, int MaxN, class Method>
 class KernelOf final : public RosenbrockSolver::Kernel {
  public:
   using Vec = Eigen::Matrix<double, N, 1, Eigen::ColMajor, MaxN, 1>;
   using Mat = Eigen::Matrix<double, N, N, Eigen::ColMajor, MaxN, MaxN>;
+  static constexpr int S = Method::kStages;
 
   explicit KernelOf(Eigen::Index n)
-      : y_(n), f0_(n), ft_(n), stage_(n), f_(n), y_new_(n), scale_(n), u1_(n), u2_(n), u3_(n),
-        u4_(n), u5_(n), u6_(n), jac_(n, n), matrix_(n, n), lu_(n), y0_(n), d1_(n), d2_(n),
+      : y_(n),
+        f0_(n),
+        ft_(n),
+        stage_(n),
+        f_(n),
+        y_new_(n),
+        scale_(n),
+        jac_(n, n),
+        matrix_(n, n),
+        lu_(n),
+        y0_(n),
         jac_buffer_(static_cast<std::size_t>(n * n)) {
+    for (Vec& u : u_) u.resize(n);
+    for (Vec& d : dense_) d.resize(n);
     y_.setZero();
     reset_dense();
   }
@@ -123,53 +205,71 @@ class KernelOf final : public RosenbrockSolver::Kernel {
   }
 
   bool attempt(const RosenbrockSolver& s, double t, double h, double& err) override {
-    using namespace rodas4;
     matrix_ = -jac_;
-    matrix_.diagonal().array() += 1.0 / (h * gam);
+    matrix_.diagonal().array() += 1.0 / (h * Method::gamma);
     lu_.compute(matrix_);
     const double ih = 1.0 / h;
-    u1_ = lu_.solve(f0_ + (h * d1) * ft_);
-    stage_ = y_ + a21 * u1_;
-    rhs(s, t + c2 * h, stage_.data(), f_.data());
-    u2_ = lu_.solve(f_ + (C21 * ih) * u1_ + (h * d2) * ft_);
-    stage_ = y_ + a31 * u1_ + a32 * u2_;
-    rhs(s, t + c3 * h, stage_.data(), f_.data());
-    u3_ = lu_.solve(f_ + ih * (C31 * u1_ + C32 * u2_) + (h * d3) * ft_);
-    stage_ = y_ + a41 * u1_ + a42 * u2_ + a43 * u3_;
-    rhs(s, t + c4 * h, stage_.data(), f_.data());
-    u4_ = lu_.solve(f_ + ih * (C41 * u1_ + C42 * u2_ + C43 * u3_) + (h * d4) * ft_);
-    // Stage 5 at t + h; the embedded order-3 solution is its point plus u5.
-    stage_ = y_ + a51 * u1_ + a52 * u2_ + a53 * u3_ + a54 * u4_;
-    rhs(s, t + h, stage_.data(), f_.data());
-    u5_ = lu_.solve(f_ + ih * (C51 * u1_ + C52 * u2_ + C53 * u3_ + C54 * u4_));
-    stage_ += u5_;
-    // Stage 6: the order-4 solution is the embedded one plus u6, which is the error estimate.
-    rhs(s, t + h, stage_.data(), f_.data());
-    u6_ = lu_.solve(f_ + ih * (C61 * u1_ + C62 * u2_ + C63 * u3_ + C64 * u4_ + C65 * u5_));
-    y_new_ = stage_ + u6_;
-    if (!y_new_.allFinite() || !u6_.allFinite()) return false;
+    // The fixed-size kernels multiply by the inverse of W, formed once per attempt from its LU
+    // factors: S matrix-vector products of independent rows instead of S triangular solves, each
+    // a chain of dependent loads and stores (about 10 % of a step of the 3-state benchmark).
+    if constexpr (N != Eigen::Dynamic) inverse_ = lu_.inverse();
+    const auto solve = [this](const Vec& b) -> Vec {
+      if constexpr (N != Eigen::Dynamic) {
+        return inverse_ * b;
+      } else {
+        return lu_.solve(b);
+      }
+    };
+    u_[0] = solve(f0_ + (h * Method::d[0]) * ft_);
+    for (int i = 1; i < S; ++i) {
+      if (i < Method::kExplicitStages) {
+        stage_ = y_;
+        for (int j = 0; j < i; ++j) stage_ += Method::a[i][j] * u_[j];
+      } else {
+        stage_ += u_[i - 1];
+      }
+      rhs(s, t + Method::c[i] * h, stage_.data(), f_.data());
+      if (i == 1) {
+        f_ += (Method::C[1][0] * ih) * u_[0];
+      } else {
+        scale_ = Method::C[i][0] * u_[0];
+        for (int j = 1; j < i; ++j) scale_ += Method::C[i][j] * u_[j];
+        f_ += ih * scale_;
+      }
+      if (Method::d[i] != 0) f_ += (h * Method::d[i]) * ft_;
+      u_[i] = solve(f_);
+    }
+    const Vec& error = u_[S - 1];
+    y_new_ = stage_ + error;
+    if (!y_new_.allFinite() || !error.allFinite()) return false;
     scale_ = (atol(s) + rtol(s) * y_.array().abs().max(y_new_.array().abs())).matrix();
-    err = std::sqrt((u6_.array() / scale_.array()).square().mean());
+    err = std::sqrt((error.array() / scale_.array()).square().mean());
     return std::isfinite(err);
   }
 
   void accept() override {
-    using namespace rodas4;
     y0_ = y_;
-    d1_ = h21 * u1_ + h22 * u2_ + h23 * u3_ + h24 * u4_ + h25 * u5_;
-    d2_ = h31 * u1_ + h32 * u2_ + h33 * u3_ + h34 * u4_ + h35 * u5_;
+    for (int k = 0; k < Method::kDenseTerms; ++k) {
+      dense_[k] = Method::H[k][0] * u_[0];
+      for (int j = 1; j < S; ++j) {
+        if (Method::H[k][j] != 0) dense_[k] += Method::H[k][j] * u_[j];
+      }
+    }
     y_ = y_new_;
   }
 
   double dense(Eigen::Index i, double s) const override {
-    return (1 - s) * y0_[i] + s * (y1(i) + (1 - s) * (d1_[i] + s * d2_[i]));
+    double inner = dense_[Method::kDenseTerms - 1][i];
+    for (int k = Method::kDenseTerms - 2; k >= 0; --k) inner = dense_[k][i] + s * inner;
+    return (1 - s) * y0_[i] + s * (y1(i) + (1 - s) * inner);
   }
+
+  double error_estimate(Eigen::Index i) const override { return u_[S - 1][i]; }
 
   void reset_dense() override {
     y0_ = y_;
     y_new_ = y_;
-    d1_.setZero();
-    d2_.setZero();
+    for (Vec& d : dense_) d.setZero();
   }
 
   double norm_of_state_over_scale(double rtol, double atol, double& f_norm) const override {
@@ -183,29 +283,40 @@ class KernelOf final : public RosenbrockSolver::Kernel {
   double y1(Eigen::Index i) const { return y_new_[i]; }
 
   Vec y_, f0_, ft_, stage_, f_, y_new_, scale_;
-  Vec u1_, u2_, u3_, u4_, u5_, u6_;
-  Mat jac_, matrix_;
+  std::array<Vec, S> u_;
+  Mat jac_, matrix_, inverse_;
   Eigen::PartialPivLU<Mat> lu_;
-  Vec y0_, d1_, d2_;
+  Vec y0_;
+  std::array<Vec, Method::kDenseTerms> dense_;
   std::vector<double> jac_buffer_;  // row-major, for OdeModel::jacobian
 };
 
-std::unique_ptr<RosenbrockSolver::Kernel> make_kernel(std::size_t n) {
+template <class Method>
+std::unique_ptr<RosenbrockSolver::Kernel> make_kernel_of(std::size_t n) {
   const auto size = static_cast<Eigen::Index>(n);
   // Each specialisation costs compile time; the sanitizer builds keep only the two-state one
   // (CMake option NKSIM_ROSENBROCK_FIXED_KERNELS).
   switch (n) {
 #ifdef NKSIM_ROSENBROCK_FIXED_KERNELS
-    case 1: return std::make_unique<KernelOf<1, 1>>(size);
-    case 3: return std::make_unique<KernelOf<3, 3>>(size);
-    case 4: return std::make_unique<KernelOf<4, 4>>(size);
-    case 5: return std::make_unique<KernelOf<5, 5>>(size);
-    case 6: return std::make_unique<KernelOf<6, 6>>(size);
-    case 7: return std::make_unique<KernelOf<7, 7>>(size);
-    case 8: return std::make_unique<KernelOf<8, 8>>(size);
+    case 1:
+      return std::make_unique<KernelOf<1, 1, Method>>(size);
+    case 3:
+      return std::make_unique<KernelOf<3, 3, Method>>(size);
+    case 4:
+      return std::make_unique<KernelOf<4, 4, Method>>(size);
+    case 5:
+      return std::make_unique<KernelOf<5, 5, Method>>(size);
+    case 6:
+      return std::make_unique<KernelOf<6, 6, Method>>(size);
+    case 7:
+      return std::make_unique<KernelOf<7, 7, Method>>(size);
+    case 8:
+      return std::make_unique<KernelOf<8, 8, Method>>(size);
 #endif
-    case 2: return std::make_unique<KernelOf<2, 2>>(size);
-    default: return std::make_unique<KernelOf<Eigen::Dynamic, kMax>>(size);
+    case 2:
+      return std::make_unique<KernelOf<2, 2, Method>>(size);
+    default:
+      return std::make_unique<KernelOf<Eigen::Dynamic, kMax, Method>>(size);
   }
 }
 
@@ -220,16 +331,23 @@ RosenbrockSolver::RosenbrockSolver(const OdeModel& model, std::span<const double
       found_(roots_.size(), 0),
       rtol_(options.rtol),
       atol_(options.atol),
-      max_steps_(options.max_steps) {
+      max_steps_(options.max_steps),
+      rodas5p_(options.method == SolverMethod::kRodas5P) {
   if (model.num_states() == 0 || model.num_states() > kMaxStates) {
     throw InputError("model " + std::string(model.name()) + " has " +
-                     std::to_string(model.num_states()) +
-                     " states; the Rodas4 solver takes 1 to " + std::to_string(kMaxStates) +
-                     " (use [solver] method = \"cvode\")");
+                     std::to_string(model.num_states()) + " states; the " +
+                     std::string(method_name()) + " solver takes 1 to " +
+                     std::to_string(kMaxStates) + " (use [solver] method = \"cvode\")");
   }
   reads_time_ = model.reads_time();
   crossing_.assign(roots_.size(), 2.0);
-  kernel_ = make_kernel(model.num_states());
+  if (rodas5p_) {
+    kernel_ = make_kernel_of<Rodas5PTableau>(model.num_states());
+    error_exponent_ = Rodas5PTableau::kErrorExponent;
+  } else {
+    kernel_ = make_kernel_of<Rodas4Tableau>(model.num_states());
+    error_exponent_ = Rodas4Tableau::kErrorExponent;
+  }
 }
 
 RosenbrockSolver::~RosenbrockSolver() = default;
@@ -292,7 +410,7 @@ OdeStepper::StepResult RosenbrockSolver::step(double t_stop) {
       ++rejected_;
       // Too large an error: shrink by the controller; a stage that was not finite: by 4.
       const bool error_too_large = std::isfinite(err) && err > 1.0;
-      h_ = h * (error_too_large ? std::max(0.2, 0.9 * std::pow(err, -0.25)) : 0.25);
+      h_ = h * (error_too_large ? std::max(0.2, 0.9 * std::pow(err, -error_exponent_)) : 0.25);
       previous_rejected_ = true;
       continue;
     }
@@ -302,7 +420,7 @@ OdeStepper::StepResult RosenbrockSolver::step(double t_stop) {
     t_ = last ? t_stop : t_ + h;
     derivatives_current_ = false;
     ++steps_;
-    double factor = std::clamp(0.9 * std::pow(std::max(err, 1e-10), -0.25), 0.2, 6.0);
+    double factor = std::clamp(0.9 * std::pow(std::max(err, 1e-10), -error_exponent_), 0.2, 6.0);
     if (previous_rejected_) factor = std::min(factor, 1.0);
     previous_rejected_ = false;
     h_ = h * factor;
@@ -316,6 +434,21 @@ OdeStepper::StepResult RosenbrockSolver::step(double t_stop) {
     if (!roots_.empty() && locate_roots()) return StepResult::kRoot;
     return last ? StepResult::kStopTime : StepResult::kStep;
   }
+}
+
+void RosenbrockSolver::fixed_step(double h, std::span<double> estimate) {
+  if (!kernel_->derivatives(*this, t_)) fail("the right-hand side or its Jacobian is not finite");
+  double err = 0;
+  if (!kernel_->attempt(*this, t_, h, err)) fail("a stage is not finite");
+  for (std::size_t i = 0; i < estimate.size(); ++i) {
+    estimate[i] = kernel_->error_estimate(static_cast<Eigen::Index>(i));
+  }
+  kernel_->accept();
+  dense_t0_ = t_;
+  dense_h_ = h;
+  t_ += h;
+  derivatives_current_ = false;
+  ++steps_;
 }
 
 // Looks for threshold crossings in the step just taken. On one, moves the solver back to the
@@ -387,8 +520,9 @@ void RosenbrockSolver::interpolate(double t, std::span<double> out) const {
 }
 
 void RosenbrockSolver::fail(const std::string& what) const {
-  std::string message = "model " + std::string(model_.name()) + " failed at t = " +
-                        format_number(t_, 8) + " days (Rodas4): " + what + "; state:";
+  std::string message = "model " + std::string(model_.name()) +
+                        " failed at t = " + format_number(t_, 8) + " days (" +
+                        std::string(method_name()) + "): " + what + "; state:";
   const double* y = kernel_->y();
   for (std::size_t i = 0; i < model_.num_states(); ++i) {
     message += " " + std::string(model_.states()[i].name) + " = " + format_number(y[i], 6);

@@ -52,9 +52,9 @@ end_time_days = 10
 )";
   EXPECT_EQ(parse_well_mixed(TomlDocument::parse_string(head, "w.toml")).solver.method,
             SolverMethod::kAuto);  // the default
-  for (const auto& [text, method] : {std::pair{"rodas4", SolverMethod::kRodas4},
-                                     std::pair{"auto", SolverMethod::kAuto},
-                                     std::pair{"cvode", SolverMethod::kCvode}}) {
+  for (const auto& [text, method] :
+       {std::pair{"rodas4", SolverMethod::kRodas4}, std::pair{"rodas5p", SolverMethod::kRodas5P},
+        std::pair{"auto", SolverMethod::kAuto}, std::pair{"cvode", SolverMethod::kCvode}}) {
     const auto doc =
         TomlDocument::parse_string(head + "method = \"" + text + "\"\n", "w.toml");
     EXPECT_EQ(parse_well_mixed(doc).solver.method, method) << text;

@@ -131,8 +131,8 @@ TEST_P(CarNkLupusMethods, ConstantCarNkDepletesAsTheClosedForm) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(BothMethods, CarNkLupusMethods,
-                         ::testing::ValuesIn(testing::kBothMethods), testing::method_test_name);
+INSTANTIATE_TEST_SUITE_P(EveryMethod, CarNkLupusMethods, ::testing::ValuesIn(testing::kEveryMethod),
+                         testing::method_test_name);
 
 // The shipped scenario (three infusions of 30 CAR-NK/uL) against the CD19 CAR-T lupus course of
 // Mackensen 2022 (5 patients): B cells undetectable within days (here: below 1/uL within a week
@@ -143,7 +143,7 @@ INSTANTIATE_TEST_SUITE_P(BothMethods, CarNkLupusMethods,
 // reappearance time, so that number is a calibration check; the depletion speed and the fall
 // of the antibody are not fitted. The reference here is CAR-T, evidence weak.
 TEST(CarNkLupus, ShippedScenarioMeetsTheCarTLupusTiming) {
-  for (const SolverMethod method : testing::kBothMethods) {
+  for (const SolverMethod method : testing::kEveryMethod) {
     WellMixedScenario s = parse_well_mixed(TomlDocument::parse_file(
         std::string(NKSIM_SOURCE_DIR) + "/scenarios/car_nk_lupus.toml"));
     s.solver.method = method;

@@ -69,7 +69,7 @@ TEST_P(ClosedForm, DosedStateDecaysExponentially) {
   EXPECT_DOUBLE_EQ(result.value(2, i_state), 1e6);
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, ClosedForm, ::testing::ValuesIn(testing::kBothMethods),
+INSTANTIATE_TEST_SUITE_P(Methods, ClosedForm, ::testing::ValuesIn(testing::kEveryMethod),
                          testing::method_test_name);
 
 }  // namespace

@@ -137,7 +137,7 @@ TEST_P(NkBiodistribution, LivingPlusDeadIsEveryCellInfused) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, NkBiodistribution, ::testing::ValuesIn(testing::kBothMethods),
+INSTANTIATE_TEST_SUITE_P(Methods, NkBiodistribution, ::testing::ValuesIn(testing::kEveryMethod),
                          testing::method_test_name);
 
 // BIOLOGY_DISEASES section 6.3's table (computed there from the same linear system), to the

@@ -74,7 +74,7 @@ TEST_P(PublishedBehaviour, NkBolusRescuesEscapingTumour) {
   EXPECT_LT(*treated.elimination_time_days, 2.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, PublishedBehaviour, ::testing::ValuesIn(testing::kBothMethods),
+INSTANTIATE_TEST_SUITE_P(Methods, PublishedBehaviour, ::testing::ValuesIn(testing::kEveryMethod),
                          testing::method_test_name);
 
 }  // namespace

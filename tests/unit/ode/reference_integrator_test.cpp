@@ -101,7 +101,7 @@ TEST_P(ReferenceIntegrator, EveryBuiltInModelAndSetAgrees) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, ReferenceIntegrator, ::testing::ValuesIn(testing::kBothMethods),
+INSTANTIATE_TEST_SUITE_P(Methods, ReferenceIntegrator, ::testing::ValuesIn(testing::kEveryMethod),
                          testing::method_test_name);
 
 }  // namespace

@@ -24,8 +24,9 @@ inline WellMixedScenario scenario(const std::string& model, const std::string& s
   return s;
 }
 
-// Both integrators, for tests that must hold on each (TEST_P ... INSTANTIATE with these).
-inline constexpr SolverMethod kBothMethods[] = {SolverMethod::kCvode, SolverMethod::kRodas4};
+// Every integrator, for tests that must hold on each (TEST_P ... INSTANTIATE with these).
+inline constexpr SolverMethod kEveryMethod[] = {SolverMethod::kCvode, SolverMethod::kRodas4,
+                                                SolverMethod::kRodas5P};
 inline std::string method_test_name(const ::testing::TestParamInfo<SolverMethod>& info) {
   return std::string(solver_method_name(info.param));
 }
