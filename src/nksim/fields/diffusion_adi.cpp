@@ -5,7 +5,6 @@
 
 #include "nksim/core/simd.h"
 #include "nksim/core/state_archive.h"
-#include "nksim/core/text.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/fields/lattice_laplacian.h"
 #include "nksim/fields/lod_kernels.h"
@@ -41,14 +40,7 @@ void ImplicitAdiSolver::set_exchange(std::size_t f, const ExchangeView& exchange
 
 namespace {
 
-// The right-hand side of the factored system for the x line `line` of one field, divided by the
-// diagonal factor without agents, written to out (which holds the last step's increment when
-// `kBdf2`; it is read before being overwritten, element by element):
-//   first order: (dt (A c - lambda c)) / (1 + lambda dt)
-//   BDF2:        (beta dt (A c - lambda c) + delta^- / 3) / (1 + beta lambda dt)
-// A missing neighbour is the line itself (Neumann: adds c - c = 0) or a line of boundary values
-// (Dirichlet), so the loop has no branches; the Laplacian's terms are summed in
-// lattice_laplacian's order.
+// One field's values and coefficients for adi_kernels::line_rhs.
 struct AdiLine {
   const double* c;
   const double* boundary_line;  // nx boundary values (Dirichlet), else unused
@@ -58,58 +50,17 @@ struct AdiLine {
   double cb, r, ldt, inv;  // inv: 1 / the diagonal factor without agents
 };
 
-template <bool kBdf2>
-void adi_line_rhs(const AdiLine& p, std::size_t line, double* out) {
-  constexpr double kBeta = 2.0 / 3.0, kThird = 1.0 / 3.0;
-  const std::size_t nx = p.nx, ny = p.ny;
-  const std::size_t j = line % ny, k = line / ny;
-  const std::size_t v0 = line * nx;
-  const double* self = p.c + v0;
-  const double* edge = p.dirichlet ? p.boundary_line : self;
-  const double* ym = j > 0 ? self - nx : edge;
-  const double* yp = j + 1 < ny ? self + nx : edge;
-  const double* zm = p.dim == 3 ? (k > 0 ? self - nx * ny : edge) : self;
-  const double* zp = p.dim == 3 ? (k + 1 < p.nz ? self + nx * ny : edge) : self;
-  const double x_ghost_lo = p.dirichlet ? p.cb : self[0];
-  const double x_ghost_hi = p.dirichlet ? p.cb : self[nx - 1];
-  double* o = out + v0;
-  for (std::size_t i = 0; i < nx; ++i) {
-    const double ci = self[i];
-    const double xm = i > 0 ? self[i - 1] : x_ghost_lo;
-    const double xp = i + 1 < nx ? self[i + 1] : x_ghost_hi;
-    double lap = xm - ci;
-    lap += xp - ci;
-    if (p.dim >= 2) {
-      lap += ym[i] - ci;
-      lap += yp[i] - ci;
-    }
-    if (p.dim == 3) {
-      lap += zm[i] - ci;
-      lap += zp[i] - ci;
-    }
-    if constexpr (kBdf2) {
-      o[i] = (kBeta * (p.r * lap - p.ldt * ci) + kThird * o[i]) * p.inv;
-    } else {
-      o[i] = (p.r * lap - p.ldt * ci) * p.inv;
-    }
-  }
-}
-
 }  // namespace
 
-// adi_line_rhs for a 3-D line, written so that the interior vectorises (the same operations per
-// value in the same order, so the same results): scalar ends, branch-free middle.
+// One x line of the right-hand side, written so that the interior vectorises: scalar ends, a
+// branch-free middle; the same operations per value in the same order at any size.
 namespace adi_kernels {
 
-template <bool kBdf2>
-[[gnu::always_inline]] inline void line_rhs_3d(const AdiLine& p, std::size_t line,
+template <int kDim, bool kBdf2>
+[[gnu::always_inline]] inline void line_rhs_of(const AdiLine& p, std::size_t line,
                                                double* __restrict out) {
   constexpr double kBeta = 2.0 / 3.0, kThird = 1.0 / 3.0;
   const std::size_t nx = p.nx, ny = p.ny;
-  if (nx < 3) {
-    adi_line_rhs<kBdf2>(p, line, out);
-    return;
-  }
   const std::size_t j = line % ny, k = line / ny;
   const std::size_t v0 = line * nx;
   const double* __restrict self = p.c + v0;
@@ -124,28 +75,55 @@ template <bool kBdf2>
     const double ci = self[i];
     double lap = xm - ci;
     lap += xp - ci;
-    lap += ym[i] - ci;
-    lap += yp[i] - ci;
-    lap += zm[i] - ci;
-    lap += zp[i] - ci;
+    if constexpr (kDim >= 2) {
+      lap += ym[i] - ci;
+      lap += yp[i] - ci;
+    }
+    if constexpr (kDim == 3) {
+      lap += zm[i] - ci;
+      lap += zp[i] - ci;
+    }
     if constexpr (kBdf2) {
       return (kBeta * (r * lap - ldt * ci) + kThird * o[i]) * inv;
     } else {
       return (r * lap - ldt * ci) * inv;
     }
   };
-  const double first = value(0, p.dirichlet ? p.cb : self[0], self[1]);
-  const double last = value(nx - 1, self[nx - 2], p.dirichlet ? p.cb : self[nx - 1]);
+  const double ghost_lo = p.dirichlet ? p.cb : self[0];
+  const double ghost_hi = p.dirichlet ? p.cb : self[nx - 1];
+  if (nx == 1) {
+    o[0] = value(0, ghost_lo, ghost_hi);
+    return;
+  }
+  const double first = value(0, ghost_lo, self[1]);
+  const double last = value(nx - 1, self[nx - 2], ghost_hi);
   for (std::size_t i = 1; i + 1 < nx; ++i) o[i] = value(i, self[i - 1], self[i + 1]);
   o[0] = first;
   o[nx - 1] = last;
 }
 
-NKSIM_SIMD_CLONES void line_rhs_3d_first_order(const AdiLine& p, std::size_t line, double* out) {
-  line_rhs_3d<false>(p, line, out);
-}
-NKSIM_SIMD_CLONES void line_rhs_3d_bdf2(const AdiLine& p, std::size_t line, double* out) {
-  line_rhs_3d<true>(p, line, out);
+// The right-hand side of the factored system for x line `line` of one field, divided by the
+// diagonal factor without agents, written to out (which holds the last step's increment for
+// BDF2; it is read before being overwritten, element by element):
+//   first order: (dt (A c - lambda c)) / (1 + lambda dt)
+//   BDF2:        (beta dt (A c - lambda c) + delta^- / 3) / (1 + beta lambda dt)
+// A missing neighbour is the line itself (Neumann: adds c - c = 0) or a line of boundary values
+// (Dirichlet); the Laplacian's terms are summed in lattice_laplacian's order.
+NKSIM_SIMD_CLONES void line_rhs(const AdiLine& p, std::size_t line, double* out, bool bdf2) {
+  switch (p.dim * 2 + (bdf2 ? 1 : 0)) {
+    case 2:
+      return line_rhs_of<1, false>(p, line, out);
+    case 3:
+      return line_rhs_of<1, true>(p, line, out);
+    case 4:
+      return line_rhs_of<2, false>(p, line, out);
+    case 5:
+      return line_rhs_of<2, true>(p, line, out);
+    case 6:
+      return line_rhs_of<3, false>(p, line, out);
+    default:
+      return line_rhs_of<3, true>(p, line, out);
+  }
 }
 
 }  // namespace adi_kernels
@@ -167,13 +145,7 @@ struct AdiSlab {
 void adi_prepare_slab(const void* context, std::size_t k) {
   const AdiSlab& s = *static_cast<const AdiSlab*>(context);
   const std::size_t ny = s.line.ny;
-  for (std::size_t j = 0; j < ny; ++j) {
-    if (s.bdf2) {
-      adi_kernels::line_rhs_3d_bdf2(s.line, k * ny + j, s.out);
-    } else {
-      adi_kernels::line_rhs_3d_first_order(s.line, k * ny + j, s.out);
-    }
-  }
+  for (std::size_t j = 0; j < ny; ++j) adi_kernels::line_rhs(s.line, k * ny + j, s.out, s.bdf2);
   for (std::uint32_t q = s.slab_start[k]; q < s.slab_start[k + 1]; ++q) {
     s.out[s.voxels[s.order[q]]] = s.touched[s.order[q]];
   }
@@ -252,11 +224,7 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
       if (dim != 3) {  // 2-D: the whole right-hand side now (3-D: slab by slab, in the sweep)
 #pragma omp for schedule(static)
         for (std::int64_t line = 0; line < lines; ++line) {
-          if (bdf2) {
-            adi_line_rhs<true>(line_job, static_cast<std::size_t>(line), out);
-          } else {
-            adi_line_rhs<false>(line_job, static_cast<std::size_t>(line), out);
-          }
+          adi_kernels::line_rhs(line_job, static_cast<std::size_t>(line), out, bdf2);
         }
 #pragma omp for schedule(static)
         for (std::int64_t q = 0; q < count; ++q) out[ex.voxels[q]] = touched[q];
@@ -304,22 +272,13 @@ void ImplicitAdiSolver::step(FieldGrid& grid, double dt_min, int threads) {
 
 std::optional<std::string> ImplicitAdiSolver::accuracy_warning(const FieldGrid& grid,
                                                                double dt_min) const {
-  const double h2 = grid.spacing_um() * grid.spacing_um();
-  for (std::size_t f = 0; f < grid.num_fields(); ++f) {
-    const FieldSpec& s = grid.spec(f);
-    const double number = s.diffusion_um2_per_min * dt_min / h2;
-    if (number > kTransientDiffusionNumber) {
-      return "field '" + s.name + "' has D dt/h^2 = " + format_number(number, 3) +
-             " (dt_diffusion_min " + format_number(dt_min) + ", voxel_um " +
-             format_number(grid.spacing_um()) + "), above the " +
-             format_number(kTransientDiffusionNumber) + " up to which the " + name() +
-             " solver builds the peak of a newly switched-on point source within ~10 steps; its "
-             "steady state is exact at any step, and fields fed by many cells or by slowly "
-             "changing sources stay accurate well above it (docs/spatial.md, accuracy of the "
-             "solvers); a smaller dt_diffusion_min mends it";
-    }
-  }
-  return std::nullopt;
+  return diffusion_number_warning(
+      grid, dt_min, kTransientDiffusionNumber,
+      std::string("the ") + name() +
+          " solver builds the peak of a newly switched-on point source within ~10 steps; its "
+          "steady state is exact at any step, and fields fed by many cells or by slowly changing "
+          "sources stay accurate well above it (docs/spatial.md, accuracy of the solvers); a "
+          "smaller dt_diffusion_min mends it");
 }
 
 void ImplicitAdiSolver::save_state(StateWriter& out) const {

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <vector>
 
-#include "nksim/core/text.h"
 #include "nksim/engine/parallel.h"
 #include "nksim/fields/lod_kernels.h"
 
@@ -167,24 +166,13 @@ void lod::sweep_fields(const FieldJob* jobs, std::size_t num_fields, std::size_t
 
 std::optional<std::string> ImplicitLodSolver::accuracy_warning(const FieldGrid& grid,
                                                                double dt_min) const {
-  const double h2 = grid.spacing_um() * grid.spacing_um();
-  for (std::size_t f = 0; f < grid.num_fields(); ++f) {
-    const FieldSpec& s = grid.spec(f);
-    const double number = s.diffusion_um2_per_min * dt_min / h2;
-    if (number > kAccurateDiffusionNumber) {
-      return "field '" + s.name + "' has D dt/h^2 = " + format_number(number, 3) +
-             " (dt_diffusion_min " + format_number(dt_min) + ", voxel_um " +
-             format_number(grid.spacing_um()) + "), above the " +
-             format_number(kAccurateDiffusionNumber) +
-             " up to which the implicit_lod solver's field near point-like sources and sinks is "
-             "within 2 % of the grid's steady state (docs/spatial.md, accuracy of the solvers); "
-             "a smaller dt_diffusion_min mends it, or diffusion_solver = \"implicit_adi_bdf2\", "
-             "whose steady state is exact at any step (in the reference workload its field at the "
-             "cells is within 1 % of the converged one at D dt/h^2 = 25, this solver's within "
-             "6 % at 2.5)";
-    }
-  }
-  return std::nullopt;
+  return diffusion_number_warning(
+      grid, dt_min, kAccurateDiffusionNumber,
+      "the implicit_lod solver's field near point-like sources and sinks is within 2 % of the "
+      "grid's steady state (docs/spatial.md, accuracy of the solvers); a smaller "
+      "dt_diffusion_min mends it, or diffusion_solver = \"implicit_adi_bdf2\", whose steady "
+      "state is exact at any step (in the reference workload its field at the cells is within "
+      "1 % of the converged one at D dt/h^2 = 25, this solver's within 6 % at 2.5)");
 }
 
 void ImplicitLodSolver::step(FieldGrid& grid, double dt_min, int threads) {

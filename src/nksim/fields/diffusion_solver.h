@@ -61,4 +61,10 @@ std::unique_ptr<DiffusionSolver> make_diffusion_solver(const std::string& name);
 // D dt / h^2 of the fastest-diffusing field: the step measure of the accuracy table.
 double max_diffusion_number(const FieldGrid& grid, double dt_min);
 
+// The accuracy warning of a solver accurate up to D dt/h^2 = `limit`: for the first field above
+// it, "field 'F' has D dt/h^2 = ... (dt_diffusion_min ..., voxel_um ...), above the LIMIT up to
+// which " followed by `reason`; nothing when every field is within it.
+std::optional<std::string> diffusion_number_warning(const FieldGrid& grid, double dt_min,
+                                                    double limit, const std::string& reason);
+
 }  // namespace nksim
